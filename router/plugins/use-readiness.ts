@@ -1,0 +1,73 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import type { SubgraphEndpoint } from '../supergraph/supergraph-file.ts';
+
+export interface ReadinessOptions {
+  endpoint?: string;
+  /** The subgraphs of the graph being served, or undefined while no supergraph is loaded. */
+  subgraphs(): SubgraphEndpoint[] | undefined;
+  probeTimeoutMs?: number;
+  /** Results are reused this long, so a load balancer polling every instance cannot amplify into subgraphs. */
+  cacheMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  supergraph: 'loaded' | 'missing';
+  subgraphs: Record<string, { ready: boolean; error?: string }>;
+}
+
+/**
+ * `GET /ready`: 200 when a supergraph is loaded and every subgraph answers `{ __typename }`, else 503.
+ * The body says which subgraph is not answering, for the operator reading it.
+ */
+export function useReadiness(options: ReadinessOptions): GatewayPlugin {
+  const endpoint = options.endpoint ?? '/ready';
+  const timeoutMs = options.probeTimeoutMs ?? 1000;
+  const cacheMs = options.cacheMs ?? 1000;
+  const doFetch = options.fetch ?? fetch;
+  let cached: { at: number; report: Promise<ReadinessReport> } | undefined;
+
+  const probe = async (subgraph: SubgraphEndpoint): Promise<{ ready: boolean; error?: string }> => {
+    try {
+      const response = await doFetch(subgraph.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-readiness-probe': '1' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // A subgraph that refuses unsigned requests (401) is up and answering: that is all readiness asks.
+      if (response.ok || response.status === 401) return { ready: true };
+      return { ready: false, error: `HTTP ${response.status}` };
+    } catch (error) {
+      return { ready: false, error: (error as Error).name === 'TimeoutError' ? 'timeout' : (error as Error).message };
+    }
+  };
+
+  const check = async (): Promise<ReadinessReport> => {
+    const subgraphs = options.subgraphs();
+    if (!subgraphs) return { ready: false, supergraph: 'missing', subgraphs: {} };
+    const results = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(s)] as const));
+    return {
+      ready: results.every(([, r]) => r.ready),
+      supergraph: 'loaded',
+      subgraphs: Object.fromEntries(results),
+    };
+  };
+
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== endpoint || request.method !== 'GET') return;
+      const now = Date.now();
+      if (!cached || now - cached.at > cacheMs) cached = { at: now, report: check() };
+      return cached.report.then((report) => {
+        endResponse(
+          new fetchAPI.Response(JSON.stringify(report), {
+            status: report.ready ? 200 : 503,
+            headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+          }),
+        );
+      });
+    },
+  };
+}

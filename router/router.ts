@@ -1,0 +1,117 @@
+import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import type { Registry } from 'prom-client';
+import { listen, type RunningServer } from '../lib/http-server.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { RouterConfig } from './config.ts';
+import { hiveLoggerFor } from './plugins/hive-log-writer.ts';
+import { useAccessLog } from './plugins/use-access-log.ts';
+import { createMetricsRegistry, useMetrics } from './plugins/use-metrics.ts';
+import { useOperationLimits } from './plugins/use-operation-limits.ts';
+import { useReadiness } from './plugins/use-readiness.ts';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit.ts';
+import { loadTrustedDocuments } from './plugins/trusted-documents.ts';
+import { SupergraphFile, type SubgraphEndpoint } from './supergraph/supergraph-file.ts';
+
+export interface HubRouter {
+  readonly url: string;
+  readonly graphqlUrl: string;
+  readonly planner: 'native' | 'javascript';
+  readonly metrics: Registry;
+  /** Finishes in-flight requests (up to the configured grace), then releases every resource. */
+  stop(): Promise<void>;
+}
+
+export interface RouterExtensions {
+  /** Plugins of later router concerns (authentication, authorization, audit), in order, after the limits. */
+  plugins?: (context: { metrics: Registry; log: Logger }) => GatewayPlugin[];
+}
+
+/** Loads the native (Rust) query planner, or says why not so the caller can fall back. */
+async function loadNativePlanner(log: Logger) {
+  try {
+    const { unifiedGraphHandler } = await import('@graphql-hive/router-runtime');
+    return unifiedGraphHandler;
+  } catch (error) {
+    log.warn({ err: error }, 'native query planner unavailable, falling back to the JavaScript planner');
+    return undefined;
+  }
+}
+
+export async function startRouter(config: RouterConfig, log: Logger, extensions: RouterExtensions = {}): Promise<HubRouter> {
+  const supergraph = new SupergraphFile(config.supergraphPath, log);
+  await supergraph.load();
+  const metrics = createMetricsRegistry();
+  const hiveLog = hiveLoggerFor(log);
+  const nativePlanner = process.env.ROUTER_PLANNER === 'javascript' ? undefined : await loadNativePlanner(log);
+  const trusted = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPath) : undefined;
+
+  const subgraphEndpoints = (): SubgraphEndpoint[] | undefined =>
+    supergraph.current?.subgraphs.map((s) => ({ name: s.name, url: config.subgraphUrls[s.name] ?? s.url }));
+
+  const gateway: GatewayRuntime = createGatewayRuntime({
+    supergraph: async () => {
+      const current = await supergraph.refresh();
+      if (!current) throw new Error('no supergraph loaded');
+      return current.sdl;
+    },
+    pollingInterval: config.supergraphPollMs,
+    gracefulSchemaReload: { drainTimeout: 30_000 },
+    unifiedGraphHandler: nativePlanner,
+    transportEntries: Object.fromEntries(
+      Object.entries(config.subgraphUrls).map(([name, location]) => [name, { location }]),
+    ),
+    logging: hiveLog,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    // The runtime's own readiness only checks the supergraph; ours (useReadiness) also asks every subgraph.
+    readinessCheckEndpoint: '/runtime-readiness',
+    landingPage: false,
+    graphiql: config.production ? false : { title: 'ENT federation hub' },
+    disableIntrospection: config.production ? { disableIf: () => true } : undefined,
+    // Requests that a browser could send cross-site without a preflight (GET, form posts) must carry
+    // this header; JSON POSTs always preflight. This is what protects cookie-authenticated sessions.
+    csrfPrevention: { requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] },
+    batching: { limit: config.limits.maxBatch },
+    requestId: { headerName: 'x-request-id' },
+    upstreamTimeout: ({ subgraphName }) =>
+      (subgraphName && config.subgraphTimeoutsMs[subgraphName]) || config.subgraphTimeoutMs,
+    subgraphErrors: { errorCode: 'DOWNSTREAM_SERVICE_ERROR', subgraphNameProp: 'serviceName' },
+    maskedErrors: config.production,
+    persistedDocuments: trusted
+      ? {
+          getPersistedOperation: (id: string) => trusted.get(id) ?? null,
+          allowArbitraryDocuments: config.trustedDocuments?.allowArbitrary ?? false,
+        }
+      : undefined,
+    plugins: () => [
+      useAccessLog(log),
+      useReadiness({ subgraphs: subgraphEndpoints }),
+      useMetrics({ registry: metrics, log: hiveLog }),
+      useRequestBodyLimit(config.limits.maxBodyBytes),
+      ...useOperationLimits(config.limits),
+      ...(extensions.plugins?.({ metrics, log }) ?? []),
+    ],
+  });
+
+  let server: RunningServer;
+  try {
+    server = await listen(gateway, { port: config.port, host: config.host });
+  } catch (error) {
+    await gateway.dispose();
+    throw error;
+  }
+  log.info(
+    { url: `${server.url}/graphql`, planner: nativePlanner ? 'native' : 'javascript', supergraph: config.supergraphPath },
+    'router listening',
+  );
+  return {
+    url: server.url,
+    graphqlUrl: `${server.url}/graphql`,
+    planner: nativePlanner ? 'native' : 'javascript',
+    metrics,
+    async stop() {
+      await server.close(config.shutdownGraceMs);
+      await gateway.dispose();
+    },
+  };
+}

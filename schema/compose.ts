@@ -1,0 +1,28 @@
+import { composeServices } from '@theguild/federation-composition';
+import { parse, type DocumentNode } from 'graphql';
+
+export interface SubgraphSource {
+  name: string;
+  url: string;
+  typeDefs: DocumentNode | string;
+}
+
+export class CompositionError extends Error {
+  override readonly name = 'CompositionError';
+  constructor(readonly messages: string[]) {
+    super(`supergraph composition failed:\n${messages.map((m) => `  - ${m}`).join('\n')}`);
+  }
+}
+
+/** Composes subgraph SDLs into a supergraph SDL, or throws the composer's own messages. */
+export function composeSupergraph(subgraphs: SubgraphSource[]): string {
+  const result = composeServices(
+    subgraphs.map((s) => ({
+      name: s.name,
+      url: s.url,
+      typeDefs: typeof s.typeDefs === 'string' ? parse(s.typeDefs) : s.typeDefs,
+    })),
+  );
+  if (result.errors) throw new CompositionError(result.errors.map((e) => e.message));
+  return result.supergraphSdl;
+}

@@ -1,0 +1,143 @@
+import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { parse, type DocumentNode } from 'graphql';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { listen, type RunningServer } from '../../lib/http-server.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { BodyTooLargeError, readBody } from './read-body.ts';
+
+export interface SubgraphRequestInfo {
+  readonly requestId: string;
+  readonly headers: IncomingMessage['headers'];
+}
+
+export interface SubgraphDefinition<TContext extends BaseContext> {
+  /** The name under which the subgraph is composed into the supergraph. */
+  name: string;
+  /** The subgraph SDL (Federation v2 with `@link`), usually `loadTypeDefs(<folder>/schema.graphql)`. */
+  typeDefs: DocumentNode;
+  /** Typed per subgraph by the codegen output (`generated/resolvers-types.ts`); the kit passes them through. */
+  resolvers: object;
+  /** Builds the per-request context (DataLoaders live here, so batching stays within one request). */
+  context(request: SubgraphRequestInfo): TContext | Promise<TContext>;
+  log: Logger;
+  /** Largest accepted request body. Router-to-subgraph bodies are small; `_entities` batches are the biggest. */
+  bodyLimitBytes?: number;
+}
+
+export interface StartedSubgraph extends RunningServer {
+  readonly graphqlUrl: string;
+}
+
+export function loadTypeDefs(schemaPath: string) {
+  return parse(readFileSync(schemaPath, 'utf8'));
+}
+
+/**
+ * Starts a federation subgraph on its own port: `POST /graphql`, `GET /health`.
+ * The HTTP layer is ours (not Apollo's standalone server) so that the body limit, the request id
+ * and, later, the router's signed viewer context are checked before any GraphQL work happens.
+ */
+export async function startSubgraph<TContext extends BaseContext>(
+  definition: SubgraphDefinition<TContext>,
+  options: { port: number; host?: string; production?: boolean },
+): Promise<StartedSubgraph> {
+  const { log } = definition;
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({
+      typeDefs: definition.typeDefs,
+      resolvers: definition.resolvers as GraphQLSchemaModule["resolvers"],
+    }),
+    // The router, not the subgraph, is the public face: no landing page, and stack traces stay in logs.
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: !options.production,
+    logger: {
+      debug: (m) => log.debug(m),
+      info: (m) => log.info(m),
+      warn: (m) => log.warn(m),
+      error: (m) => log.error(m),
+    },
+  });
+  await apollo.start();
+  const bodyLimit = definition.bodyLimitBytes ?? 2 * 1024 * 1024;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://subgraph');
+    if (url.pathname === '/health') {
+      sendJson(res, 200, { status: 'ok', subgraph: definition.name });
+      return;
+    }
+    if (url.pathname !== '/graphql') {
+      sendJson(res, 404, { errors: [{ message: 'not found' }] });
+      return;
+    }
+    const requestId = headerValue(req.headers['x-request-id']) ?? crypto.randomUUID();
+    const requestLog = log.child({ requestId });
+    let body: string;
+    try {
+      body = req.method === 'POST' ? await readBody(req, bodyLimit) : '';
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendJson(res, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+        return;
+      }
+      throw error;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let parsedBody: unknown;
+    try {
+      parsedBody = body ? JSON.parse(body) : undefined;
+    } catch {
+      sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON' }] });
+      return;
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      context: async () => definition.context({ requestId, headers: req.headers }),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+    requestLog.debug({ status: res.statusCode }, 'subgraph request');
+  };
+
+  const server = await listen(
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        log.error({ err: error }, 'subgraph request failed');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error' }] });
+        else res.destroy();
+      });
+    },
+    { port: options.port, host: options.host },
+  );
+  return {
+    ...server,
+    graphqlUrl: `${server.url}/graphql`,
+    async close(graceMs?: number) {
+      await server.close(graceMs);
+      await apollo.stop();
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(payload));
+}
