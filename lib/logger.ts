@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -21,11 +21,16 @@ const REDACTED_PATHS = [
 ];
 
 /** One JSON logger per process component; `HUB_LOG_LEVEL` sets the level (`silent` in tests). */
-export function createLogger(component: string, level = process.env.HUB_LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(
+  component: string,
+  level = process.env.HUB_LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level,
     base: { component },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,8 +1,15 @@
 import type { Logger } from './logger.ts';
 
+const TERMINATION_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
 /**
  * Runs `stop` on SIGTERM or SIGINT, then exits. If `stop` has not finished within `timeoutMs`, the
  * process exits anyway: an orchestrator's kill deadline must never be the thing that ends us.
+ *
+ * The process has one owner of its termination signals. Libraries register their own handlers
+ * (the gateway runtime hard-codes whatwg-node's `disposeOnProcessTerminate`, which disposes the
+ * gateway on SIGTERM and aborts every in-flight operation), so they are removed here: `stop` drains
+ * the HTTP server first and disposes the libraries after.
  */
 export function exitOnSignal(stop: () => Promise<void>, log: Logger, timeoutMs: number): void {
   let stopping = false;
@@ -26,6 +33,8 @@ export function exitOnSignal(stop: () => Promise<void>, log: Logger, timeoutMs: 
       },
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  for (const signal of TERMINATION_SIGNALS) {
+    process.removeAllListeners(signal);
+    process.once(signal, onSignal);
+  }
 }

@@ -15,5 +15,10 @@ const config = routerConfigFromEnv({
   ...(values.supergraph ? { ROUTER_SUPERGRAPH: values.supergraph } : {}),
   ...(values.port ? { ROUTER_PORT: values.port } : {}),
 });
-const router = await startRouter(config, log);
-exitOnSignal(() => router.stop(), log, config.shutdownGraceMs + 5_000);
+try {
+  const router = await startRouter(config, log);
+  exitOnSignal(() => router.stop(), log, config.shutdownGraceMs + 5_000);
+} catch (error) {
+  log.fatal({ err: error }, `router failed to start: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

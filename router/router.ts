@@ -9,6 +9,7 @@ import { createMetricsRegistry, useMetrics } from './plugins/use-metrics.ts';
 import { useOperationLimits } from './plugins/use-operation-limits.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.ts';
+import { useSubgraphErrorHygiene } from './plugins/use-subgraph-error-hygiene.ts';
 import { loadTrustedDocuments } from './plugins/trusted-documents.ts';
 import { SupergraphFile, type SubgraphEndpoint } from './supergraph/supergraph-file.ts';
 
@@ -88,6 +89,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       useReadiness({ subgraphs: subgraphEndpoints }),
       useMetrics({ registry: metrics, log: hiveLog }),
       useRequestBodyLimit(config.limits.maxBodyBytes),
+      useSubgraphErrorHygiene(),
       ...useOperationLimits(config.limits),
       ...(extensions.plugins?.({ metrics, log }) ?? []),
     ],

@@ -1,4 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { getOperationAST } from 'graphql';
 import type { Logger } from '../../lib/logger.ts';
 
 /**
@@ -12,9 +13,10 @@ export function useAccessLog(log: Logger, options: { skipPaths?: string[] } = {}
     onRequest({ request, url }) {
       if (!skip.has(url.pathname)) started.set(request, { at: performance.now() });
     },
-    onParams({ request, params }) {
-      const entry = started.get(request);
-      if (entry) entry.operationName = params.operationName ?? undefined;
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const entry = request && started.get(request);
+      if (entry) entry.operationName = args.operationName ?? getOperationAST(args.document)?.name?.value;
     },
     onResponse({ request, response }) {
       const entry = started.get(request);

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../lib/logger.ts';
+import { createLogger, type Logger } from '../../lib/logger.ts';
 import { routerConfigFromEnv, type RouterConfig } from '../../router/config.ts';
 import { startRouter, type HubRouter, type RouterExtensions } from '../../router/router.ts';
 import { composeSupergraph } from '../../schema/compose.ts';
@@ -22,7 +22,7 @@ export interface RouterHarness {
 /** Two fixture subgraphs on ephemeral loopback ports, a supergraph composed from them, and a router. */
 export async function startRouterHarness(
   overrides: Partial<RouterConfig> = {},
-  extensions: RouterExtensions = {},
+  options: { extensions?: RouterExtensions; log?: Logger } = {},
 ): Promise<RouterHarness> {
   const campus = await startCampus();
   const roster = await startRoster();
@@ -43,7 +43,7 @@ export async function startRouterHarness(
     shutdownGraceMs: 2000,
     ...overrides,
   };
-  const router = await startRouter(config, createLogger('router-test'), extensions);
+  const router = await startRouter(config, options.log ?? createLogger('router-test'), options.extensions);
   const harness: RouterHarness = {
     router,
     campus,

@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeSupergraph } from '../schema/compose.ts';
+import type { StartedSubgraph } from '../subgraphs/kit/subgraph-server.ts';
+import { campusTypeDefs, rosterTypeDefs, startCampus, startRoster } from '../test/fixtures/school-subgraphs.ts';
+import { startTsProcess, type ChildHandle } from '../test/helpers/child-process.ts';
+
+/** The router as deployed: its own process, configured by flags and environment only. */
+describe('router process', () => {
+  let campus: StartedSubgraph;
+  let roster: StartedSubgraph;
+  let supergraphPath: string;
+  beforeAll(async () => {
+    campus = await startCampus();
+    roster = await startRoster();
+    supergraphPath = join(mkdtempSync(join(tmpdir(), 'hub-main-')), 'elsewhere.graphql');
+    // A supergraph the router was not built with: composed here, from subgraphs it has never seen.
+    writeFileSync(
+      supergraphPath,
+      composeSupergraph([
+        { name: 'campus', url: campus.graphqlUrl, typeDefs: campusTypeDefs },
+        { name: 'roster', url: roster.graphqlUrl, typeDefs: rosterTypeDefs },
+      ]),
+    );
+  });
+  afterAll(async () => {
+    await Promise.all([campus?.close(0), roster?.close(0)]);
+  });
+
+  const startRouterProcess = async (env: Record<string, string> = {}): Promise<{ proc: ChildHandle; url: string }> => {
+    const proc = startTsProcess('router/main.ts', ['--supergraph', supergraphPath, '--port', '0'], env);
+    const listening = await proc.waitFor((l) => l.msg === 'router listening');
+    return { proc, url: listening.url as string };
+  };
+
+  it('runs alone on any supergraph file and answers through it', async () => {
+    const { proc, url } = await startRouterProcess();
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ schools { name pupilCount } }' }),
+      });
+      expect(await response.json()).toEqual({
+        data: { schools: [{ name: 'Lycée Victor Hugo', pupilCount: 1200 }, { name: 'Collège Jean Moulin', pupilCount: 450 }] },
+      });
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses to start on a file that is not a supergraph, saying why', async () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'hub-main-')), 'broken.graphql');
+    writeFileSync(broken, 'type Query { hello: String }');
+    const proc = startTsProcess('router/main.ts', ['--supergraph', broken, '--port', '0']);
+    const { code } = await proc.exited;
+    expect(code).not.toBe(0);
+    expect(JSON.stringify(proc.lines)).toContain('is not a federation supergraph');
+  });
+
+  it('on SIGTERM lets an in-flight request finish, closes keep-alive connections, and exits within the bound', async () => {
+    const { proc, url } = await startRouterProcess({ ROUTER_SHUTDOWN_GRACE_MS: '3000' });
+    const target = new URL(url);
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    const post = (query: string) =>
+      new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {
+        const req = request(
+          { agent, host: target.hostname, port: target.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ query }));
+      });
+    try {
+      // An idle keep-alive connection, held open by the agent after this response.
+      expect((await post('{ schools { uai } }')).status).toBe(200);
+      const inFlight = post('{ slowCount(ms: 1000) }');
+      await new Promise((r) => setTimeout(r, 200));
+      const signalledAt = Date.now();
+      proc.child.kill('SIGTERM');
+      const finished = await inFlight;
+      expect(finished.status).toBe(200);
+      expect(JSON.parse(finished.body)).toEqual({ data: { slowCount: 1 } });
+      const { code } = await proc.exited;
+      expect(code).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(3000);
+    } finally {
+      agent.destroy();
+      proc.child.kill('SIGKILL');
+    }
+  });
+});
