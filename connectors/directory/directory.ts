@@ -1,0 +1,42 @@
+import type { EducationStaff, Guardian, GuardianLink, Mef, Person, School, Student, StructureCode, Subject } from './model.ts';
+
+export interface ChildLink {
+  student: Student;
+  link: GuardianLink;
+}
+
+export interface GuardianOfStudent {
+  /** Undefined when the export names an adult it does not contain (a dangling link). */
+  guardian?: Guardian;
+  link: GuardianLink;
+}
+
+/**
+ * What the hub asks of the académie directory. Two backends implement it: AAF files (the embedded
+ * default) and the SDET LDAP directory. Every method is async because one of them is remote.
+ */
+export interface Directory {
+  /** People by id, in the order asked, `undefined` where unknown. One round trip for the whole list. */
+  people(ids: readonly string[]): Promise<(Person | undefined)[]>;
+  schoolsByUai(uais: readonly string[]): Promise<(School | undefined)[]>;
+  schoolsById(ids: readonly string[]): Promise<(School | undefined)[]>;
+  studentsOfClass(klass: StructureCode): Promise<Student[]>;
+  studentsOfGroup(group: StructureCode): Promise<Student[]>;
+  teachersOfClass(klass: StructureCode): Promise<EducationStaff[]>;
+  teachersOfGroup(group: StructureCode): Promise<EducationStaff[]>;
+  /** Pupils linked to an adult through `ENTElevePersRelEleve`, with the link's flags. */
+  childrenOf(guardianId: string): Promise<ChildLink[]>;
+  guardiansOf(studentId: string): Promise<GuardianOfStudent[]>;
+  staffOfSchool(schoolId: string): Promise<EducationStaff[]>;
+  subjects(codes: readonly string[]): Promise<(Subject | undefined)[]>;
+  mefs(codes: readonly string[]): Promise<(Mef | undefined)[]>;
+  /** People whose names start with `text` (accent- and case-insensitive), among `candidateIds` if given. */
+  searchPeople(text: string, options: { limit: number; candidateIds?: ReadonlySet<string> }): Promise<Person[]>;
+}
+
+/** `Élodie` → `elodie`: names are matched without accents or case, as users type them. */
+export function foldName(value: string): string {
+  return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+}
+
+export const codeKey = (c: StructureCode) => `${c.structureId}$${c.code}`;
