@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { viewerContextKey } from '../lib/viewer-context.ts';
 
 /** Everything the router needs, from the environment (see the README's table). No secret has a default. */
 export interface RouterConfig {
@@ -15,6 +16,8 @@ export interface RouterConfig {
   limits: OperationLimits;
   trustedDocuments?: { manifestPath: string; allowArbitrary: boolean };
   shutdownGraceMs: number;
+  /** Key signing the viewer context sent to subgraphs (`HUB_VIEWER_CONTEXT_SECRET`, shared with them). */
+  viewerContextKey: Uint8Array;
 }
 
 export interface OperationLimits {
@@ -67,6 +70,7 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
       ? { manifestPath: trustedPath, allowArbitrary: env.ROUTER_TRUSTED_DOCUMENTS_ONLY === 'false' }
       : undefined,
     shutdownGraceMs: int(env, 'ROUTER_SHUTDOWN_GRACE_MS', 10_000),
+    viewerContextKey: viewerContextKey(env.HUB_VIEWER_CONTEXT_SECRET),
   };
 }
 

@@ -7,6 +7,7 @@ import { composeSupergraph } from '../schema/compose.ts';
 import type { StartedSubgraph } from '../subgraphs/kit/subgraph-server.ts';
 import { campusTypeDefs, rosterTypeDefs, startCampus, startRoster } from '../test/fixtures/school-subgraphs.ts';
 import { startTsProcess, type ChildHandle } from '../test/helpers/child-process.ts';
+import { TEST_VIEWER_SECRET } from '../test/helpers/viewer.ts';
 
 /** The router as deployed: its own process, configured by flags and environment only. */
 describe('router process', () => {
@@ -31,7 +32,7 @@ describe('router process', () => {
   });
 
   const startRouterProcess = async (env: Record<string, string> = {}): Promise<{ proc: ChildHandle; url: string }> => {
-    const proc = startTsProcess('router/main.ts', ['--supergraph', supergraphPath, '--port', '0'], env);
+    const proc = startTsProcess('router/main.ts', ['--supergraph', supergraphPath, '--port', '0'], { HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ...env });
     const listening = await proc.waitFor((l) => l.msg === 'router listening');
     return { proc, url: listening.url as string };
   };
@@ -55,7 +56,7 @@ describe('router process', () => {
   it('refuses to start on a file that is not a supergraph, saying why', async () => {
     const broken = join(mkdtempSync(join(tmpdir(), 'hub-main-')), 'broken.graphql');
     writeFileSync(broken, 'type Query { hello: String }');
-    const proc = startTsProcess('router/main.ts', ['--supergraph', broken, '--port', '0']);
+    const proc = startTsProcess('router/main.ts', ['--supergraph', broken, '--port', '0'], { HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET });
     const { code } = await proc.exited;
     expect(code).not.toBe(0);
     expect(JSON.stringify(proc.lines)).toContain('is not a federation supergraph');

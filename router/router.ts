@@ -10,6 +10,7 @@ import { useOperationLimits } from './plugins/use-operation-limits.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.ts';
 import { useSubgraphErrorHygiene } from './plugins/use-subgraph-error-hygiene.ts';
+import { useViewerContext } from './plugins/use-viewer-context.ts';
 import { loadTrustedDocuments } from './plugins/trusted-documents.ts';
 import { SupergraphFile, type SubgraphEndpoint } from './supergraph/supergraph-file.ts';
 
@@ -92,6 +93,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       useSubgraphErrorHygiene(),
       ...useOperationLimits(config.limits),
       ...(extensions.plugins?.({ metrics, log }) ?? []),
+      useViewerContext(config.viewerContextKey),
     ],
   });
 

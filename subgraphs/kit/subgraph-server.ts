@@ -7,11 +7,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { listen, type RunningServer } from '../../lib/http-server.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { VIEWER_HEADER, ViewerContextError, verifyViewerContext, type Viewer } from '../../lib/viewer-context.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 
 export interface SubgraphRequestInfo {
   readonly requestId: string;
-  readonly headers: IncomingMessage['headers'];
+  /** Who is asking, as the router signed it. */
+  readonly viewer: Viewer;
 }
 
 export interface SubgraphDefinition<TContext extends BaseContext> {
@@ -26,6 +28,11 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   log: Logger;
   /** Largest accepted request body. Router-to-subgraph bodies are small; `_entities` batches are the biggest. */
   bodyLimitBytes?: number;
+  /**
+   * Key of the router's signed viewer context. Every GraphQL request must carry a valid one, or it
+   * gets 401 before any resolver runs: nothing reaches a subgraph except through the router.
+   */
+  viewerContextKey: Uint8Array;
 }
 
 export interface StartedSubgraph extends RunningServer {
@@ -74,7 +81,17 @@ export async function startSubgraph<TContext extends BaseContext>(
       sendJson(res, 404, { errors: [{ message: 'not found' }] });
       return;
     }
-    const requestId = headerValue(req.headers['x-request-id']) ?? crypto.randomUUID();
+    let viewer: Viewer;
+    let requestId: string;
+    try {
+      ({ viewer, requestId } = await verifyViewerContext(headerValue(req.headers[VIEWER_HEADER]), definition.viewerContextKey));
+    } catch (error) {
+      if (!(error instanceof ViewerContextError)) throw error;
+      // The readiness probe only asks whether we answer: a 401 says we do.
+      log.warn({ reason: error.reason, requestId: headerValue(req.headers['x-request-id']) }, 'request refused: viewer context');
+      sendJson(res, 401, { errors: [{ message: `Unauthorized: ${error.message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
     const requestLog = log.child({ requestId });
     let body: string;
     try {
@@ -99,7 +116,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => definition.context({ requestId, headers: req.headers }),
+      context: async () => definition.context({ requestId, viewer }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -6,6 +6,7 @@ import { routerConfigFromEnv, type RouterConfig } from '../../router/config.ts';
 import { startRouter, type HubRouter, type RouterExtensions } from '../../router/router.ts';
 import { composeSupergraph } from '../../schema/compose.ts';
 import type { StartedSubgraph } from '../../subgraphs/kit/subgraph-server.ts';
+import { TEST_VIEWER_SECRET } from './viewer.ts';
 import { campusTypeDefs, rosterTypeDefs, startCampus, startRoster } from '../fixtures/school-subgraphs.ts';
 
 export interface RouterHarness {
@@ -36,7 +37,7 @@ export async function startRouterHarness(
     ]),
   );
   const config: RouterConfig = {
-    ...routerConfigFromEnv({}),
+    ...routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET }),
     port: 0,
     supergraphPath,
     supergraphPollMs: 200,

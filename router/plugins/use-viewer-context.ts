@@ -1,0 +1,30 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { ANONYMOUS, VIEWER_HEADER, signViewerContext, type Viewer } from '../../lib/viewer-context.ts';
+
+/** Where the authentication plugin leaves the viewer on the request context. */
+export interface ViewerOnContext {
+  viewer?: Viewer;
+}
+
+/**
+ * Signs who is asking into every subgraph fetch (`x-hub-viewer`), once per request. Requests the
+ * authentication plugin did not attach a viewer to travel as anonymous: subgraphs then serve only
+ * what is public, and always know that the router, not a stranger, is asking.
+ */
+export function useViewerContext(key: Uint8Array): GatewayPlugin<ViewerOnContext> {
+  const signed = new WeakMap<object, Promise<string>>();
+  return {
+    onFetch({ context, options, setOptions }) {
+      // Fetches without a request context are the runtime's own (e.g. loading a supergraph by URL).
+      if (!('request' in context)) return;
+      const headers = (options.headers ?? {}) as Record<string, string>;
+      let token = signed.get(context);
+      if (!token) {
+        const viewer = (context as ViewerOnContext).viewer ?? ANONYMOUS;
+        token = signViewerContext(viewer, key, headers['x-request-id'] ?? crypto.randomUUID());
+        signed.set(context, token);
+      }
+      return token.then((value) => setOptions({ ...options, headers: { ...headers, [VIEWER_HEADER]: value } }));
+    },
+  };
+}

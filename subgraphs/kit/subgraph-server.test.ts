@@ -1,0 +1,76 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '../../lib/viewer-context.ts';
+import { startCampus } from '../../test/fixtures/school-subgraphs.ts';
+import { routerHeaders, TEST_VIEWER_KEY } from '../../test/helpers/viewer.ts';
+import type { StartedSubgraph } from './subgraph-server.ts';
+
+describe('subgraph trust: only the router may ask', () => {
+  let subgraph: StartedSubgraph;
+  beforeAll(async () => {
+    subgraph = await startCampus();
+  });
+  afterAll(() => subgraph?.close(0));
+
+  const entities = { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on School { name } } }', variables: { r: [{ __typename: 'School', uai: '0750001A' }] } };
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(subgraph.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('answers a request carrying the router’s signed viewer context, _entities included', async () => {
+    const response = await post(entities, await routerHeaders(ANONYMOUS));
+    expect(await response.json()).toEqual({ data: { _entities: [{ name: 'Lycée Victor Hugo' }] } });
+  });
+
+  it('refuses a direct request with no context, including a direct _entities query', async () => {
+    for (const body of [{ query: '{ schools { name } }' }, entities]) {
+      const response = await post(body);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ errors: [{ message: 'Unauthorized: viewer context missing', extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+  });
+
+  it('refuses a forged context (signed with another key)', async () => {
+    const forged = await new SignJWT({ viewer: { kind: 'person', personId: '1', scopes: ['*'], policies: [] } })
+      .setProtectedHeader({ alg: 'HS256', typ: 'hub-viewer+jwt' })
+      .setIssuer('ent-hub-router')
+      .setAudience('ent-hub-subgraphs')
+      .setIssuedAt()
+      .setExpirationTime('60s')
+      .sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes-long!!'));
+    const response = await post(entities, { 'x-hub-viewer': forged });
+    expect(response.status).toBe(401);
+    expect((await response.json()).errors[0].message).toBe('Unauthorized: viewer context invalid');
+  });
+
+  it('refuses an expired context', async () => {
+    const expired = await new SignJWT({ viewer: ANONYMOUS })
+      .setProtectedHeader({ alg: 'HS256', typ: 'hub-viewer+jwt' })
+      .setIssuer('ent-hub-router')
+      .setAudience('ent-hub-subgraphs')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 540)
+      .sign(TEST_VIEWER_KEY);
+    const response = await post(entities, { 'x-hub-viewer': expired });
+    expect(response.status).toBe(401);
+    expect((await response.json()).errors[0].message).toBe('Unauthorized: viewer context expired');
+  });
+
+  it('refuses a context altered in transit', async () => {
+    const { 'x-hub-viewer': token } = await routerHeaders({ kind: 'person', personId: '1000029', profile: 'student', scopes: [], policies: [] });
+    const [header, payload, signature] = token!.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    claims.viewer.personId = '1000027';
+    const altered = [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
+    const response = await post(entities, { 'x-hub-viewer': altered });
+    expect(response.status).toBe(401);
+  });
+
+  it('refuses a body over its limit with 413', async () => {
+    const response = await post({ query: '{ schools { name } }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }, await routerHeaders(ANONYMOUS));
+    expect(response.status).toBe(413);
+  });
+
+  it('answers /health without a context (for orchestrators)', async () => {
+    expect((await fetch(`${subgraph.url}/health`)).status).toBe(200);
+  });
+});
