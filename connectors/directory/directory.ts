@@ -20,6 +20,8 @@ export interface Directory {
   people(ids: readonly string[]): Promise<(Person | undefined)[]>;
   schoolsByUai(uais: readonly string[]): Promise<(School | undefined)[]>;
   schoolsById(ids: readonly string[]): Promise<(School | undefined)[]>;
+  /** Every school, sorted by UAI. */
+  allSchools(): Promise<School[]>;
   studentsOfClass(klass: StructureCode): Promise<Student[]>;
   studentsOfGroup(group: StructureCode): Promise<Student[]>;
   teachersOfClass(klass: StructureCode): Promise<EducationStaff[]>;

@@ -69,6 +69,10 @@ export class AafDirectory implements Directory {
     return uais.map((uai) => ix.schoolByUai.get(uai));
   }
 
+  async allSchools() {
+    return [...this.store.records('EtabEducNat')].sort((a, b) => a.uai.localeCompare(b.uai));
+  }
+
   async schoolsById(ids: readonly string[]) {
     return ids.map((id) => this.store.record('EtabEducNat', id));
   }

@@ -1,0 +1,49 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * Typed resolvers for each subgraph, from its own `schema.graphql`. Mappers point GraphQL types at
+ * the objects the resolvers really return (connector models), so a resolver returning the wrong
+ * shape fails `npm run typecheck`. CI regenerates and fails if the checked-in output is stale.
+ */
+const resolvers = (contextType: string, mappers: Record<string, string>) => ({
+  plugins: ['typescript', 'typescript-resolvers'],
+  config: {
+    federation: true,
+    useIndexSignature: true,
+    useTypeImports: true,
+    enumsAsTypes: true,
+    avoidOptionals: false,
+    contextType,
+    mappers,
+    mapperTypeSuffix: 'Model',
+    scalars: { ID: 'string' },
+  },
+});
+
+const config: CodegenConfig = {
+  overwrite: true,
+  hooks: {},
+  generates: {
+    'subgraphs/directory/generated/resolvers-types.ts': {
+      schema: 'subgraphs/directory/schema.graphql',
+      ...resolvers('../context.ts#DirectoryContext', {
+        Person: '../../../connectors/directory/model.ts#Person',
+        Student: '../../../connectors/directory/model.ts#Student',
+        Guardian: '../../../connectors/directory/model.ts#Guardian',
+        Teacher: '../../../connectors/directory/model.ts#EducationStaff',
+        Staff: '../../../connectors/directory/model.ts#EducationStaff',
+        StaffFunction: '../../../connectors/directory/model.ts#StaffFunction',
+        School: '../../../connectors/directory/model.ts#School',
+        Subject: '../../../connectors/directory/model.ts#Subject',
+        Mef: '../../../connectors/directory/model.ts#Mef',
+        Class: '../models.ts#StructureUnitRef',
+        Group: '../models.ts#StructureUnitRef',
+        GuardianLink: '../models.ts#GuardianLinkRef',
+        ChildLink: '../../../connectors/directory/directory.ts#ChildLink',
+        Teaching: '../models.ts#TeachingRef',
+      }),
+    },
+  },
+};
+
+export default config;
