@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphSource } from './compose.ts';
+
+/** Every subgraph of the hub: its name in the supergraph, its SDL, and its port in the embedded setup. */
+export const SUBGRAPHS = [{ name: 'directory', folder: 'directory', port: 4001 }] as const;
+
+export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
+
+export const SUPERGRAPH_PATH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
+
+export function schemaPathOf(folder: string): string {
+  return fileURLToPath(new URL(`../subgraphs/${folder}/schema.graphql`, import.meta.url));
+}
+
+/**
+ * The subgraphs as composed into the checked-in supergraph: the embedded setup's loopback URLs.
+ * A deployment keeps this file and points the router elsewhere with ROUTER_SUBGRAPH_URL_<NAME>.
+ */
+export function embeddedSubgraphSources(): SubgraphSource[] {
+  return SUBGRAPHS.map((s) => ({
+    name: s.name,
+    url: `http://127.0.0.1:${s.port}/graphql`,
+    typeDefs: readFileSync(schemaPathOf(s.folder), 'utf8'),
+  }));
+}

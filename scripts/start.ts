@@ -1,0 +1,41 @@
+/**
+ * `npm start`: the whole hub with embedded defaults, no configuration. Ctrl-C stops everything.
+ */
+import { createLogger } from '../lib/logger.ts';
+import { exitOnSignal } from '../lib/shutdown.ts';
+import { startEmbeddedHub } from '../hub/embedded-hub.ts';
+
+const log = createLogger('hub', process.env.HUB_LOG_LEVEL ?? 'warn');
+try {
+  const hub = await startEmbeddedHub({
+    dataDir: process.env.HUB_DATA_DIR ?? '.hub-data',
+    routerPort: Number(process.env.ROUTER_PORT ?? 4000),
+    log,
+  });
+  const lines = [
+    '',
+    'ENT federation hub: running with embedded defaults',
+    '',
+    ...hub.services.map((s) => `  ${s.name.padEnd(12)} ${s.url.padEnd(36)} ${s.role}`),
+    '',
+    `Embedded académie: ${hub.academie.report.appliedEntries} AAF entries from ${hub.academie.aafDir}`,
+    '',
+    'Demo people (log in with the embedded identity provider, see README):',
+    ...hub.academie.demo.map((d) => `  ${d.login.padEnd(22)} ${d.profile.padEnd(9)} ${d.description}`),
+    '',
+    'Try:  curl -s localhost:4000/graphql -H "content-type: application/json" \\',
+    `        -d '{"query":"{ schools { uai name classes { code } } }"}'`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  exitOnSignal(() => hub.stop(), log, 20_000);
+} catch (error) {
+  const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    ? `a port is already in use (${(error as Error).message}); stop the other process or set ROUTER_PORT / the subgraph ports`
+    : (error as Error).message;
+  log.fatal({ err: error }, message);
+  process.stderr.write(`hub failed to start: ${message}\n`);
+  process.exitCode = 1;
+}
