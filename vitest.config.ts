@@ -10,5 +10,6 @@ export default defineConfig({
     // Suites start real servers on ephemeral loopback ports; two cores do not want more forks.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     pool: 'forks',
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
