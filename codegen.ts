@@ -43,6 +43,14 @@ const config: CodegenConfig = {
         Teaching: '../models.ts#TeachingRef',
       }),
     },
+    'subgraphs/identity/generated/resolvers-types.ts': {
+      schema: 'subgraphs/identity/schema.graphql',
+      ...resolvers('../context.ts#IdentityContext', {
+        Viewer: '../../../lib/viewer-context.ts#Viewer',
+        Session: '../../../connectors/sessions/session.ts#HubSession',
+        LoginEvent: '../../../connectors/sessions/session.ts#LoginEvent',
+      }),
+    },
   },
 };
 

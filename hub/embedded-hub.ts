@@ -7,6 +7,12 @@ import { startRouter, type HubRouter } from '../router/router.ts';
 import { SUBGRAPHS, SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
 import type { StartedSubgraph } from '../subgraphs/kit/subgraph-server.ts';
 import { startDirectorySubgraph } from '../subgraphs/directory/server.ts';
+import { startIdentitySubgraph } from '../subgraphs/identity/server.ts';
+import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
+import { linkLogin } from '../connectors/sso/linking.ts';
+import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
+import { demoAccounts, type DemoLogin } from '../standins/identity-provider/demo-accounts.ts';
+import { startIdentityProvider } from '../standins/identity-provider/identity-provider.ts';
 
 export interface EmbeddedHubOptions {
   dataDir: string;
@@ -14,8 +20,15 @@ export interface EmbeddedHubOptions {
   /** Port per subgraph name; 0 picks a free port (tests). Defaults to the registry's ports. */
   subgraphPorts?: Partial<Record<string, number>>;
   routerOverrides?: Partial<RouterConfig>;
+  /** Ports of the embedded identity providers; 0 picks free ports. */
+  idpPorts?: { educonnect: number; agents: number };
+  /** Seed of the demo passwords (printed by `npm start`, recomputed by the benchmark). */
+  demoPasswordSeed?: string;
   log?: Logger;
 }
+
+export const DEFAULT_IDP_PORTS = { educonnect: 4100, agents: 4101 };
+export const DEFAULT_DEMO_PASSWORD_SEED = 'ent-hub-demo';
 
 export interface ServiceInfo {
   name: string;
@@ -26,6 +39,8 @@ export interface ServiceInfo {
 export interface EmbeddedHub {
   router: HubRouter;
   academie: EmbeddedAcademie;
+  /** Every person's demo login, with the provider to log in at. */
+  logins: DemoLogin[];
   services: ServiceInfo[];
   stop(): Promise<void>;
 }
@@ -42,6 +57,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
   const key = viewerContextKey(secret);
   const portOf = (name: string) => options.subgraphPorts?.[name] ?? SUBGRAPHS.find((s) => s.name === name)!.port;
   const started: { close(graceMs?: number): Promise<void> }[] = [];
+  let router: HubRouter | undefined;
 
   try {
     const academie = await loadEmbeddedAcademie(options.dataDir);
@@ -53,9 +69,19 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       port: portOf('directory'),
     });
     started.push(directory);
+    const sessions = new MemorySessionStore(routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: secret }).sessionTimeouts);
+    const identity = await startIdentitySubgraph({
+      sessions,
+      viewerContextKey: key,
+      log: log.child({ component: 'identity' }),
+      port: portOf('identity'),
+    });
+    started.push(identity);
 
-    const subgraphUrls: Record<string, string> = { directory: directory.graphqlUrl };
-    const router = await startRouter(
+    // The providers are known once started, which needs the router's URL: the router reads them lazily.
+    const providers: IdentityProviderConfig[] = [];
+    const subgraphUrls: Record<string, string> = { directory: directory.graphqlUrl, identity: identity.graphqlUrl };
+    router = await startRouter(
       {
         ...routerConfigFromEnv({ ...process.env, HUB_VIEWER_CONTEXT_SECRET: secret }),
         supergraphPath: SUPERGRAPH_PATH,
@@ -64,20 +90,66 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         ...options.routerOverrides,
       },
       log.child({ component: 'router' }),
+      {
+        sessions,
+        login: { providers: () => providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory) },
+      },
     );
+
+    const clientSecret = randomBytes(24).toString('base64url');
+    const idpPorts = options.idpPorts ?? DEFAULT_IDP_PORTS;
+    const { accounts, logins } = demoAccounts(academie.directory.store, academie.demo, {
+      seed: options.demoPasswordSeed ?? DEFAULT_DEMO_PASSWORD_SEED,
+      issuerSecrets: { educonnect: randomBytes(16).toString('hex'), agents: randomBytes(16).toString('hex') },
+    });
+    const idps = [
+      { id: 'educonnect', label: 'EduConnect (embedded stand-in)', linking: 'educonnect', fallbackLinking: true },
+      { id: 'agents', label: 'Agents de l’académie (embedded stand-in)', linking: 'agent', fallbackLinking: false },
+    ] as const;
+    for (const idp of idps) {
+      const idpServer = await startIdentityProvider({
+        label: idp.label,
+        port: idpPorts[idp.id],
+        accounts: accounts[idp.id],
+        clients: [
+          {
+            clientId: 'ent-hub',
+            clientSecret,
+            redirectUris: [`${router.publicUrl}/auth/callback`],
+            postLogoutRedirectUris: [`${router.publicUrl}/auth/logged-out`],
+            backchannelLogoutUri: `${router.publicUrl}/auth/backchannel-logout/${idp.id}`,
+          },
+        ],
+        log: log.child({ component: `idp-${idp.id}` }),
+      });
+      started.push(idpServer);
+      providers.push({
+        ...idp,
+        issuer: idpServer.issuer,
+        clientId: 'ent-hub',
+        clientSecret,
+        scopes: ['openid', 'profile', 'email', 'offline_access'],
+      });
+    }
+    const running = router;
     return {
-      router,
+      router: running,
       academie,
+      logins,
       services: [
-        { name: 'router', url: router.graphqlUrl, role: 'the one graph (GraphiQL in a browser)' },
+        { name: 'router', url: running.graphqlUrl, role: 'the one graph (GraphiQL in a browser); login at /auth/login' },
         { name: 'directory', url: directory.graphqlUrl, role: 'subgraph: schools, classes, people (AAF)' },
+        { name: 'identity', url: identity.graphqlUrl, role: 'subgraph: the viewer, sessions, login history' },
+        ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),
       ],
       async stop() {
-        await router.stop();
+        // The router first (it drains in-flight requests), then what it depends on.
+        await running.stop();
         await Promise.all(started.map((s) => s.close(2000)));
       },
     };
   } catch (error) {
+    await router?.stop();
     await Promise.all(started.map((s) => s.close(0)));
     throw error;
   }

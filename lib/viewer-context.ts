@@ -15,6 +15,14 @@ export interface Viewer {
   policies: string[];
   /** OAuth client id of a service viewer. */
   clientId?: string;
+  /** The hub session behind the request, if any (to list and end one's sessions). */
+  sessionId?: string;
+  /** Staff function codes (DIR, EDU, DOC, ENS…). */
+  functions?: string[];
+  /** UAIs of the viewer's schools. */
+  schools?: string[];
+  /** For a guardian: the pupils they are responsable légal of. */
+  children?: string[];
 }
 
 export const VIEWER_HEADER = 'x-hub-viewer';

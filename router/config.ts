@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../connectors/sessions/session.ts';
 import { viewerContextKey } from '../lib/viewer-context.ts';
+import { loadScopeMapping, type ScopeMapping } from './auth/scope-mapping.ts';
+import { loadTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers.ts';
 
 /** Everything the router needs, from the environment (see the README's table). No secret has a default. */
 export interface RouterConfig {
@@ -18,6 +21,11 @@ export interface RouterConfig {
   shutdownGraceMs: number;
   /** Key signing the viewer context sent to subgraphs (`HUB_VIEWER_CONTEXT_SECRET`, shared with them). */
   viewerContextKey: Uint8Array;
+  /** The router's public base URL, for OIDC redirects (`ROUTER_PUBLIC_URL`); default `http://localhost:{port}`. */
+  publicUrl?: string;
+  sessionTimeouts: SessionTimeouts;
+  scopeMapping: ScopeMapping;
+  trustedIssuers: TrustedIssuer[];
 }
 
 export interface OperationLimits {
@@ -71,6 +79,13 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
       : undefined,
     shutdownGraceMs: int(env, 'ROUTER_SHUTDOWN_GRACE_MS', 10_000),
     viewerContextKey: viewerContextKey(env.HUB_VIEWER_CONTEXT_SECRET),
+    publicUrl: env.ROUTER_PUBLIC_URL?.replace(/\/$/, ''),
+    sessionTimeouts: {
+      idleMs: int(env, 'ROUTER_SESSION_IDLE_MINUTES', DEFAULT_SESSION_TIMEOUTS.idleMs / 60_000) * 60_000,
+      absoluteMs: int(env, 'ROUTER_SESSION_ABSOLUTE_HOURS', DEFAULT_SESSION_TIMEOUTS.absoluteMs / 3600_000) * 3600_000,
+    },
+    scopeMapping: loadScopeMapping(env.ROUTER_SCOPE_MAPPING),
+    trustedIssuers: loadTrustedIssuers(env.ROUTER_TRUSTED_ISSUERS),
   };
 }
 

@@ -2,7 +2,12 @@ import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@
 import type { Registry } from 'prom-client';
 import { listen, type RunningServer } from '../lib/http-server.ts';
 import type { Logger } from '../lib/logger.ts';
+import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
+import type { SessionStore } from '../connectors/sessions/session.ts';
+import { TrustedIssuers } from './auth/trusted-issuers.ts';
 import type { RouterConfig } from './config.ts';
+import { useAuthentication } from './plugins/use-authentication.ts';
+import { useLogin, type LoginOptions } from './plugins/use-login.ts';
 import { hiveLoggerFor } from './plugins/hive-log-writer.ts';
 import { useAccessLog } from './plugins/use-access-log.ts';
 import { createMetricsRegistry, useMetrics } from './plugins/use-metrics.ts';
@@ -16,15 +21,22 @@ import { SupergraphFile, type SubgraphEndpoint } from './supergraph/supergraph-f
 
 export interface HubRouter {
   readonly url: string;
+  /** The base URL people reach the router at (OIDC redirects point here). */
+  readonly publicUrl: string;
   readonly graphqlUrl: string;
   readonly planner: 'native' | 'javascript';
   readonly metrics: Registry;
+  readonly sessions: SessionStore;
   /** Finishes in-flight requests (up to the configured grace), then releases every resource. */
   stop(): Promise<void>;
 }
 
 export interface RouterExtensions {
-  /** Plugins of later router concerns (authentication, authorization, audit), in order, after the limits. */
+  /** Where hub sessions live; in memory by default. Shared with whatever lists and ends sessions. */
+  sessions?: SessionStore;
+  /** The login routes (`/auth/*`), when the deployment links logins to a directory. */
+  login?: Omit<LoginOptions, 'sessions' | 'timeouts' | 'log' | 'publicUrl'>;
+  /** Plugins of later router concerns (authorization, audit), in order, after authentication. */
   plugins?: (context: { metrics: Registry; log: Logger }) => GatewayPlugin[];
 }
 
@@ -45,6 +57,8 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   const metrics = createMetricsRegistry();
   const hiveLog = hiveLoggerFor(log);
   const nativePlanner = process.env.ROUTER_PLANNER === 'javascript' ? undefined : await loadNativePlanner(log);
+  const sessions = extensions.sessions ?? new MemorySessionStore(config.sessionTimeouts);
+  const trustedIssuers = new TrustedIssuers(config.trustedIssuers);
   const trusted = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPath) : undefined;
 
   const subgraphEndpoints = (): SubgraphEndpoint[] | undefined =>
@@ -92,11 +106,17 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       useRequestBodyLimit(config.limits.maxBodyBytes),
       useSubgraphErrorHygiene(),
       ...useOperationLimits(config.limits),
+      ...(extensions.login
+        ? [useLogin({ ...extensions.login, sessions, timeouts: config.sessionTimeouts, publicUrl: () => publicUrl, log })]
+        : []),
+      useAuthentication({ sessions, timeouts: config.sessionTimeouts, scopeMapping: config.scopeMapping, trustedIssuers }),
       ...(extensions.plugins?.({ metrics, log }) ?? []),
       useViewerContext(config.viewerContextKey),
     ],
   });
 
+  // Known once listening (port 0 picks one): the login plugin reads it lazily.
+  let publicUrl = config.publicUrl ?? '';
   let server: RunningServer;
   try {
     server = await listen(gateway, { port: config.port, host: config.host });
@@ -104,15 +124,18 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     await gateway.dispose();
     throw error;
   }
+  publicUrl ||= `http://localhost:${server.port}`;
   log.info(
     { url: `${server.url}/graphql`, planner: nativePlanner ? 'native' : 'javascript', supergraph: config.supergraphPath },
     'router listening',
   );
   return {
     url: server.url,
+    publicUrl,
     graphqlUrl: `${server.url}/graphql`,
     planner: nativePlanner ? 'native' : 'javascript',
     metrics,
+    sessions,
     async stop() {
       await server.close(config.shutdownGraceMs);
       await gateway.dispose();

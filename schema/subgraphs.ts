@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { SubgraphSource } from './compose.ts';
 
 /** Every subgraph of the hub: its name in the supergraph, its SDL, and its port in the embedded setup. */
-export const SUBGRAPHS = [{ name: 'directory', folder: 'directory', port: 4001 }] as const;
+export const SUBGRAPHS = [
+  { name: 'directory', folder: 'directory', port: 4001 },
+  { name: 'identity', folder: 'identity', port: 4002 },
+] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 

@@ -32,8 +32,22 @@ export interface Directory {
   staffOfSchool(schoolId: string): Promise<EducationStaff[]>;
   subjects(codes: readonly string[]): Promise<(Subject | undefined)[]>;
   mefs(codes: readonly string[]): Promise<(Mef | undefined)[]>;
+  /**
+   * People matching every given criterion exactly (names accent- and case-insensitive), for linking
+   * a login to a person. `schoolUai` matches any of the person's schools.
+   */
+  findPeople(criteria: PersonCriteria): Promise<Person[]>;
   /** People whose names start with `text` (accent- and case-insensitive), among `candidateIds` if given. */
   searchPeople(text: string, options: { limit: number; candidateIds?: ReadonlySet<string> }): Promise<Person[]>;
+}
+
+export interface PersonCriteria {
+  email?: string;
+  lastName?: string;
+  firstName?: string;
+  /** `yyyy-MM-dd`. */
+  birthDate?: string;
+  schoolUai?: string;
 }
 
 /** `Élodie` → `elodie`: names are matched without accents or case, as users type them. */

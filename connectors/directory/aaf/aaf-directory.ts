@@ -1,4 +1,4 @@
-import { codeKey, foldName, type ChildLink, type Directory, type GuardianOfStudent } from '../directory.ts';
+import { codeKey, foldName, type ChildLink, type Directory, type GuardianOfStudent, type PersonCriteria } from '../directory.ts';
 import type { EducationStaff, Person, School, Student, StructureCode } from '../model.ts';
 import type { AafStore } from './store.ts';
 
@@ -114,6 +114,25 @@ export class AafDirectory implements Directory {
     return codes.map((code) => this.store.record('MefEducNat', code));
   }
 
+  async findPeople(criteria: PersonCriteria): Promise<Person[]> {
+    if (!Object.values(criteria).some(Boolean)) return [];
+    const schoolId = criteria.schoolUai ? this.#index().schoolByUai.get(criteria.schoolUai)?.id : undefined;
+    if (criteria.schoolUai && !schoolId) return [];
+    const same = (a: string | undefined, b: string | undefined) => b === undefined || (a !== undefined && foldName(a) === foldName(b));
+    const out: Person[] = [];
+    for (const person of this.#everyone()) {
+      if (!same(person.email, criteria.email) || !same(person.lastName, criteria.lastName) || !same(person.firstName, criteria.firstName)) continue;
+      if (criteria.birthDate && person.birthDate !== criteria.birthDate) continue;
+      if (schoolId && !person.schoolIds.includes(schoolId)) continue;
+      out.push(person);
+    }
+    return out;
+  }
+
+  #everyone(): Person[] {
+    return [...this.store.records('Eleve'), ...this.store.records('PersEducNat'), ...this.store.records('PersRelEleve')];
+  }
+
   async searchPeople(text: string, options: { limit: number; candidateIds?: ReadonlySet<string> }) {
     const needle = foldName(text.trim());
     if (!needle) return [];
@@ -123,7 +142,7 @@ export class AafDirectory implements Directory {
     const out: Person[] = [];
     const candidates = options.candidateIds
       ? [...options.candidateIds].map((id) => this.store.person(id)).filter((p): p is Person => !!p)
-      : [...this.store.records('Eleve'), ...this.store.records('PersEducNat'), ...this.store.records('PersRelEleve')];
+      : this.#everyone();
     for (const person of candidates) {
       if (matches(person)) out.push(person);
       if (out.length >= options.limit) break;

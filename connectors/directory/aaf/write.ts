@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { escapeMarkup as escapeXml } from '../../../lib/markup.ts';
 import type { AafAttributes, AafCategory } from './entry.ts';
 
 const CATEGORY_ATTRIBUTE: Record<AafCategory, string> = {
@@ -11,9 +12,6 @@ const CATEGORY_ATTRIBUTE: Record<AafCategory, string> = {
   MatiereEducNat: 'categorieMatiere',
 };
 
-export function escapeXml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
 
 /** One `addRequest` in the real layout (one attribute a line, as the académies export them). */
 export function addRequestXml(category: AafCategory, id: string, attributes: AafAttributes): string {

@@ -1,0 +1,71 @@
+import { GraphQLError } from 'graphql';
+import type { IdentityContext } from './context.ts';
+import type { Profile, Resolvers } from './generated/resolvers-types.ts';
+
+const PROFILE: Record<NonNullable<IdentityContext['viewer']['profile']>, Profile> = {
+  student: 'STUDENT',
+  guardian: 'GUARDIAN',
+  teacher: 'TEACHER',
+  staff: 'STAFF',
+};
+
+/** The identity subgraph speaks only of the viewer: a person logged in through a hub session. */
+function personViewer(ctx: IdentityContext) {
+  const { viewer } = ctx;
+  if (viewer.kind !== 'person' || !viewer.personId || !viewer.profile) {
+    throw new GraphQLError('Log in as a person to use this.', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  return viewer as typeof viewer & { personId: string; profile: NonNullable<typeof viewer.profile> };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const resolvers: Resolvers = {
+  Query: {
+    viewer: (_, __, ctx) => personViewer(ctx),
+  },
+  Mutation: {
+    endSession: async (_, { id }, ctx) => {
+      const viewer = personViewer(ctx);
+      const session = await ctx.sessions.get(id);
+      // Someone else's session id gets the same answer as an unknown one.
+      if (!session || session.personId !== viewer.personId) return false;
+      await ctx.sessions.delete(id);
+      return true;
+    },
+    endOtherSessions: async (_, __, ctx) => {
+      const viewer = personViewer(ctx);
+      const others = (await ctx.sessions.listByPerson(viewer.personId)).filter((s) => s.id !== viewer.sessionId);
+      await Promise.all(others.map((s) => ctx.sessions.delete(s.id)));
+      return others.length;
+    },
+  },
+  Viewer: {
+    person: (v) => ({ id: v.personId! }),
+    profile: (v) => PROFILE[v.profile!],
+    functions: (v) => v.functions ?? [],
+    schools: (v) => (v.schools ?? []).map((uai) => ({ uai })),
+    children: (v) => (v.children ?? []).map((id) => ({ id })),
+    session: async (v, _, ctx) => (v.sessionId ? ((await ctx.sessions.get(v.sessionId)) ?? null) : null),
+    sessions: async (v, _, ctx) => (await ctx.sessions.listByPerson(v.personId!)).sort((a, b) => b.lastSeenAt - a.lastSeenAt),
+    loginHistory: (v, { first }, ctx) => ctx.sessions.loginHistory(v.personId!, Math.min(Math.max(first ?? 20, 1), 100)),
+  },
+  Session: {
+    current: (s, _, ctx) => s.id === ctx.viewer.sessionId,
+    identityProvider: (s) => s.idp,
+    kind: (s) => (s.transport === 'cookie' ? 'WEB' : 'APP'),
+    createdAt: (s) => iso(s.createdAt),
+    lastSeenAt: (s) => iso(s.lastSeenAt),
+    userAgent: (s) => s.userAgent ?? null,
+  },
+  LoginEvent: {
+    at: (e) => iso(e.at),
+    identityProvider: (e) => e.idp,
+    outcome: (e) => e.outcome,
+    userAgent: (e) => e.userAgent ?? null,
+  },
+  Person: {
+    // Only the viewer's own person is ever referenced from here; the directory owns the rest.
+    __resolveReference: (ref) => ({ id: ref.id }),
+  },
+};

@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import type { SessionStore } from '../../connectors/sessions/session.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
+import { resolvers } from './resolvers.ts';
+
+export const IDENTITY_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
+
+export function startIdentitySubgraph(options: {
+  sessions: SessionStore;
+  viewerContextKey: Uint8Array;
+  log: Logger;
+  port: number;
+  host?: string;
+  production?: boolean;
+}): Promise<StartedSubgraph> {
+  return startSubgraph(
+    {
+      name: 'identity',
+      typeDefs: loadTypeDefs(IDENTITY_SCHEMA_PATH),
+      resolvers,
+      viewerContextKey: options.viewerContextKey,
+      log: options.log,
+      context: ({ viewer, requestId }) => ({ viewer, requestId, sessions: options.sessions }),
+    },
+    { port: options.port, host: options.host, production: options.production },
+  );
+}
