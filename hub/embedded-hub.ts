@@ -12,7 +12,7 @@ import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
 import { linkLogin } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
 import { demoAccounts, type DemoLogin } from '../standins/identity-provider/demo-accounts.ts';
-import { startIdentityProvider } from '../standins/identity-provider/identity-provider.ts';
+import { startIdentityProvider, type IdpAccount } from '../standins/identity-provider/identity-provider.ts';
 
 export interface EmbeddedHubOptions {
   dataDir: string;
@@ -24,6 +24,8 @@ export interface EmbeddedHubOptions {
   idpPorts?: { educonnect: number; agents: number };
   /** Seed of the demo passwords (printed by `npm start`, recomputed by the benchmark). */
   demoPasswordSeed?: string;
+  /** Accounts added to the embedded providers beside the académie's (e.g. people the directory lacks). */
+  extraAccounts?: Partial<Record<'educonnect' | 'agents', IdpAccount[]>>;
   log?: Logger;
 }
 
@@ -41,6 +43,8 @@ export interface EmbeddedHub {
   academie: EmbeddedAcademie;
   /** Every person's demo login, with the provider to log in at. */
   logins: DemoLogin[];
+  /** The embedded identity providers, as the router's relying party knows them. */
+  providers: IdentityProviderConfig[];
   services: ServiceInfo[];
   stop(): Promise<void>;
 }
@@ -110,7 +114,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       const idpServer = await startIdentityProvider({
         label: idp.label,
         port: idpPorts[idp.id],
-        accounts: accounts[idp.id],
+        accounts: [...accounts[idp.id], ...(options.extraAccounts?.[idp.id] ?? [])],
         clients: [
           {
             clientId: 'ent-hub',
@@ -136,8 +140,9 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       router: running,
       academie,
       logins,
+      providers,
       services: [
-        { name: 'router', url: running.graphqlUrl, role: 'the one graph (GraphiQL in a browser); login at /auth/login' },
+        { name: 'router', url: `${running.publicUrl}/graphql`, role: 'the one graph (GraphiQL in a browser); login at /auth/login' },
         { name: 'directory', url: directory.graphqlUrl, role: 'subgraph: schools, classes, people (AAF)' },
         { name: 'identity', url: identity.graphqlUrl, role: 'subgraph: the viewer, sessions, login history' },
         ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),

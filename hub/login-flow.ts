@@ -15,6 +15,8 @@ export interface LoginFlowOptions {
   params?: Record<string, string>;
   /** Stop before following the redirect to the hub's callback, and return its URL (refusal tests). */
   stopAtCallback?: boolean;
+  /** The cookies kept along the way (the provider's session cookie among them); a new jar by default. */
+  jar?: CookieJar;
 }
 
 export type LoginFlowResult =
@@ -28,7 +30,7 @@ export class LoginFlowError extends Error {
 }
 
 /** Cookies by host, the way a browser would keep them for these few requests. */
-class CookieJar {
+export class CookieJar {
   readonly #byHost = new Map<string, Map<string, string>>();
 
   store(url: URL, response: Response): void {
@@ -50,7 +52,7 @@ class CookieJar {
 }
 
 export async function loginFlow(options: LoginFlowOptions): Promise<LoginFlowResult> {
-  const jar = new CookieJar();
+  const jar = options.jar ?? new CookieJar();
   const isCallback = (u: URL) => u.pathname === '/auth/callback';
   const params = new URLSearchParams({ idp: options.idp, ...(options.transport === 'bearer' ? { response: 'token' } : {}), ...options.params });
   let url = new URL(`/auth/login?${params}`, options.routerUrl);

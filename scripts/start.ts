@@ -20,11 +20,17 @@ try {
     '',
     `Embedded académie: ${hub.academie.report.appliedEntries} AAF entries from ${hub.academie.aafDir}`,
     '',
-    'Demo people (log in with the embedded identity provider, see README):',
-    ...hub.academie.demo.map((d) => `  ${d.login.padEnd(22)} ${d.profile.padEnd(9)} ${d.description}`),
+    'Demo accounts (log in at http://localhost:4000/auth/login, or get a token with npm run -s dev:token -- LOGIN):',
+    `  ${'login'.padEnd(22)} ${'password'.padEnd(12)} ${'profile'.padEnd(9)} who`,
+    ...hub.academie.demo.map((d) => {
+      const login = hub.logins.find((l) => l.personId === d.id)!;
+      return `  ${d.login.padEnd(22)} ${login.password.padEnd(12)} ${d.profile.padEnd(9)} ${d.description}`;
+    }),
     '',
-    'Try:  curl -s localhost:4000/graphql -H "content-type: application/json" \\',
-    `        -d '{"query":"{ schools { uai name classes { code } } }"}'`,
+    'Try:',
+    '  TOKEN=$(npm run -s dev:token -- sophie.martin)',
+    '  curl -s localhost:4000/graphql -H "content-type: application/json" -H "authorization: Bearer $TOKEN" \\',
+    `    -d '{"query":"{ viewer { person { displayName } children { displayName classes { code school { name } } } } }"}'`,
     '',
     'Ctrl-C stops everything.',
     '',

@@ -46,6 +46,12 @@ export class RelyingParty {
         execute: isLoopbackUrl(this.provider.issuer) ? [oidc.allowInsecureRequests] : [],
         timeout: 10,
       })
+      .then((configuration) => {
+        // By default an ID token from the token endpoint is trusted on TLS alone (OIDC Core
+        // 3.1.3.7 allows it). We verify its signature against the provider's keys all the same.
+        oidc.enableNonRepudiationChecks(configuration);
+        return configuration;
+      })
       .catch((error: unknown) => {
         this.#configuration = undefined; // try discovery again next time
         throw new LoginError('provider-error', `cannot reach identity provider ${this.provider.id}`, { cause: error });

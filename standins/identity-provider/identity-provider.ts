@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { escapeMarkup as escapeHtml } from '../../lib/markup.ts';
 import { listen, type RunningServer } from '../../lib/http-server.ts';
+import { memoryAdapterFactory } from './memory-adapter.ts';
 import type { Logger } from '../../lib/logger.ts';
 
 /**
@@ -80,6 +81,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  * logout and back-channel logout, with a plain HTML login form that tests post like a browser.
  */
 export async function startIdentityProvider(options: IdentityProviderOptions): Promise<RunningIdentityProvider> {
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('the embedded identity provider serves demo accounts and refuses to run in production mode');
+  }
   const byLogin = new Map(options.accounts.map((a) => [a.login, a]));
   const bySubject = new Map(options.accounts.map((a) => [String(a.claims.sub), a]));
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -113,6 +117,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   const issuer = `http://localhost:${server.port}`;
 
   const configuration: Configuration = {
+    adapter: memoryAdapterFactory(),
     clients: options.clients.map((c) => ({
       client_id: c.clientId,
       client_secret: c.clientSecret,

@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RelyingParty } from '../connectors/sso/relying-party.ts';
+import { execFile } from 'node:child_process';
+import { PROJECT_ROOT } from '../test/helpers/child-process.ts';
+import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
+import { loginFlow } from './login-flow.ts';
+
+describe('dev:token and token refresh', () => {
+  let hub: EmbeddedHub;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hub-devtoken-'));
+    hub = await startEmbeddedHub({ dataDir, routerPort: 0, subgraphPorts: { directory: 0, identity: 0 }, idpPorts: { educonnect: 0, agents: 0 } });
+  });
+  afterAll(() => hub?.stop());
+
+  const runDevToken = (login: string, env: Record<string, string> = {}) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/dev-token.ts', login],
+        { cwd: PROJECT_ROOT, env: { ...process.env, HUB_URL: hub.router.publicUrl, HUB_DATA_DIR: dataDir, ...env } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('prints a bearer token alone on stdout, obtained through the real login flow', async () => {
+    const { code, stdout } = await runDevToken('sophie.martin');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^hubs_[\w-]{43}\n$/);
+    const response = await fetch(hub.router.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stdout.trim()}` },
+      body: JSON.stringify({ query: '{ viewer { person { displayName } } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { viewer: { person: { displayName: 'Sophie MARTIN' } } } });
+  });
+
+  it('refuses to run in production mode, printing nothing on stdout', async () => {
+    const { code, stdout, stderr } = await runDevToken('sophie.martin', { NODE_ENV: 'production' });
+    expect(code).not.toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('refusing to run in production mode');
+  });
+
+  it('refreshes the provider’s tokens with the refresh token kept in the session', async () => {
+    const account = hub.logins.find((l) => l.login === 'lea.martin')!;
+    const result = await loginFlow({ routerUrl: hub.router.publicUrl, idp: account.idp, login: account.login, password: account.password, transport: 'bearer' });
+    if (result.kind !== 'bearer') throw new Error('login failed');
+    const session = (await hub.router.sessions.get(result.token.slice(5)))!;
+    expect(session.refreshToken).toBeTruthy();
+    const rp = new RelyingParty(hub.providers.find((p) => p.id === 'educonnect')!);
+    const refreshed = await rp.refresh(session.refreshToken!);
+    expect(refreshed.accessToken).toBeTruthy();
+    expect(refreshed.idToken).toBeTruthy();
+  });
+});

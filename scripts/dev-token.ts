@@ -1,0 +1,35 @@
+/**
+ * `npm run -s dev:token -- LOGIN`: prints, on stdout alone, a bearer session token for a demo account
+ * of the running embedded hub (`npm start`), obtained through the real login flow against the
+ * embedded identity provider. For scripts, tests and benchmarks; refuses to run in production.
+ *
+ * HUB_URL (default http://localhost:4000) says where the hub runs.
+ */
+import { loadEmbeddedAcademie } from '../connectors/directory/embedded.ts';
+import { DEFAULT_DEMO_PASSWORD_SEED } from '../hub/embedded-hub.ts';
+import { loginFlow } from '../hub/login-flow.ts';
+import { demoAccounts } from '../standins/identity-provider/demo-accounts.ts';
+
+const fail = (message: string, code = 1): never => {
+  process.stderr.write(`dev:token: ${message}\n`);
+  process.exit(code);
+};
+
+if (process.env.NODE_ENV === 'production') fail('refusing to run in production mode (NODE_ENV=production)');
+const login = process.argv[2] ?? fail('usage: npm run -s dev:token -- LOGIN', 2);
+const hubUrl = (process.env.HUB_URL ?? 'http://localhost:4000').replace(/\/$/, '');
+
+const academie = await loadEmbeddedAcademie(process.env.HUB_DATA_DIR ?? '.hub-data');
+const { logins } = demoAccounts(academie.directory.store, academie.demo, {
+  seed: process.env.HUB_DEMO_PASSWORD_SEED ?? DEFAULT_DEMO_PASSWORD_SEED,
+  issuerSecrets: { educonnect: 'unused', agents: 'unused' },
+});
+const account = logins.find((l) => l.login === login) ?? fail(`no demo account "${login}" (npm start lists them)`);
+let result: Awaited<ReturnType<typeof loginFlow>>;
+try {
+  result = await loginFlow({ routerUrl: hubUrl, idp: account.idp, login, password: account.password, transport: 'bearer' });
+} catch (error) {
+  fail(`cannot log in at ${hubUrl} (is \`npm start\` running?): ${(error as Error).message}`);
+}
+if (result!.kind !== 'bearer') fail(`login refused: ${result!.kind === 'refused' ? `${result!.status} ${result!.body.replace(/<[^>]+>/g, ' ').trim()}` : result!.kind}`);
+process.stdout.write(`${(result! as { token: string }).token}\n`);
