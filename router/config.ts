@@ -3,6 +3,7 @@ import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../connectors/se
 import { viewerContextKey } from '../lib/viewer-context.ts';
 import { loadScopeMapping, type ScopeMapping } from './auth/scope-mapping.ts';
 import { loadTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers.ts';
+import type { AuthorizationMode } from './plugins/use-authorization.ts';
 
 /** Everything the router needs, from the environment (see the README's table). No secret has a default. */
 export interface RouterConfig {
@@ -26,6 +27,7 @@ export interface RouterConfig {
   sessionTimeouts: SessionTimeouts;
   scopeMapping: ScopeMapping;
   trustedIssuers: TrustedIssuer[];
+  authorizationMode: AuthorizationMode;
 }
 
 export interface OperationLimits {
@@ -86,7 +88,14 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
     },
     scopeMapping: loadScopeMapping(env.ROUTER_SCOPE_MAPPING),
     trustedIssuers: loadTrustedIssuers(env.ROUTER_TRUSTED_ISSUERS),
+    authorizationMode: authorizationMode(env.ROUTER_AUTHORIZATION_MODE),
   };
+}
+
+function authorizationMode(value: string | undefined): AuthorizationMode {
+  if (value === undefined || value === '') return 'enforce';
+  if (value === 'enforce' || value === 'reject' || value === 'dry-run') return value;
+  throw new ConfigError(`ROUTER_AUTHORIZATION_MODE must be enforce, reject or dry-run, got "${value}"`);
 }
 
 function int(env: Env, key: string, fallback: number): number {

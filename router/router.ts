@@ -7,6 +7,8 @@ import type { SessionStore } from '../connectors/sessions/session.ts';
 import { TrustedIssuers } from './auth/trusted-issuers.ts';
 import type { RouterConfig } from './config.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
+import { useAuthorization } from './plugins/use-authorization.ts';
+import { DEFAULT_POLICIES } from './authz/evaluate.ts';
 import { useLogin, type LoginOptions } from './plugins/use-login.ts';
 import { hiveLoggerFor } from './plugins/hive-log-writer.ts';
 import { useAccessLog } from './plugins/use-access-log.ts';
@@ -110,6 +112,13 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
         ? [useLogin({ ...extensions.login, sessions, timeouts: config.sessionTimeouts, publicUrl: () => publicUrl, log })]
         : []),
       useAuthentication({ sessions, timeouts: config.sessionTimeouts, scopeMapping: config.scopeMapping, trustedIssuers }),
+      useAuthorization({
+        supergraph: () => supergraph.current?.document,
+        policies: DEFAULT_POLICIES,
+        mode: config.authorizationMode,
+        metrics,
+        log,
+      }),
       ...(extensions.plugins?.({ metrics, log }) ?? []),
       useViewerContext(config.viewerContextKey),
     ],

@@ -1,0 +1,171 @@
+import {
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type InlineFragmentNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Authorizer } from './evaluate.ts';
+import type { AuthorizationRules, Requirement } from './rules.ts';
+
+/** Added where a selection set would be left empty, and stripped from the response afterwards. */
+export const PLACEHOLDER_KEY = '__hub_authz_placeholder';
+/** Added under interfaces and unions, so the response says each object's type. */
+export const TYPENAME_KEY = '__hub_authz_typename';
+
+export interface FilteredOperation {
+  /** The operation with the unauthorized fields and fragments removed (fragments inlined). */
+  document: DocumentNode;
+  /** The operation as checked: fragments inlined, nothing removed. The response is walked with it. */
+  checked: OperationDefinitionNode;
+  /** The removed selections (AST nodes of `checked`), with their path of response keys in the query. */
+  removed: Map<SelectionNode, string[]>;
+  /** True when nothing at the root is left: the operation must be refused, not run. */
+  nothingLeft: boolean;
+}
+
+/** Is this selection switched off by `@skip(if: true)` or `@include(if: false)`? */
+export function isSkipped(node: SelectionNode, variables: Record<string, unknown>): boolean {
+  for (const directive of node.directives ?? []) {
+    const name = directive.name.value;
+    if (name !== 'skip' && name !== 'include') continue;
+    const arg = directive.arguments?.find((a) => a.name.value === 'if')?.value;
+    const value = arg?.kind === Kind.BOOLEAN ? arg.value : arg?.kind === Kind.VARIABLE ? Boolean(variables[arg.name.value]) : false;
+    if ((name === 'skip' && value) || (name === 'include' && !value)) return true;
+  }
+  return false;
+}
+
+/**
+ * Replaces named fragment spreads with inline fragments. Authorization is decided per place in the
+ * operation, and one named fragment can stand in places with different outcomes.
+ */
+function inlineFragments(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): OperationDefinitionNode {
+  const inline = (selectionSet: SelectionSetNode, seen: Set<string>): SelectionSetNode => ({
+    ...selectionSet,
+    selections: selectionSet.selections.map((selection): SelectionNode => {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        // Validation already refused unknown and cyclic fragments; this only guards the recursion.
+        if (!fragment || seen.has(fragment.name.value)) return selection;
+        return {
+          kind: Kind.INLINE_FRAGMENT,
+          typeCondition: fragment.typeCondition,
+          directives: [...(selection.directives ?? []), ...(fragment.directives ?? [])],
+          selectionSet: inline(fragment.selectionSet, new Set([...seen, fragment.name.value])),
+        };
+      }
+      if (selection.selectionSet) return { ...selection, selectionSet: inline(selection.selectionSet, seen) } as SelectionNode;
+      return selection;
+    }),
+  });
+  return { ...operation, selectionSet: inline(operation.selectionSet, new Set()) };
+}
+
+/**
+ * Removes from an operation every field and fragment the viewer may not see, following the Apollo
+ * Router's rules:
+ * - a field needs its own directives and those of its return type;
+ * - a field selected on an interface (no type condition) may return any implementation, so it also
+ *   needs each implementation's type directives and its directives on that field;
+ * - a fragment on a type needs that type's directives;
+ * - inner lists AND, outer lists OR; every directive that applies must pass.
+ */
+export function filterOperation(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  schema: GraphQLSchema,
+  rules: AuthorizationRules,
+  authorizer: Authorizer,
+  variables: Record<string, unknown>,
+): FilteredOperation | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) return undefined;
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+  );
+  const checked = inlineFragments(operation, fragments);
+  const rootType = schema.getRootType(operation.operation);
+  if (!rootType) return undefined;
+  const removed = new Map<SelectionNode, string[]>();
+
+  const typeRules = (name: string): Requirement[] => rules.types.get(name) ?? [];
+  const fieldRules = (type: string, field: string): Requirement[] => rules.fields.get(`${type}.${field}`) ?? [];
+
+  const fieldAllowed = (parent: GraphQLCompositeType, field: FieldNode): boolean => {
+    const name = field.name.value;
+    if (name.startsWith('__')) return true;
+    const definition = 'getFields' in parent ? parent.getFields()[name] : undefined;
+    if (!definition) return true; // validation already refused unknown fields
+    const returned = getNamedType(definition.type);
+    const required = [...fieldRules(parent.name, name), ...typeRules(returned.name)];
+    if (isAbstractType(parent)) {
+      for (const possible of schema.getPossibleTypes(parent)) required.push(...typeRules(possible.name), ...fieldRules(possible.name, name));
+    }
+    return authorizer.satisfies(required);
+  };
+
+  const filterSet = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, path: string[]): SelectionSetNode => {
+    const kept: SelectionNode[] = [];
+    for (const selection of selectionSet.selections) {
+      if (isSkipped(selection, variables)) {
+        kept.push(selection); // never executed: nothing to authorize
+        continue;
+      }
+      if (selection.kind === Kind.FIELD) {
+        const fieldPath = [...path, selection.alias?.value ?? selection.name.value];
+        if (!fieldAllowed(parent, selection)) {
+          removed.set(selection, fieldPath);
+          continue;
+        }
+        const definition = 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
+        const child = definition && getNamedType(definition.type);
+        kept.push(
+          selection.selectionSet && child && isCompositeType(child) ? { ...selection, selectionSet: filterSet(selection.selectionSet, child, fieldPath) } : selection,
+        );
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const conditionName = selection.typeCondition?.name.value;
+        const condition = conditionName ? schema.getType(conditionName) : parent;
+        if (!condition || !isCompositeType(condition)) {
+          kept.push(selection);
+          continue;
+        }
+        if (conditionName && conditionName !== parent.name) {
+          if (!authorizer.satisfies(typeRules(conditionName))) {
+            removed.set(selection, path);
+            continue;
+          }
+        }
+        kept.push({ ...selection, selectionSet: filterSet(selection.selectionSet, condition, path) } as InlineFragmentNode);
+      } else {
+        kept.push(selection);
+      }
+    }
+    // Under an interface or a union, restoring needs each object's type (to know what applies to it).
+    if (isAbstractType(parent)) kept.push(aliasedTypename(TYPENAME_KEY));
+    if (!kept.some((s) => !isSkipped(s, variables))) kept.push(aliasedTypename(PLACEHOLDER_KEY));
+    return { ...selectionSet, selections: kept };
+  };
+
+  const filtered = filterSet(checked.selectionSet, rootType, []);
+  const nothingLeft = removed.size > 0 && filtered.selections.every((s) => s.kind === Kind.FIELD && s.alias?.value === PLACEHOLDER_KEY || isSkipped(s, variables));
+  return {
+    document: { kind: Kind.DOCUMENT, definitions: [{ ...checked, selectionSet: filtered }] },
+    checked,
+    removed,
+    nothingLeft,
+  };
+}
+
+function aliasedTypename(alias: string): FieldNode {
+  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: '__typename' } };
+}
