@@ -49,6 +49,7 @@ const config: CodegenConfig = {
         Viewer: '../../../lib/viewer-context.ts#Viewer',
         Session: '../../../connectors/sessions/session.ts#HubSession',
         LoginEvent: '../../../connectors/sessions/session.ts#LoginEvent',
+        AccessEvent: '../../../connectors/audit/event.ts#AuditEvent',
       }),
     },
   },

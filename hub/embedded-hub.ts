@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { FileAuditStore } from '../connectors/audit/file-store.ts';
 import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../connectors/directory/embedded.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { viewerContextKey } from '../lib/viewer-context.ts';
@@ -73,9 +75,11 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       port: portOf('directory'),
     });
     started.push(directory);
+    const auditStore = new FileAuditStore(process.env.ROUTER_AUDIT_DIR ?? join(options.dataDir, 'audit'));
     const sessions = new MemorySessionStore(routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: secret }).sessionTimeouts);
     const identity = await startIdentitySubgraph({
       sessions,
+      audit: auditStore,
       viewerContextKey: key,
       log: log.child({ component: 'identity' }),
       port: portOf('identity'),
@@ -87,7 +91,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     const subgraphUrls: Record<string, string> = { directory: directory.graphqlUrl, identity: identity.graphqlUrl };
     router = await startRouter(
       {
-        ...routerConfigFromEnv({ ...process.env, HUB_VIEWER_CONTEXT_SECRET: secret }),
+        ...routerConfigFromEnv({ ROUTER_AUDIT_DIR: join(options.dataDir, 'audit'), ...process.env, HUB_VIEWER_CONTEXT_SECRET: secret }),
         supergraphPath: SUPERGRAPH_PATH,
         port: options.routerPort,
         subgraphUrls,
@@ -96,6 +100,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       log.child({ component: 'router' }),
       {
         sessions,
+        auditStore,
         login: { providers: () => providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory) },
       },
     );

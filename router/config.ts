@@ -28,6 +28,17 @@ export interface RouterConfig {
   scopeMapping: ScopeMapping;
   trustedIssuers: TrustedIssuer[];
   authorizationMode: AuthorizationMode;
+  audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /** Folder of the rotated JSON-lines journal (`ROUTER_AUDIT_DIR`). */
+  dir: string;
+  /** Types whose objects are people, named in events (`ROUTER_AUDIT_SUBJECT_TYPES`, comma-separated). */
+  subjectTypes: string[];
+  /** Refuse requests rather than lose events (`ROUTER_AUDIT_STRICT=true`). */
+  strict: boolean;
+  maxBuffered: number;
 }
 
 export interface OperationLimits {
@@ -89,6 +100,12 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
     scopeMapping: loadScopeMapping(env.ROUTER_SCOPE_MAPPING),
     trustedIssuers: loadTrustedIssuers(env.ROUTER_TRUSTED_ISSUERS),
     authorizationMode: authorizationMode(env.ROUTER_AUTHORIZATION_MODE),
+    audit: {
+      dir: env.ROUTER_AUDIT_DIR ?? '.hub-data/audit',
+      subjectTypes: (env.ROUTER_AUDIT_SUBJECT_TYPES ?? 'Student,Guardian,Teacher,Staff').split(',').map((t) => t.trim()).filter(Boolean),
+      strict: env.ROUTER_AUDIT_STRICT === 'true',
+      maxBuffered: int(env, 'ROUTER_AUDIT_MAX_BUFFERED', 100_000),
+    },
   };
 }
 

@@ -5,7 +5,12 @@ import type { Logger } from '../lib/logger.ts';
 import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
 import type { SessionStore } from '../connectors/sessions/session.ts';
 import { TrustedIssuers } from './auth/trusted-issuers.ts';
+import { AuditQueue } from '../connectors/audit/audit-queue.ts';
+import type { AuditStore } from '../connectors/audit/event.ts';
+import { FileAuditStore } from '../connectors/audit/file-store.ts';
+import { refusalEvent, useAudit } from './plugins/use-audit.ts';
 import type { RouterConfig } from './config.ts';
+import { generateRequestId } from './request-id.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useAuthorization } from './plugins/use-authorization.ts';
 import { DEFAULT_POLICIES } from './authz/evaluate.ts';
@@ -25,10 +30,13 @@ export interface HubRouter {
   readonly url: string;
   /** The base URL people reach the router at (OIDC redirects point here). */
   readonly publicUrl: string;
+  readonly supergraphPath: string;
   readonly graphqlUrl: string;
   readonly planner: 'native' | 'javascript';
   readonly metrics: Registry;
   readonly sessions: SessionStore;
+  readonly audit: AuditQueue;
+  readonly auditStore: AuditStore;
   /** Finishes in-flight requests (up to the configured grace), then releases every resource. */
   stop(): Promise<void>;
 }
@@ -38,7 +46,9 @@ export interface RouterExtensions {
   sessions?: SessionStore;
   /** The login routes (`/auth/*`), when the deployment links logins to a directory. */
   login?: Omit<LoginOptions, 'sessions' | 'timeouts' | 'log' | 'publicUrl'>;
-  /** Plugins of later router concerns (authorization, audit), in order, after authentication. */
+  /** Where the access journal is written; rotated files in `config.audit.dir` by default. */
+  auditStore?: AuditStore;
+  /** Plugins of later router concerns, in order, after authorization and audit. */
   plugins?: (context: { metrics: Registry; log: Logger }) => GatewayPlugin[];
 }
 
@@ -61,6 +71,8 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   const nativePlanner = process.env.ROUTER_PLANNER === 'javascript' ? undefined : await loadNativePlanner(log);
   const sessions = extensions.sessions ?? new MemorySessionStore(config.sessionTimeouts);
   const trustedIssuers = new TrustedIssuers(config.trustedIssuers);
+  const auditStore = extensions.auditStore ?? new FileAuditStore(config.audit.dir);
+  const audit = new AuditQueue({ store: auditStore, strict: config.audit.strict, maxBuffered: config.audit.maxBuffered, metrics, log });
   const trusted = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPath) : undefined;
 
   const subgraphEndpoints = (): SubgraphEndpoint[] | undefined =>
@@ -90,7 +102,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     // this header; JSON POSTs always preflight. This is what protects cookie-authenticated sessions.
     csrfPrevention: { requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] },
     batching: { limit: config.limits.maxBatch },
-    requestId: { headerName: 'x-request-id' },
+    requestId: { headerName: 'x-request-id', generateRequestId },
     upstreamTimeout: ({ subgraphName }) =>
       (subgraphName && config.subgraphTimeoutsMs[subgraphName]) || config.subgraphTimeoutMs,
     subgraphErrors: { errorCode: 'DOWNSTREAM_SERVICE_ERROR', subgraphNameProp: 'serviceName' },
@@ -118,7 +130,11 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
         mode: config.authorizationMode,
         metrics,
         log,
+        onDenied: (decision) => {
+          if (decision.refused) audit.push([refusalEvent(decision, decision.requestId)]);
+        },
       }),
+      useAudit({ queue: audit, subjectTypes: config.audit.subjectTypes, supergraph: () => supergraph.current?.document }),
       ...(extensions.plugins?.({ metrics, log }) ?? []),
       useViewerContext(config.viewerContextKey),
     ],
@@ -131,6 +147,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     server = await listen(gateway, { port: config.port, host: config.host });
   } catch (error) {
     await gateway.dispose();
+    await audit.close();
     throw error;
   }
   publicUrl ||= `http://localhost:${server.port}`;
@@ -141,13 +158,17 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   return {
     url: server.url,
     publicUrl,
+    supergraphPath: config.supergraphPath,
     graphqlUrl: `${server.url}/graphql`,
     planner: nativePlanner ? 'native' : 'javascript',
     metrics,
     sessions,
+    audit,
+    auditStore,
     async stop() {
       await server.close(config.shutdownGraceMs);
       await gateway.dispose();
+      await audit.close();
     },
   };
 }

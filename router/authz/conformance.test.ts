@@ -29,7 +29,8 @@ describe('authorization conformance', () => {
   beforeAll(async () => {
     school = await startSchoolSubgraph();
     grades = await startGradesSubgraph();
-    const supergraphPath = join(mkdtempSync(join(tmpdir(), 'hub-authz-')), 'supergraph.graphql');
+    const dir = mkdtempSync(join(tmpdir(), 'hub-authz-'));
+    const supergraphPath = join(dir, 'supergraph.graphql');
     writeFileSync(
       supergraphPath,
       composeSupergraph([
@@ -44,7 +45,7 @@ describe('authorization conformance', () => {
     for (const mode of ['enforce', 'reject', 'dry-run'] as const) {
       routers[mode] = await startRouter(
         {
-          ...routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET }),
+          ...routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, `audit-${mode}`) }),
           port: 0,
           supergraphPath,
           authorizationMode: mode,
@@ -301,6 +302,30 @@ describe('authorization conformance', () => {
       const metrics = await routers['dry-run']!.metrics.metrics();
       expect(metrics).toMatch(/hub_authorization_denials_total\{operation_name="DryRun",mode="dry-run"\} 1/);
     });
+    it('51. strict audit: with the journal failing and its buffer full, requests are refused, not served unjournaled', async () => {
+      const failing = { append: async () => Promise.reject(new Error('disk full')), about: async () => [] };
+      const strict = await startRouter(
+        {
+          ...routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET }),
+          port: 0,
+          supergraphPath: routers.enforce!.supergraphPath,
+          audit: { dir: '', subjectTypes: ['Pupil'], strict: true, maxBuffered: 2 },
+          trustedIssuers: [],
+        },
+        createLogger('router-strict'),
+        { auditStore: failing },
+      );
+      try {
+        const ask = () => fetch(strict.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ pupils { phone } }' }) });
+        expect((await ask()).status).toBe(200); // two denials journaled: the buffer is now full
+        const refused = await ask();
+        expect(refused.status).toBe(503);
+        expect((await refused.json()).errors[0].extensions.code).toBe('AUDIT_UNAVAILABLE');
+      } finally {
+        await strict.stop().catch(() => undefined);
+      }
+    });
+
     it('50. denials are counted per operation in enforce mode', async () => {
       await run('anonymous', 'query Counted { public secret scoped }');
       expect(await routers.enforce!.metrics.metrics()).toMatch(/hub_authorization_denials_total\{operation_name="Counted",mode="enforce"\} 2/);

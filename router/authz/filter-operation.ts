@@ -48,7 +48,7 @@ export function isSkipped(node: SelectionNode, variables: Record<string, unknown
  * Replaces named fragment spreads with inline fragments. Authorization is decided per place in the
  * operation, and one named fragment can stand in places with different outcomes.
  */
-function inlineFragments(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): OperationDefinitionNode {
+export function inlineFragments(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): OperationDefinitionNode {
   const inline = (selectionSet: SelectionSetNode, seen: Set<string>): SelectionSetNode => ({
     ...selectionSet,
     selections: selectionSet.selections.map((selection): SelectionNode => {
@@ -70,6 +70,17 @@ function inlineFragments(operation: OperationDefinitionNode, fragments: Map<stri
   return { ...operation, selectionSet: inline(operation.selectionSet, new Set()) };
 }
 
+/** The operation to run, with its named fragments inlined; undefined when the name matches none. */
+export function inlinedOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) return undefined;
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+  );
+  return inlineFragments(operation, fragments);
+}
+
 /**
  * Removes from an operation every field and fragment the viewer may not see, following the Apollo
  * Router's rules:
@@ -87,13 +98,9 @@ export function filterOperation(
   authorizer: Authorizer,
   variables: Record<string, unknown>,
 ): FilteredOperation | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-  if (!operation) return undefined;
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-  );
-  const checked = inlineFragments(operation, fragments);
+  const checked = inlinedOperation(document, operationName);
+  if (!checked) return undefined;
+  const operation = checked;
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return undefined;
   const removed = new Map<SelectionNode, string[]>();

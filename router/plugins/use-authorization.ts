@@ -7,6 +7,7 @@ import { authorizerFor, type PolicyRegistry } from '../authz/evaluate.ts';
 import { filterOperation } from '../authz/filter-operation.ts';
 import { refusalErrors, restoreRemovedFields } from '../authz/restore-response.ts';
 import { authorizationRules, type AuthorizationRules } from '../authz/rules.ts';
+import { requestIdOf } from '../request-id.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
 
 /**
@@ -18,7 +19,10 @@ export type AuthorizationMode = 'enforce' | 'reject' | 'dry-run';
 
 export interface AuthorizationDecision {
   viewer: Viewer;
+  requestId: string;
   operationName?: string;
+  /** True when the whole operation was refused (reject mode, or nothing left to run). */
+  refused: boolean;
   /** Query paths of the removed fields and fragments. */
   denied: string[][];
   mode: AuthorizationMode;
@@ -33,6 +37,13 @@ export interface AuthorizationOptions {
   log: Logger;
   /** Told of every operation with denials (the audit trail listens here). */
   onDenied?: (decision: AuthorizationDecision) => void;
+}
+
+const operationsAsSent = new WeakMap<object, DocumentNode>();
+
+/** The operation as the client sent it, before authorization removed anything (for the audit). */
+export function operationAsSent(context: object, fallback: DocumentNode): DocumentNode {
+  return operationsAsSent.get(context) ?? fallback;
 }
 
 /**
@@ -73,16 +84,19 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
       const operationName = args.operationName ?? filtered.checked.name?.value;
       const denied = [...filtered.removed.values()];
       denials.inc({ operation_name: operationName ?? '', mode: options.mode }, denied.length);
-      options.onDenied?.({ viewer, operationName, denied, mode: options.mode });
+      const refused = options.mode === 'reject' || (options.mode === 'enforce' && filtered.nothingLeft);
+      const requestId = requestIdOf((args.contextValue as { request?: Request }).request);
+      options.onDenied?.({ viewer, requestId, operationName, denied, mode: options.mode, refused });
       if (options.mode === 'dry-run') {
         options.log.info({ operationName, denied: denied.map((p) => p.join('.')) }, 'authorization dry run: would deny');
         return;
       }
-      if (options.mode === 'reject' || filtered.nothingLeft) {
+      if (refused) {
         setResultAndStopExecution({ errors: refusalErrors(filtered) });
         return;
       }
       // The planner sees the filtered operation: the removed fields are never fetched.
+      operationsAsSent.set(args.contextValue as object, args.document);
       args.document = filtered.document;
       return {
         onExecuteDone({ result, setResult }) {

@@ -1,5 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { ANONYMOUS, VIEWER_HEADER, signViewerContext, type Viewer } from '../../lib/viewer-context.ts';
+import { requestIdOf } from '../request-id.ts';
 
 /** Where the authentication plugin leaves the viewer on the request context. */
 export interface ViewerOnContext {
@@ -21,7 +22,7 @@ export function useViewerContext(key: Uint8Array): GatewayPlugin<ViewerOnContext
       let token = signed.get(context);
       if (!token) {
         const viewer = (context as ViewerOnContext).viewer ?? ANONYMOUS;
-        token = signViewerContext(viewer, key, headers['x-request-id'] ?? crypto.randomUUID());
+        token = signViewerContext(viewer, key, headers['x-request-id'] ?? requestIdOf((context as { request?: Request }).request));
         signed.set(context, token);
       }
       return token.then((value) => setOptions({ ...options, headers: { ...headers, [VIEWER_HEADER]: value } }));

@@ -49,6 +49,21 @@ export const resolvers: Resolvers = {
     session: async (v, _, ctx) => (v.sessionId ? ((await ctx.sessions.get(v.sessionId)) ?? null) : null),
     sessions: async (v, _, ctx) => (await ctx.sessions.listByPerson(v.personId!)).sort((a, b) => b.lastSeenAt - a.lastSeenAt),
     loginHistory: (v, { first }, ctx) => ctx.sessions.loginHistory(v.personId!, Math.min(Math.max(first ?? 20, 1), 100)),
+    accessLog: async (v, { personId, first }, ctx) => {
+      const target = personId ?? v.personId!;
+      // One's own journal, or a child's for their responsable légal; nothing else, and no hint why.
+      if (target !== v.personId && !(v.profile === 'guardian' && (v.children ?? []).includes(target))) {
+        throw new GraphQLError('Forbidden: you may read your own access journal or your children’s.', { extensions: { code: 'FORBIDDEN' } });
+      }
+      return ctx.audit.about(target, Math.min(Math.max(first ?? 50, 1), 200));
+    },
+  },
+  AccessEvent: {
+    accessor: (e) => (e.viewer.personId ? { id: e.viewer.personId } : null),
+    accessorProfile: (e) => e.viewer.profile ?? null,
+    serviceClient: (e) => e.viewer.clientId ?? null,
+    operationName: (e) => e.operationName ?? null,
+    outcome: (e) => e.outcome.toUpperCase(),
   },
   Session: {
     current: (s, _, ctx) => s.id === ctx.viewer.sessionId,

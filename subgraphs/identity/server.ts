@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { AuditStore } from '../../connectors/audit/event.ts';
 import type { SessionStore } from '../../connectors/sessions/session.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
@@ -8,6 +9,7 @@ export const IDENTITY_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', im
 
 export function startIdentitySubgraph(options: {
   sessions: SessionStore;
+  audit: AuditStore;
   viewerContextKey: Uint8Array;
   log: Logger;
   port: number;
@@ -21,7 +23,7 @@ export function startIdentitySubgraph(options: {
       resolvers,
       viewerContextKey: options.viewerContextKey,
       log: options.log,
-      context: ({ viewer, requestId }) => ({ viewer, requestId, sessions: options.sessions }),
+      context: ({ viewer, requestId }) => ({ viewer, requestId, sessions: options.sessions, audit: options.audit }),
     },
     { port: options.port, host: options.host, production: options.production },
   );

@@ -37,7 +37,7 @@ export async function startRouterHarness(
     ]),
   );
   const config: RouterConfig = {
-    ...routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET }),
+    ...routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit') }),
     port: 0,
     supergraphPath,
     supergraphPollMs: 200,

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer as ViewerModel } from '../../../lib/viewer-context.ts';
 import type { HubSession as HubSessionModel, LoginEvent as LoginEventModel } from '../../../connectors/sessions/session.ts';
+import type { AuditEvent as AuditEventModel } from '../../../connectors/audit/event.ts';
 import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -13,6 +14,19 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type AccessEvent = {
+  __typename?: 'AccessEvent';
+  /** The person who read, when a person did (a service client otherwise). */
+  accessor?: Maybe<Person>;
+  accessorProfile?: Maybe<Scalars['String']['output']>;
+  at: Scalars['String']['output'];
+  fields: Array<Scalars['String']['output']>;
+  operationName?: Maybe<Scalars['String']['output']>;
+  /** ALLOWED or DENIED. */
+  outcome: Scalars['String']['output'];
+  serviceClient?: Maybe<Scalars['String']['output']>;
 };
 
 export type LoginEvent = {
@@ -81,6 +95,11 @@ export type Student = {
 
 export type Viewer = {
   __typename?: 'Viewer';
+  /**
+   * Who accessed this person's sensitive data, and when (the RGPD journal of access): the viewer's
+   * own by default, or, for a guardian, one of their children's.
+   */
+  accessLog: Array<AccessEvent>;
   /** For a guardian: the pupils they are responsable légal of. */
   children: Array<Student>;
   /** Staff function codes (DIR, EDU, DOC, ENS…). */
@@ -91,6 +110,12 @@ export type Viewer = {
   schools: Array<School>;
   session?: Maybe<Session>;
   sessions: Array<Session>;
+};
+
+
+export type ViewerAccessLogArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  personId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -193,8 +218,9 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  LoginEvent: ResolverTypeWrapper<LoginEventModel>;
+  AccessEvent: ResolverTypeWrapper<AuditEventModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  LoginEvent: ResolverTypeWrapper<LoginEventModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -210,8 +236,9 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  LoginEvent: LoginEventModel;
+  AccessEvent: AuditEventModel;
   String: Scalars['String']['output'];
+  LoginEvent: LoginEventModel;
   Mutation: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -222,6 +249,16 @@ export type ResolversParentTypes = ResolversObject<{
   Session: HubSessionModel;
   Student: Student;
   Viewer: ViewerModel;
+}>;
+
+export type AccessEventResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AccessEvent'] = ResolversParentTypes['AccessEvent']> = ResolversObject<{
+  accessor?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  accessorProfile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  operationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serviceClient?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type LoginEventResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['LoginEvent'] = ResolversParentTypes['LoginEvent']> = ResolversObject<{
@@ -264,6 +301,7 @@ export type StudentResolvers<ContextType = IdentityContext, ParentType extends R
 }>;
 
 export type ViewerResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
+  accessLog?: Resolver<Array<ResolversTypes['AccessEvent']>, ParentType, ContextType, RequireFields<ViewerAccessLogArgs, 'first'>>;
   children?: Resolver<Array<ResolversTypes['Student']>, ParentType, ContextType>;
   functions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   loginHistory?: Resolver<Array<ResolversTypes['LoginEvent']>, ParentType, ContextType, RequireFields<ViewerLoginHistoryArgs, 'first'>>;
@@ -275,6 +313,7 @@ export type ViewerResolvers<ContextType = IdentityContext, ParentType extends Re
 }>;
 
 export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
+  AccessEvent?: AccessEventResolvers<ContextType>;
   LoginEvent?: LoginEventResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;

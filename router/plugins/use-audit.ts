@@ -1,0 +1,265 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { createGraphQLError } from '@graphql-tools/utils';
+import {
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  Kind,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type ExecutionResult,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { AuditEvent } from '../../connectors/audit/event.ts';
+import type { AuditQueue } from '../../connectors/audit/audit-queue.ts';
+import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
+import { inlinedOperation, isSkipped } from '../authz/filter-operation.ts';
+import { UNAUTHORIZED_CODE } from '../authz/restore-response.ts';
+import { authorizationRules, type AuthorizationRules } from '../authz/rules.ts';
+import { requestIdOf } from '../request-id.ts';
+import { operationAsSent, type AuthorizationDecision } from './use-authorization.ts';
+import type { ViewerOnContext } from './use-viewer-context.ts';
+
+const AUDIT_ID = '__hub_audit_id';
+const AUDIT_TYPE = '__hub_audit_type';
+
+export interface AuditOptions {
+  queue: AuditQueue;
+  /** Types whose objects are people (their `id` is the audit target), e.g. Student, Guardian. */
+  subjectTypes: string[];
+  supergraph: () => DocumentNode | undefined;
+}
+
+interface Tally {
+  allowed: Map<string, Set<string>>;
+  denied: Map<string, { fields: Set<string>; reason: AuditEvent['reason'] }>;
+}
+
+/**
+ * The RGPD journal of access. Sensitive data is what carries an authorization directive in the
+ * supergraph. For each request, one event per person and outcome: the sensitive fields of that
+ * person returned (allowed), withheld by a directive, or refused by the subgraph's perimeter
+ * (FORBIDDEN). Events go to a bounded queue; the request never waits for the disk.
+ */
+export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> {
+  const subjects = new Set(options.subjectTypes);
+  const rulesByDocument = new WeakMap<DocumentNode, AuthorizationRules>();
+  const rulesOf = (document: DocumentNode) => {
+    let rules = rulesByDocument.get(document);
+    if (!rules) rulesByDocument.set(document, (rules = authorizationRules(document)));
+    return rules;
+  };
+
+  return {
+    onRequest({ endResponse }) {
+      if (!options.queue.accepting()) {
+        // Strict mode: better to refuse than to serve personal data without a journal entry.
+        const error = createGraphQLError('The access journal is unavailable; try again shortly.', { extensions: { code: 'AUDIT_UNAVAILABLE' } });
+        endResponse(Response.json({ errors: [error.toJSON()] }, { status: 503, headers: { 'retry-after': '5' } }));
+      }
+    },
+    onExecute({ args }) {
+      const supergraph = options.supergraph();
+      if (!supergraph || !subjects.size) return;
+      const original = inlinedOperation(operationAsSent(args.contextValue as object, args.document), args.operationName);
+      if (!original) return;
+      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      const schema = args.schema;
+      // Ask for each person's id and type (hidden), so the journal can name whose data was read.
+      args.document = withAuditKeys(args.document, schema, subjects);
+      const context = args.contextValue as ViewerOnContext & { request?: Request };
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result) return;
+          const tally = tallyResponse(result as ExecutionResult, original, schema, rulesOf(supergraph), subjects, variables);
+          options.queue.push(eventsOf(tally, context.viewer ?? ANONYMOUS, requestIdOf(context.request), args.operationName ?? original.name?.value));
+        },
+      };
+    },
+  };
+}
+
+/** The events of an operation refused whole by authorization (it never ran, so no person is known). */
+export function refusalEvent(decision: AuthorizationDecision, requestId: string): AuditEvent {
+  return {
+    at: new Date().toISOString(),
+    requestId,
+    viewer: viewerSummary(decision.viewer),
+    operationName: decision.operationName,
+    targets: [],
+    fields: decision.denied.map((path) => path.join('.')),
+    outcome: 'denied',
+    reason: 'operation-refused',
+  };
+}
+
+function viewerSummary(viewer: Viewer): AuditEvent['viewer'] {
+  return { kind: viewer.kind, personId: viewer.personId, profile: viewer.profile, clientId: viewer.clientId };
+}
+
+function eventsOf(tally: Tally, viewer: Viewer, requestId: string, operationName: string | undefined): AuditEvent[] {
+  const at = new Date().toISOString();
+  const base = { at, requestId, viewer: viewerSummary(viewer), operationName };
+  return [
+    ...[...tally.allowed].map(([target, fields]) => ({ ...base, targets: [target], fields: [...fields].sort(), outcome: 'allowed' as const })),
+    ...[...tally.denied].map(([target, { fields, reason }]) => ({ ...base, targets: [target], fields: [...fields].sort(), outcome: 'denied' as const, reason })),
+  ];
+}
+
+function auditKey(alias: string, name: string): FieldNode {
+  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } };
+}
+
+/** Adds `__hub_audit_id: id` and `__hub_audit_type: __typename` wherever a person may come back. */
+function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: Set<string>): DocumentNode {
+  const isSubjectPosition = (type: GraphQLCompositeType) =>
+    subjects.has(type.name) || (isAbstractType(type) && schema.getPossibleTypes(type).some((t) => subjects.has(t.name)));
+  const visit = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): SelectionSetNode => {
+    const selections = selectionSet.selections.map((selection) => {
+      if (selection.kind === Kind.FIELD && selection.selectionSet && 'getFields' in parent) {
+        const definition = parent.getFields()[selection.name.value];
+        const child = definition && getNamedType(definition.type);
+        return child && isCompositeType(child) ? { ...selection, selectionSet: visit(selection.selectionSet, child) } : selection;
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        return condition && isCompositeType(condition) ? { ...selection, selectionSet: visit(selection.selectionSet, condition) } : selection;
+      }
+      return selection;
+    });
+    if (isSubjectPosition(parent)) {
+      selections.push(auditKey(AUDIT_TYPE, '__typename'));
+      // `id` exists on every subject type; under an abstract type, ask it per subject type.
+      if (subjects.has(parent.name)) selections.push(auditKey(AUDIT_ID, 'id'));
+      else
+        for (const t of schema.getPossibleTypes(parent as never)) {
+          if (subjects.has(t.name)) {
+            selections.push({
+              kind: Kind.INLINE_FRAGMENT,
+              typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: t.name } },
+              selectionSet: { kind: Kind.SELECTION_SET, selections: [auditKey(AUDIT_ID, 'id')] },
+            });
+          }
+        }
+    }
+    return { ...selectionSet, selections };
+  };
+  return {
+    ...document,
+    definitions: document.definitions.map((d) => {
+      if (d.kind !== Kind.OPERATION_DEFINITION) {
+        if (d.kind === Kind.FRAGMENT_DEFINITION) {
+          const type = schema.getType(d.typeCondition.name.value);
+          return type && isCompositeType(type) ? { ...d, selectionSet: visit(d.selectionSet, type) } : d;
+        }
+        return d;
+      }
+      const root = schema.getRootType((d as OperationDefinitionNode).operation);
+      return root ? { ...d, selectionSet: visit(d.selectionSet, root) } : d;
+    }),
+  };
+}
+
+function tallyResponse(
+  result: ExecutionResult,
+  operation: OperationDefinitionNode,
+  schema: GraphQLSchema,
+  rules: AuthorizationRules,
+  subjects: Set<string>,
+  variables: Record<string, unknown>,
+): Tally {
+  const tally: Tally = { allowed: new Map(), denied: new Map() };
+  const errorsAt = new Map<string, string>();
+  for (const error of result.errors ?? []) if (error.path) errorsAt.set(JSON.stringify(error.path), String(error.extensions?.code ?? ''));
+  const sensitive = (type: string, field: string, returns: string) =>
+    rules.fields.has(`${type}.${field}`) || rules.types.has(returns) || rules.types.has(type);
+
+  const fieldsOf = (selectionSet: SelectionSetNode, concrete: string | undefined): FieldNode[] =>
+    selectionSet.selections.flatMap((s) => {
+      if (isSkipped(s, variables)) return [];
+      if (s.kind === Kind.FIELD) return [s];
+      if (s.kind === Kind.INLINE_FRAGMENT) {
+        const condition = s.typeCondition?.name.value;
+        const type = condition ? schema.getType(condition) : undefined;
+        const concreteType = concrete ? schema.getType(concrete) : undefined;
+        const applies = !condition || condition === concrete || (!!type && !!concreteType && isAbstractType(type) && isObjectType(concreteType) && schema.isSubType(type, concreteType));
+        return applies ? fieldsOf(s.selectionSet, concrete) : [];
+      }
+      return [];
+    });
+
+  /** The sensitive fields asked of an object that never came back: every type condition counts. */
+  const sensitiveAsked = (selectionSet: SelectionSetNode, type: GraphQLCompositeType): string[] =>
+    selectionSet.selections.flatMap((s) => {
+      if (isSkipped(s, variables)) return [];
+      if (s.kind === Kind.INLINE_FRAGMENT) {
+        const condition = s.typeCondition ? schema.getType(s.typeCondition.name.value) : type;
+        return condition && isCompositeType(condition) ? sensitiveAsked(s.selectionSet, condition) : [];
+      }
+      if (s.kind !== Kind.FIELD || !('getFields' in type)) return [];
+      const definition = type.getFields()[s.name.value];
+      return definition && sensitive(type.name, s.name.value, getNamedType(definition.type).name) ? [`${type.name}.${s.name.value}`] : [];
+    });
+
+  const walk = (value: unknown, field: FieldNode, type: GraphQLOutputType, path: (string | number)[]) => {
+    const nullable = getNullableType(type);
+    if (value === null || value === undefined) {
+      // A person the subgraph refused to show: the id asked for is in the field's arguments.
+      const named = getNamedType(type);
+      if (errorsAt.get(JSON.stringify(path)) === 'FORBIDDEN' && isCompositeType(named) && field.selectionSet) {
+        const idArgument = field.arguments?.find((a) => a.name.value === 'id');
+        const target = idArgument ? String(valueFromASTUntyped(idArgument.value, variables)) : `unknown@${path.join('.')}`;
+        const entry = tally.denied.get(target) ?? { fields: new Set<string>(), reason: 'outside-perimeter' as const };
+        for (const f of sensitiveAsked(field.selectionSet, named)) entry.fields.add(f);
+        tally.denied.set(target, entry);
+      }
+      return;
+    }
+    if (isListType(nullable)) {
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, field, nullable.ofType, [...path, i]));
+      return;
+    }
+    if (!field.selectionSet || !isCompositeType(nullable) || typeof value !== 'object') return;
+    walkObject(value as Record<string, unknown>, field.selectionSet, nullable, path);
+  };
+
+  const walkObject = (object: Record<string, unknown>, selectionSet: SelectionSetNode, type: GraphQLCompositeType, path: (string | number)[]) => {
+    const typename = (object[AUDIT_TYPE] as string | undefined) ?? (isObjectType(type) ? type.name : undefined);
+    const target = object[AUDIT_ID] as string | undefined;
+    delete object[AUDIT_TYPE];
+    delete object[AUDIT_ID];
+    const concrete = typename ? schema.getType(typename) : undefined;
+    if (!concrete || !isObjectType(concrete)) return;
+    for (const field of fieldsOf(selectionSet, concrete.name)) {
+      const key = field.alias?.value ?? field.name.value;
+      const definition = concrete.getFields()[field.name.value];
+      if (!definition) continue;
+      const fieldPath = [...path, key];
+      if (target && subjects.has(concrete.name) && sensitive(concrete.name, field.name.value, getNamedType(definition.type).name)) {
+        const name = `${concrete.name}.${field.name.value}`;
+        if (errorsAt.get(JSON.stringify(fieldPath)) === UNAUTHORIZED_CODE) {
+          const entry = tally.denied.get(target) ?? { fields: new Set<string>(), reason: 'unauthorized-field' as const };
+          entry.fields.add(name);
+          tally.denied.set(target, entry);
+        } else {
+          const allowed = tally.allowed.get(target) ?? new Set<string>();
+          allowed.add(name);
+          tally.allowed.set(target, allowed);
+        }
+      }
+      walk(object[key], field, definition.type, fieldPath);
+    }
+  };
+
+  const root = schema.getRootType(operation.operation);
+  if (result.data && root) walkObject(result.data as Record<string, unknown>, operation.selectionSet, root, []);
+  return tally;
+}
