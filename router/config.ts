@@ -29,6 +29,8 @@ export interface RouterConfig {
   trustedIssuers: TrustedIssuer[];
   authorizationMode: AuthorizationMode;
   audit: AuditConfig;
+  /** `native` (Rust, the default; falls back to `javascript` if the addon cannot load) or `javascript`. */
+  planner: 'native' | 'javascript';
 }
 
 export interface AuditConfig {
@@ -100,6 +102,7 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
     scopeMapping: loadScopeMapping(env.ROUTER_SCOPE_MAPPING),
     trustedIssuers: loadTrustedIssuers(env.ROUTER_TRUSTED_ISSUERS),
     authorizationMode: authorizationMode(env.ROUTER_AUTHORIZATION_MODE),
+    planner: env.ROUTER_PLANNER === 'javascript' ? 'javascript' : 'native',
     audit: {
       dir: env.ROUTER_AUDIT_DIR ?? '.hub-data/audit',
       subjectTypes: (env.ROUTER_AUDIT_SUBJECT_TYPES ?? 'Student,Guardian,Teacher,Staff').split(',').map((t) => t.trim()).filter(Boolean),

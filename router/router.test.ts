@@ -116,3 +116,17 @@ describe('router over two subgraphs', () => {
     await until(async () => (await hub.query({ query: '{ schools { pupilCount } }' })).json.data?.schools?.length === 2);
   });
 });
+
+describe('router on the JavaScript query planner (the fallback when the native addon cannot load)', () => {
+  let hub: RouterHarness;
+  beforeAll(async () => {
+    hub = await startRouterHarness({ planner: 'javascript' });
+  });
+  afterAll(() => hub?.close());
+
+  it('plans and joins the same query', async () => {
+    expect(hub.router.planner).toBe('javascript');
+    const { json } = await hub.query({ query: '{ schools { name pupilCount } }' });
+    expect(json).toEqual({ data: { schools: [{ name: 'Lycée Victor Hugo', pupilCount: 1200 }, { name: 'Collège Jean Moulin', pupilCount: 450 }] } });
+  });
+});

@@ -68,7 +68,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   await supergraph.load();
   const metrics = createMetricsRegistry();
   const hiveLog = hiveLoggerFor(log);
-  const nativePlanner = process.env.ROUTER_PLANNER === 'javascript' ? undefined : await loadNativePlanner(log);
+  const nativePlanner = config.planner === 'javascript' ? undefined : await loadNativePlanner(log);
   const sessions = extensions.sessions ?? new MemorySessionStore(config.sessionTimeouts);
   const trustedIssuers = new TrustedIssuers(config.trustedIssuers);
   const auditStore = extensions.auditStore ?? new FileAuditStore(config.audit.dir);
