@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AafDirectory } from './aaf/aaf-directory.ts';
 import { importAafDirectory, type AafImportReport } from './aaf/import.ts';
-import { DEMO_ACADEMIE, type AcademieOptions, type DemoPerson } from './generator/academie.ts';
+import { DEMO_ACADEMIE, GENERATOR_VERSION, type AcademieOptions, type DemoPerson } from './generator/academie.ts';
 import { writeAcademie } from './generator/write-academie.ts';
 
 export interface EmbeddedAcademie {
@@ -17,7 +17,7 @@ export interface EmbeddedAcademie {
  * and imported through the same parser as a real export.
  */
 export async function loadEmbeddedAcademie(dataDir: string, options: AcademieOptions = DEMO_ACADEMIE): Promise<EmbeddedAcademie> {
-  const aafDir = join(dataDir, 'aaf', `seed-${options.seed}-${options.schoolPairs}x${options.classesPerLevel}x${options.pupilsPerClass}`);
+  const aafDir = join(dataDir, 'aaf', `v${GENERATOR_VERSION}-seed-${options.seed}-${options.schoolPairs}x${options.classesPerLevel}x${options.pupilsPerClass}`);
   const demoFile = join(aafDir, 'demo-people.json');
   if (!existsSync(demoFile)) {
     const written = await writeAcademie(aafDir, options);

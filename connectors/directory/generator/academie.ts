@@ -19,6 +19,9 @@ export interface AcademieOptions {
   seed: number;
 }
 
+/** Bumped whenever the generator's output changes, so cached exports are made again. */
+export const GENERATOR_VERSION = 2;
+
 export const DEMO_ACADEMIE: AcademieOptions = { schoolPairs: 1, classesPerLevel: 2, pupilsPerClass: 12, seed: 20260901 };
 
 export interface GeneratedEntry {
@@ -269,8 +272,10 @@ export function* generateAcademie(options: AcademieOptions = DEMO_ACADEMIE): Gen
 
   for (const family of families) {
     const adults = family.adults.map((adult) => ({ ...adult, id: personId() }));
+    const childIds: string[] = [];
     for (const child of family.children) {
       const id = personId();
+      childIds.push(id);
       const main = child.enrolments[0]!;
       const birthYear = 2026 - (main.school.kind === 'college' ? 11 : 15) - rand.int(4);
       const lv2 = rand.int(2) === 0 ? 'LV2ESP' : 'LV2ALL';
@@ -323,6 +328,7 @@ export function* generateAcademie(options: AcademieOptions = DEMO_ACADEMIE): Gen
           ENTPersonCodePostal: ['75011'],
           ENTPersonVille: ['PARIS'],
           ENTPersonPays: ['FRANCE'],
+          ENTAuxPersRelEleveEleve: childIds,
         },
       };
       if (adult.demo) demo.push({ id: adult.id, login: uniqueLogin(adult.first, lastName), profile: 'guardian', description: adult.demo });
