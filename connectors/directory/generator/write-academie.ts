@@ -29,9 +29,9 @@ export async function writeAcademie(
   return { dir, files: writer.files, entries, demo: step.value };
 }
 
-/** Scales the académie to about `people` people (pupils, guardians and staff), for benchmarks. */
+/** Scales the académie to at least `people` people (pupils, guardians and staff), for benchmarks. */
 export function academieOfSize(people: number, seed = DEMO_ACADEMIE.seed): AcademieOptions {
-  // A pair of schools with 4 classes per level of 28 pupils holds ~ 784 pupils, ~1,500 guardians and
-  // ~60 staff: about 2,350 people.
-  return { schoolPairs: Math.max(1, Math.round(people / 2350)), classesPerLevel: 4, pupilsPerClass: 28, seed };
+  // A pair of schools with 4 classes per level of 28 pupils holds ~ 784 pupils, ~1,400 guardians and
+  // ~60 staff: about 2,200 to 2,300 people.
+  return { schoolPairs: Math.max(1, Math.ceil(people / 2200)), classesPerLevel: 4, pupilsPerClass: 28, seed };
 }
