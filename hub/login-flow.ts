@@ -17,11 +17,13 @@ export interface LoginFlowOptions {
   stopAtCallback?: boolean;
   /** The cookies kept along the way (the provider's session cookie among them); a new jar by default. */
   jar?: CookieJar;
+  /** Cookies sent to the hub from the start (a session-fixation attempt plants one). */
+  presetHubCookie?: string;
 }
 
 export type LoginFlowResult =
   | { kind: 'bearer'; token: string; profile: string }
-  | { kind: 'cookie'; cookie: string; location: string }
+  | { kind: 'cookie'; cookie: string; setCookie: string; location: string }
   | { kind: 'callback'; url: string }
   | { kind: 'refused'; status: number; body: string };
 
@@ -46,6 +48,14 @@ export class CookieJar {
     }
   }
 
+  /** Plants a cookie (`name=value`) for a URL's host, as an attacker's page could. */
+  set(url: URL, pair: string): void {
+    const eq = pair.indexOf('=');
+    let jar = this.#byHost.get(url.host);
+    if (!jar) this.#byHost.set(url.host, (jar = new Map()));
+    jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+
   header(url: URL): string {
     return [...(this.#byHost.get(url.host) ?? [])].map(([k, v]) => `${k}=${v}`).join('; ');
   }
@@ -53,6 +63,7 @@ export class CookieJar {
 
 export async function loginFlow(options: LoginFlowOptions): Promise<LoginFlowResult> {
   const jar = options.jar ?? new CookieJar();
+  if (options.presetHubCookie) jar.set(new URL(options.routerUrl), options.presetHubCookie);
   const isCallback = (u: URL) => u.pathname === '/auth/callback';
   const params = new URLSearchParams({ idp: options.idp, ...(options.transport === 'bearer' ? { response: 'token' } : {}), ...options.params });
   let url = new URL(`/auth/login?${params}`, options.routerUrl);
@@ -80,7 +91,7 @@ export async function loginFlow(options: LoginFlowOptions): Promise<LoginFlowRes
       if (isCallback(url) && options.transport === 'cookie') {
         const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Host-hub_session='));
         if (!cookie) throw new LoginFlowError('callback redirected without a session cookie');
-        return { kind: 'cookie', cookie: cookie.split(';')[0]!, location };
+        return { kind: 'cookie', cookie: cookie.split(';')[0]!, setCookie: cookie, location };
       }
       url = new URL(location, url);
       continue;

@@ -10,6 +10,8 @@ describe('login through the embedded identity providers', () => {
   let hub: EmbeddedHub;
   /** The provider reads an account's claims at each login: tests set these before logging in. */
   const twinClaims: Record<string, unknown> = { sub: 'twin', FrEduCtPersonAffiliation: ['resp2d'] };
+  /** A login without FrEduCtRefId: only the fallback rule (names, birth date, school) can link it. */
+  const fallbackClaims: Record<string, unknown> = { sub: 'fallback', FrEduCtPersonAffiliation: ['eleve2d'] };
   beforeAll(async () => {
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-login-')),
@@ -20,6 +22,7 @@ describe('login through the embedded identity providers', () => {
         educonnect: [
           { login: 'ghost.pupil', password: 'ghost-pass', claims: { sub: 'ghost', FrEduCtPersonAffiliation: ['eleve2d'], FrEduCtRefId: ['{AAF}PAR||9999999'] } },
           { login: 'two.jointures', password: 'two-pass', claims: twinClaims },
+          { login: 'no.jointure', password: 'no-pass', claims: fallbackClaims },
         ],
       },
     });
@@ -79,9 +82,13 @@ describe('login through the embedded identity providers', () => {
   });
 
   it('a web login sets an HttpOnly, Secure, SameSite cookie with a fresh id, and goes back where asked (same site only)', async () => {
-    const result = await login('lea.martin', 'cookie', { params: { return_to: '/timetable' } });
+    const result = await login('lea.martin', 'cookie', { params: { return_to: '/timetable' }, presetHubCookie: '__Host-hub_session=planted-by-attacker' });
     expect(result.kind).toBe('cookie');
     if (result.kind !== 'cookie') return;
+    expect(result.setCookie).toMatch(/^__Host-hub_session=[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax; Max-Age=\d+$/);
+    // Session fixation: the id planted before login is never adopted.
+    expect(result.cookie).not.toContain('planted-by-attacker');
+    expect(await hub.router.sessions.get('planted-by-attacker')).toBeUndefined();
     expect(result.location).toBe('/timetable');
     const { body } = await graphql('{ viewer { profile } }', { cookie: result.cookie });
     expect(body.data.viewer.profile).toBe('STUDENT');
@@ -111,6 +118,20 @@ describe('login through the embedded identity providers', () => {
     expect(result).toMatchObject({ kind: 'refused', status: 403 });
     expect(result.kind === 'refused' && result.body).toContain('Aucun compte de l’annuaire');
     expect(await hub.router.sessions.listByPerson('9999999')).toEqual(before);
+  });
+
+  it('links by names, birth date and school when the login carries no directory link, if exactly one person matches', async () => {
+    const ines = [...hub.academie.directory.store.records('Eleve')].find((s) => s.firstName === 'Inès' && s.lastName === 'PETIT')!;
+    const lycee = (await hub.academie.directory.schoolsById([ines.schoolIds[0]!]))[0]!;
+    Object.assign(fallbackClaims, { given_name: 'Inès', family_name: 'Petit', birthdate: ines.birthDate, FrEduCtEleveUAI: lycee.uai });
+    const result = await login('no.jointure');
+    if (result.kind !== 'bearer') throw new Error(`fallback login refused: ${JSON.stringify(result)}`);
+    const { body } = await graphql('{ viewer { person { id } } }', bearer(result.token));
+    expect(body.data.viewer.person.id).toBe(ines.id);
+
+    // A birth date that matches nobody: refused, not guessed.
+    fallbackClaims.birthdate = '1900-01-01';
+    expect(await login('no.jointure')).toMatchObject({ kind: 'refused', status: 403 });
   });
 
   it('refuses a login that matches more than one person', async () => {

@@ -88,7 +88,7 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
       const requestId = requestIdOf((args.contextValue as { request?: Request }).request);
       options.onDenied?.({ viewer, requestId, operationName, denied, mode: options.mode, refused });
       if (options.mode === 'dry-run') {
-        options.log.info({ operationName, denied: denied.map((p) => p.join('.')) }, 'authorization dry run: would deny');
+        options.log.info({ requestId, operationName, denied: denied.map((p) => p.join('.')) }, 'authorization dry run: would deny');
         return;
       }
       if (refused) {

@@ -8,6 +8,7 @@ import type { IdentityProviderConfig } from '../../connectors/sso/provider-confi
 import { RelyingParty, type PendingLogin } from '../../connectors/sso/relying-party.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { escapeMarkup } from '../../lib/markup.ts';
+import { requestIdOf } from '../request-id.ts';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, SESSION_TOKEN_PREFIX, sessionCookie } from '../auth/cookies.ts';
 
 export interface LoginOptions {
@@ -108,7 +109,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     try {
       linked = await options.link(completed.claims, rp.provider);
     } catch (error) {
-      options.log.warn({ idp: entry.idp, reason: (error as LoginError).reason }, 'login refused');
+      options.log.warn({ requestId: requestIdOf(request), idp: entry.idp, reason: (error as LoginError).reason }, 'login refused');
       throw error;
     }
     const now = Date.now();
@@ -127,7 +128,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     };
     await options.sessions.put(session);
     await options.sessions.recordLogin({ personId: session.personId, at: now, idp: entry.idp, outcome: 'success', userAgent: session.userAgent });
-    options.log.info({ idp: entry.idp, profile: session.profile, transport: session.transport }, 'login');
+    options.log.info({ requestId: requestIdOf(request), idp: entry.idp, profile: session.profile, transport: session.transport }, 'login');
     if (entry.transport === 'bearer') {
       return Response.json(
         { token: `${SESSION_TOKEN_PREFIX}${session.id}`, expiresAt: new Date(now + options.timeouts.absoluteMs).toISOString(), profile: session.profile },
@@ -155,10 +156,10 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     try {
       const { sid, sub } = await rp.verifyLogoutToken(form.get('logout_token') ?? '');
       const ended = await options.sessions.deleteByIdpSession(idp, { idpSessionId: sid, idpSubject: sid ? undefined : sub });
-      options.log.info({ idp, ended }, 'back-channel logout');
+      options.log.info({ requestId: requestIdOf(request), idp, ended }, 'back-channel logout');
       return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } });
     } catch (error) {
-      options.log.warn({ idp, err: (error as Error).message }, 'back-channel logout refused');
+      options.log.warn({ requestId: requestIdOf(request), idp, err: (error as Error).message }, 'back-channel logout refused');
       return Response.json({ error: 'invalid_request', error_description: (error as Error).message }, { status: 400 });
     }
   }
@@ -177,6 +178,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
   return {
     onRequest({ request, url, endResponse }) {
       if (!url.pathname.startsWith('/auth/')) return;
+      const requestLog = options.log.child({ requestId: requestIdOf(request) });
       return route(request, url).then(
         (response) => {
           if (response) endResponse(response);
@@ -186,7 +188,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
             endResponse(loginFailed(error));
             return;
           }
-          options.log.error({ err: error }, 'login route failed');
+          requestLog.error({ err: error }, 'login route failed');
           endResponse(html(500, 'Erreur interne', '<p>La connexion a échoué. Réessayez plus tard.</p>'));
         },
       );
