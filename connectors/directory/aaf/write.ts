@@ -1,5 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { XmlFileSeries } from '../../../lib/xml-file-series.ts';
 import { escapeMarkup as escapeXml } from '../../../lib/markup.ts';
 import type { AafAttributes, AafCategory } from './entry.ts';
 
@@ -58,45 +57,33 @@ const FOOTER = '</ficAlimMENESR>\n';
  * entries and named `{prefix}_Complet_{yyyyMMdd}_{Category}_{NNNN}.xml`. Writes stream to disk.
  */
 export class AafExportWriter {
-  readonly #open = new Map<AafCategory, { stream: WriteStream; count: number; index: number }>();
-  readonly files: string[] = [];
+  readonly #series = new Map<AafCategory, XmlFileSeries>();
 
   constructor(
     readonly dir: string,
     readonly options: { prefix: string; date: string; maxPerFile: number },
   ) {}
 
+  get files(): string[] {
+    return [...this.#series.values()].flatMap((s) => s.files);
+  }
+
   async add(category: AafCategory, id: string, attributes: AafAttributes): Promise<void> {
-    let current = this.#open.get(category);
-    if (current && current.count >= this.options.maxPerFile) {
-      await this.#close(current.stream);
-      current = { stream: this.#file(category, current.index + 1), count: 0, index: current.index + 1 };
-      this.#open.set(category, current);
+    let series = this.#series.get(category);
+    if (!series) {
+      series = new XmlFileSeries({
+        dir: this.dir,
+        fileName: (index) => `${this.options.prefix}_Complet_${this.options.date}_${category}_${String(index).padStart(4, '0')}.xml`,
+        header: HEADER,
+        footer: FOOTER,
+        maxEntriesPerFile: this.options.maxPerFile,
+      });
+      this.#series.set(category, series);
     }
-    if (!current) {
-      current = { stream: this.#file(category, 0), count: 0, index: 0 };
-      this.#open.set(category, current);
-    }
-    current.count++;
-    if (!current.stream.write(addRequestXml(category, id, attributes))) {
-      await new Promise<void>((resolve) => current.stream.once('drain', () => resolve()));
-    }
+    await series.add(addRequestXml(category, id, attributes));
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#open.values()].map((f) => this.#close(f.stream)));
-    this.#open.clear();
-  }
-
-  #file(category: AafCategory, index: number): WriteStream {
-    const name = `${this.options.prefix}_Complet_${this.options.date}_${category}_${String(index).padStart(4, '0')}.xml`;
-    this.files.push(name);
-    const stream = createWriteStream(join(this.dir, name));
-    stream.write(HEADER);
-    return stream;
-  }
-
-  #close(stream: WriteStream): Promise<void> {
-    return new Promise((resolve, reject) => stream.end(FOOTER, () => resolve()).once('error', reject));
+    await Promise.all([...this.#series.values()].map((s) => s.close()));
   }
 }
