@@ -5,7 +5,8 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createDevCa } from '../../standins/dev-pki.ts';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,13 +56,6 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   throw new Error(`slapd did not listen on ${port}`);
 }
 
-function makeCertificates(dir: string): void {
-  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Test LDAP CA', '-keyout', 'ca.key', '-out', 'ca.crt']);
-  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server.key', '-out', 'server.csr']);
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.crt']);
-}
 
 export async function startSlapd(ldif: (service: { dn: string; passwordHash: string }) => string, options: { base?: string; sizeLimit?: number } = {}): Promise<RunningSlapd> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-slapd-'));
@@ -70,7 +64,8 @@ export async function startSlapd(ldif: (service: { dn: string; passwordHash: str
   const serviceDn = `cn=hub,ou=services,${base}`;
   const servicePassword = randomBytes(12).toString('base64url');
   const passwordHash = execFileSync('/usr/sbin/slappasswd', ['-s', servicePassword], { encoding: 'utf8' }).trim();
-  makeCertificates(dir);
+  const ca = createDevCa('Test LDAP CA', dir);
+  const server = ca.issue('127.0.0.1', 'server');
   mkdirSync(join(dir, 'db'));
   writeFileSync(
     join(dir, 'slapd.conf'),
@@ -83,9 +78,9 @@ export async function startSlapd(ldif: (service: { dn: string; passwordHash: str
       `argsfile ${join(dir, 'slapd.args')}`,
       'modulepath /usr/lib/ldap',
       'moduleload back_mdb',
-      `TLSCACertificateFile ${join(dir, 'ca.crt')}`,
-      `TLSCertificateFile ${join(dir, 'server.crt')}`,
-      `TLSCertificateKeyFile ${join(dir, 'server.key')}`,
+      `TLSCACertificateFile ${ca.certFile}`,
+      `TLSCertificateFile ${server.certFile}`,
+      `TLSCertificateKeyFile ${server.keyFile}`,
       `sizelimit ${sizeLimit}`,
       'database mdb',
       'maxsize 268435456',
@@ -128,7 +123,7 @@ export async function startSlapd(ldif: (service: { dn: string; passwordHash: str
     base,
     url: `ldap://127.0.0.1:${port}`,
     ldapsUrl: `ldaps://127.0.0.1:${tlsPort}`,
-    caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),
+    caPem: ca.certPem,
     serviceDn,
     servicePassword,
     sizeLimit,
