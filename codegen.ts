@@ -52,6 +52,14 @@ const config: CodegenConfig = {
         AccessEvent: '../../../connectors/audit/event.ts#AuditEvent',
       }),
     },
+    'subgraphs/resources/generated/resolvers-types.ts': {
+      schema: 'subgraphs/resources/schema.graphql',
+      ...resolvers('../context.ts#ResourcesContext', {
+        Resource: '../../../connectors/gar/gar-client.ts#GarResource',
+        ResourceSubscription: '../../../connectors/gar/gar-client.ts#GarSubscription',
+        SchoolResources: '../resolvers.ts#SchoolResourcesRef',
+      }),
+    },
   },
 };
 

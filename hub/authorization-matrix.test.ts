@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../connectors/audit/event.ts';
+import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { loginFlow } from './login-flow.ts';
 
@@ -28,9 +29,7 @@ describe('authorization matrix over the demo académie', () => {
   beforeAll(async () => {
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-matrix-')),
-      routerPort: 0,
-      subgraphPorts: { directory: 0, identity: 0 },
-      idpPorts: { educonnect: 0, agents: 0 },
+      ...FREE_PORTS,
     });
   });
   afterAll(() => hub?.stop());

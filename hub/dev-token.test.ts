@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RelyingParty } from '../connectors/sso/relying-party.ts';
 import { execFile } from 'node:child_process';
 import { PROJECT_ROOT } from '../test/helpers/child-process.ts';
+import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { loginFlow } from './login-flow.ts';
 
@@ -13,7 +14,7 @@ describe('dev:token and token refresh', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'hub-devtoken-'));
-    hub = await startEmbeddedHub({ dataDir, routerPort: 0, subgraphPorts: { directory: 0, identity: 0 }, idpPorts: { educonnect: 0, agents: 0 } });
+    hub = await startEmbeddedHub({ dataDir, ...FREE_PORTS });
   });
   afterAll(() => hub?.stop());
 

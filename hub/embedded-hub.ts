@@ -10,6 +10,8 @@ import { SUBGRAPHS, SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
 import type { StartedSubgraph } from '../subgraphs/kit/subgraph-server.ts';
 import { startDirectorySubgraph } from '../subgraphs/directory/server.ts';
 import { startIdentitySubgraph } from '../subgraphs/identity/server.ts';
+import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
+import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
 import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
 import { linkLogin } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
@@ -24,6 +26,8 @@ export interface EmbeddedHubOptions {
   routerOverrides?: Partial<RouterConfig>;
   /** Ports of the embedded identity providers; 0 picks free ports. */
   idpPorts?: { educonnect: number; agents: number };
+  /** Port of the GAR stand-in; 0 picks a free port. */
+  garPort?: number;
   /** Seed of the demo passwords (printed by `npm start`, recomputed by the benchmark). */
   demoPasswordSeed?: string;
   /** Accounts added to the embedded providers beside the académie's (e.g. people the directory lacks). */
@@ -32,6 +36,7 @@ export interface EmbeddedHubOptions {
 }
 
 export const DEFAULT_IDP_PORTS = { educonnect: 4100, agents: 4101 };
+export const DEFAULT_GAR_PORT = 4102;
 export const DEFAULT_DEMO_PASSWORD_SEED = 'ent-hub-demo';
 
 export interface ServiceInfo {
@@ -42,6 +47,7 @@ export interface ServiceInfo {
 
 export interface EmbeddedHub {
   router: HubRouter;
+  gar: EmbeddedGar;
   academie: EmbeddedAcademie;
   /** Every person's demo login, with the provider to log in at. */
   logins: DemoLogin[];
@@ -86,9 +92,20 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     });
     started.push(identity);
 
+    const gar = await startEmbeddedGar({ dataDir: options.dataDir, store: academie.directory.store, port: options.garPort ?? DEFAULT_GAR_PORT, log: log.child({ component: 'gar-standin' }) });
+    started.push(gar);
+    const resources = await startResourcesSubgraph({
+      gar: gar.client,
+      pseudonymSecret: gar.pseudonymSecret,
+      viewerContextKey: key,
+      log: log.child({ component: 'resources' }),
+      port: portOf('resources'),
+    });
+    started.push(resources);
+
     // The providers are known once started, which needs the router's URL: the router reads them lazily.
     const providers: IdentityProviderConfig[] = [];
-    const subgraphUrls: Record<string, string> = { directory: directory.graphqlUrl, identity: identity.graphqlUrl };
+    const subgraphUrls: Record<string, string> = { directory: directory.graphqlUrl, identity: identity.graphqlUrl, resources: resources.graphqlUrl };
     router = await startRouter(
       {
         ...routerConfigFromEnv({ ROUTER_AUDIT_DIR: join(options.dataDir, 'audit'), ...process.env, HUB_VIEWER_CONTEXT_SECRET: secret }),
@@ -143,6 +160,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     const running = router;
     return {
       router: running,
+      gar,
       academie,
       logins,
       providers,
@@ -150,6 +168,8 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         { name: 'router', url: `${running.publicUrl}/graphql`, role: 'the one graph (GraphiQL in a browser); login at /auth/login' },
         { name: 'directory', url: directory.graphqlUrl, role: 'subgraph: schools, classes, people (AAF)' },
         { name: 'identity', url: identity.graphqlUrl, role: 'subgraph: the viewer, sessions, login history' },
+        { name: 'resources', url: resources.graphqlUrl, role: 'subgraph: GAR digital resources' },
+        { name: 'gar', url: gar.standin.url, role: 'stand-in GAR (mutual TLS; learns people from the export)' },
         ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),
       ],
       async stop() {

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { CookieJar, loginFlow } from './login-flow.ts';
 
@@ -15,9 +16,7 @@ describe('login through the embedded identity providers', () => {
   beforeAll(async () => {
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-login-')),
-      routerPort: 0,
-      subgraphPorts: { directory: 0, identity: 0 },
-      idpPorts: { educonnect: 0, agents: 0 },
+      ...FREE_PORTS,
       extraAccounts: {
         educonnect: [
           { login: 'ghost.pupil', password: 'ghost-pass', claims: { sub: 'ghost', FrEduCtPersonAffiliation: ['eleve2d'], FrEduCtRefId: ['{AAF}PAR||9999999'] } },

@@ -6,6 +6,7 @@ import type { SubgraphSource } from './compose.ts';
 export const SUBGRAPHS = [
   { name: 'directory', folder: 'directory', port: 4001 },
   { name: 'identity', folder: 'identity', port: 4002 },
+  { name: 'resources', folder: 'resources', port: 4003 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

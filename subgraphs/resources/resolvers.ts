@@ -1,0 +1,76 @@
+import { GraphQLError } from 'graphql';
+import { GarError, type GarResource } from '../../connectors/gar/gar-client.ts';
+import type { ResourcesContext } from './context.ts';
+import type { ResourceFilter, Resolvers } from './generated/resolvers-types.ts';
+
+export interface SchoolResourcesRef {
+  uai: string;
+  filter?: ResourceFilter | null;
+}
+
+/** Staff functions holding the GAR assignment role (documentation and direction). */
+const ASSIGNMENT_FUNCTIONS = ['DOC', 'DIR'];
+
+const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+
+function garUnavailable(error: unknown): GraphQLError {
+  const reason = error instanceof GarError ? error.reason : 'unavailable';
+  return new GraphQLError(`GAR unavailable: ${error instanceof Error ? error.message : String(error)}`, {
+    extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'GAR', reason },
+  });
+}
+
+export function matches(resource: GarResource, filter: ResourceFilter | null | undefined): boolean {
+  if (!filter) return true;
+  const has = (labels: { name: string }[], wanted: string) => labels.some((l) => fold(l.name) === fold(wanted));
+  if (filter.domain && !has(resource.domains, filter.domain)) return false;
+  if (filter.level && !has(resource.levels, filter.level)) return false;
+  if (filter.type && !(resource.presentationType && [resource.presentationType.code, resource.presentationType.name].some((v) => fold(v) === fold(filter.type!)))) return false;
+  if (filter.search && !fold(filter.search).split(/\s+/).filter(Boolean).every((word) => fold(resource.name).includes(word))) return false;
+  return true;
+}
+
+export const resolvers: Resolvers = {
+  Query: {
+    myResources: async (_, { filter }, ctx) => {
+      // Guardians and service clients have no GAR catalogue: an empty list, not an error.
+      if (!ctx.garPersonId) return [];
+      const schools = (ctx.viewer.schools ?? []).filter((uai) => !filter?.uai || uai === filter.uai);
+      return schools.map((uai) => ({ uai, filter }));
+    },
+  },
+  SchoolResources: {
+    school: (ref) => ({ uai: ref.uai }),
+    resources: async (ref, _, ctx) => {
+      try {
+        const resources = await ctx.gar.resources(ref.uai, ctx.garPersonId!);
+        return resources.filter((r) => matches(r, ref.filter));
+      } catch (error) {
+        throw garUnavailable(error);
+      }
+    },
+  },
+  Resource: {
+    publisher: (r) => r.publisherName ?? null,
+    documentTypes: (r) => r.documentTypes.map((l) => l.name),
+    levels: (r) => r.levels.map((l) => l.name),
+    domains: (r) => r.domains.map((l) => l.name),
+    pedagogicalTypes: (r) => r.pedagogicalTypes.map((l) => l.name),
+  },
+  School: {
+    __resolveReference: (ref) => ({ uai: ref.uai }),
+    subscriptions: async (school, _, ctx) => {
+      const { viewer } = ctx;
+      const holdsRole = viewer.kind === 'person' && (viewer.functions ?? []).some((f) => ASSIGNMENT_FUNCTIONS.includes(f)) && (viewer.schools ?? []).includes(school.uai);
+      if (!holdsRole) throw new GraphQLError('Forbidden: only the GAR assignment role holders of this school see its subscriptions.', { extensions: { code: 'FORBIDDEN' } });
+      try {
+        return await ctx.gar.subscriptions(school.uai);
+      } catch (error) {
+        throw garUnavailable(error);
+      }
+    },
+  },
+  Licence: {
+    unlimited: (l) => l.count === null,
+  },
+};
