@@ -60,6 +60,21 @@ const config: CodegenConfig = {
         SchoolResources: '../resolvers.ts#SchoolResourcesRef',
       }),
     },
+    'subgraphs/vie-scolaire/generated/resolvers-types.ts': {
+      schema: 'subgraphs/vie-scolaire/schema.graphql',
+      ...resolvers('../context.ts#VieScolaireContext', {
+        Grade: '../../../connectors/vie-scolaire/client.ts#Grade',
+        Period: '../../../connectors/vie-scolaire/client.ts#Period',
+        Absence: '../../../connectors/vie-scolaire/client.ts#Absence',
+        Lateness: '../../../connectors/vie-scolaire/client.ts#Lateness',
+        Punishment: '../../../connectors/vie-scolaire/client.ts#Punishment',
+        Homework: '../../../connectors/vie-scolaire/client.ts#Homework',
+        Lesson: '../../../connectors/vie-scolaire/client.ts#Lesson',
+        LessonContent: '../../../connectors/vie-scolaire/client.ts#LessonContent',
+        PeriodAverages: '../averages.ts#PeriodAverages',
+        SubjectAverage: '../averages.ts#SubjectAverage',
+      }),
+    },
   },
 };
 

@@ -12,6 +12,11 @@ import { startDirectorySubgraph } from '../subgraphs/directory/server.ts';
 import { startIdentitySubgraph } from '../subgraphs/identity/server.ts';
 import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
+import { VieScolaireClient } from '../connectors/vie-scolaire/client.ts';
+import { DEFAULT_UPSTREAM_OPTIONS, UpstreamPool, type UpstreamOptions } from '../connectors/vie-scolaire/upstream.ts';
+import { startVieScolaireStandin, type RunningVieScolaire } from '../standins/vie-scolaire/server.ts';
+import { startVieScolaireSubgraph } from '../subgraphs/vie-scolaire/server.ts';
+import type { VieScolaireCache } from '../subgraphs/vie-scolaire/data-source.ts';
 import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
 import { linkLogin } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
@@ -28,6 +33,12 @@ export interface EmbeddedHubOptions {
   idpPorts?: { educonnect: number; agents: number };
   /** Port of the GAR stand-in; 0 picks a free port. */
   garPort?: number;
+  /** First port of the vie scolaire stand-ins (one per school, consecutive); 0 picks free ports. */
+  vieScolaireBasePort?: number;
+  /** Resilience settings of the vie scolaire connector (timeouts, retries, breaker). */
+  vieScolaireUpstream?: Partial<UpstreamOptions>;
+  /** Europe/Paris "today" for the vie scolaire subgraph's default date ranges (tests pin it). */
+  today?: () => string;
   /** Seed of the demo passwords (printed by `npm start`, recomputed by the benchmark). */
   demoPasswordSeed?: string;
   /** Accounts added to the embedded providers beside the académie's (e.g. people the directory lacks). */
@@ -37,6 +48,7 @@ export interface EmbeddedHubOptions {
 
 export const DEFAULT_IDP_PORTS = { educonnect: 4100, agents: 4101 };
 export const DEFAULT_GAR_PORT = 4102;
+export const DEFAULT_VIE_SCOLAIRE_BASE_PORT = 4200;
 export const DEFAULT_DEMO_PASSWORD_SEED = 'ent-hub-demo';
 
 export interface ServiceInfo {
@@ -48,6 +60,7 @@ export interface ServiceInfo {
 export interface EmbeddedHub {
   router: HubRouter;
   gar: EmbeddedGar;
+  vieScolaire: { standins: RunningVieScolaire[]; upstreams: UpstreamPool; cache: VieScolaireCache };
   academie: EmbeddedAcademie;
   /** Every person's demo login, with the provider to log in at. */
   logins: DemoLogin[];
@@ -103,9 +116,36 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     });
     started.push(resources);
 
+    // One vie scolaire system per school, as with Pronote: the connector gets the UAI → URL map.
+    const vieScolaireStandins: RunningVieScolaire[] = [];
+    const basePort = options.vieScolaireBasePort ?? DEFAULT_VIE_SCOLAIRE_BASE_PORT;
+    for (const [i, school] of (await academie.directory.allSchools()).entries()) {
+      const standin = await startVieScolaireStandin(academie.directory.store, school, basePort ? basePort + i : 0);
+      vieScolaireStandins.push(standin);
+      started.push(standin);
+    }
+    const upstreams = new UpstreamPool(
+      Object.fromEntries(vieScolaireStandins.map((s) => [s.uai, s.url])),
+      { ...DEFAULT_UPSTREAM_OPTIONS, ...options.vieScolaireUpstream },
+    );
+    started.push({ close: () => upstreams.close() });
+    const vieScolaire = await startVieScolaireSubgraph({
+      client: new VieScolaireClient(upstreams),
+      viewerContextKey: key,
+      log: log.child({ component: 'vie-scolaire' }),
+      port: portOf('vie-scolaire'),
+      today: options.today,
+    });
+    started.push(vieScolaire);
+
     // The providers are known once started, which needs the router's URL: the router reads them lazily.
     const providers: IdentityProviderConfig[] = [];
-    const subgraphUrls: Record<string, string> = { directory: directory.graphqlUrl, identity: identity.graphqlUrl, resources: resources.graphqlUrl };
+    const subgraphUrls: Record<string, string> = {
+      directory: directory.graphqlUrl,
+      identity: identity.graphqlUrl,
+      resources: resources.graphqlUrl,
+      'vie-scolaire': vieScolaire.graphqlUrl,
+    };
     router = await startRouter(
       {
         ...routerConfigFromEnv({ ROUTER_AUDIT_DIR: join(options.dataDir, 'audit'), ...process.env, HUB_VIEWER_CONTEXT_SECRET: secret }),
@@ -161,6 +201,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     return {
       router: running,
       gar,
+      vieScolaire: { standins: vieScolaireStandins, upstreams, cache: vieScolaire.cache },
       academie,
       logins,
       providers,
@@ -169,7 +210,9 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         { name: 'directory', url: directory.graphqlUrl, role: 'subgraph: schools, classes, people (AAF)' },
         { name: 'identity', url: identity.graphqlUrl, role: 'subgraph: the viewer, sessions, login history' },
         { name: 'resources', url: resources.graphqlUrl, role: 'subgraph: GAR digital resources' },
+        { name: 'vie-scolaire', url: vieScolaire.graphqlUrl, role: 'subgraph: grades, absences, homework, timetable' },
         { name: 'gar', url: gar.standin.url, role: 'stand-in GAR (mutual TLS; learns people from the export)' },
+        ...vieScolaireStandins.map((s) => ({ name: `pronote ${s.uai}`, url: s.url, role: 'stand-in vie scolaire system of one school' })),
         ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),
       ],
       async stop() {

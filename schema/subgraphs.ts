@@ -7,6 +7,7 @@ export const SUBGRAPHS = [
   { name: 'directory', folder: 'directory', port: 4001 },
   { name: 'identity', folder: 'identity', port: 4002 },
   { name: 'resources', folder: 'resources', port: 4003 },
+  { name: 'vie-scolaire', folder: 'vie-scolaire', port: 4004 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -1,0 +1,301 @@
+import { parseFrenchDate, parseFrenchDateTime, parseGrade, parseOptionalDecimal, sanitizeHtml, toFrenchDate, type GradeKind } from './dialect.ts';
+import type { UpstreamPool } from './upstream.ts';
+
+export interface Subject {
+  code: string;
+  label: string;
+}
+
+export interface Period {
+  id: string;
+  name: string;
+  start: string;
+  end: string;
+}
+
+export interface Grade {
+  id: string;
+  pupilId: string;
+  subject: Subject;
+  value?: number;
+  kind?: GradeKind;
+  outOf: number;
+  coefficient: number;
+  classAverage?: number;
+  classMax?: number;
+  classMin?: number;
+  comment?: string;
+  date: string;
+  periodId: string;
+  bonus: boolean;
+  optional: boolean;
+  scaleTo20: boolean;
+}
+
+export interface Absence {
+  id: string;
+  pupilId: string;
+  start: string;
+  end: string;
+  justified: boolean;
+  reasons: string[];
+  parentsShouldJustify: boolean;
+  settled: boolean;
+  hoursMissed: number;
+}
+
+export interface Lateness {
+  id: string;
+  pupilId: string;
+  at: string;
+  minutes: number;
+  justified: boolean;
+  reason?: string;
+}
+
+export interface Punishment {
+  id: string;
+  pupilId: string;
+  title: string;
+  reasons: string[];
+  givenBy: string;
+  date: string;
+  durationMinutes?: number;
+}
+
+export interface Attachment {
+  name: string;
+  url: string;
+}
+
+export interface Homework {
+  id: string;
+  pupilId: string;
+  subject: Subject;
+  descriptionHtml: string;
+  givenOn: string;
+  dueOn: string;
+  done: boolean;
+  attachments: Attachment[];
+  returnKind?: 'PAPER' | 'FILE';
+  submitted: boolean;
+}
+
+export interface Lesson {
+  id: string;
+  pupilId: string;
+  start: string;
+  end: string;
+  subject: Subject;
+  teachers: string[];
+  rooms: string[];
+  groups: string[];
+  canceled: boolean;
+  status?: string;
+  exempted: boolean;
+  test: boolean;
+}
+
+export interface LessonContent {
+  id: string;
+  classCode: string;
+  start: string;
+  subject: Subject;
+  title: string;
+  descriptionHtml: string;
+  category?: string;
+  files: Attachment[];
+}
+
+export interface LifeEvents {
+  absences: Absence[];
+  lateness: Lateness[];
+  punishments: Punishment[];
+}
+
+export interface DateRange {
+  /** `yyyy-MM-dd`, inclusive. */
+  from: string;
+  to: string;
+}
+
+type Json = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v));
+const req = (v: unknown, what: string): string => {
+  const s = str(v);
+  if (!s) throw new Error(`missing ${what}`);
+  return s;
+};
+const bool = (v: unknown) => v === true || v === 'true' || v === 1;
+const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+const subjectOf = (v: unknown): Subject => ({ code: req((v as Json)?.code, 'matiere.code'), label: str((v as Json)?.libelle) ?? req((v as Json)?.code, 'matiere.code') });
+const attachments = (v: unknown): Attachment[] =>
+  list(v).flatMap((a) => {
+    const url = str(a.url);
+    return url && /^https?:\/\//.test(url) ? [{ name: str(a.nom) ?? url, url }] : [];
+  });
+
+/**
+ * Reads a school's vie scolaire system (see README.md for the API). Calls are per school and
+ * batched over pupils (`eleves=a,b,c`), so a request for several pupils costs one call per school
+ * and kind of data. Each item is parsed with the dialect; one that does not parse is dropped and
+ * counted in `rejectedItems`, and the rest is served.
+ */
+export class VieScolaireClient {
+  rejectedItems = 0;
+
+  constructor(readonly upstreams: UpstreamPool) {}
+
+  #items<T>(raw: Json[], parse: (item: Json) => T): T[] {
+    return raw.flatMap((item) => {
+      try {
+        return [parse(item)];
+      } catch {
+        this.rejectedItems++;
+        return [];
+      }
+    });
+  }
+
+  /** `{ eleves: [{ id, <field>: [...] }] }` → per pupil. */
+  #perPupil<T>(body: unknown, field: string, parse: (item: Json, pupilId: string) => T): Map<string, T[]> {
+    const out = new Map<string, T[]>();
+    for (const pupil of list((body as Json)?.eleves)) {
+      const id = str(pupil.id);
+      if (id) out.set(id, this.#items(list(pupil[field]), (item) => parse(item, id)));
+    }
+    return out;
+  }
+
+  async periods(uai: string): Promise<Period[]> {
+    const body = await this.upstreams.get(uai).get('/api/periodes');
+    return this.#items(list((body as Json)?.periodes), (p) => ({
+      id: req(p.id, 'periode.id'),
+      name: str(p.nom) ?? req(p.id, 'periode.id'),
+      start: parseFrenchDate(req(p.dateDebut, 'dateDebut')),
+      end: parseFrenchDate(req(p.dateFin, 'dateFin')),
+    }));
+  }
+
+  async grades(uai: string, pupilIds: readonly string[]): Promise<Map<string, Grade[]>> {
+    const body = await this.upstreams.get(uai).get('/api/notes', { eleves: pupilIds.join(',') });
+    return this.#perPupil(body, 'devoirs', (d, pupilId) => ({
+      id: req(d.id, 'devoir.id'),
+      pupilId,
+      subject: subjectOf(d.matiere),
+      ...parseGrade(req(d.note, 'note')),
+      outOf: parseOptionalDecimal(str(d.bareme), 'bareme') ?? 20,
+      coefficient: parseOptionalDecimal(str(d.coefficient), 'coefficient') ?? 1,
+      classAverage: parseOptionalDecimal(str(d.moyenne), 'moyenne'),
+      classMax: parseOptionalDecimal(str(d.noteMax), 'noteMax'),
+      classMin: parseOptionalDecimal(str(d.noteMin), 'noteMin'),
+      comment: str(d.commentaire) || undefined,
+      date: parseFrenchDate(req(d.date, 'date')),
+      periodId: req(d.periode, 'periode'),
+      bonus: bool(d.estBonus),
+      optional: bool(d.estFacultatif),
+      scaleTo20: bool(d.estRamenerSur20),
+    }));
+  }
+
+  async lifeEvents(uai: string, pupilIds: readonly string[], range: DateRange): Promise<Map<string, LifeEvents>> {
+    const body = await this.upstreams.get(uai).get('/api/vieScolaire', { eleves: pupilIds.join(','), du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
+    const out = new Map<string, LifeEvents>();
+    for (const pupil of list((body as Json)?.eleves)) {
+      const pupilId = str(pupil.id);
+      if (!pupilId) continue;
+      out.set(pupilId, {
+        absences: this.#items(list(pupil.absences), (a) => ({
+          id: req(a.id, 'absence.id'),
+          pupilId,
+          start: parseFrenchDateTime(req(a.dateDebut, 'dateDebut')),
+          end: parseFrenchDateTime(req(a.dateFin, 'dateFin')),
+          justified: bool(a.justifiee),
+          reasons: (Array.isArray(a.listeMotifs) ? a.listeMotifs : []).map(String),
+          parentsShouldJustify: bool(a.shouldParentsJustify),
+          settled: bool(a.reglee),
+          hoursMissed: parseOptionalDecimal(str(a.nbHeures), 'nbHeures') ?? 0,
+        })),
+        lateness: this.#items(list(pupil.retards), (r) => ({
+          id: req(r.id, 'retard.id'),
+          pupilId,
+          at: parseFrenchDateTime(req(r.date, 'date')),
+          minutes: parseOptionalDecimal(str(r.duree), 'duree') ?? 0,
+          justified: bool(r.justifie),
+          reason: str(r.motif) || undefined,
+        })),
+        punishments: this.#items(list(pupil.punitions), (p) => ({
+          id: req(p.id, 'punition.id'),
+          pupilId,
+          title: req(p.titre, 'titre'),
+          reasons: (Array.isArray(p.motifs) ? p.motifs : []).map(String),
+          givenBy: str(p.donneur) ?? '',
+          date: parseFrenchDate(req(p.date, 'date')),
+          durationMinutes: parseOptionalDecimal(str(p.duree), 'duree'),
+        })),
+      });
+    }
+    return out;
+  }
+
+  async homework(uai: string, pupilIds: readonly string[], range: DateRange): Promise<Map<string, Homework[]>> {
+    const body = await this.upstreams.get(uai).get('/api/travailAFaire', { eleves: pupilIds.join(','), du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
+    return this.#perPupil(body, 'devoirs', (d, pupilId) => {
+      const rendu = d.rendu as Json | undefined;
+      const kind = str(rendu?.type);
+      return {
+        id: req(d.id, 'devoir.id'),
+        pupilId,
+        subject: subjectOf(d.matiere),
+        descriptionHtml: sanitizeHtml(str(d.descriptif) ?? ''),
+        givenOn: parseFrenchDate(req(d.donneLe, 'donneLe')),
+        dueOn: parseFrenchDate(req(d.PourLe, 'PourLe')),
+        done: bool(d.TAFFait),
+        attachments: attachments(d.piecesJointes),
+        returnKind: kind === 'papier' ? 'PAPER' : kind === 'fichier' ? 'FILE' : undefined,
+        submitted: bool(rendu?.effectue),
+      };
+    });
+  }
+
+  async timetable(uai: string, pupilIds: readonly string[], range: DateRange): Promise<Map<string, Lesson[]>> {
+    const body = await this.upstreams.get(uai).get('/api/emploiDuTemps', { eleves: pupilIds.join(','), du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
+    return this.#perPupil(body, 'cours', (c, pupilId) => ({
+      id: req(c.id, 'cours.id'),
+      pupilId,
+      start: parseFrenchDateTime(req(c.debut, 'debut')),
+      end: parseFrenchDateTime(req(c.fin, 'fin')),
+      subject: subjectOf(c.matiere),
+      teachers: (Array.isArray(c.professeurs) ? c.professeurs : []).map(String),
+      rooms: (Array.isArray(c.salles) ? c.salles : []).map(String),
+      groups: (Array.isArray(c.groupes) ? c.groupes : []).map(String),
+      canceled: bool(c.estAnnule),
+      status: str(c.statut) || undefined,
+      exempted: bool(c.dispense),
+      test: bool(c.estDevoir),
+    }));
+  }
+
+  async lessonContents(uai: string, classCodes: readonly string[], range: DateRange): Promise<Map<string, LessonContent[]>> {
+    const body = await this.upstreams.get(uai).get('/api/cahierDeTextes', { classes: classCodes.join(','), du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
+    const out = new Map<string, LessonContent[]>();
+    for (const klass of list((body as Json)?.classes)) {
+      const classCode = str(klass.code);
+      if (!classCode) continue;
+      out.set(
+        classCode,
+        this.#items(list(klass.seances), (s) => ({
+          id: req(s.id, 'seance.id'),
+          classCode,
+          start: parseFrenchDateTime(req(s.debut, 'debut')),
+          subject: subjectOf(s.matiere),
+          title: str(s.titre) ?? '',
+          descriptionHtml: sanitizeHtml(str(s.descriptif) ?? ''),
+          category: str(s.categorie) || undefined,
+          files: attachments(s.fichiers),
+        })),
+      );
+    }
+    return out;
+  }
+}

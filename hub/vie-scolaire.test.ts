@@ -1,0 +1,136 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FREE_PORTS } from '../test/helpers/free-ports.ts';
+import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
+import { loginFlow } from './login-flow.ts';
+
+/** A Monday of the first term: the stand-in's data and the default date ranges start from it. */
+const TODAY = '2026-11-23';
+
+const DASHBOARD = `query GuardianDashboard {
+  viewer { children { displayName
+    timetable(from: "2026-11-23", to: "2026-11-23") { start end subject { label } canceled status teachers rooms }
+    grades { subject { label } value kind outOf coefficient date }
+    averages { overall subjects { subject { label } average } }
+    homework(from: "2026-11-23", to: "2026-12-04") { dueOn subject { label } descriptionHtml done }
+    absences(from: "2026-09-01", to: "2026-11-23") { start justified parentsShouldJustify }
+  } } }`;
+
+describe('vie scolaire through the hub', () => {
+  let hub: EmbeddedHub;
+  const tokens = new Map<string, string>();
+  beforeAll(async () => {
+    hub = await startEmbeddedHub({
+      dataDir: mkdtempSync(join(tmpdir(), 'hub-vs-')),
+      ...FREE_PORTS,
+      today: () => TODAY,
+      vieScolaireUpstream: { requestTimeoutMs: 500, deadlineMs: 1200, retries: 1, breakerThreshold: 3, breakerResetMs: 500 },
+    });
+  });
+  afterAll(() => hub?.stop());
+
+  const ask = async (login: string, query: string) => {
+    let token = tokens.get(login);
+    if (!token) {
+      const account = hub.logins.find((l) => l.login === login)!;
+      const result = await loginFlow({ routerUrl: hub.router.publicUrl, idp: account.idp, login, password: account.password, transport: 'bearer' });
+      if (result.kind !== 'bearer') throw new Error(`login ${login} failed`);
+      tokens.set(login, (token = result.token));
+    }
+    const response = await fetch(hub.router.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    return (await response.json()) as { data?: any; errors?: any[] };
+  };
+  const upstreamCalls = () => new Map(hub.vieScolaire.standins.map((s) => [s.uai, new Map(s.requests)]));
+
+  it('a guardian’s dashboard for three children in two schools costs at most one upstream call per school and kind of data', async () => {
+    const before = upstreamCalls();
+    const { data, errors } = await ask('sophie.martin', DASHBOARD);
+    expect(errors).toBeUndefined();
+    const children = data.viewer.children;
+    expect(children).toHaveLength(3);
+    for (const child of children) {
+      expect(child.timetable.length).toBeGreaterThan(3);
+      expect(child.grades.length).toBeGreaterThan(10);
+      expect(child.averages.overall).toBeGreaterThan(0);
+      expect(child.averages.overall).toBeLessThanOrEqual(20);
+    }
+    for (const standin of hub.vieScolaire.standins) {
+      for (const [path, count] of standin.requests) {
+        const delta = count - (before.get(standin.uai)?.get(path) ?? 0);
+        expect(delta, `${standin.uai} ${path}`).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('serves the real dialect converted: ISO times with the Paris offset, sanitized HTML, grades and special kinds', async () => {
+    const { data } = await ask('lea.martin', `{ me { ... on Student { id } } }`);
+    const id = data.me.id;
+    const result = await ask('lea.martin', `{ person(id: "${id}") { ... on Student { timetable(from: "2026-11-23", to: "2026-11-23") { start } homework(from: "2026-11-23", to: "2026-12-11") { descriptionHtml } grades { value kind } } } }`);
+    const pupil = result.data.person;
+    expect(pupil.timetable[0].start).toMatch(/^2026-11-23T08:00:00\+01:00$/);
+    expect(pupil.homework[0].descriptionHtml).toContain('rel="noopener noreferrer"');
+    expect(pupil.homework[0].descriptionHtml).not.toMatch(/<script|onerror|onclick/);
+    expect(pupil.grades.some((g: any) => g.value === null && g.kind === 'ABSENT') || pupil.grades.every((g: any) => typeof g.value === 'number')).toBe(true);
+  });
+
+  it('refuses a date range over its bound, and a malformed day, saying why', async () => {
+    const result = await ask('lea.martin', '{ me { ... on Student { id } } }');
+    const id = result.data.me.id;
+    const tooLong = await ask('lea.martin', `{ person(id: "${id}") { ... on Student { timetable(from: "2026-01-01", to: "2026-12-31") { start } } } }`);
+    expect(tooLong.errors?.[0]).toMatchObject({ message: 'a date range covers at most 120 days', extensions: { code: 'BAD_USER_INPUT' } });
+    const malformed = await ask('lea.martin', `{ person(id: "${id}") { ... on Student { absences(from: "23/11/2026") { start } } } }`);
+    expect(malformed.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('a teacher reads the timetable of a pupil of their class', async () => {
+    const teacher = hub.academie.demo.find((d) => d.profile === 'teacher' && d.description.includes('5EA'))!.login;
+    const lea = hub.logins.find((l) => l.login === 'lea.martin')!.personId;
+    const { data, errors } = await ask(teacher, `{ person(id: "${lea}") { ... on Student { timetable(from: "2026-11-23", to: "2026-11-24") { subject { label } } } } }`);
+    expect(errors).toBeUndefined();
+    expect(data.person.timetable.length).toBeGreaterThan(3);
+  });
+
+  it('repeated reads come from the cache', async () => {
+    await ask('chloe.martin', '{ me { ... on Student { id } } }');
+    const before = hub.vieScolaire.upstreams.calls;
+    const query = '{ viewer { person { id } } me { ... on Student { timetable(from: "2026-11-30", to: "2026-11-30") { start } } } }';
+    await ask('chloe.martin', query);
+    const afterFirst = hub.vieScolaire.upstreams.calls;
+    await ask('chloe.martin', query);
+    expect(afterFirst - before).toBeGreaterThan(0);
+    expect(hub.vieScolaire.upstreams.calls).toBe(afterFirst);
+  });
+
+  it('a school’s system down: its fields are null with an error naming it; the other school and the rest of the graph answer', async () => {
+    const college = hub.vieScolaire.standins[0]!; // schools are started in UAI order: the collège first
+    college.faults.errorRate = 1;
+    try {
+      const { data, errors } = await ask('sophie.martin', '{ viewer { person { displayName } children { displayName timetable(from: "2026-12-07", to: "2026-12-07") { start } } } }');
+      expect(data.viewer.person.displayName).toBe('Sophie MARTIN');
+      const byName = Object.fromEntries(data.viewer.children.map((c: any) => [c.displayName, c.timetable]));
+      expect(byName['Léa MARTIN']).toBeNull();
+      expect(byName['Chloé MARTIN'].length).toBeGreaterThan(0);
+      expect(errors?.every((e) => e.extensions.upstream === 'vie-scolaire' && e.extensions.uai === college.uai)).toBe(true);
+      expect(errors?.[0].message).toMatch(new RegExp(`^Vie scolaire unavailable for school ${college.uai}`));
+    } finally {
+      college.faults.errorRate = 0;
+    }
+  });
+
+  it('a school’s system that hangs: the request still returns within the configured deadline', async () => {
+    const lycee = hub.vieScolaire.standins[1]!;
+    lycee.faults.hang = true;
+    try {
+      const started = Date.now();
+      const { data, errors } = await ask('chloe.martin', '{ viewer { person { displayName } } me { ... on Student { homework(from: "2027-01-04", to: "2027-01-08") { dueOn } } } }');
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(data.viewer.person.displayName).toBe('Chloé MARTIN');
+      expect(data.me.homework).toBeNull();
+      expect(errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstream: 'vie-scolaire', uai: lycee.uai });
+    } finally {
+      lycee.faults.hang = false;
+    }
+  });
+});

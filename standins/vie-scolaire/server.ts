@@ -1,0 +1,194 @@
+/**
+ * The vie scolaire stand-in: one HTTP server per school (as one Pronote instance per school),
+ * serving the API documented in connectors/vie-scolaire/README.md in the real dialect, with fault
+ * knobs for the resilience tests and the benchmark.
+ */
+import type { AafStore } from '../../connectors/directory/aaf/store.ts';
+import type { School } from '../../connectors/directory/model.ts';
+import { listen, type RunningServer } from '../../lib/http-server.ts';
+import { PERIODS, SLOTS, frDate, schoolData, schoolDays, subjectAt, unit, type SchoolData } from './data.ts';
+
+export interface Faults {
+  latencyMs: number;
+  /** Share of requests answered 503. */
+  errorRate: number;
+  /** Requests hang (never answered) while true: the slow-upstream case. */
+  hang: boolean;
+}
+
+export interface RunningVieScolaire extends RunningServer {
+  uai: string;
+  faults: Faults;
+  /** Requests served, by path (the efficiency tests count upstream calls). */
+  requests: Map<string, number>;
+}
+
+const isoOf = (fr: string | null) => (fr && /^\d{2}\/\d{2}\/\d{4}$/.test(fr) ? `${fr.slice(6, 10)}-${fr.slice(3, 5)}-${fr.slice(0, 2)}` : undefined);
+const decimal = (n: number) => String(Math.round(n * 10) / 10).replace('.', ',');
+
+function grades(data: SchoolData, pupilId: string) {
+  const entry = data.pupils.get(pupilId);
+  if (!entry) return [];
+  return PERIODS.slice(0, 1).flatMap((period) =>
+    data.subjects.flatMap((subject, s) =>
+      [0, 1, 2].map((n) => {
+        const key = `${pupilId}|${subject.code}|${period.id}|${n}`;
+        const r = unit(key);
+        const special = r < 0.04 ? '|1' : r < 0.06 ? '|2' : undefined;
+        const outOf = n === 2 ? 10 : 20;
+        const value = Math.round(unit(`${key}|v`) * outOf * 2) / 2;
+        const day = 10 + ((s * 7 + n * 19) % 70);
+        const date = new Date(Date.UTC(2026, 8, day));
+        return {
+          id: `N-${pupilId}-${subject.code}-${period.id}-${n}`,
+          matiere: { code: subject.code, libelle: subject.label },
+          note: special ?? decimal(value),
+          bareme: String(outOf),
+          coefficient: n === 1 ? '2' : '1',
+          moyenne: decimal(outOf * (0.45 + unit(`${data.school.uai}|${entry.classCode}|${subject.code}|${n}`) * 0.2)),
+          noteMax: decimal(outOf * 0.95),
+          noteMin: decimal(outOf * 0.15),
+          commentaire: r > 0.9 ? 'Très bon travail' : '',
+          date: frDate(date.toISOString().slice(0, 10)),
+          periode: period.id,
+          estBonus: false,
+          estFacultatif: n === 2 && unit(`${key}|f`) < 0.2,
+          estRamenerSur20: n === 2,
+        };
+      }),
+    ),
+  );
+}
+
+function lessons(data: SchoolData, pupilId: string, from: string, to: string) {
+  const entry = data.pupils.get(pupilId);
+  if (!entry) return [];
+  return schoolDays(from, to).flatMap((day) => {
+    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+    return SLOTS.flatMap(([start, end], slot) => {
+      const subject = subjectAt(data, entry.classCode, weekday, slot);
+      if (!subject) return [];
+      const key = `${data.school.uai}|${entry.classCode}|${day}|${slot}`;
+      const r = unit(key);
+      return [
+        {
+          id: `C-${data.school.uai}-${entry.classCode}-${day}-${slot}`,
+          debut: `${frDate(day)} ${start}`,
+          fin: `${frDate(day)} ${end}`,
+          matiere: { code: subject.code, libelle: subject.label },
+          professeurs: data.teachers.get(`${entry.classCode}$${subject.code}`) ?? [],
+          salles: [`B${100 + Math.floor(unit(`${key}|room`) * 40)}`],
+          groupes: [],
+          estAnnule: r < 0.04,
+          statut: r < 0.04 ? 'Prof. absent' : r < 0.06 ? 'Cours modifié' : null,
+          dispense: false,
+          estDevoir: r > 0.97,
+        },
+      ];
+    });
+  });
+}
+
+function homework(data: SchoolData, pupilId: string, from: string, to: string) {
+  const entry = data.pupils.get(pupilId);
+  if (!entry) return [];
+  return schoolDays(from, to).flatMap((day) =>
+    data.subjects
+      .filter((subject) => unit(`${data.school.uai}|${entry.classCode}|${subject.code}|${day}|taf`) < 0.12)
+      .map((subject) => {
+        const given = new Date(`${day}T12:00:00Z`);
+        given.setUTCDate(given.getUTCDate() - 3);
+        return {
+          id: `T-${data.school.uai}-${entry.classCode}-${subject.code}-${day}`,
+          matiere: { code: subject.code, libelle: subject.label },
+          descriptif: `<p>Exercices <b>${1 + Math.floor(unit(`${day}|${subject.code}`) * 9)}</b> à ${10 + Math.floor(unit(`${day}|${subject.code}|b`) * 9)} p. ${20 + Math.floor(unit(day) * 200)}.</p><p><a href="https://lumni.fr/">Vidéo d'appui</a></p>`,
+          donneLe: frDate(given.toISOString().slice(0, 10)),
+          PourLe: frDate(day),
+          TAFFait: unit(`${pupilId}|${subject.code}|${day}|done`) < 0.3,
+          piecesJointes: [],
+          rendu: { type: unit(`${subject.code}|${day}|rendu`) < 0.2 ? 'fichier' : 'papier', effectue: false },
+        };
+      }),
+  );
+}
+
+function lifeEvents(data: SchoolData, pupilId: string, from: string, to: string) {
+  const days = schoolDays(from, to);
+  const absences = days
+    .filter((day) => unit(`${pupilId}|${day}|abs`) < 0.03)
+    .map((day) => {
+      const justified = unit(`${pupilId}|${day}|just`) < 0.5;
+      return { id: `A-${pupilId}-${day}`, dateDebut: `${frDate(day)} 08:00:00`, dateFin: `${frDate(day)} 12:10:00`, justifiee: justified, listeMotifs: justified ? ['Maladie'] : [], shouldParentsJustify: !justified, reglee: justified, nbHeures: '4' };
+    });
+  const retards = days
+    .filter((day) => unit(`${pupilId}|${day}|ret`) < 0.03)
+    .map((day) => ({ id: `R-${pupilId}-${day}`, date: `${frDate(day)} 08:05:00`, duree: String(5 + Math.floor(unit(`${pupilId}|${day}|d`) * 15)), justifie: false, motif: '' }));
+  const punitions = days
+    .filter((day) => unit(`${pupilId}|${day}|pun`) < 0.005)
+    .map((day) => ({ id: `P-${pupilId}-${day}`, titre: 'Retenue', motifs: ['Travail non fait'], donneur: 'M. le CPE', date: frDate(day), duree: '60' }));
+  return { id: pupilId, absences, retards, punitions };
+}
+
+function lessonContents(data: SchoolData, classCode: string, from: string, to: string) {
+  return schoolDays(from, to).flatMap((day) => {
+    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+    return SLOTS.flatMap(([start], slot) => {
+      const subject = subjectAt(data, classCode, weekday, slot);
+      if (!subject) return [];
+      return [{ id: `S-${data.school.uai}-${classCode}-${day}-${slot}`, debut: `${frDate(day)} ${start}`, matiere: { code: subject.code, libelle: subject.label }, titre: `Séance de ${subject.label.toLowerCase()}`, descriptif: '<p>Correction des exercices, puis cours.</p>', categorie: 'Cours', fichiers: [] }];
+    });
+  });
+}
+
+/** Longest date range a request may ask for: an upstream guards itself too. */
+const MAX_RANGE_DAYS = 120;
+
+export async function startVieScolaireStandin(store: AafStore, school: School, port: number): Promise<RunningVieScolaire> {
+  const data = schoolData(store, school);
+  const faults: Faults = { latencyMs: 0, errorRate: 0, hang: false };
+  const requests = new Map<string, number>();
+
+  const server = await listen(
+    (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://pronote');
+      requests.set(url.pathname, (requests.get(url.pathname) ?? 0) + 1);
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(body));
+      };
+      const answer = () => {
+        if (faults.errorRate && Math.random() < faults.errorRate) return send(503, { erreur: 'Service indisponible' });
+        const ids = (url.searchParams.get('eleves') ?? '').split(',').filter(Boolean);
+        const from = isoOf(url.searchParams.get('du'));
+        const to = isoOf(url.searchParams.get('au'));
+        const ranged = url.pathname !== '/api/periodes' && url.pathname !== '/api/notes';
+        if (ranged && (!from || !to || from > to || (Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS)) {
+          return send(400, { erreur: `du/au manquants ou invalides (au plus ${MAX_RANGE_DAYS} jours)` });
+        }
+        switch (url.pathname) {
+          case '/api/periodes':
+            return send(200, { periodes: PERIODS.map(({ start: _s, end: _e, ...p }) => p) });
+          case '/api/notes':
+            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, devoirs: grades(data, id) })) });
+          case '/api/emploiDuTemps':
+            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, cours: lessons(data, id, from!, to!) })) });
+          case '/api/travailAFaire':
+            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, devoirs: homework(data, id, from!, to!) })) });
+          case '/api/vieScolaire':
+            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => lifeEvents(data, id, from!, to!)) });
+          case '/api/cahierDeTextes': {
+            const classes = (url.searchParams.get('classes') ?? '').split(',').filter((c) => school.classes.includes(c));
+            return send(200, { classes: classes.map((code) => ({ code, seances: lessonContents(data, code, from!, to!) })) });
+          }
+          default:
+            return send(404, { erreur: 'inconnu' });
+        }
+      };
+      if (faults.hang) return; // never answered: the client's timeout must end it
+      if (faults.latencyMs) setTimeout(answer, faults.latencyMs);
+      else answer();
+    },
+    { port },
+  );
+  return { ...server, uai: school.uai, faults, requests };
+}

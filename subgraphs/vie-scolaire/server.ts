@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
+import type { VieScolaireContext } from './context.ts';
+import { createDataSource, VieScolaireCache } from './data-source.ts';
+import { resolvers } from './resolvers.ts';
+
+export const VIE_SCOLAIRE_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
+
+/** Today in Europe/Paris as `yyyy-MM-dd`. */
+export const parisToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+
+export async function startVieScolaireSubgraph(options: {
+  client: VieScolaireClient;
+  viewerContextKey: Uint8Array;
+  log: Logger;
+  port: number;
+  host?: string;
+  production?: boolean;
+  today?: () => string;
+}): Promise<StartedSubgraph & { cache: VieScolaireCache }> {
+  const cache = new VieScolaireCache();
+  const schools = new Set(options.client.upstreams.schools);
+  const server = await startSubgraph<VieScolaireContext>(
+    {
+      name: 'vie-scolaire',
+      typeDefs: loadTypeDefs(VIE_SCOLAIRE_SCHEMA_PATH),
+      resolvers,
+      viewerContextKey: options.viewerContextKey,
+      log: options.log,
+      context: ({ viewer, requestId }) => ({ viewer, requestId, schools, today: (options.today ?? parisToday)(), data: createDataSource(options.client, cache) }),
+    },
+    { port: options.port, host: options.host, production: options.production },
+  );
+  return Object.assign(server, { cache });
+}
