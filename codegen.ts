@@ -73,6 +73,8 @@ const config: CodegenConfig = {
         LessonContent: '../../../connectors/vie-scolaire/client.ts#LessonContent',
         PeriodAverages: '../averages.ts#PeriodAverages',
         SubjectAverage: '../averages.ts#SubjectAverage',
+        Justification: '../../../connectors/vie-scolaire/outbox.ts#OutboxItem',
+        HomeworkSubmission: '../../../connectors/vie-scolaire/outbox.ts#OutboxItem',
       }),
     },
   },

@@ -13,6 +13,7 @@ import { startIdentitySubgraph } from '../subgraphs/identity/server.ts';
 import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
 import { VieScolaireClient } from '../connectors/vie-scolaire/client.ts';
+import { Outbox } from '../connectors/vie-scolaire/outbox.ts';
 import { DEFAULT_UPSTREAM_OPTIONS, UpstreamPool, type UpstreamOptions } from '../connectors/vie-scolaire/upstream.ts';
 import { startVieScolaireStandin, type RunningVieScolaire } from '../standins/vie-scolaire/server.ts';
 import { startVieScolaireSubgraph } from '../subgraphs/vie-scolaire/server.ts';
@@ -60,7 +61,7 @@ export interface ServiceInfo {
 export interface EmbeddedHub {
   router: HubRouter;
   gar: EmbeddedGar;
-  vieScolaire: { standins: RunningVieScolaire[]; upstreams: UpstreamPool; cache: VieScolaireCache };
+  vieScolaire: { standins: RunningVieScolaire[]; upstreams: UpstreamPool; cache: VieScolaireCache; outbox: Outbox };
   academie: EmbeddedAcademie;
   /** Every person's demo login, with the provider to log in at. */
   logins: DemoLogin[];
@@ -129,8 +130,15 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       { ...DEFAULT_UPSTREAM_OPTIONS, ...options.vieScolaireUpstream },
     );
     started.push({ close: () => upstreams.close() });
+    const vieScolaireClient = new VieScolaireClient(upstreams);
+    // Submissions survive restarts: they live under the data folder until the school has them.
+    const outbox = new Outbox(join(options.dataDir, 'outbox'), vieScolaireClient, log.child({ component: 'outbox' }), { retryBaseMs: 500, tickMs: 500 });
+    await outbox.init();
+    outbox.start();
+    started.push({ close: () => outbox.stop() });
     const vieScolaire = await startVieScolaireSubgraph({
-      client: new VieScolaireClient(upstreams),
+      client: vieScolaireClient,
+      outbox,
       viewerContextKey: key,
       log: log.child({ component: 'vie-scolaire' }),
       port: portOf('vie-scolaire'),
@@ -201,7 +209,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     return {
       router: running,
       gar,
-      vieScolaire: { standins: vieScolaireStandins, upstreams, cache: vieScolaire.cache },
+      vieScolaire: { standins: vieScolaireStandins, upstreams, cache: vieScolaire.cache, outbox },
       academie,
       logins,
       providers,

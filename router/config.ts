@@ -60,7 +60,8 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxTokens: 3000,
   maxCost: 5000,
   maxBatch: 10,
-  maxBodyBytes: 256 * 1024,
+  // Room for a 1 MB attachment (a justification, a homework), base64 inside JSON.
+  maxBodyBytes: 2 * 1024 * 1024,
 };
 
 export class ConfigError extends Error {

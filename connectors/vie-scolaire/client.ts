@@ -34,6 +34,8 @@ export interface Grade {
 
 export interface Absence {
   id: string;
+  /** The school whose system holds it (set by the hub, not sent by the upstream). */
+  uai?: string;
   pupilId: string;
   start: string;
   end: string;
@@ -70,6 +72,8 @@ export interface Attachment {
 
 export interface Homework {
   id: string;
+  /** The school whose system holds it (set by the hub, not sent by the upstream). */
+  uai?: string;
   pupilId: string;
   subject: Subject;
   descriptionHtml: string;
@@ -112,6 +116,16 @@ export interface LifeEvents {
   lateness: Lateness[];
   punishments: Punishment[];
 }
+
+/** A file sent upstream (a justification's attachment, a homework). */
+export interface UpstreamFile {
+  name: string;
+  contentType: string;
+  base64: string;
+}
+
+/** What the school's system says of a submission: received, or validated by the vie scolaire office. */
+export type SubmissionState = 'received' | 'accepted' | 'rejected';
 
 export interface DateRange {
   /** `yyyy-MM-dd`, inclusive. */
@@ -276,6 +290,39 @@ export class VieScolaireClient {
     }));
   }
 
+  /** Sends a guardian's justification of an absence. Not retried here: the outbox retries. */
+  async justifyAbsence(uai: string, submission: { pupilId: string; absenceId: string; reason: string; comment?: string; attachment?: UpstreamFile; clientRef: string }): Promise<{ upstreamId: string; state: SubmissionState }> {
+    const body = await this.upstreams.get(uai).post(`/api/absences/${encodeURIComponent(submission.absenceId)}/justificatifs`, {
+      eleve: submission.pupilId,
+      motif: submission.reason,
+      commentaire: submission.comment ?? '',
+      pieceJointe: submission.attachment ? { nom: submission.attachment.name, type: submission.attachment.contentType, contenuBase64: submission.attachment.base64 } : null,
+      // The hub's id: the upstream answers the same justification again instead of making a second one.
+      referenceExterne: submission.clientRef,
+    });
+    return submissionAnswer(body);
+  }
+
+  /** Where a justification stands upstream (the vie scolaire office validates it later). */
+  async justificationState(uai: string, upstreamId: string): Promise<SubmissionState> {
+    return submissionAnswer(await this.upstreams.get(uai).get(`/api/justificatifs/${encodeURIComponent(upstreamId)}`)).state;
+  }
+
+  /** A pupil ticks a homework as done (or not). */
+  async markHomeworkDone(uai: string, pupilId: string, homeworkId: string, done: boolean): Promise<void> {
+    await this.upstreams.get(uai).post(`/api/travailAFaire/${encodeURIComponent(homeworkId)}/fait`, { eleve: pupilId, fait: done });
+  }
+
+  /** A pupil hands in a homework file. Not retried here: the outbox retries. */
+  async submitHomework(uai: string, submission: { pupilId: string; homeworkId: string; file: UpstreamFile; clientRef: string }): Promise<{ upstreamId: string; state: SubmissionState }> {
+    const body = await this.upstreams.get(uai).post(`/api/travailAFaire/${encodeURIComponent(submission.homeworkId)}/rendu`, {
+      eleve: submission.pupilId,
+      fichier: { nom: submission.file.name, type: submission.file.contentType, contenuBase64: submission.file.base64 },
+      referenceExterne: submission.clientRef,
+    });
+    return submissionAnswer(body);
+  }
+
   async lessonContents(uai: string, classCodes: readonly string[], range: DateRange): Promise<Map<string, LessonContent[]>> {
     const body = await this.upstreams.get(uai).get('/api/cahierDeTextes', { classes: classCodes.join(','), du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
     const out = new Map<string, LessonContent[]>();
@@ -298,4 +345,13 @@ export class VieScolaireClient {
     }
     return out;
   }
+}
+
+const STATES: Record<string, SubmissionState> = { recu: 'received', accepte: 'accepted', refuse: 'rejected' };
+
+function submissionAnswer(body: unknown): { upstreamId: string; state: SubmissionState } {
+  const upstreamId = str((body as Json)?.id);
+  const state = STATES[str((body as Json)?.etat) ?? ''];
+  if (!upstreamId || !state) throw new Error('the vie scolaire system answered a submission without id or known state');
+  return { upstreamId, state };
 }

@@ -80,7 +80,13 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result) return;
           const tally = tallyResponse(result as ExecutionResult, original, schema, rulesOf(supergraph), subjects, variables);
-          options.queue.push(eventsOf(tally, context.viewer ?? ANONYMOUS, requestIdOf(context.request), args.operationName ?? original.name?.value));
+          const viewer = context.viewer ?? ANONYMOUS;
+          const requestId = requestIdOf(context.request);
+          const operationName = args.operationName ?? original.name?.value;
+          options.queue.push(eventsOf(tally, viewer, requestId, operationName));
+          if (original.operation === 'mutation') {
+            options.queue.push(mutationEvents(result as ExecutionResult, original, rulesOf(supergraph), variables, viewer, requestId, operationName));
+          }
         },
       };
     },
@@ -112,6 +118,45 @@ function eventsOf(tally: Tally, viewer: Viewer, requestId: string, operationName
     ...[...tally.allowed].map(([target, fields]) => ({ ...base, targets: [target], fields: [...fields].sort(), outcome: 'allowed' as const })),
     ...[...tally.denied].map(([target, { fields, reason }]) => ({ ...base, targets: [target], fields: [...fields].sort(), outcome: 'denied' as const, reason })),
   ];
+}
+
+/**
+ * What people submit (a justification, a homework) is journaled too: one event per guarded
+ * mutation field, with the pupil it concerns (a `pupilId` argument, or one inside an input object).
+ */
+function mutationEvents(
+  result: ExecutionResult,
+  operation: OperationDefinitionNode,
+  rules: AuthorizationRules,
+  variables: Record<string, unknown>,
+  viewer: Viewer,
+  requestId: string,
+  operationName: string | undefined,
+): AuditEvent[] {
+  const errorsAt = new Map((result.errors ?? []).filter((e) => e.path?.length === 1).map((e) => [String(e.path![0]), String(e.extensions?.code ?? '')]));
+  const pupilOf = (field: FieldNode): string[] => {
+    const values = (field.arguments ?? []).map((a) => valueFromASTUntyped(a.value, variables) as unknown);
+    const found = values.flatMap((v) => (typeof v === 'object' && v !== null ? [(v as Record<string, unknown>).pupilId] : []));
+    const direct = (field.arguments ?? []).filter((a) => a.name.value === 'pupilId').map((a) => valueFromASTUntyped(a.value, variables));
+    return [...direct, ...found].filter((v): v is string => typeof v === 'string');
+  };
+  return operation.selectionSet.selections.flatMap((selection) => {
+    if (selection.kind !== Kind.FIELD || isSkipped(selection, variables) || !rules.fields.has(`Mutation.${selection.name.value}`)) return [];
+    const key = selection.alias?.value ?? selection.name.value;
+    const code = errorsAt.get(key);
+    const denied = code === UNAUTHORIZED_CODE || code === 'FORBIDDEN';
+    const event: AuditEvent = {
+      at: new Date().toISOString(),
+      requestId,
+      viewer: viewerSummary(viewer),
+      operationName,
+      targets: pupilOf(selection).length ? pupilOf(selection) : viewer.personId ? [viewer.personId] : [],
+      fields: [`Mutation.${selection.name.value}`],
+      outcome: denied ? 'denied' : 'allowed',
+      ...(denied ? { reason: code === 'FORBIDDEN' ? ('outside-perimeter' as const) : ('unauthorized-field' as const) } : {}),
+    };
+    return [event];
+  });
 }
 
 function auditKey(alias: string, name: string): FieldNode {

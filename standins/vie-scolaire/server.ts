@@ -19,6 +19,10 @@ export interface Faults {
 export interface RunningVieScolaire extends RunningServer {
   uai: string;
   faults: Faults;
+  /** Submissions received, by the hub's reference (a replayed one is answered, not duplicated). */
+  submissions: Map<string, { id: string; kind: 'justification' | 'homework'; body: Record<string, unknown>; polled: number }>;
+  /** Homework ticked as done, `pupil|homework`. */
+  done: Set<string>;
   /** Requests served, by path (the efficiency tests count upstream calls). */
   requests: Map<string, number>;
 }
@@ -89,7 +93,7 @@ function lessons(data: SchoolData, pupilId: string, from: string, to: string) {
   });
 }
 
-function homework(data: SchoolData, pupilId: string, from: string, to: string) {
+function homework(data: SchoolData, pupilId: string, from: string, to: string, done: Set<string>) {
   const entry = data.pupils.get(pupilId);
   if (!entry) return [];
   return schoolDays(from, to).flatMap((day) =>
@@ -98,13 +102,14 @@ function homework(data: SchoolData, pupilId: string, from: string, to: string) {
       .map((subject) => {
         const given = new Date(`${day}T12:00:00Z`);
         given.setUTCDate(given.getUTCDate() - 3);
+        const id = `T-${data.school.uai}-${entry.classCode}-${subject.code}-${day}`;
         return {
-          id: `T-${data.school.uai}-${entry.classCode}-${subject.code}-${day}`,
+          id,
           matiere: { code: subject.code, libelle: subject.label },
           descriptif: `<p>Exercices <b>${1 + Math.floor(unit(`${day}|${subject.code}`) * 9)}</b> à ${10 + Math.floor(unit(`${day}|${subject.code}|b`) * 9)} p. ${20 + Math.floor(unit(day) * 200)}.</p><p><a href="https://lumni.fr/">Vidéo d'appui</a></p>`,
           donneLe: frDate(given.toISOString().slice(0, 10)),
           PourLe: frDate(day),
-          TAFFait: unit(`${pupilId}|${subject.code}|${day}|done`) < 0.3,
+          TAFFait: done.has(`${pupilId}|${id}`) || unit(`${pupilId}|${subject.code}|${day}|done`) < 0.3,
           piecesJointes: [],
           rendu: { type: unit(`${subject.code}|${day}|rendu`) < 0.2 ? 'fichier' : 'papier', effectue: false },
         };
@@ -147,6 +152,34 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
   const data = schoolData(store, school);
   const faults: Faults = { latencyMs: 0, errorRate: 0, hang: false };
   const requests = new Map<string, number>();
+  const submissions: RunningVieScolaire['submissions'] = new Map();
+  const done = new Set<string>();
+
+  const readBody = async (req: import('node:http').IncomingMessage) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    return JSON.parse(text || '{}') as Record<string, unknown>;
+  };
+  /** Writes: justifications and homework are received, then validated the next time they are looked at. */
+  const write = async (req: import('node:http').IncomingMessage, url: URL, send: (status: number, body: unknown) => void) => {
+    const body = await readBody(req);
+    const justify = /^\/api\/absences\/([^/]+)\/justificatifs$/.exec(url.pathname);
+    const handIn = /^\/api\/travailAFaire\/([^/]+)\/rendu$/.exec(url.pathname);
+    const tick = /^\/api\/travailAFaire\/([^/]+)\/fait$/.exec(url.pathname);
+    if (tick) {
+      if (body.fait) done.add(`${body.eleve}|${decodeURIComponent(tick[1]!)}`);
+      else done.delete(`${body.eleve}|${decodeURIComponent(tick[1]!)}`);
+      return send(200, { ok: true });
+    }
+    if (!justify && !handIn) return send(404, { erreur: 'inconnu' });
+    if (!data.pupils.has(String(body.eleve))) return send(400, { erreur: 'élève inconnu' });
+    const ref = String(body.referenceExterne ?? '');
+    const existing = submissions.get(ref);
+    if (existing) return send(200, { id: existing.id, etat: 'recu' });
+    const id = `${justify ? 'J' : 'R'}-${submissions.size + 1}`;
+    submissions.set(ref, { id, kind: justify ? 'justification' : 'homework', body, polled: 0 });
+    return send(201, { id, etat: 'recu' });
+  };
 
   const server = await listen(
     (req, res) => {
@@ -161,9 +194,20 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
         const ids = (url.searchParams.get('eleves') ?? '').split(',').filter(Boolean);
         const from = isoOf(url.searchParams.get('du'));
         const to = isoOf(url.searchParams.get('au'));
-        const ranged = url.pathname !== '/api/periodes' && url.pathname !== '/api/notes';
+        const ranged = req.method === 'GET' && !['/api/periodes', '/api/notes'].includes(url.pathname) && !url.pathname.startsWith('/api/justificatifs/');
         if (ranged && (!from || !to || from > to || (Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS)) {
           return send(400, { erreur: `du/au manquants ou invalides (au plus ${MAX_RANGE_DAYS} jours)` });
+        }
+        if (req.method === 'POST') {
+          write(req, url, send).catch(() => send(400, { erreur: 'requête invalide' }));
+          return;
+        }
+        const justification = /^\/api\/justificatifs\/([^/]+)$/.exec(url.pathname);
+        if (justification) {
+          const entry = [...submissions.values()].find((s) => s.id === decodeURIComponent(justification[1]!));
+          if (!entry) return send(404, { erreur: 'justificatif inconnu' });
+          entry.polled++;
+          return send(200, { id: entry.id, etat: 'accepte' });
         }
         switch (url.pathname) {
           case '/api/periodes':
@@ -173,7 +217,7 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
           case '/api/emploiDuTemps':
             return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, cours: lessons(data, id, from!, to!) })) });
           case '/api/travailAFaire':
-            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, devoirs: homework(data, id, from!, to!) })) });
+            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, devoirs: homework(data, id, from!, to!, done) })) });
           case '/api/vieScolaire':
             return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => lifeEvents(data, id, from!, to!)) });
           case '/api/cahierDeTextes': {
@@ -190,5 +234,5 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
     },
     { port },
   );
-  return { ...server, uai: school.uai, faults, requests };
+  return { ...server, uai: school.uai, faults, requests, submissions, done };
 }

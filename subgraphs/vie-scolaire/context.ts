@@ -1,12 +1,17 @@
 import type { Viewer } from '../../lib/viewer-context.ts';
-import type { VieScolaireDataSource } from './data-source.ts';
+import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
+import type { Outbox } from '../../connectors/vie-scolaire/outbox.ts';
+import type { VieScolaireCache, VieScolaireDataSource } from './data-source.ts';
 
 export interface VieScolaireContext {
   viewer: Viewer;
   requestId: string;
   data: VieScolaireDataSource;
+  cache: VieScolaireCache;
   /** Schools with a configured vie scolaire system. */
   schools: ReadonlySet<string>;
+  client: VieScolaireClient;
+  outbox: Outbox;
   /** Today in Europe/Paris, `yyyy-MM-dd` (the default date ranges start from it). */
   today: string;
 }

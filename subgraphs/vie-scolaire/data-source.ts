@@ -30,6 +30,12 @@ export class VieScolaireCache {
   set(kind: Kind, key: string, value: object): void {
     this.#cache.set(`${kind}|${key}`, value, { ttl: CACHE_TTL_MS[kind] });
   }
+
+  /** Forgets a kind of data for one pupil of one school (after a write changed it upstream). */
+  invalidate(kind: Kind, uai: string, pupilId: string): void {
+    const prefix = `${kind}|${uai}|${pupilId}|`;
+    for (const key of this.#cache.keys()) if (key.startsWith(prefix)) this.#cache.delete(key);
+  }
 }
 
 /** What one school says of one pupil: their data, or that it does not know them. */

@@ -4,6 +4,7 @@ import { UpstreamError } from '../../connectors/vie-scolaire/upstream.ts';
 import { periodAverages } from './averages.ts';
 import type { VieScolaireContext } from './context.ts';
 import type { PerSchool } from './data-source.ts';
+import { checkedFile, HOMEWORK_TYPES, JUSTIFICATION_TYPES } from './files.ts';
 import type { Resolvers } from './generated/resolvers-types.ts';
 
 const MAX_RANGE_DAYS = 120;
@@ -61,13 +62,27 @@ const schoolsOf = (ctx: VieScolaireContext) => (ctx.viewer.schools ?? []).filter
  * be in two schools). A school that fails only matters when no school knows the pupil: a lycée
  * pupil's timetable does not depend on the collège's system being up.
  */
-async function pupilData<T>(ctx: VieScolaireContext, load: (uai: string) => Promise<PerSchool<T[]>>): Promise<T[]> {
-  const answers = await Promise.allSettled(schoolsOf(ctx).map(load));
-  const known = answers.flatMap((a) => (a.status === 'fulfilled' && a.value.known ? [a.value.value] : []));
+async function pupilData<T extends object>(ctx: VieScolaireContext, load: (uai: string) => Promise<PerSchool<T[]>>): Promise<(T & { uai: string })[]> {
+  const schools = schoolsOf(ctx);
+  const answers = await Promise.allSettled(schools.map(load));
+  const known = answers.flatMap((a, i) => (a.status === 'fulfilled' && a.value.known ? [a.value.value.map((item) => ({ ...item, uai: schools[i]! }))] : []));
   const failure = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
   if (!known.length && failure) throw unavailable(failure.reason);
   return known.flat();
 }
+
+/** Ids of things a mutation acts on carry their school: `UAI:upstreamId`. */
+export const scopedId = (uai: string | undefined, id: string) => (uai ? `${uai}:${id}` : id);
+function fromScopedId(ctx: VieScolaireContext, id: string): { uai: string; upstreamId: string } {
+  const at = id.indexOf(':');
+  const uai = id.slice(0, at);
+  if (at <= 0 || !ctx.schools.has(uai) || !(ctx.viewer.schools ?? []).includes(uai)) {
+    throw new GraphQLError('Unknown id, or not one of your schools’.', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return { uai, upstreamId: id.slice(at + 1) };
+}
+
+const forbidden = (message: string) => new GraphQLError(`Forbidden: ${message}`, { extensions: { code: 'FORBIDDEN' } });
 
 /** Periods are per school: every candidate school must answer. */
 async function periodsOf(ctx: VieScolaireContext) {
@@ -85,7 +100,59 @@ async function currentPeriodId(ctx: VieScolaireContext, periodId: string | null 
 }
 
 export const resolvers: Resolvers = {
+  Mutation: {
+    justifyAbsence: async (_, { input }, ctx) => {
+      const { viewer } = ctx;
+      // Only a legal guardian of the pupil (the session lists the children they are responsable légal of).
+      if (viewer.kind !== 'person' || viewer.profile !== 'guardian' || !(viewer.children ?? []).includes(input.pupilId)) {
+        throw forbidden('only a legal guardian of this pupil may justify their absences.');
+      }
+      const reason = input.reason.trim();
+      if (!reason || reason.length > 200) throw new GraphQLError('reason must be 1 to 200 characters', { extensions: { code: 'BAD_USER_INPUT' } });
+      if ((input.comment ?? '').length > 2000) throw new GraphQLError('comment must be at most 2000 characters', { extensions: { code: 'BAD_USER_INPUT' } });
+      const { uai, upstreamId } = fromScopedId(ctx, input.absenceId);
+      const file = input.attachment ? checkedFile(input.attachment, JUSTIFICATION_TYPES) : undefined;
+      return ctx.outbox.submit({ kind: 'justification', uai, pupilId: input.pupilId, targetId: upstreamId, submittedBy: viewer.personId!, reason, comment: input.comment ?? undefined, file });
+    },
+    setHomeworkDone: async (_, { homeworkId, done }, ctx) => {
+      if (ctx.viewer.kind !== 'person' || ctx.viewer.profile !== 'student') throw forbidden('only the pupil ticks their homework.');
+      const { uai, upstreamId } = fromScopedId(ctx, homeworkId);
+      try {
+        await ctx.client.markHomeworkDone(uai, ctx.viewer.personId!, upstreamId, done);
+      } catch (error) {
+        throw unavailable(error);
+      }
+      ctx.cache.invalidate('homework', uai, ctx.viewer.personId!);
+      return done;
+    },
+    submitHomework: async (_, { homeworkId, file }, ctx) => {
+      if (ctx.viewer.kind !== 'person' || ctx.viewer.profile !== 'student') throw forbidden('only the pupil hands in their homework.');
+      const { uai, upstreamId } = fromScopedId(ctx, homeworkId);
+      return ctx.outbox.submit({ kind: 'homework', uai, pupilId: ctx.viewer.personId!, targetId: upstreamId, submittedBy: ctx.viewer.personId!, file: checkedFile(file, HOMEWORK_TYPES) });
+    },
+  },
+  Justification: {
+    absenceId: (j) => scopedId(j.uai, j.targetId),
+    reason: (j) => j.reason ?? '',
+    comment: (j) => j.comment ?? null,
+    attachmentName: (j) => j.file?.name ?? null,
+    submittedAt: (j) => j.createdAt,
+  },
+  HomeworkSubmission: {
+    homeworkId: (h) => scopedId(h.uai, h.targetId),
+    fileName: (h) => h.file?.name ?? '',
+    submittedAt: (h) => h.createdAt,
+  },
+  Absence: {
+    id: (a) => scopedId(a.uai, a.id),
+  },
+  Homework: {
+    id: (h) => scopedId(h.uai, h.id),
+    returnKind: (h) => h.returnKind ?? null,
+  },
   Student: {
+    justifications: (student, _, ctx) => ctx.outbox.list({ pupilId: student.id, kind: 'justification' }),
+    homeworkSubmissions: (student, _, ctx) => ctx.outbox.list({ pupilId: student.id, kind: 'homework' }),
     __resolveReference: (ref, ctx) => {
       if (!mayRead(ctx, ref.id)) throw new GraphQLError('Forbidden: this person is outside your perimeter.', { extensions: { code: 'FORBIDDEN' } });
       return { id: ref.id };
@@ -148,8 +215,5 @@ export const resolvers: Resolvers = {
   },
   SubjectAverage: {
     subject: (s) => ({ code: s.subjectCode, label: s.subjectLabel }),
-  },
-  Homework: {
-    returnKind: (h) => h.returnKind ?? null,
   },
 };

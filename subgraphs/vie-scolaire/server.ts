@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
+import type { Outbox } from '../../connectors/vie-scolaire/outbox.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
 import type { VieScolaireContext } from './context.ts';
@@ -13,6 +14,7 @@ export const parisToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Eu
 
 export async function startVieScolaireSubgraph(options: {
   client: VieScolaireClient;
+  outbox: Outbox;
   viewerContextKey: Uint8Array;
   log: Logger;
   port: number;
@@ -29,7 +31,18 @@ export async function startVieScolaireSubgraph(options: {
       resolvers,
       viewerContextKey: options.viewerContextKey,
       log: options.log,
-      context: ({ viewer, requestId }) => ({ viewer, requestId, schools, today: (options.today ?? parisToday)(), data: createDataSource(options.client, cache) }),
+      context: ({ viewer, requestId }) => ({
+        viewer,
+        requestId,
+        schools,
+        today: (options.today ?? parisToday)(),
+        data: createDataSource(options.client, cache),
+        cache,
+        client: options.client,
+        outbox: options.outbox,
+      }),
+      // Justifications carry an attachment of up to 1 MB, base64 (4/3) inside JSON.
+      bodyLimitBytes: 3 * 1024 * 1024,
     },
     { port: options.port, host: options.host, production: options.production },
   );

@@ -1,10 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Grade as GradeModel, Period as PeriodModel, Absence as AbsenceModel, Lateness as LatenessModel, Punishment as PunishmentModel, Homework as HomeworkModel, Lesson as LessonModel, LessonContent as LessonContentModel } from '../../../connectors/vie-scolaire/client.ts';
 import type { PeriodAverages as PeriodAveragesModel, SubjectAverage as SubjectAverageModel } from '../averages.ts';
+import type { OutboxItem as OutboxItemModel } from '../../../connectors/vie-scolaire/outbox.ts';
 import type { VieScolaireContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -41,6 +43,13 @@ export type ClassLessonContentsArgs = {
   to?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type FileInput = {
+  /** The file's bytes, base64-encoded. */
+  base64: Scalars['String']['input'];
+  contentType: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+};
+
 /** A grade: a value, or a special kind (ABSENT, EXEMPTED, NOT_GRADED, UNFIT, NOT_RETURNED, ABSENT_COUNTS_ZERO, NOT_RETURNED_COUNTS_ZERO, CONGRATULATIONS). */
 export type Grade = {
   __typename?: 'Grade';
@@ -74,6 +83,37 @@ export type Homework = {
   returnKind?: Maybe<Scalars['String']['output']>;
   subject: VsSubject;
   submitted: Scalars['Boolean']['output'];
+};
+
+export type HomeworkSubmission = {
+  __typename?: 'HomeworkSubmission';
+  fileName: Scalars['String']['output'];
+  homeworkId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  state: Scalars['String']['output'];
+  submittedAt: Scalars['String']['output'];
+  updatedAt: Scalars['String']['output'];
+};
+
+/** PENDING (kept by the hub, not yet received by the school), SENT (received), ACCEPTED or REJECTED (by the vie scolaire office). */
+export type Justification = {
+  __typename?: 'Justification';
+  absenceId: Scalars['ID']['output'];
+  attachmentName?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  state: Scalars['String']['output'];
+  submittedAt: Scalars['String']['output'];
+  updatedAt: Scalars['String']['output'];
+};
+
+export type JustifyAbsenceInput = {
+  absenceId: Scalars['ID']['input'];
+  attachment?: InputMaybe<FileInput>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  pupilId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 export type Lateness = {
@@ -112,6 +152,61 @@ export type LessonContent = {
   title: Scalars['String']['output'];
 };
 
+/**
+ * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
+ * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
+ * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
+ * slow gives null with an error naming it; the rest of the graph answers.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * A legal guardian justifies an absence of their child. The justification is kept durably and
+   * forwarded to the school's system, retried until it is received; its state says where it stands.
+   * The attachment (PDF, PNG or JPEG, at most 1 MB) is optional.
+   */
+  justifyAbsence?: Maybe<Justification>;
+  /** A pupil ticks a homework as done, or not. */
+  setHomeworkDone?: Maybe<Scalars['Boolean']['output']>;
+  /** A pupil hands in a homework file (PDF, image or office document, at most 1 MB); kept and forwarded like a justification. */
+  submitHomework?: Maybe<HomeworkSubmission>;
+};
+
+
+/**
+ * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
+ * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
+ * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
+ * slow gives null with an error naming it; the rest of the graph answers.
+ */
+export type MutationJustifyAbsenceArgs = {
+  input: JustifyAbsenceInput;
+};
+
+
+/**
+ * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
+ * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
+ * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
+ * slow gives null with an error naming it; the rest of the graph answers.
+ */
+export type MutationSetHomeworkDoneArgs = {
+  done: Scalars['Boolean']['input'];
+  homeworkId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
+ * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
+ * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
+ * slow gives null with an error naming it; the rest of the graph answers.
+ */
+export type MutationSubmitHomeworkArgs = {
+  file: FileInput;
+  homeworkId: Scalars['ID']['input'];
+};
+
 export type Period = {
   __typename?: 'Period';
   end: Scalars['String']['output'];
@@ -137,12 +232,6 @@ export type Punishment = {
   title: Scalars['String']['output'];
 };
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type Student = {
   __typename?: 'Student';
   /** Absences between two days (default: the last 90 days; at most 120 days). */
@@ -153,7 +242,11 @@ export type Student = {
   grades?: Maybe<Array<Grade>>;
   /** Homework due between two days (default: today and the next 14 days; at most 120 days). */
   homework?: Maybe<Array<Homework>>;
+  /** The homework files this pupil handed in, newest first. */
+  homeworkSubmissions?: Maybe<Array<HomeworkSubmission>>;
   id: Scalars['ID']['output'];
+  /** The absence justifications sent for this pupil, newest first. */
+  justifications?: Maybe<Array<Justification>>;
   lateness?: Maybe<Array<Lateness>>;
   periods?: Maybe<Array<Period>>;
   punishments?: Maybe<Array<Punishment>>;
@@ -162,82 +255,40 @@ export type Student = {
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type StudentAbsencesArgs = {
   from?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type StudentAveragesArgs = {
   periodId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type StudentGradesArgs = {
   periodId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type StudentHomeworkArgs = {
   from?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type StudentLatenessArgs = {
   from?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type StudentPunishmentsArgs = {
   from?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type StudentTimetableArgs = {
   from?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['String']['input']>;
@@ -369,16 +420,21 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Class: ResolverTypeWrapper<Omit<Class, 'lessonContents'> & { lessonContents?: Maybe<Array<ResolversTypes['LessonContent']>> }>;
+  FileInput: FileInput;
   Grade: ResolverTypeWrapper<GradeModel>;
   Homework: ResolverTypeWrapper<HomeworkModel>;
+  HomeworkSubmission: ResolverTypeWrapper<OutboxItemModel>;
+  Justification: ResolverTypeWrapper<OutboxItemModel>;
+  JustifyAbsenceInput: JustifyAbsenceInput;
   Lateness: ResolverTypeWrapper<LatenessModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Lesson: ResolverTypeWrapper<LessonModel>;
   LessonContent: ResolverTypeWrapper<LessonContentModel>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Period: ResolverTypeWrapper<PeriodModel>;
   PeriodAverages: ResolverTypeWrapper<PeriodAveragesModel>;
   Punishment: ResolverTypeWrapper<PunishmentModel>;
-  Student: ResolverTypeWrapper<Omit<Student, 'absences' | 'averages' | 'grades' | 'homework' | 'lateness' | 'periods' | 'punishments' | 'timetable'> & { absences?: Maybe<Array<ResolversTypes['Absence']>>, averages?: Maybe<ResolversTypes['PeriodAverages']>, grades?: Maybe<Array<ResolversTypes['Grade']>>, homework?: Maybe<Array<ResolversTypes['Homework']>>, lateness?: Maybe<Array<ResolversTypes['Lateness']>>, periods?: Maybe<Array<ResolversTypes['Period']>>, punishments?: Maybe<Array<ResolversTypes['Punishment']>>, timetable?: Maybe<Array<ResolversTypes['Lesson']>> }>;
+  Student: ResolverTypeWrapper<Omit<Student, 'absences' | 'averages' | 'grades' | 'homework' | 'homeworkSubmissions' | 'justifications' | 'lateness' | 'periods' | 'punishments' | 'timetable'> & { absences?: Maybe<Array<ResolversTypes['Absence']>>, averages?: Maybe<ResolversTypes['PeriodAverages']>, grades?: Maybe<Array<ResolversTypes['Grade']>>, homework?: Maybe<Array<ResolversTypes['Homework']>>, homeworkSubmissions?: Maybe<Array<ResolversTypes['HomeworkSubmission']>>, justifications?: Maybe<Array<ResolversTypes['Justification']>>, lateness?: Maybe<Array<ResolversTypes['Lateness']>>, periods?: Maybe<Array<ResolversTypes['Period']>>, punishments?: Maybe<Array<ResolversTypes['Punishment']>>, timetable?: Maybe<Array<ResolversTypes['Lesson']>> }>;
   SubjectAverage: ResolverTypeWrapper<SubjectAverageModel>;
   VsAttachment: ResolverTypeWrapper<VsAttachment>;
   VsSubject: ResolverTypeWrapper<VsSubject>;
@@ -392,16 +448,21 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
   Class: Omit<Class, 'lessonContents'> & { lessonContents?: Maybe<Array<ResolversParentTypes['LessonContent']>> } | FederationReferenceTypes['Class'];
+  FileInput: FileInput;
   Grade: GradeModel;
   Homework: HomeworkModel;
+  HomeworkSubmission: OutboxItemModel;
+  Justification: OutboxItemModel;
+  JustifyAbsenceInput: JustifyAbsenceInput;
   Lateness: LatenessModel;
   Int: Scalars['Int']['output'];
   Lesson: LessonModel;
   LessonContent: LessonContentModel;
+  Mutation: Record<PropertyKey, never>;
   Period: PeriodModel;
   PeriodAverages: PeriodAveragesModel;
   Punishment: PunishmentModel;
-  Student: Omit<Student, 'absences' | 'averages' | 'grades' | 'homework' | 'lateness' | 'periods' | 'punishments' | 'timetable'> & { absences?: Maybe<Array<ResolversParentTypes['Absence']>>, averages?: Maybe<ResolversParentTypes['PeriodAverages']>, grades?: Maybe<Array<ResolversParentTypes['Grade']>>, homework?: Maybe<Array<ResolversParentTypes['Homework']>>, lateness?: Maybe<Array<ResolversParentTypes['Lateness']>>, periods?: Maybe<Array<ResolversParentTypes['Period']>>, punishments?: Maybe<Array<ResolversParentTypes['Punishment']>>, timetable?: Maybe<Array<ResolversParentTypes['Lesson']>> } | FederationReferenceTypes['Student'];
+  Student: Omit<Student, 'absences' | 'averages' | 'grades' | 'homework' | 'homeworkSubmissions' | 'justifications' | 'lateness' | 'periods' | 'punishments' | 'timetable'> & { absences?: Maybe<Array<ResolversParentTypes['Absence']>>, averages?: Maybe<ResolversParentTypes['PeriodAverages']>, grades?: Maybe<Array<ResolversParentTypes['Grade']>>, homework?: Maybe<Array<ResolversParentTypes['Homework']>>, homeworkSubmissions?: Maybe<Array<ResolversParentTypes['HomeworkSubmission']>>, justifications?: Maybe<Array<ResolversParentTypes['Justification']>>, lateness?: Maybe<Array<ResolversParentTypes['Lateness']>>, periods?: Maybe<Array<ResolversParentTypes['Period']>>, punishments?: Maybe<Array<ResolversParentTypes['Punishment']>>, timetable?: Maybe<Array<ResolversParentTypes['Lesson']>> } | FederationReferenceTypes['Student'];
   SubjectAverage: SubjectAverageModel;
   VsAttachment: VsAttachment;
   VsSubject: VsSubject;
@@ -454,6 +515,26 @@ export type HomeworkResolvers<ContextType = VieScolaireContext, ParentType exten
   submitted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type HomeworkSubmissionResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['HomeworkSubmission'] = ResolversParentTypes['HomeworkSubmission']> = ResolversObject<{
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  homeworkId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  submittedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type JustificationResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Justification'] = ResolversParentTypes['Justification']> = ResolversObject<{
+  absenceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  attachmentName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  submittedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type LatenessResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Lateness'] = ResolversParentTypes['Lateness']> = ResolversObject<{
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -486,6 +567,12 @@ export type LessonContentResolvers<ContextType = VieScolaireContext, ParentType 
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  justifyAbsence?: Resolver<Maybe<ResolversTypes['Justification']>, ParentType, ContextType, RequireFields<MutationJustifyAbsenceArgs, 'input'>>;
+  setHomeworkDone?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationSetHomeworkDoneArgs, 'done' | 'homeworkId'>>;
+  submitHomework?: Resolver<Maybe<ResolversTypes['HomeworkSubmission']>, ParentType, ContextType, RequireFields<MutationSubmitHomeworkArgs, 'file' | 'homeworkId'>>;
+}>;
+
 export type PeriodResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Period'] = ResolversParentTypes['Period']> = ResolversObject<{
   end?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -514,7 +601,9 @@ export type StudentResolvers<ContextType = VieScolaireContext, ParentType extend
   averages?: Resolver<Maybe<ResolversTypes['PeriodAverages']>, ParentType, ContextType, Partial<StudentAveragesArgs>>;
   grades?: Resolver<Maybe<Array<ResolversTypes['Grade']>>, ParentType, ContextType, Partial<StudentGradesArgs>>;
   homework?: Resolver<Maybe<Array<ResolversTypes['Homework']>>, ParentType, ContextType, Partial<StudentHomeworkArgs>>;
+  homeworkSubmissions?: Resolver<Maybe<Array<ResolversTypes['HomeworkSubmission']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  justifications?: Resolver<Maybe<Array<ResolversTypes['Justification']>>, ParentType, ContextType>;
   lateness?: Resolver<Maybe<Array<ResolversTypes['Lateness']>>, ParentType, ContextType, Partial<StudentLatenessArgs>>;
   periods?: Resolver<Maybe<Array<ResolversTypes['Period']>>, ParentType, ContextType>;
   punishments?: Resolver<Maybe<Array<ResolversTypes['Punishment']>>, ParentType, ContextType, Partial<StudentPunishmentsArgs>>;
@@ -543,9 +632,12 @@ export type Resolvers<ContextType = VieScolaireContext> = ResolversObject<{
   Class?: ClassResolvers<ContextType>;
   Grade?: GradeResolvers<ContextType>;
   Homework?: HomeworkResolvers<ContextType>;
+  HomeworkSubmission?: HomeworkSubmissionResolvers<ContextType>;
+  Justification?: JustificationResolvers<ContextType>;
   Lateness?: LatenessResolvers<ContextType>;
   Lesson?: LessonResolvers<ContextType>;
   LessonContent?: LessonContentResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Period?: PeriodResolvers<ContextType>;
   PeriodAverages?: PeriodAveragesResolvers<ContextType>;
   Punishment?: PunishmentResolvers<ContextType>;
