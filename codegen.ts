@@ -75,6 +75,7 @@ const config: CodegenConfig = {
         SubjectAverage: '../averages.ts#SubjectAverage',
         Justification: '../../../connectors/vie-scolaire/outbox.ts#OutboxItem',
         HomeworkSubmission: '../../../connectors/vie-scolaire/outbox.ts#OutboxItem',
+        CalendarFeed: '../calendar/feed-store.ts#CalendarFeed',
       }),
     },
   },

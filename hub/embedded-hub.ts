@@ -14,6 +14,7 @@ import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
 import { VieScolaireClient } from '../connectors/vie-scolaire/client.ts';
 import { Outbox } from '../connectors/vie-scolaire/outbox.ts';
+import { FeedStore } from '../subgraphs/vie-scolaire/calendar/feed-store.ts';
 import { DEFAULT_UPSTREAM_OPTIONS, UpstreamPool, type UpstreamOptions } from '../connectors/vie-scolaire/upstream.ts';
 import { startVieScolaireStandin, type RunningVieScolaire } from '../standins/vie-scolaire/server.ts';
 import { startVieScolaireSubgraph } from '../subgraphs/vie-scolaire/server.ts';
@@ -136,9 +137,12 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     await outbox.init();
     outbox.start();
     started.push({ close: () => outbox.stop() });
+    const feeds = new FeedStore(join(options.dataDir, 'calendar-feeds.json'));
+    await feeds.init();
     const vieScolaire = await startVieScolaireSubgraph({
       client: vieScolaireClient,
       outbox,
+      feeds,
       viewerContextKey: key,
       log: log.child({ component: 'vie-scolaire' }),
       port: portOf('vie-scolaire'),

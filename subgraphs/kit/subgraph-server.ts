@@ -33,6 +33,11 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
    * gets 401 before any resolver runs: nothing reaches a subgraph except through the router.
    */
   viewerContextKey: Uint8Array;
+  /**
+   * Paths served without the viewer context, each checking its own credential (a calendar feed's
+   * secret token, say). Everything else goes through the router.
+   */
+  publicRoutes?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): Promise<void> }[];
 }
 
 export interface StartedSubgraph extends RunningServer {
@@ -75,6 +80,11 @@ export async function startSubgraph<TContext extends BaseContext>(
     const url = new URL(req.url ?? '/', 'http://subgraph');
     if (url.pathname === '/health') {
       sendJson(res, 200, { status: 'ok', subgraph: definition.name });
+      return;
+    }
+    const route = definition.publicRoutes?.find((r) => url.pathname.startsWith(r.prefix));
+    if (route) {
+      await route.handle(req, res);
       return;
     }
     if (url.pathname !== '/graphql') {

@@ -100,7 +100,21 @@ async function currentPeriodId(ctx: VieScolaireContext, periodId: string | null 
 }
 
 export const resolvers: Resolvers = {
+  Query: {
+    myCalendarFeeds: (_, __, ctx) => (ctx.viewer.personId ? ctx.feeds.ownedBy(ctx.viewer.personId) : []),
+  },
   Mutation: {
+    createCalendarFeed: async (_, { pupilId }, ctx) => {
+      const { viewer } = ctx;
+      const pupil = pupilId ?? viewer.personId;
+      const own = viewer.kind === 'person' && viewer.profile === 'student' && pupil === viewer.personId;
+      const child = viewer.kind === 'person' && viewer.profile === 'guardian' && !!pupil && (viewer.children ?? []).includes(pupil);
+      if (!pupil || !(own || child)) throw forbidden('a calendar feed is for yourself (a pupil) or one of your children.');
+      const { feed, token } = await ctx.feeds.create({ ownerId: viewer.personId!, pupilId: pupil, schools: viewer.schools ?? [] });
+      ctx.newFeedTokens.set(feed.id, token);
+      return feed;
+    },
+    revokeCalendarFeed: (_, { id }, ctx) => (ctx.viewer.personId ? ctx.feeds.revoke(id, ctx.viewer.personId) : false),
     justifyAbsence: async (_, { input }, ctx) => {
       const { viewer } = ctx;
       // Only a legal guardian of the pupil (the session lists the children they are responsable légal of).
@@ -129,6 +143,12 @@ export const resolvers: Resolvers = {
       if (ctx.viewer.kind !== 'person' || ctx.viewer.profile !== 'student') throw forbidden('only the pupil hands in their homework.');
       const { uai, upstreamId } = fromScopedId(ctx, homeworkId);
       return ctx.outbox.submit({ kind: 'homework', uai, pupilId: ctx.viewer.personId!, targetId: upstreamId, submittedBy: ctx.viewer.personId!, file: checkedFile(file, HOMEWORK_TYPES) });
+    },
+  },
+  CalendarFeed: {
+    url: (feed, _, ctx) => {
+      const token = ctx.newFeedTokens.get(feed.id);
+      return token ? `${ctx.calendarBaseUrl}/calendar/${token}.ics` : null;
     },
   },
   Justification: {

@@ -6,6 +6,8 @@ import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgra
 import type { VieScolaireContext } from './context.ts';
 import { createDataSource, VieScolaireCache } from './data-source.ts';
 import { resolvers } from './resolvers.ts';
+import { calendarFeedRoute } from './calendar/feed-route.ts';
+import type { FeedStore } from './calendar/feed-store.ts';
 
 export const VIE_SCOLAIRE_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
 
@@ -15,6 +17,9 @@ export const parisToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Eu
 export async function startVieScolaireSubgraph(options: {
   client: VieScolaireClient;
   outbox: Outbox;
+  feeds: FeedStore;
+  /** Where `/calendar/{token}.ics` is reachable from outside; this server's own URL by default. */
+  calendarBaseUrl?: string;
   viewerContextKey: Uint8Array;
   log: Logger;
   port: number;
@@ -23,6 +28,8 @@ export async function startVieScolaireSubgraph(options: {
   today?: () => string;
 }): Promise<StartedSubgraph & { cache: VieScolaireCache }> {
   const cache = new VieScolaireCache();
+  const today = options.today ?? parisToday;
+  let calendarBaseUrl = options.calendarBaseUrl ?? '';
   const schools = new Set(options.client.upstreams.schools);
   const server = await startSubgraph<VieScolaireContext>(
     {
@@ -35,16 +42,21 @@ export async function startVieScolaireSubgraph(options: {
         viewer,
         requestId,
         schools,
-        today: (options.today ?? parisToday)(),
+        today: today(),
         data: createDataSource(options.client, cache),
         cache,
         client: options.client,
         outbox: options.outbox,
+        feeds: options.feeds,
+        calendarBaseUrl,
+        newFeedTokens: new Map(),
       }),
+      publicRoutes: [calendarFeedRoute({ store: options.feeds, client: options.client, today })],
       // Justifications carry an attachment of up to 1 MB, base64 (4/3) inside JSON.
       bodyLimitBytes: 3 * 1024 * 1024,
     },
     { port: options.port, host: options.host, production: options.production },
   );
+  calendarBaseUrl ||= server.url;
   return Object.assign(server, { cache });
 }

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Grade as GradeModel, Period as PeriodModel, Absence as AbsenceModel, Lateness as LatenessModel, Punishment as PunishmentModel, Homework as HomeworkModel, Lesson as LessonModel, LessonContent as LessonContentModel } from '../../../connectors/vie-scolaire/client.ts';
 import type { PeriodAverages as PeriodAveragesModel, SubjectAverage as SubjectAverageModel } from '../averages.ts';
 import type { OutboxItem as OutboxItemModel } from '../../../connectors/vie-scolaire/outbox.ts';
+import type { CalendarFeed as CalendarFeedModel } from '../calendar/feed-store.ts';
 import type { VieScolaireContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -28,6 +29,15 @@ export type Absence = {
   reasons: Array<Scalars['String']['output']>;
   settled: Scalars['Boolean']['output'];
   start: Scalars['String']['output'];
+};
+
+export type CalendarFeed = {
+  __typename?: 'CalendarFeed';
+  createdAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  pupilId: Scalars['ID']['output'];
+  /** Only when just created: the secret URL to paste into a calendar app. */
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 export type Class = {
@@ -152,20 +162,20 @@ export type LessonContent = {
   title: Scalars['String']['output'];
 };
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * A secret, revocable iCalendar URL with the timetable and homework due dates of the viewer, or
+   * (for a guardian) of one of their children. The URL is shown only in this answer.
+   */
+  createCalendarFeed?: Maybe<CalendarFeed>;
   /**
    * A legal guardian justifies an absence of their child. The justification is kept durably and
    * forwarded to the school's system, retried until it is received; its state says where it stands.
    * The attachment (PDF, PNG or JPEG, at most 1 MB) is optional.
    */
   justifyAbsence?: Maybe<Justification>;
+  revokeCalendarFeed?: Maybe<Scalars['Boolean']['output']>;
   /** A pupil ticks a homework as done, or not. */
   setHomeworkDone?: Maybe<Scalars['Boolean']['output']>;
   /** A pupil hands in a homework file (PDF, image or office document, at most 1 MB); kept and forwarded like a justification. */
@@ -173,35 +183,27 @@ export type Mutation = {
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
+export type MutationCreateCalendarFeedArgs = {
+  pupilId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type MutationJustifyAbsenceArgs = {
   input: JustifyAbsenceInput;
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
+export type MutationRevokeCalendarFeedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationSetHomeworkDoneArgs = {
   done: Scalars['Boolean']['input'];
   homeworkId: Scalars['ID']['input'];
 };
 
 
-/**
- * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
- * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
- * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
- * slow gives null with an error naming it; the rest of the graph answers.
- */
 export type MutationSubmitHomeworkArgs = {
   file: FileInput;
   homeworkId: Scalars['ID']['input'];
@@ -230,6 +232,18 @@ export type Punishment = {
   id: Scalars['ID']['output'];
   reasons: Array<Scalars['String']['output']>;
   title: Scalars['String']['output'];
+};
+
+/**
+ * Vie scolaire, read from each school's system (Pronote and the like): periods, grades and averages,
+ * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
+ * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
+ * slow gives null with an error naming it; the rest of the graph answers.
+ */
+export type Query = {
+  __typename?: 'Query';
+  /** The calendar feeds the viewer created (their URLs were shown once, at creation). */
+  myCalendarFeeds?: Maybe<Array<CalendarFeed>>;
 };
 
 export type Student = {
@@ -419,6 +433,7 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CalendarFeed: ResolverTypeWrapper<CalendarFeedModel>;
   Class: ResolverTypeWrapper<Omit<Class, 'lessonContents'> & { lessonContents?: Maybe<Array<ResolversTypes['LessonContent']>> }>;
   FileInput: FileInput;
   Grade: ResolverTypeWrapper<GradeModel>;
@@ -434,6 +449,7 @@ export type ResolversTypes = ResolversObject<{
   Period: ResolverTypeWrapper<PeriodModel>;
   PeriodAverages: ResolverTypeWrapper<PeriodAveragesModel>;
   Punishment: ResolverTypeWrapper<PunishmentModel>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Student: ResolverTypeWrapper<Omit<Student, 'absences' | 'averages' | 'grades' | 'homework' | 'homeworkSubmissions' | 'justifications' | 'lateness' | 'periods' | 'punishments' | 'timetable'> & { absences?: Maybe<Array<ResolversTypes['Absence']>>, averages?: Maybe<ResolversTypes['PeriodAverages']>, grades?: Maybe<Array<ResolversTypes['Grade']>>, homework?: Maybe<Array<ResolversTypes['Homework']>>, homeworkSubmissions?: Maybe<Array<ResolversTypes['HomeworkSubmission']>>, justifications?: Maybe<Array<ResolversTypes['Justification']>>, lateness?: Maybe<Array<ResolversTypes['Lateness']>>, periods?: Maybe<Array<ResolversTypes['Period']>>, punishments?: Maybe<Array<ResolversTypes['Punishment']>>, timetable?: Maybe<Array<ResolversTypes['Lesson']>> }>;
   SubjectAverage: ResolverTypeWrapper<SubjectAverageModel>;
   VsAttachment: ResolverTypeWrapper<VsAttachment>;
@@ -447,6 +463,7 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
+  CalendarFeed: CalendarFeedModel;
   Class: Omit<Class, 'lessonContents'> & { lessonContents?: Maybe<Array<ResolversParentTypes['LessonContent']>> } | FederationReferenceTypes['Class'];
   FileInput: FileInput;
   Grade: GradeModel;
@@ -462,6 +479,7 @@ export type ResolversParentTypes = ResolversObject<{
   Period: PeriodModel;
   PeriodAverages: PeriodAveragesModel;
   Punishment: PunishmentModel;
+  Query: Record<PropertyKey, never>;
   Student: Omit<Student, 'absences' | 'averages' | 'grades' | 'homework' | 'homeworkSubmissions' | 'justifications' | 'lateness' | 'periods' | 'punishments' | 'timetable'> & { absences?: Maybe<Array<ResolversParentTypes['Absence']>>, averages?: Maybe<ResolversParentTypes['PeriodAverages']>, grades?: Maybe<Array<ResolversParentTypes['Grade']>>, homework?: Maybe<Array<ResolversParentTypes['Homework']>>, homeworkSubmissions?: Maybe<Array<ResolversParentTypes['HomeworkSubmission']>>, justifications?: Maybe<Array<ResolversParentTypes['Justification']>>, lateness?: Maybe<Array<ResolversParentTypes['Lateness']>>, periods?: Maybe<Array<ResolversParentTypes['Period']>>, punishments?: Maybe<Array<ResolversParentTypes['Punishment']>>, timetable?: Maybe<Array<ResolversParentTypes['Lesson']>> } | FederationReferenceTypes['Student'];
   SubjectAverage: SubjectAverageModel;
   VsAttachment: VsAttachment;
@@ -477,6 +495,13 @@ export type AbsenceResolvers<ContextType = VieScolaireContext, ParentType extend
   reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   settled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CalendarFeedResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['CalendarFeed'] = ResolversParentTypes['CalendarFeed']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  pupilId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ClassResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Class'] = ResolversParentTypes['Class'], FederationReferenceType extends FederationReferenceTypes['Class'] = FederationReferenceTypes['Class']> = ResolversObject<{
@@ -568,7 +593,9 @@ export type LessonContentResolvers<ContextType = VieScolaireContext, ParentType 
 }>;
 
 export type MutationResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createCalendarFeed?: Resolver<Maybe<ResolversTypes['CalendarFeed']>, ParentType, ContextType, Partial<MutationCreateCalendarFeedArgs>>;
   justifyAbsence?: Resolver<Maybe<ResolversTypes['Justification']>, ParentType, ContextType, RequireFields<MutationJustifyAbsenceArgs, 'input'>>;
+  revokeCalendarFeed?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationRevokeCalendarFeedArgs, 'id'>>;
   setHomeworkDone?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationSetHomeworkDoneArgs, 'done' | 'homeworkId'>>;
   submitHomework?: Resolver<Maybe<ResolversTypes['HomeworkSubmission']>, ParentType, ContextType, RequireFields<MutationSubmitHomeworkArgs, 'file' | 'homeworkId'>>;
 }>;
@@ -593,6 +620,10 @@ export type PunishmentResolvers<ContextType = VieScolaireContext, ParentType ext
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  myCalendarFeeds?: Resolver<Maybe<Array<ResolversTypes['CalendarFeed']>>, ParentType, ContextType>;
 }>;
 
 export type StudentResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Student'] = ResolversParentTypes['Student'], FederationReferenceType extends FederationReferenceTypes['Student'] = FederationReferenceTypes['Student']> = ResolversObject<{
@@ -629,6 +660,7 @@ export type VsSubjectResolvers<ContextType = VieScolaireContext, ParentType exte
 
 export type Resolvers<ContextType = VieScolaireContext> = ResolversObject<{
   Absence?: AbsenceResolvers<ContextType>;
+  CalendarFeed?: CalendarFeedResolvers<ContextType>;
   Class?: ClassResolvers<ContextType>;
   Grade?: GradeResolvers<ContextType>;
   Homework?: HomeworkResolvers<ContextType>;
@@ -641,6 +673,7 @@ export type Resolvers<ContextType = VieScolaireContext> = ResolversObject<{
   Period?: PeriodResolvers<ContextType>;
   PeriodAverages?: PeriodAveragesResolvers<ContextType>;
   Punishment?: PunishmentResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
   Student?: StudentResolvers<ContextType>;
   SubjectAverage?: SubjectAverageResolvers<ContextType>;
   VsAttachment?: VsAttachmentResolvers<ContextType>;
