@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_UPSTREAM_OPTIONS, Upstream, UpstreamError, UpstreamPool } from './upstream.ts';
+
+/** A tiny upstream whose behaviour each test scripts: status codes, delays, concurrency seen. */
+async function scriptedServer(handler: (n: number) => { status: number; delayMs?: number }) {
+  let count = 0;
+  let inFlight = 0;
+  const seen = { maxInFlight: 0, requests: 0, methods: [] as string[] };
+  const server: Server = createServer((req, res) => {
+    const { status, delayMs = 0 } = handler(++count);
+    seen.requests++;
+    seen.methods.push(req.method ?? '');
+    inFlight++;
+    seen.maxInFlight = Math.max(seen.maxInFlight, inFlight);
+    setTimeout(() => {
+      inFlight--;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: status < 400 }));
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { url, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+describe('vie scolaire upstream resilience', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(cleanup.splice(0).map((c) => c()));
+  });
+  const upstream = (url: string, options: Partial<typeof DEFAULT_UPSTREAM_OPTIONS> = {}) => {
+    const u = new Upstream('0751000E', url, { ...DEFAULT_UPSTREAM_OPTIONS, retryBaseMs: 5, ...options });
+    cleanup.push(() => u.close());
+    return u;
+  };
+
+  it('retries a read after a transient failure, and succeeds', async () => {
+    const server = await scriptedServer((n) => ({ status: n === 1 ? 503 : 200 }));
+    cleanup.push(server.close);
+    expect(await upstream(server.url).get('/api/periodes')).toEqual({ ok: true });
+    expect(server.seen.requests).toBe(2);
+  });
+
+  it('never retries a write', async () => {
+    const server = await scriptedServer(() => ({ status: 503 }));
+    cleanup.push(server.close);
+    await expect(upstream(server.url).post('/api/absences/a/justificatifs', {})).rejects.toMatchObject({ reason: 'unavailable', uai: '0751000E' });
+    expect(server.seen.methods).toEqual(['POST']);
+  });
+
+  it('does not retry a refusal (4xx): asking again would not change the answer', async () => {
+    const server = await scriptedServer(() => ({ status: 400 }));
+    cleanup.push(server.close);
+    await expect(upstream(server.url).get('/api/notes')).rejects.toMatchObject({ reason: 'refused', status: 400 });
+    expect(server.seen.requests).toBe(1);
+  });
+
+  it('opens its circuit after repeated failures, fails fast while open, and closes when the system is back', async () => {
+    let healthy = false;
+    const server = await scriptedServer(() => ({ status: healthy ? 200 : 503 }));
+    cleanup.push(server.close);
+    const u = upstream(server.url, { retries: 0, breakerThreshold: 3, breakerResetMs: 150 });
+    for (let i = 0; i < 3; i++) await expect(u.get('/api/periodes')).rejects.toBeInstanceOf(UpstreamError);
+    expect(u.circuit).toBe('open');
+    const before = server.seen.requests;
+    await expect(u.get('/api/periodes')).rejects.toMatchObject({ reason: 'circuit-open' });
+    expect(server.seen.requests).toBe(before); // failed fast, nothing sent
+    healthy = true;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(u.circuit).toBe('half-open');
+    expect(await u.get('/api/periodes')).toEqual({ ok: true });
+    expect(u.circuit).toBe('closed');
+  });
+
+  it('keeps to its concurrency limit', async () => {
+    const server = await scriptedServer(() => ({ status: 200, delayMs: 30 }));
+    cleanup.push(server.close);
+    const u = upstream(server.url, { maxConcurrent: 3 });
+    await Promise.all(Array.from({ length: 12 }, () => u.get('/api/periodes')));
+    expect(server.seen.maxInFlight).toBeLessThanOrEqual(3);
+    expect(server.seen.requests).toBe(12);
+  });
+
+  it('answers within its deadline when the system hangs', async () => {
+    const server = await scriptedServer(() => ({ status: 200, delayMs: 5000 }));
+    cleanup.push(server.close);
+    const started = Date.now();
+    await expect(upstream(server.url, { requestTimeoutMs: 200, deadlineMs: 500, retries: 3 }).get('/api/periodes')).rejects.toMatchObject({ reason: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('says clearly that a school has no configured system', () => {
+    expect(() => new UpstreamPool({}).get('0000000X')).toThrow(/no vie scolaire system is configured for school 0000000X/);
+  });
+});
