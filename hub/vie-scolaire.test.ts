@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signViewerContext, viewerContextKey } from '../lib/viewer-context.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { loginFlow } from './login-flow.ts';
@@ -21,7 +22,10 @@ const DASHBOARD = `query GuardianDashboard {
 describe('vie scolaire through the hub', () => {
   let hub: EmbeddedHub;
   const tokens = new Map<string, string>();
+  // A known secret, so that one test can speak to the subgraph as the router does.
+  const SECRET = 'vie-scolaire-test-secret-0123456789abcdefgh';
   beforeAll(async () => {
+    process.env.HUB_VIEWER_CONTEXT_SECRET = SECRET;
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-vs-')),
       ...FREE_PORTS,
@@ -29,7 +33,10 @@ describe('vie scolaire through the hub', () => {
       vieScolaireUpstream: { requestTimeoutMs: 500, deadlineMs: 1200, retries: 1, breakerThreshold: 3, breakerResetMs: 500 },
     });
   });
-  afterAll(() => hub?.stop());
+  afterAll(async () => {
+    delete process.env.HUB_VIEWER_CONTEXT_SECRET;
+    await hub?.stop();
+  });
 
   const ask = async (login: string, query: string) => {
     let token = tokens.get(login);
@@ -90,6 +97,36 @@ describe('vie scolaire through the hub', () => {
     const { data, errors } = await ask(teacher, `{ person(id: "${lea}") { ... on Student { timetable(from: "2026-11-23", to: "2026-11-24") { subject { label } } } } }`);
     expect(errors).toBeUndefined();
     expect(data.person.timetable.length).toBeGreaterThan(3);
+  });
+
+  it('a teacher reads a class’s cahier de textes; a guardian reads lateness and punishments', async () => {
+    const teacher = hub.academie.demo.find((d) => d.profile === 'teacher' && d.description.includes('5EA'))!.login;
+    const college = hub.vieScolaire.standins[0]!.uai;
+    const contents = await ask(teacher, `{ class(id: "${college}:5EA") { code lessonContents(from: "2026-11-16", to: "2026-11-20") { start title subject { label } descriptionHtml } } }`);
+    expect(contents.errors).toBeUndefined();
+    expect(contents.data.class.lessonContents.length).toBeGreaterThan(10);
+    expect(contents.data.class.lessonContents[0].title).toMatch(/^Séance de /);
+    const events = await ask('sophie.martin', '{ viewer { children { lateness(from: "2026-09-01", to: "2026-11-23") { at minutes } punishments(from: "2026-09-01", to: "2026-11-23") { title date } } } }');
+    expect(events.errors).toBeUndefined();
+    expect(events.data.viewer.children.every((c: any) => Array.isArray(c.lateness) && Array.isArray(c.punishments))).toBe(true);
+  });
+
+  it('the subgraph’s own perimeter: an _entities ask for a pupil who is not the viewer’s child is refused', async () => {
+    const sophie = hub.logins.find((l) => l.login === 'sophie.martin')!;
+    const ines = hub.logins.find((l) => l.login === 'ines.petit')!.personId;
+    const lea = hub.logins.find((l) => l.login === 'lea.martin')!.personId;
+    const viewer = { kind: 'person' as const, personId: sophie.personId, profile: 'guardian' as const, scopes: ['vie-scolaire:timetable:read'], policies: [], children: [lea], schools: hub.vieScolaire.standins.map((s) => s.uai) };
+    const token = await signViewerContext(viewer, viewerContextKey(SECRET), 'test-request');
+    const url = hub.services.find((s) => s.name === 'vie-scolaire')!.url;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-viewer': token },
+      body: JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { timetable(from: "2026-11-23", to: "2026-11-23") { start } } } }', variables: { r: [{ __typename: 'Student', id: lea }, { __typename: 'Student', id: ines }] } }),
+    });
+    const body = (await response.json()) as { data: any; errors: any[] };
+    expect(body.data._entities[0].timetable.length).toBeGreaterThan(0);
+    expect(body.data._entities[1]).toBeNull();
+    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
   it('repeated reads come from the cache', async () => {

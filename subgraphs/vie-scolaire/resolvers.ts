@@ -173,7 +173,9 @@ export const resolvers: Resolvers = {
   Student: {
     justifications: (student, _, ctx) => ctx.outbox.list({ pupilId: student.id, kind: 'justification' }),
     homeworkSubmissions: (student, _, ctx) => ctx.outbox.list({ pupilId: student.id, kind: 'homework' }),
-    __resolveReference: (ref, ctx) => {
+    // Async on purpose: a synchronous throw here fails the whole _entities batch in @apollo/subgraph
+    // (a forbidden pupil would blank a sibling fetched in the same batch); a rejection fails one item.
+    __resolveReference: async (ref, ctx) => {
       if (!mayRead(ctx, ref.id)) throw new GraphQLError('Forbidden: this person is outside your perimeter.', { extensions: { code: 'FORBIDDEN' } });
       return { id: ref.id };
     },
