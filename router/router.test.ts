@@ -52,6 +52,19 @@ describe('router over two subgraphs', () => {
     expect(campusRequestIds).toContain(id);
   });
 
+  it('never shares a subgraph answer between two people asking the same thing at the same moment', async () => {
+    for (const person of ['person-a', 'person-b']) {
+      await hub.router.sessions.put({
+        id: `session-${person}`, personId: person, profile: 'student', functions: [], schools: [], children: [],
+        idp: 'test', idpSubject: person, createdAt: Date.now(), lastSeenAt: Date.now(), transport: 'bearer',
+      });
+    }
+    const ask = async (person: string) => (await hub.query({ query: '{ whoami }' }, { authorization: `Bearer hubs_session-${person}` })).json.data.whoami;
+    const people = Array.from({ length: 20 }, (_, i) => (i % 2 ? 'person-a' : 'person-b'));
+    const answers = await Promise.all(people.map(ask));
+    expect(answers).toEqual(people);
+  });
+
   it('answers /health while alive', async () => {
     const response = await fetch(`${hub.router.url}/health`);
     expect(response.status).toBe(200);

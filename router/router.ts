@@ -87,9 +87,13 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     pollingInterval: config.supergraphPollMs,
     gracefulSchemaReload: { drainTimeout: 30_000 },
     unifiedGraphHandler: nativePlanner,
-    transportEntries: Object.fromEntries(
-      Object.entries(config.subgraphUrls).map(([name, location]) => [name, { location }]),
-    ),
+    transportEntries: {
+      // The HTTP executor merges identical in-flight subgraph queries, keyed on URL and body only:
+      // our signed viewer context is added later (onFetch), so two people asking the same query at
+      // the same moment would share one answer (a pupil seeing another's data). Never merge.
+      '*': { options: { deduplicateInflightRequests: false } },
+      ...Object.fromEntries(Object.entries(config.subgraphUrls).map(([name, location]) => [name, { location }])),
+    },
     logging: hiveLog,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
