@@ -41,6 +41,8 @@ export interface EmbeddedHubOptions {
   vieScolaireUpstream?: Partial<UpstreamOptions>;
   /** Europe/Paris "today" for the vie scolaire subgraph's default date ranges (tests pin it). */
   today?: () => string;
+  /** Other routers' base URLs the embedded providers accept as redirect targets (the benchmark's). */
+  extraRouterUrls?: string[];
   /** Seed of the demo passwords (printed by `npm start`, recomputed by the benchmark). */
   demoPasswordSeed?: string;
   /** Accounts added to the embedded providers beside the académie's (e.g. people the directory lacks). */
@@ -63,6 +65,8 @@ export interface EmbeddedHub {
   router: HubRouter;
   gar: EmbeddedGar;
   vieScolaire: { standins: RunningVieScolaire[]; upstreams: UpstreamPool; cache: VieScolaireCache; outbox: Outbox };
+  /** Subgraph name → GraphQL URL. */
+  subgraphUrls: Record<string, string>;
   academie: EmbeddedAcademie;
   /** Every person's demo login, with the provider to log in at. */
   logins: DemoLogin[];
@@ -193,8 +197,8 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
           {
             clientId: 'ent-hub',
             clientSecret,
-            redirectUris: [`${router.publicUrl}/auth/callback`],
-            postLogoutRedirectUris: [`${router.publicUrl}/auth/logged-out`],
+            redirectUris: [router.publicUrl, ...(options.extraRouterUrls ?? [])].map((u) => `${u}/auth/callback`),
+            postLogoutRedirectUris: [router.publicUrl, ...(options.extraRouterUrls ?? [])].map((u) => `${u}/auth/logged-out`),
             backchannelLogoutUri: `${router.publicUrl}/auth/backchannel-logout/${idp.id}`,
           },
         ],
@@ -214,6 +218,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       router: running,
       gar,
       vieScolaire: { standins: vieScolaireStandins, upstreams, cache: vieScolaire.cache, outbox },
+      subgraphUrls,
       academie,
       logins,
       providers,

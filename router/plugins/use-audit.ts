@@ -58,6 +58,14 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
     return rules;
   };
 
+  // The planner caches plans per document object: the same operation must give the same object.
+  const withKeys = new WeakMap<DocumentNode, DocumentNode>();
+  const auditDocument = (document: DocumentNode, schema: GraphQLSchema) => {
+    let keyed = withKeys.get(document);
+    if (!keyed) withKeys.set(document, (keyed = withAuditKeys(document, schema, subjects)));
+    return keyed;
+  };
+
   return {
     onRequest({ endResponse }) {
       if (!options.queue.accepting()) {
@@ -74,7 +82,7 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
       const variables = (args.variableValues ?? {}) as Record<string, unknown>;
       const schema = args.schema;
       // Ask for each person's id and type (hidden), so the journal can name whose data was read.
-      args.document = withAuditKeys(args.document, schema, subjects);
+      args.document = auditDocument(args.document, schema);
       const context = args.contextValue as ViewerOnContext & { request?: Request };
       return {
         onExecuteDone({ result }) {
@@ -159,6 +167,32 @@ function mutationEvents(
   });
 }
 
+const reachability = new WeakMap<GraphQLSchema, Map<string, boolean>>();
+
+/** Whether an object of this type, or anything below it, can be a subject (computed once per schema). */
+function reachesSubject(schema: GraphQLSchema, subjects: Set<string>): (typeName: string) => boolean {
+  let memo = reachability.get(schema);
+  if (!memo) reachability.set(schema, (memo = new Map()));
+  const known = memo;
+  const visit = (name: string, seen: Set<string>): boolean => {
+    const cached = known.get(name);
+    if (cached !== undefined) return cached;
+    if (subjects.has(name)) return true;
+    const type = schema.getType(name);
+    if (!type || !isCompositeType(type) || seen.has(name)) return false;
+    seen.add(name);
+    const inner = isAbstractType(type)
+      ? schema.getPossibleTypes(type).some((t) => visit(t.name, seen))
+      : Object.values(type.getFields()).some((f) => visit(getNamedType(f.type).name, seen));
+    return inner;
+  };
+  return (name) => {
+    let result = known.get(name);
+    if (result === undefined) known.set(name, (result = visit(name, new Set())));
+    return result;
+  };
+}
+
 function auditKey(alias: string, name: string): FieldNode {
   return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } };
 }
@@ -222,6 +256,7 @@ function tallyResponse(
   variables: Record<string, unknown>,
 ): Tally {
   const tally: Tally = { allowed: new Map(), denied: new Map() };
+  const reaches = reachesSubject(schema, subjects);
   const errorsAt = new Map<string, string>();
   for (const error of result.errors ?? []) if (error.path) errorsAt.set(JSON.stringify(error.path), String(error.extensions?.code ?? ''));
   const sensitive = (type: string, field: string, returns: string) =>
@@ -300,7 +335,9 @@ function tallyResponse(
           tally.allowed.set(target, allowed);
         }
       }
-      walk(object[key], field, definition.type, fieldPath);
+      // Lists of grades or lessons cannot hold a person: only walk where a subject can be found.
+      if (field.selectionSet && reaches(getNamedType(definition.type).name)) walk(object[key], field, definition.type, fieldPath);
+      else if (field.selectionSet && object[key] === null) walk(null, field, definition.type, fieldPath);
     }
   };
 

@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import type { DocumentNode, ExecutionResult } from 'graphql';
+import { Kind, visit, type DocumentNode, type ExecutionResult } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
@@ -58,6 +58,38 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
     if (!rules) rulesByDocument.set(document, (rules = authorizationRules(document)));
     return rules;
   };
+  // The planner caches plans per document object. A filtered document is a new object each time,
+  // so the same decision on the same operation reuses the first one made (keyed by what was removed
+  // and by the variables that switch selections on or off).
+  const filteredDocuments = new WeakMap<DocumentNode, Map<string, DocumentNode>>();
+  const switchVariables = new WeakMap<DocumentNode, string[]>();
+  /** The variables that turn selections on or off (@skip/@include): the only ones that change a filtered document. */
+  const switchesOf = (document: DocumentNode) => {
+    let names = switchVariables.get(document);
+    if (!names) {
+      const found = new Set<string>();
+      visit(document, {
+        Directive(node) {
+          if (node.name.value !== 'skip' && node.name.value !== 'include') return;
+          const value = node.arguments?.find((a) => a.name.value === 'if')?.value;
+          if (value?.kind === Kind.VARIABLE) found.add(value.name.value);
+        },
+      });
+      switchVariables.set(document, (names = [...found].sort()));
+    }
+    return names;
+  };
+  const interned = (original: DocumentNode, key: string, document: DocumentNode) => {
+    let byDecision = filteredDocuments.get(original);
+    if (!byDecision) filteredDocuments.set(original, (byDecision = new Map()));
+    let existing = byDecision.get(key);
+    if (!existing) {
+      // Bounded: an operation has few distinct decisions (viewer profiles × @skip/@include values).
+      if (byDecision.size >= 64) byDecision.clear();
+      byDecision.set(key, (existing = document));
+    }
+    return existing;
+  };
   const denials = new Counter({
     name: 'hub_authorization_denials_total',
     help: 'Fields and fragments removed or refused by authorization, by operation name and mode.',
@@ -97,7 +129,8 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
       }
       // The planner sees the filtered operation: the removed fields are never fetched.
       operationsAsSent.set(args.contextValue as object, args.document);
-      args.document = filtered.document;
+      const switches = switchesOf(args.document).map((name) => Boolean(variables[name]));
+      args.document = interned(args.document, `${JSON.stringify(denied)}|${switches.join(',')}`, filtered.document);
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;

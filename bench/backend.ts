@@ -1,0 +1,44 @@
+/**
+ * The benchmark's backends, in their own process: the embedded hub's subgraphs, stand-ins and
+ * identity providers (its own router is unused under load). Upstream latency from BENCH_LATENCY_MS.
+ * Serves its counters as JSON on BENCH_STATS_PORT, so the orchestrator can read upstream calls and
+ * cache hits per phase.
+ */
+import { createServer } from 'node:http';
+import { createLogger } from '../lib/logger.ts';
+import { startEmbeddedHub } from '../hub/embedded-hub.ts';
+
+const latency = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const hub = await startEmbeddedHub({
+  dataDir: process.env.HUB_DATA_DIR!,
+  routerPort: 0,
+  subgraphPorts: { directory: 0, identity: 0, resources: 0, 'vie-scolaire': 0 },
+  idpPorts: { educonnect: 0, agents: 0 },
+  garPort: 0,
+  vieScolaireBasePort: 0,
+  today: () => process.env.BENCH_TODAY!,
+  extraRouterUrls: (process.env.BENCH_ROUTER_URLS ?? '').split(',').filter(Boolean),
+  log: createLogger('bench-backend', 'warn'),
+});
+for (const standin of hub.vieScolaire.standins) standin.faults.latencyMs = latency;
+hub.gar.standin.faults.latencyMs = latency;
+
+const stats = () => ({
+  subgraphUrls: hub.subgraphUrls,
+  providers: hub.providers,
+  upstream: {
+    vieScolaireRequests: hub.vieScolaire.standins.reduce((sum, s) => sum + [...s.requests.values()].reduce((a, b) => a + b, 0), 0),
+    garRequests: hub.gar.standin.requests,
+  },
+  cache: { vieScolaireHits: hub.vieScolaire.cache.hits, vieScolaireMisses: hub.vieScolaire.cache.misses, garCalls: hub.gar.client.calls },
+});
+const server = createServer((_, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(stats()));
+});
+server.listen(Number(process.env.BENCH_STATS_PORT), '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
+process.once('SIGTERM', async () => {
+  server.close();
+  await hub.stop();
+  process.exit(0);
+});

@@ -1,0 +1,42 @@
+/**
+ * (a) The hub's router as deployed: login, authentication, authorization, audit, viewer context.
+ * It links logins with its own copy of the académie (the same files as the backends').
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import { loadEmbeddedAcademie } from '../connectors/directory/embedded.ts';
+import { linkLogin } from '../connectors/sso/linking.ts';
+import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
+import { createLogger } from '../lib/logger.ts';
+import { routerConfigFromEnv } from '../router/config.ts';
+import { startRouter } from '../router/router.ts';
+import { SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
+
+const backend = (await (await fetch(process.env.BENCH_STATS_URL!)).json()) as { subgraphUrls: Record<string, string>; providers: IdentityProviderConfig[] };
+const academie = await loadEmbeddedAcademie(process.env.HUB_DATA_DIR!);
+const router = await startRouter(
+  {
+    ...routerConfigFromEnv({ ...process.env, ROUTER_AUDIT_DIR: `${process.env.HUB_DATA_DIR}/audit-router-a` }),
+    supergraphPath: SUPERGRAPH_PATH,
+    port: Number(process.env.BENCH_PORT),
+    subgraphUrls: backend.subgraphUrls,
+  },
+  createLogger('router-a', 'warn'),
+  { login: { providers: () => backend.providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory) } },
+);
+// BENCH_PROFILE=DIR: a V8 CPU profile of this router for the whole run, written on SIGTERM.
+const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await new Promise<void>((resolve) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => resolve())));
+}
+process.stdout.write(`${JSON.stringify({ ready: true, url: router.graphqlUrl })}\n`);
+process.once('SIGTERM', async () => {
+  if (profiler) {
+    const profile = await new Promise<unknown>((resolve) => profiler.post('Profiler.stop', (_, result) => resolve(result.profile)));
+    writeFileSync(join(process.env.BENCH_PROFILE!, 'router-a.cpuprofile'), JSON.stringify(profile));
+  }
+  await router.stop();
+  process.exit(0);
+});
