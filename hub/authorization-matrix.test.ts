@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../connectors/audit/event.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
-import { loginFlow } from './login-flow.ts';
+import { hubSession } from '../test/helpers/hub-session.ts';
 
 const SENSITIVE = '{ person(id: $id) { ... on Student { displayName birthDate ine regime address { city } } } }';
 const QUERY = `query Dossier($id: ID!) ${SENSITIVE}`;
@@ -23,7 +23,7 @@ const staff = (hub: EmbeddedHub, prefix: string) => hub.academie.demo.find((d) =
 
 describe('authorization matrix over the demo académie', () => {
   let hub: EmbeddedHub;
-  const tokens = new Map<string, string>();
+  let token: ReturnType<typeof hubSession>['token'];
   const requestIds: { id: string; viewer: string; target: string; expected: Expected }[] = [];
 
   beforeAll(async () => {
@@ -31,19 +31,9 @@ describe('authorization matrix over the demo académie', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'hub-matrix-')),
       ...FREE_PORTS,
     });
+    ({ token } = hubSession(hub));
   });
   afterAll(() => hub?.stop());
-
-  const token = async (login: string) => {
-    let value = tokens.get(login);
-    if (!value) {
-      const account = hub.logins.find((l) => l.login === login)!;
-      const result = await loginFlow({ routerUrl: hub.router.publicUrl, idp: account.idp, login, password: account.password, transport: 'bearer' });
-      if (result.kind !== 'bearer') throw new Error(`login ${login} failed`);
-      tokens.set(login, (value = result.token));
-    }
-    return value;
-  };
   const personId = (login: string) => hub.logins.find((l) => l.login === login)!.personId;
 
   const cases = (): [string, string, Expected][] => [

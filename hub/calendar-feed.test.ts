@@ -5,29 +5,19 @@ import ical from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
-import { loginFlow } from './login-flow.ts';
+import { hubSession } from '../test/helpers/hub-session.ts';
 
 describe('calendar feeds', () => {
   let hub: EmbeddedHub;
   let dataDir: string;
-  const tokens = new Map<string, string>();
+  let ask: ReturnType<typeof hubSession>['ask'];
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'hub-ical-'));
     hub = await startEmbeddedHub({ dataDir, ...FREE_PORTS, today: () => '2026-11-23' });
+    ({ ask } = hubSession(hub));
   });
   afterAll(() => hub?.stop());
 
-  const ask = async (login: string, query: string, variables: Record<string, unknown> = {}) => {
-    let token = tokens.get(login);
-    if (!token) {
-      const account = hub.logins.find((l) => l.login === login)!;
-      const result = await loginFlow({ routerUrl: hub.router.publicUrl, idp: account.idp, login, password: account.password, transport: 'bearer' });
-      if (result.kind !== 'bearer') throw new Error(`login ${login} failed`);
-      tokens.set(login, (token = result.token));
-    }
-    const response = await fetch(hub.router.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-    return (await response.json()) as { data?: any; errors?: any[] };
-  };
   const personId = (login: string) => hub.logins.find((l) => l.login === login)!.personId;
 
   it('a guardian creates a feed for a child: valid RFC 5545, lessons (cancelled ones CANCELLED) and homework due dates', async () => {

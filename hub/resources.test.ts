@@ -4,31 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
-import { loginFlow } from './login-flow.ts';
+import { hubSession } from '../test/helpers/hub-session.ts';
 
 describe('GAR resources through the hub', () => {
   let hub: EmbeddedHub;
-  const tokens = new Map<string, string>();
+  let ask: ReturnType<typeof hubSession>['ask'];
   beforeAll(async () => {
     hub = await startEmbeddedHub({ dataDir: mkdtempSync(join(tmpdir(), 'hub-resources-')), ...FREE_PORTS });
+    ({ ask } = hubSession(hub));
   });
   afterAll(() => hub?.stop());
 
-  const ask = async (login: string, query: string, variables: Record<string, unknown> = {}) => {
-    let token = tokens.get(login);
-    if (!token) {
-      const account = hub.logins.find((l) => l.login === login)!;
-      const result = await loginFlow({ routerUrl: hub.router.publicUrl, idp: account.idp, login, password: account.password, transport: 'bearer' });
-      if (result.kind !== 'bearer') throw new Error(`login ${login} failed`);
-      tokens.set(login, (token = result.token));
-    }
-    const response = await fetch(hub.router.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as { data?: any; errors?: any[] };
-  };
   const RESOURCES = 'query($f: ResourceFilter) { myResources(filter: $f) { school { uai name } resources { name publisher levels domains accessUrl presentationType { code } } } }';
   const staffLogin = (prefix: string) => hub.academie.demo.find((d) => d.description.startsWith(prefix))!.login;
 

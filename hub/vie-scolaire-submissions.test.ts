@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub, type EmbeddedHubOptions } from './embedded-hub.ts';
-import { loginFlow } from './login-flow.ts';
+import { hubSession } from '../test/helpers/hub-session.ts';
+import { until } from '../test/helpers/until.ts';
 
 const TODAY = '2026-11-23';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64');
@@ -21,28 +22,7 @@ describe('what guardians and pupils submit', () => {
   let hub: EmbeddedHub;
   afterAll(() => hub?.stop());
 
-  const session = (h: EmbeddedHub) => {
-    const tokens = new Map<string, string>();
-    return async (login: string, query: string, variables: Record<string, unknown> = {}) => {
-      let token = tokens.get(login);
-      if (!token) {
-        const account = h.logins.find((l) => l.login === login)!;
-        const result = await loginFlow({ routerUrl: h.router.publicUrl, idp: account.idp, login, password: account.password, transport: 'bearer' });
-        if (result.kind !== 'bearer') throw new Error(`login ${login} failed`);
-        tokens.set(login, (token = result.token));
-      }
-      const response = await fetch(h.router.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-      return (await response.json()) as { data?: any; errors?: any[] };
-    };
-  };
-  const until = async (check: () => Promise<boolean>, timeoutMs = 8000) => {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('condition not reached in time');
-  };
+  const session = (h: EmbeddedHub) => hubSession(h).ask;
   const childAbsence = async (ask: ReturnType<typeof session>) => {
     const { data } = await ask('sophie.martin', '{ viewer { children { id displayName absences(from: "2026-09-01", to: "2026-11-30") { id parentsShouldJustify } } } }');
     for (const child of data.viewer.children) {

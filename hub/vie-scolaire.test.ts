@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signViewerContext, viewerContextKey } from '../lib/viewer-context.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
-import { loginFlow } from './login-flow.ts';
+import { hubSession } from '../test/helpers/hub-session.ts';
 
 /** A Monday of the first term: the stand-in's data and the default date ranges start from it. */
 const TODAY = '2026-11-23';
@@ -21,7 +21,7 @@ const DASHBOARD = `query GuardianDashboard {
 
 describe('vie scolaire through the hub', () => {
   let hub: EmbeddedHub;
-  const tokens = new Map<string, string>();
+  let ask: ReturnType<typeof hubSession>['ask'];
   // A known secret, so that one test can speak to the subgraph as the router does.
   const SECRET = 'vie-scolaire-test-secret-0123456789abcdefgh';
   beforeAll(async () => {
@@ -32,23 +32,13 @@ describe('vie scolaire through the hub', () => {
       today: () => TODAY,
       vieScolaireUpstream: { requestTimeoutMs: 500, deadlineMs: 1200, retries: 1, breakerThreshold: 3, breakerResetMs: 500 },
     });
+    ({ ask } = hubSession(hub));
   });
   afterAll(async () => {
     delete process.env.HUB_VIEWER_CONTEXT_SECRET;
     await hub?.stop();
   });
 
-  const ask = async (login: string, query: string) => {
-    let token = tokens.get(login);
-    if (!token) {
-      const account = hub.logins.find((l) => l.login === login)!;
-      const result = await loginFlow({ routerUrl: hub.router.publicUrl, idp: account.idp, login, password: account.password, transport: 'bearer' });
-      if (result.kind !== 'bearer') throw new Error(`login ${login} failed`);
-      tokens.set(login, (token = result.token));
-    }
-    const response = await fetch(hub.router.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
-    return (await response.json()) as { data?: any; errors?: any[] };
-  };
   const upstreamCalls = () => new Map(hub.vieScolaire.standins.map((s) => [s.uai, new Map(s.requests)]));
 
   it('a guardian’s dashboard for three children in two schools costs at most one upstream call per school and kind of data', async () => {

@@ -4,15 +4,8 @@ import { composeSupergraph } from '../schema/compose.ts';
 import { campusRequestIds, campusTypeDefs } from '../test/fixtures/school-subgraphs.ts';
 import { capturingLogger } from '../test/helpers/log-capture.ts';
 import { startRouterHarness, type RouterHarness } from '../test/helpers/router-harness.ts';
+import { until } from '../test/helpers/until.ts';
 
-const until = async (check: () => Promise<boolean>, timeoutMs = 5000) => {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not reached in time');
-};
 
 describe('router over two subgraphs', () => {
   let hub: RouterHarness;

@@ -1,0 +1,9 @@
+/** Polls `check` until it holds, or fails after `timeoutMs`: for effects that happen in the background. */
+export async function until(check: () => Promise<boolean>, timeoutMs = 8000, everyMs = 50): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error('condition not reached in time');
+}
