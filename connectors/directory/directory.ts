@@ -50,9 +50,7 @@ export interface PersonCriteria {
   schoolUai?: string;
 }
 
-/** `Élodie` → `elodie`: names are matched without accents or case, as users type them. */
-export function foldName(value: string): string {
-  return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
-}
+/** Names are matched without accents or case, as users type them. */
+export { foldText as foldName } from '../../lib/text.ts';
 
 export const codeKey = (c: StructureCode) => `${c.structureId}$${c.code}`;

@@ -35,6 +35,15 @@ function requirementsOf(directives: readonly ConstDirectiveNode[] | undefined): 
   return out;
 }
 
+const rulesByDocument = new WeakMap<DocumentNode, AuthorizationRules>();
+
+/** The rules of a supergraph document, computed once per document (a reload brings a new one). */
+export function authorizationRulesOf(supergraph: DocumentNode): AuthorizationRules {
+  let rules = rulesByDocument.get(supergraph);
+  if (!rules) rulesByDocument.set(supergraph, (rules = authorizationRules(supergraph)));
+  return rules;
+}
+
 /** Reads the authorization directives of a supergraph SDL (composition copies them there). */
 export function authorizationRules(supergraph: DocumentNode): AuthorizationRules {
   const rules: AuthorizationRules = { types: new Map(), fields: new Map(), policies: new Set() };

@@ -23,7 +23,7 @@ import type { AuditQueue } from '../../connectors/audit/audit-queue.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
 import { inlinedOperation, isSkipped } from '../authz/filter-operation.ts';
 import { UNAUTHORIZED_CODE } from '../authz/restore-response.ts';
-import { authorizationRules, type AuthorizationRules } from '../authz/rules.ts';
+import { authorizationRulesOf, type AuthorizationRules } from '../authz/rules.ts';
 import { requestIdOf } from '../request-id.ts';
 import { operationAsSent, type AuthorizationDecision } from './use-authorization.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
@@ -51,12 +51,6 @@ interface Tally {
  */
 export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> {
   const subjects = new Set(options.subjectTypes);
-  const rulesByDocument = new WeakMap<DocumentNode, AuthorizationRules>();
-  const rulesOf = (document: DocumentNode) => {
-    let rules = rulesByDocument.get(document);
-    if (!rules) rulesByDocument.set(document, (rules = authorizationRules(document)));
-    return rules;
-  };
 
   // The planner caches plans per document object: the same operation must give the same object.
   const withKeys = new WeakMap<DocumentNode, DocumentNode>();
@@ -87,13 +81,13 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
       return {
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result) return;
-          const tally = tallyResponse(result as ExecutionResult, original, schema, rulesOf(supergraph), subjects, variables);
+          const tally = tallyResponse(result as ExecutionResult, original, schema, authorizationRulesOf(supergraph), subjects, variables);
           const viewer = context.viewer ?? ANONYMOUS;
           const requestId = requestIdOf(context.request);
           const operationName = args.operationName ?? original.name?.value;
           options.queue.push(eventsOf(tally, viewer, requestId, operationName));
           if (original.operation === 'mutation') {
-            options.queue.push(mutationEvents(result as ExecutionResult, original, rulesOf(supergraph), variables, viewer, requestId, operationName));
+            options.queue.push(mutationEvents(result as ExecutionResult, original, authorizationRulesOf(supergraph), variables, viewer, requestId, operationName));
           }
         },
       };

@@ -6,7 +6,7 @@ import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
 import { authorizerFor, type PolicyRegistry } from '../authz/evaluate.ts';
 import { filterOperation } from '../authz/filter-operation.ts';
 import { refusalErrors, restoreRemovedFields } from '../authz/restore-response.ts';
-import { authorizationRules, type AuthorizationRules } from '../authz/rules.ts';
+import { authorizationRulesOf } from '../authz/rules.ts';
 import { requestIdOf } from '../request-id.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
 
@@ -52,12 +52,6 @@ export function operationAsSent(context: object, fallback: DocumentNode): Docume
  * subgraph is ever asked for a field the viewer may not see.
  */
 export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<ViewerOnContext> {
-  const rulesByDocument = new WeakMap<DocumentNode, AuthorizationRules>();
-  const rulesOf = (document: DocumentNode) => {
-    let rules = rulesByDocument.get(document);
-    if (!rules) rulesByDocument.set(document, (rules = authorizationRules(document)));
-    return rules;
-  };
   // The planner caches plans per document object. A filtered document is a new object each time,
   // so the same decision on the same operation reuses the first one made (keyed by what was removed
   // and by the variables that switch selections on or off).
@@ -107,7 +101,7 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
         args.document,
         args.operationName,
         args.schema,
-        rulesOf(supergraph),
+        authorizationRulesOf(supergraph),
         authorizerFor(viewer, options.policies),
         variables,
       );

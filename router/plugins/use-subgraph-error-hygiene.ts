@@ -9,7 +9,7 @@ const REASONS: Array<[RegExp, string]> = [
 /**
  * Errors from a failed subgraph fetch carry the subgraph's internal URL and the request body the
  * router sent (entity representations: person ids). Clients get a short message naming the
- * subgraph and its state; the full detail goes to the log, tied to the request id.
+ * subgraph and its state; the log gets the subgraph's own message, tied to the request id.
  */
 export function useSubgraphErrorHygiene(): GatewayPlugin {
   const clean = (result: ExecutionResult, log: GatewayContext['log']): ExecutionResult | undefined => {
@@ -20,8 +20,8 @@ export function useSubgraphErrorHygiene(): GatewayPlugin {
         const { request, response, ...extensions } = error.extensions ?? {};
         if (!request && !response) return error;
         const subgraph = typeof extensions.serviceName === 'string' ? extensions.serviceName : 'unknown';
-        // The context logger carries the request id.
-        log.warn({ subgraph, path: error.path, error: error.message, request }, 'subgraph error');
+        // The context logger carries the request id. Not the request body: it holds person ids.
+        log.warn({ subgraph, path: error.path, error: error.message }, 'subgraph error');
         const reason = REASONS.find(([pattern]) => pattern.test(error.message))?.[1];
         const message = reason ? `Subgraph "${subgraph}" ${reason}.` : error.message;
         return new GraphQLError(message, { path: error.path, extensions });

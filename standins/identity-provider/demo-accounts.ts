@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { AafStore } from '../../connectors/directory/aaf/store.ts';
 import type { DemoPerson } from '../../connectors/directory/generator/academie.ts';
 import type { Person } from '../../connectors/directory/model.ts';
+import { loginOf } from '../../lib/text.ts';
 import { opaqueSubject, type IdpAccount } from './identity-provider.ts';
 
 export interface DemoLogin {
@@ -22,8 +23,6 @@ export function demoPassword(login: string, seed: string): string {
   return createHmac('sha256', seed).update(login).digest('base64url').slice(0, 10);
 }
 
-const loginBase = (p: Person) =>
-  `${p.firstName}.${p.lastName}`.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[^a-z.]/g, '');
 
 /**
  * An account for every person of the embedded académie: pupils and guardians at the EduConnect
@@ -42,7 +41,7 @@ export function demoAccounts(store: AafStore, demo: DemoPerson[], options: { see
   for (const person of everyone) {
     let login = demoById.get(person.id)?.login;
     if (!login) {
-      const base = loginBase(person);
+      const base = loginOf(person.firstName, person.lastName);
       login = base;
       for (let n = 2; taken.has(login); n++) login = `${base}${n}`;
       taken.add(login);

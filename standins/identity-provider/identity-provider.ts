@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { escapeMarkup as escapeHtml } from '../../lib/markup.ts';
 import { listen, type RunningServer } from '../../lib/http-server.ts';
+import { readBody } from '../../lib/read-body.ts';
 import { memoryAdapterFactory } from './memory-adapter.ts';
 import type { Logger } from '../../lib/logger.ts';
 
@@ -66,14 +67,6 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><main>${body}</main></body></html>`;
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  let body = '';
-  for await (const chunk of req) {
-    body += chunk;
-    if (body.length > 16 * 1024) throw new Error('form too large');
-  }
-  return new URLSearchParams(body);
-}
 
 /**
  * A real OpenID Provider (panva's certified oidc-provider) serving the demo accounts, for the
@@ -176,7 +169,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       return;
     }
     if (req.method === 'POST' && url.pathname.endsWith('/login')) {
-      const form = await readForm(req);
+      const form = new URLSearchParams(await readBody(req, 16 * 1024));
       const account = byLogin.get(form.get('login') ?? '');
       if (!account || !constantTimeEqual(account.password, form.get('password') ?? '')) {
         res.statusCode = 401;

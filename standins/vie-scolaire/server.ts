@@ -6,6 +6,7 @@
 import type { AafStore } from '../../connectors/directory/aaf/store.ts';
 import type { School } from '../../connectors/directory/model.ts';
 import { listen, type RunningServer } from '../../lib/http-server.ts';
+import { readBody } from '../../lib/read-body.ts';
 import { PERIODS, SLOTS, frDate, schoolData, schoolDays, subjectAt, unit, type SchoolData } from './data.ts';
 
 export interface Faults {
@@ -155,14 +156,9 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
   const submissions: RunningVieScolaire['submissions'] = new Map();
   const done = new Set<string>();
 
-  const readBody = async (req: import('node:http').IncomingMessage) => {
-    let text = '';
-    for await (const chunk of req) text += chunk;
-    return JSON.parse(text || '{}') as Record<string, unknown>;
-  };
   /** Writes: justifications and homework are received, then validated the next time they are looked at. */
   const write = async (req: import('node:http').IncomingMessage, url: URL, send: (status: number, body: unknown) => void) => {
-    const body = await readBody(req);
+    const body = JSON.parse((await readBody(req, 4 * 1024 * 1024)) || '{}') as Record<string, unknown>;
     const justify = /^\/api\/absences\/([^/]+)\/justificatifs$/.exec(url.pathname);
     const handIn = /^\/api\/travailAFaire\/([^/]+)\/rendu$/.exec(url.pathname);
     const tick = /^\/api\/travailAFaire\/([^/]+)\/fait$/.exec(url.pathname);

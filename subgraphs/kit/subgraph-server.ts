@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { listen, type RunningServer } from '../../lib/http-server.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { VIEWER_HEADER, ViewerContextError, verifyViewerContext, type Viewer } from '../../lib/viewer-context.ts';
-import { BodyTooLargeError, readBody } from './read-body.ts';
+import { BodyTooLargeError, readBody } from '../../lib/read-body.ts';
 
 export interface SubgraphRequestInfo {
   readonly requestId: string;

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { GarError, type GarResource } from '../../connectors/gar/gar-client.ts';
-import type { ResourcesContext } from './context.ts';
+import { foldText as fold } from '../../lib/text.ts';
 import type { ResourceFilter, Resolvers } from './generated/resolvers-types.ts';
 
 export interface SchoolResourcesRef {
@@ -11,7 +11,6 @@ export interface SchoolResourcesRef {
 /** Staff functions holding the GAR assignment role (documentation and direction). */
 const ASSIGNMENT_FUNCTIONS = ['DOC', 'DIR'];
 
-const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 
 function garUnavailable(error: unknown): GraphQLError {
   const reason = error instanceof GarError ? error.reason : 'unavailable';

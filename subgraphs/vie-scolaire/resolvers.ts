@@ -3,6 +3,7 @@ import type { DateRange } from '../../connectors/vie-scolaire/client.ts';
 import { UpstreamError } from '../../connectors/vie-scolaire/upstream.ts';
 import { periodAverages } from './averages.ts';
 import type { VieScolaireContext } from './context.ts';
+import { addDays, daysBetween } from './days.ts';
 import type { PerSchool } from './data-source.ts';
 import { checkedFile, HOMEWORK_TYPES, JUSTIFICATION_TYPES } from './files.ts';
 import type { Resolvers } from './generated/resolvers-types.ts';
@@ -13,9 +14,7 @@ const ALL_TIME: DateRange = { from: '', to: '' };
 
 /** One part of what a school says of a pupil. */
 const only = <T, U>(answer: PerSchool<T>, pick: (value: T) => U): PerSchool<U> => (answer.known ? { known: true, value: pick(answer.value) } : answer);
-const DAY_MS = 86_400_000;
 
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T12:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** A date range from the arguments, with defaults and bounds; a bad one is the caller's error, said plainly. */
 export function dateRange(from: string | null | undefined, to: string | null | undefined, defaults: { from: number; to: number }, today: string): DateRange {
@@ -27,7 +26,7 @@ export function dateRange(from: string | null | undefined, to: string | null | u
   }
   const range = { from: from ?? addDays(to ?? today, to ? defaults.from - defaults.to : defaults.from), to: to ?? addDays(from ?? today, from ? defaults.to - defaults.from : defaults.to) };
   if (range.from > range.to) throw new GraphQLError('from must not be after to', { extensions: { code: 'BAD_USER_INPUT' } });
-  if ((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS > MAX_RANGE_DAYS) {
+  if (daysBetween(range.from, range.to) > MAX_RANGE_DAYS) {
     throw new GraphQLError(`a date range covers at most ${MAX_RANGE_DAYS} days`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return range;

@@ -1,3 +1,4 @@
+import { loginOf } from '../../../lib/text.ts';
 import type { AafAttributes, AafCategory } from '../aaf/entry.ts';
 import { FIRST_NAMES, LAST_NAMES, MEFS, SUBJECTS, type LevelPlan } from './reference-data.ts';
 
@@ -80,8 +81,6 @@ interface SchoolPlan {
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const date = (year: number, month: number, day: number) => `${pad(day, 2)}/${pad(month, 2)}/${year}`;
-const loginOf = (first: string, last: string) =>
-  `${first}.${last}`.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[^a-z.]/g, '');
 
 /** The UAI check letter: the 7 digits modulo 23, mapped onto the letters without I, O and Q. */
 export function uaiWithCheckLetter(digits: string): string {
