@@ -16,7 +16,7 @@ try {
     '',
     'ENT federation hub: running with embedded defaults',
     '',
-    ...hub.services.map((s) => `  ${s.name.padEnd(12)} ${s.url.padEnd(36)} ${s.role}`),
+    ...hub.services.map((s) => `  ${s.name.padEnd(18)} ${s.url.padEnd(32)} ${s.role}`),
     '',
     `Embedded académie: ${hub.academie.report.appliedEntries} AAF entries from ${hub.academie.aafDir}`,
     '',
