@@ -7,6 +7,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type InlineFragmentNode,
   type OperationDefinitionNode,
@@ -42,6 +43,18 @@ export function isSkipped(node: SelectionNode, variables: Record<string, unknown
     if ((name === 'skip' && value) || (name === 'include' && !value)) return true;
   }
   return false;
+}
+
+/** Does an inline fragment with this type condition apply to an object of the `concrete` type? */
+export function fragmentApplies(schema: GraphQLSchema, condition: string | undefined, concrete: GraphQLObjectType): boolean {
+  if (!condition || condition === concrete.name) return true;
+  const type = schema.getType(condition);
+  return !!type && isAbstractType(type) && schema.isSubType(type, concrete);
+}
+
+/** A field selected under an alias of ours (`alias: name`), which the response is cleaned of afterwards. */
+export function aliasedField(alias: string, name: string): FieldNode {
+  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } };
 }
 
 /**
@@ -158,8 +171,8 @@ export function filterOperation(
       }
     }
     // Under an interface or a union, restoring needs each object's type (to know what applies to it).
-    if (isAbstractType(parent)) kept.push(aliasedTypename(TYPENAME_KEY));
-    if (!kept.some((s) => !isSkipped(s, variables))) kept.push(aliasedTypename(PLACEHOLDER_KEY));
+    if (isAbstractType(parent)) kept.push(aliasedField(TYPENAME_KEY, '__typename'));
+    if (!kept.some((s) => !isSkipped(s, variables))) kept.push(aliasedField(PLACEHOLDER_KEY, '__typename'));
     return { ...selectionSet, selections: kept };
   };
 
@@ -171,8 +184,4 @@ export function filterOperation(
     removed,
     nothingLeft,
   };
-}
-
-function aliasedTypename(alias: string): FieldNode {
-  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: '__typename' } };
 }

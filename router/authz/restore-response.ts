@@ -1,7 +1,6 @@
 import {
   getNullableType,
   GraphQLError,
-  isAbstractType,
   isCompositeType,
   isListType,
   isNonNullType,
@@ -15,7 +14,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { isSkipped, PLACEHOLDER_KEY, TYPENAME_KEY, type FilteredOperation } from './filter-operation.ts';
+import { fragmentApplies, isSkipped, PLACEHOLDER_KEY, TYPENAME_KEY, type FilteredOperation } from './filter-operation.ts';
 
 export const UNAUTHORIZED_CODE = 'UNAUTHORIZED_FIELD_OR_TYPE';
 
@@ -45,16 +44,11 @@ export function restoreRemovedFields(
     for (const selection of selectionSet.selections) {
       if (isSkipped(selection, variables)) continue;
       if (selection.kind === Kind.FIELD) out.push({ field: selection, removed: removedAbove || filtered.removed.has(selection) });
-      else if (selection.kind === Kind.INLINE_FRAGMENT && appliesTo(selection.typeCondition?.name.value, concrete)) {
+      else if (selection.kind === Kind.INLINE_FRAGMENT && fragmentApplies(schema, selection.typeCondition?.name.value, concrete)) {
         out.push(...applicable(selection.selectionSet, concrete, removedAbove || filtered.removed.has(selection)));
       }
     }
     return out;
-  };
-  const appliesTo = (condition: string | undefined, concrete: GraphQLObjectType) => {
-    if (!condition || condition === concrete.name) return true;
-    const type = schema.getType(condition);
-    return !!type && isAbstractType(type) && schema.isSubType(type, concrete);
   };
 
   /** Returns true when the object must become null (a non-null field of it was removed or nulled). */

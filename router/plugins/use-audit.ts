@@ -13,6 +13,7 @@ import {
   type ExecutionResult,
   type FieldNode,
   type GraphQLCompositeType,
+  type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -21,7 +22,7 @@ import {
 import type { AuditEvent } from '../../connectors/audit/event.ts';
 import type { AuditQueue } from '../../connectors/audit/audit-queue.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
-import { inlinedOperation, isSkipped } from '../authz/filter-operation.ts';
+import { aliasedField, fragmentApplies, inlinedOperation, isSkipped } from '../authz/filter-operation.ts';
 import { UNAUTHORIZED_CODE } from '../authz/restore-response.ts';
 import { authorizationRulesOf, type AuthorizationRules } from '../authz/rules.ts';
 import { requestIdOf } from '../request-id.ts';
@@ -147,12 +148,13 @@ function mutationEvents(
     const key = selection.alias?.value ?? selection.name.value;
     const code = errorsAt.get(key);
     const denied = code === UNAUTHORIZED_CODE || code === 'FORBIDDEN';
+    const pupils = pupilOf(selection);
     const event: AuditEvent = {
       at: new Date().toISOString(),
       requestId,
       viewer: viewerSummary(viewer),
       operationName,
-      targets: pupilOf(selection).length ? pupilOf(selection) : viewer.personId ? [viewer.personId] : [],
+      targets: pupils.length ? pupils : viewer.personId ? [viewer.personId] : [],
       fields: [`Mutation.${selection.name.value}`],
       outcome: denied ? 'denied' : 'allowed',
       ...(denied ? { reason: code === 'FORBIDDEN' ? ('outside-perimeter' as const) : ('unauthorized-field' as const) } : {}),
@@ -187,10 +189,6 @@ function reachesSubject(schema: GraphQLSchema, subjects: Set<string>): (typeName
   };
 }
 
-function auditKey(alias: string, name: string): FieldNode {
-  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } };
-}
-
 /** Adds `__hub_audit_id: id` and `__hub_audit_type: __typename` wherever a person may come back. */
 function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: Set<string>): DocumentNode {
   const isSubjectPosition = (type: GraphQLCompositeType) =>
@@ -209,16 +207,16 @@ function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: 
       return selection;
     });
     if (isSubjectPosition(parent)) {
-      selections.push(auditKey(AUDIT_TYPE, '__typename'));
+      selections.push(aliasedField(AUDIT_TYPE, '__typename'));
       // `id` exists on every subject type; under an abstract type, ask it per subject type.
-      if (subjects.has(parent.name)) selections.push(auditKey(AUDIT_ID, 'id'));
+      if (subjects.has(parent.name)) selections.push(aliasedField(AUDIT_ID, 'id'));
       else
         for (const t of schema.getPossibleTypes(parent as never)) {
           if (subjects.has(t.name)) {
             selections.push({
               kind: Kind.INLINE_FRAGMENT,
               typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: t.name } },
-              selectionSet: { kind: Kind.SELECTION_SET, selections: [auditKey(AUDIT_ID, 'id')] },
+              selectionSet: { kind: Kind.SELECTION_SET, selections: [aliasedField(AUDIT_ID, 'id')] },
             });
           }
         }
@@ -256,17 +254,11 @@ function tallyResponse(
   const sensitive = (type: string, field: string, returns: string) =>
     rules.fields.has(`${type}.${field}`) || rules.types.has(returns) || rules.types.has(type);
 
-  const fieldsOf = (selectionSet: SelectionSetNode, concrete: string | undefined): FieldNode[] =>
+  const fieldsOf = (selectionSet: SelectionSetNode, concrete: GraphQLObjectType): FieldNode[] =>
     selectionSet.selections.flatMap((s) => {
       if (isSkipped(s, variables)) return [];
       if (s.kind === Kind.FIELD) return [s];
-      if (s.kind === Kind.INLINE_FRAGMENT) {
-        const condition = s.typeCondition?.name.value;
-        const type = condition ? schema.getType(condition) : undefined;
-        const concreteType = concrete ? schema.getType(concrete) : undefined;
-        const applies = !condition || condition === concrete || (!!type && !!concreteType && isAbstractType(type) && isObjectType(concreteType) && schema.isSubType(type, concreteType));
-        return applies ? fieldsOf(s.selectionSet, concrete) : [];
-      }
+      if (s.kind === Kind.INLINE_FRAGMENT && fragmentApplies(schema, s.typeCondition?.name.value, concrete)) return fieldsOf(s.selectionSet, concrete);
       return [];
     });
 
@@ -312,7 +304,7 @@ function tallyResponse(
     delete object[AUDIT_ID];
     const concrete = typename ? schema.getType(typename) : undefined;
     if (!concrete || !isObjectType(concrete)) return;
-    for (const field of fieldsOf(selectionSet, concrete.name)) {
+    for (const field of fieldsOf(selectionSet, concrete)) {
       const key = field.alias?.value ?? field.name.value;
       const definition = concrete.getFields()[field.name.value];
       if (!definition) continue;
