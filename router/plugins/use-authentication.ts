@@ -2,7 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createGraphQLError } from '@graphql-tools/utils';
 import { sessionExpired, type HubSession, type SessionStore, type SessionTimeouts } from '../../connectors/sessions/session.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
-import { readCookie, SESSION_COOKIE, SESSION_TOKEN_PREFIX } from '../auth/cookies.ts';
+import { bearerTokenOf, readCookie, SESSION_COOKIE, sessionIdOfToken } from '../auth/cookies.ts';
 import { scopesFor, type ScopeMapping } from '../auth/scope-mapping.ts';
 import type { TrustedIssuers } from '../auth/trusted-issuers.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
@@ -58,12 +58,11 @@ export function useAuthentication(options: AuthenticationOptions): GatewayPlugin
   };
 
   const authenticate = async (request: Request): Promise<{ viewer: Viewer; authenticatedBy?: AuthenticatedContext['authenticatedBy'] }> => {
-    const authorization = request.headers.get('authorization');
-    if (authorization) {
-      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      if (!match) throw unauthenticated('Malformed Authorization header: expected "Bearer <token>".');
-      const token = match[1]!;
-      if (token.startsWith(SESSION_TOKEN_PREFIX)) return fromSession(token.slice(SESSION_TOKEN_PREFIX.length), 'session-token');
+    const token = bearerTokenOf(request);
+    if (token === null) throw unauthenticated('Malformed Authorization header: expected "Bearer <token>".');
+    if (token !== undefined) {
+      const sessionId = sessionIdOfToken(token);
+      if (sessionId !== undefined) return fromSession(sessionId, 'session-token');
       try {
         const service = await options.trustedIssuers.verify(token);
         return { viewer: { kind: 'service', clientId: service.clientId, scopes: service.scopes, policies: service.policies }, authenticatedBy: 'jwt' };

@@ -9,7 +9,7 @@ import { RelyingParty, type PendingLogin } from '../../connectors/sso/relying-pa
 import type { Logger } from '../../lib/logger.ts';
 import { escapeMarkup } from '../../lib/markup.ts';
 import { requestIdOf } from '../request-id.ts';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, SESSION_TOKEN_PREFIX, sessionCookie } from '../auth/cookies.ts';
+import { bearerTokenOf, clearedSessionCookie, readCookie, SESSION_COOKIE, SESSION_TOKEN_PREFIX, sessionCookie, sessionIdOfToken } from '../auth/cookies.ts';
 
 export interface LoginOptions {
   /** The router's public base URL (the OIDC redirect URI is `{publicUrl}/auth/callback`). */
@@ -139,8 +139,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
   }
 
   async function logout(request: Request): Promise<Response> {
-    const authorization = request.headers.get('authorization');
-    const bearer = authorization?.startsWith(`Bearer ${SESSION_TOKEN_PREFIX}`) ? authorization.slice(7 + SESSION_TOKEN_PREFIX.length) : undefined;
+    const bearer = sessionIdOfToken(bearerTokenOf(request));
     const id = bearer ?? readCookie(request.headers.get('cookie'), SESSION_COOKIE);
     const session = id ? await options.sessions.get(id) : undefined;
     if (id) await options.sessions.delete(id);
