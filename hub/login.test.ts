@@ -195,6 +195,9 @@ describe('login through the embedded identity providers', () => {
     expect((await graphql('{ schools { uai } }', bearer('hubs_not-a-session'))).status).toBe(401);
     expect((await graphql('{ schools { uai } }', bearer('eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.'))).status).toBe(401);
     expect((await graphql('{ schools { uai } }', { cookie: '__Host-hub_session=made-up' })).status).toBe(401);
+    const undecodable = await graphql('{ schools { uai } }', { cookie: '__Host-hub_session=%E0%A4%A' });
+    expect(undecodable.status).toBe(401);
+    expect(undecodable.body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await graphql('{ schools { uai } }', {})).status).toBe(200);
   });
 
