@@ -134,6 +134,8 @@ export interface DateRange {
 }
 
 type Json = Record<string, unknown>;
+/** A date range as the upstream's query string wants it (`du`, `au`: dd/MM/yyyy). */
+const inFrench = (range: DateRange) => ({ du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v));
 const req = (v: unknown, what: string): string => {
   const s = str(v);
@@ -142,6 +144,7 @@ const req = (v: unknown, what: string): string => {
 };
 const bool = (v: unknown) => v === true || v === 'true' || v === 1;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v : []).map(String);
 const subjectOf = (v: unknown): Subject => ({ code: req((v as Json)?.code, 'matiere.code'), label: str((v as Json)?.libelle) ?? req((v as Json)?.code, 'matiere.code') });
 const attachments = (v: unknown): Attachment[] =>
   list(v).flatMap((a) => {
@@ -171,14 +174,19 @@ export class VieScolaireClient {
     });
   }
 
-  /** `{ eleves: [{ id, <field>: [...] }] }` → per pupil. */
-  #perPupil<T>(body: unknown, field: string, parse: (item: Json, pupilId: string) => T): Map<string, T[]> {
-    const out = new Map<string, T[]>();
-    for (const pupil of list((body as Json)?.eleves)) {
-      const id = str(pupil.id);
-      if (id) out.set(id, this.#items(list(pupil[field]), (item) => parse(item, id)));
+  /** Entries keyed by one of their fields (a pupil's `id`, a class's `code`); an entry without it is skipped. */
+  #byKey<T>(entries: unknown, key: string, build: (entry: Json, id: string) => T): Map<string, T> {
+    const out = new Map<string, T>();
+    for (const entry of list(entries)) {
+      const id = str(entry[key]);
+      if (id) out.set(id, build(entry, id));
     }
     return out;
+  }
+
+  /** `{ eleves: [{ id, <field>: [...] }] }` → per pupil. */
+  #perPupil<T>(body: unknown, field: string, parse: (item: Json, pupilId: string) => T): Map<string, T[]> {
+    return this.#byKey((body as Json)?.eleves, 'id', (pupil, id) => this.#items(list(pupil[field]), (item) => parse(item, id)));
   }
 
   async periods(uai: string): Promise<Period[]> {
@@ -213,47 +221,41 @@ export class VieScolaireClient {
   }
 
   async lifeEvents(uai: string, pupilIds: readonly string[], range: DateRange): Promise<Map<string, LifeEvents>> {
-    const body = await this.upstreams.get(uai).get('/api/vieScolaire', { eleves: pupilIds.join(','), du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
-    const out = new Map<string, LifeEvents>();
-    for (const pupil of list((body as Json)?.eleves)) {
-      const pupilId = str(pupil.id);
-      if (!pupilId) continue;
-      out.set(pupilId, {
-        absences: this.#items(list(pupil.absences), (a) => ({
-          id: req(a.id, 'absence.id'),
-          pupilId,
-          start: parseFrenchDateTime(req(a.dateDebut, 'dateDebut')),
-          end: parseFrenchDateTime(req(a.dateFin, 'dateFin')),
-          justified: bool(a.justifiee),
-          reasons: (Array.isArray(a.listeMotifs) ? a.listeMotifs : []).map(String),
-          parentsShouldJustify: bool(a.shouldParentsJustify),
-          settled: bool(a.reglee),
-          hoursMissed: parseOptionalDecimal(str(a.nbHeures), 'nbHeures') ?? 0,
-        })),
-        lateness: this.#items(list(pupil.retards), (r) => ({
-          id: req(r.id, 'retard.id'),
-          pupilId,
-          at: parseFrenchDateTime(req(r.date, 'date')),
-          minutes: parseOptionalDecimal(str(r.duree), 'duree') ?? 0,
-          justified: bool(r.justifie),
-          reason: str(r.motif) || undefined,
-        })),
-        punishments: this.#items(list(pupil.punitions), (p) => ({
-          id: req(p.id, 'punition.id'),
-          pupilId,
-          title: req(p.titre, 'titre'),
-          reasons: (Array.isArray(p.motifs) ? p.motifs : []).map(String),
-          givenBy: str(p.donneur) ?? '',
-          date: parseFrenchDate(req(p.date, 'date')),
-          durationMinutes: parseOptionalDecimal(str(p.duree), 'duree'),
-        })),
-      });
-    }
-    return out;
+    const body = await this.upstreams.get(uai).get('/api/vieScolaire', { eleves: pupilIds.join(','), ...inFrench(range) });
+    return this.#byKey((body as Json)?.eleves, 'id', (pupil, pupilId): LifeEvents => ({
+      absences: this.#items(list(pupil.absences), (a) => ({
+        id: req(a.id, 'absence.id'),
+        pupilId,
+        start: parseFrenchDateTime(req(a.dateDebut, 'dateDebut')),
+        end: parseFrenchDateTime(req(a.dateFin, 'dateFin')),
+        justified: bool(a.justifiee),
+        reasons: strings(a.listeMotifs),
+        parentsShouldJustify: bool(a.shouldParentsJustify),
+        settled: bool(a.reglee),
+        hoursMissed: parseOptionalDecimal(str(a.nbHeures), 'nbHeures') ?? 0,
+      })),
+      lateness: this.#items(list(pupil.retards), (r) => ({
+        id: req(r.id, 'retard.id'),
+        pupilId,
+        at: parseFrenchDateTime(req(r.date, 'date')),
+        minutes: parseOptionalDecimal(str(r.duree), 'duree') ?? 0,
+        justified: bool(r.justifie),
+        reason: str(r.motif) || undefined,
+      })),
+      punishments: this.#items(list(pupil.punitions), (p) => ({
+        id: req(p.id, 'punition.id'),
+        pupilId,
+        title: req(p.titre, 'titre'),
+        reasons: strings(p.motifs),
+        givenBy: str(p.donneur) ?? '',
+        date: parseFrenchDate(req(p.date, 'date')),
+        durationMinutes: parseOptionalDecimal(str(p.duree), 'duree'),
+      })),
+    }));
   }
 
   async homework(uai: string, pupilIds: readonly string[], range: DateRange): Promise<Map<string, Homework[]>> {
-    const body = await this.upstreams.get(uai).get('/api/travailAFaire', { eleves: pupilIds.join(','), du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
+    const body = await this.upstreams.get(uai).get('/api/travailAFaire', { eleves: pupilIds.join(','), ...inFrench(range) });
     return this.#perPupil(body, 'devoirs', (d, pupilId) => {
       const rendu = d.rendu as Json | undefined;
       const kind = str(rendu?.type);
@@ -273,16 +275,16 @@ export class VieScolaireClient {
   }
 
   async timetable(uai: string, pupilIds: readonly string[], range: DateRange): Promise<Map<string, Lesson[]>> {
-    const body = await this.upstreams.get(uai).get('/api/emploiDuTemps', { eleves: pupilIds.join(','), du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
+    const body = await this.upstreams.get(uai).get('/api/emploiDuTemps', { eleves: pupilIds.join(','), ...inFrench(range) });
     return this.#perPupil(body, 'cours', (c, pupilId) => ({
       id: req(c.id, 'cours.id'),
       pupilId,
       start: parseFrenchDateTime(req(c.debut, 'debut')),
       end: parseFrenchDateTime(req(c.fin, 'fin')),
       subject: subjectOf(c.matiere),
-      teachers: (Array.isArray(c.professeurs) ? c.professeurs : []).map(String),
-      rooms: (Array.isArray(c.salles) ? c.salles : []).map(String),
-      groups: (Array.isArray(c.groupes) ? c.groupes : []).map(String),
+      teachers: strings(c.professeurs),
+      rooms: strings(c.salles),
+      groups: strings(c.groupes),
       canceled: bool(c.estAnnule),
       status: str(c.statut) || undefined,
       exempted: bool(c.dispense),
@@ -324,26 +326,19 @@ export class VieScolaireClient {
   }
 
   async lessonContents(uai: string, classCodes: readonly string[], range: DateRange): Promise<Map<string, LessonContent[]>> {
-    const body = await this.upstreams.get(uai).get('/api/cahierDeTextes', { classes: classCodes.join(','), du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
-    const out = new Map<string, LessonContent[]>();
-    for (const klass of list((body as Json)?.classes)) {
-      const classCode = str(klass.code);
-      if (!classCode) continue;
-      out.set(
+    const body = await this.upstreams.get(uai).get('/api/cahierDeTextes', { classes: classCodes.join(','), ...inFrench(range) });
+    return this.#byKey((body as Json)?.classes, 'code', (klass, classCode) =>
+      this.#items(list(klass.seances), (s): LessonContent => ({
+        id: req(s.id, 'seance.id'),
         classCode,
-        this.#items(list(klass.seances), (s) => ({
-          id: req(s.id, 'seance.id'),
-          classCode,
-          start: parseFrenchDateTime(req(s.debut, 'debut')),
-          subject: subjectOf(s.matiere),
-          title: str(s.titre) ?? '',
-          descriptionHtml: sanitizeHtml(str(s.descriptif) ?? ''),
-          category: str(s.categorie) || undefined,
-          files: attachments(s.fichiers),
-        })),
-      );
-    }
-    return out;
+        start: parseFrenchDateTime(req(s.debut, 'debut')),
+        subject: subjectOf(s.matiere),
+        title: str(s.titre) ?? '',
+        descriptionHtml: sanitizeHtml(str(s.descriptif) ?? ''),
+        category: str(s.categorie) || undefined,
+        files: attachments(s.fichiers),
+      })),
+    );
   }
 }
 
