@@ -4,6 +4,7 @@ import { viewerContextKey } from '../lib/viewer-context.ts';
 import { loadScopeMapping, type ScopeMapping } from './auth/scope-mapping.ts';
 import { loadTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers.ts';
 import type { AuthorizationMode } from './plugins/use-authorization.ts';
+import { parseTrustedProxies } from './client-address.ts';
 
 /** Everything the router needs, from the environment (see the README's table). No secret has a default. */
 export interface RouterConfig {
@@ -31,6 +32,8 @@ export interface RouterConfig {
   audit: AuditConfig;
   /** `native` (Rust, the default; falls back to `javascript` if the addon cannot load) or `javascript`. */
   planner: 'native' | 'javascript';
+  /** Reverse proxies whose `X-Forwarded-For` names the client (`ROUTER_TRUSTED_PROXIES`); see client-address.ts. */
+  trustedProxies: ReadonlySet<string>;
 }
 
 export interface AuditConfig {
@@ -104,6 +107,7 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
     trustedIssuers: loadTrustedIssuers(env.ROUTER_TRUSTED_ISSUERS),
     authorizationMode: authorizationMode(env.ROUTER_AUTHORIZATION_MODE),
     planner: env.ROUTER_PLANNER === 'javascript' ? 'javascript' : 'native',
+    trustedProxies: parseTrustedProxies(env.ROUTER_TRUSTED_PROXIES),
     audit: {
       dir: env.ROUTER_AUDIT_DIR ?? '.hub-data/audit',
       subjectTypes: (env.ROUTER_AUDIT_SUBJECT_TYPES ?? 'Student,Guardian,Teacher,Staff').split(',').map((t) => t.trim()).filter(Boolean),
