@@ -8,6 +8,11 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
+import { VIEWER_BINDING_HEADER, viewerContextBinding, viewerContextKey } from '../lib/viewer-context.ts';
+
+// The subgraphs accept a context only bound to each request's body: (b) computes that binding, the
+// one piece of the hub's work it must do for the subgraphs to answer at all (the same HMAC as (a)).
+const key = viewerContextKey(process.env.HUB_VIEWER_CONTEXT_SECRET);
 
 const backend = (await (await fetch(process.env.BENCH_STATS_URL!)).json()) as { subgraphUrls: Record<string, string> };
 const gateway = createGatewayRuntime({
@@ -17,6 +22,15 @@ const gateway = createGatewayRuntime({
   propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ 'x-hub-viewer': request.headers.get('x-hub-viewer') ?? '' }) },
   logging: false,
   landingPage: false,
+  plugins: () => [
+    {
+      onFetch({ options, setOptions }) {
+        const headers = (options.headers ?? {}) as Record<string, string>;
+        const body = typeof options.body === 'string' ? options.body : '';
+        setOptions({ ...options, headers: { ...headers, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, headers['x-hub-viewer'] ?? '', body) } });
+      },
+    },
+  ],
 });
 const server = createServer(gateway);
 server.listen(Number(process.env.BENCH_PORT), '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ ready: true, url: `http://127.0.0.1:${process.env.BENCH_PORT}/graphql` })}\n`));

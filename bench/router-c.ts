@@ -10,6 +10,10 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';
 import { composeSupergraph } from '../schema/compose.ts';
 import { embeddedSubgraphSources } from '../schema/subgraphs.ts';
+import { VIEWER_BINDING_HEADER, viewerContextBinding, viewerContextKey } from '../lib/viewer-context.ts';
+
+// As (b): the subgraphs want each request's context bound to its body (the same HMAC as (a)).
+const key = viewerContextKey(process.env.HUB_VIEWER_CONTEXT_SECRET);
 
 const AUTHZ = new Set(['authenticated', 'requiresScopes', 'policy']);
 
@@ -44,6 +48,11 @@ const gateway = new ApolloGateway({
       url,
       willSendRequest({ request, context }) {
         if (context.viewer) request.http?.headers.set('x-hub-viewer', context.viewer);
+      },
+      fetcher: (input, init) => {
+        const headers = new Headers(init?.headers as HeadersInit);
+        headers.set(VIEWER_BINDING_HEADER, viewerContextBinding(key, headers.get('x-hub-viewer') ?? '', typeof init?.body === 'string' ? init.body : ''));
+        return fetch(input, { ...(init as RequestInit), headers });
       },
     }),
 });

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signViewerContext, viewerContextKey } from '../lib/viewer-context.ts';
+import { viewerContextKey } from '../lib/viewer-context.ts';
+import { routerHeaders } from '../test/helpers/viewer.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
@@ -106,13 +107,9 @@ describe('vie scolaire through the hub', () => {
     const ines = hub.logins.find((l) => l.login === 'ines.petit')!.personId;
     const lea = hub.logins.find((l) => l.login === 'lea.martin')!.personId;
     const viewer = { kind: 'person' as const, personId: sophie.personId, profile: 'guardian' as const, scopes: ['vie-scolaire:timetable:read'], policies: [], children: [lea], schools: hub.vieScolaire.standins.map((s) => s.uai) };
-    const token = await signViewerContext(viewer, viewerContextKey(SECRET), 'test-request');
     const url = hub.services.find((s) => s.name === 'vie-scolaire')!.url;
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-viewer': token },
-      body: JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { timetable(from: "2026-11-23", to: "2026-11-23") { start } } } }', variables: { r: [{ __typename: 'Student', id: lea }, { __typename: 'Student', id: ines }] } }),
-    });
+    const request = JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { timetable(from: "2026-11-23", to: "2026-11-23") { start } } } }', variables: { r: [{ __typename: 'Student', id: lea }, { __typename: 'Student', id: ines }] } });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders(viewer, request, 'test-request', viewerContextKey(SECRET))) }, body: request });
     const body = (await response.json()) as { data: any; errors: any[] };
     expect(body.data._entities[0].timetable.length).toBeGreaterThan(0);
     expect(body.data._entities[1]).toBeNull();

@@ -1,3 +1,4 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 
 /**
@@ -26,6 +27,8 @@ export interface Viewer {
 }
 
 export const VIEWER_HEADER = 'x-hub-viewer';
+/** The HMAC binding one signed context to the exact body of one subgraph request (see below). */
+export const VIEWER_BINDING_HEADER = 'x-hub-viewer-binding';
 const AUDIENCE = 'ent-hub-subgraphs';
 const ISSUER = 'ent-hub-router';
 /** Short enough that a captured context is worth little; long enough for a slow subgraph chain. */
@@ -36,7 +39,7 @@ export const ANONYMOUS: Viewer = { kind: 'anonymous', scopes: [], policies: [] }
 export class ViewerContextError extends Error {
   override readonly name = 'ViewerContextError';
   constructor(
-    readonly reason: 'missing' | 'invalid' | 'expired',
+    readonly reason: 'missing' | 'invalid' | 'expired' | 'unbound' | 'replayed',
     options?: { cause?: unknown },
   ) {
     super(`viewer context ${reason}`, options);
@@ -52,17 +55,37 @@ export function viewerContextKey(secret: string | undefined): Uint8Array {
 }
 
 export async function signViewerContext(viewer: Viewer, key: Uint8Array, requestId: string): Promise<string> {
-  return new SignJWT({ viewer })
+  return new SignJWT({ viewer, rid: requestId })
     .setProtectedHeader({ alg: 'HS256', typ: 'hub-viewer+jwt' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${VIEWER_CONTEXT_TTL_SECONDS}s`)
-    .setJti(requestId)
+    // A fresh id per signed context (the request id is the client's to choose): the subgraphs'
+    // replay guard keys on it.
+    .setJti(randomUUID())
     .sign(key);
 }
 
-export async function verifyViewerContext(token: string | undefined, key: Uint8Array): Promise<{ viewer: Viewer; requestId: string }> {
+/**
+ * A signed context is a bearer credential for its lifetime: whoever captures one on the wire between
+ * router and subgraphs could ask a subgraph anything as that person. So the router also sends, with
+ * every subgraph request, an HMAC of the context *and the exact request body* under the same secret:
+ * a captured context can then only replay the very request it was captured with (same query, same
+ * variables), within its 60 s, and the subgraphs refuse a replayed mutation outright.
+ */
+export function viewerContextBinding(key: Uint8Array, token: string, body: string): string {
+  return createHmac('sha256', key).update('hub-viewer-binding\0').update(token).update('\0').update(body).digest('base64url');
+}
+
+export function isBoundToBody(key: Uint8Array, token: string, body: string, binding: string | undefined): boolean {
+  if (!binding) return false;
+  const expected = Buffer.from(viewerContextBinding(key, token, body));
+  const given = Buffer.from(binding);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export async function verifyViewerContext(token: string | undefined, key: Uint8Array): Promise<{ viewer: Viewer; requestId: string; contextId: string }> {
   if (!token) throw new ViewerContextError('missing');
   try {
     const { payload } = await jwtVerify(token, key, {
@@ -76,7 +99,7 @@ export async function verifyViewerContext(token: string | undefined, key: Uint8A
     if (!viewer || typeof viewer !== 'object' || !Array.isArray(viewer.scopes) || !Array.isArray(viewer.policies)) {
       throw new ViewerContextError('invalid');
     }
-    return { viewer, requestId: String(payload.jti ?? '') };
+    return { viewer, requestId: typeof payload.rid === 'string' ? payload.rid : '', contextId: String(payload.jti ?? '') };
   } catch (error) {
     if (error instanceof ViewerContextError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new ViewerContextError('expired', { cause: error });

@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { ANONYMOUS, VIEWER_HEADER, signViewerContext, type Viewer } from '../../lib/viewer-context.ts';
+import { ANONYMOUS, VIEWER_BINDING_HEADER, VIEWER_HEADER, signViewerContext, viewerContextBinding, type Viewer } from '../../lib/viewer-context.ts';
 import { requestIdOf } from '../request-id.ts';
 
 /** Where the authentication plugin leaves the viewer on the request context. */
@@ -8,7 +8,8 @@ export interface ViewerOnContext {
 }
 
 /**
- * Signs who is asking into every subgraph fetch (`x-hub-viewer`), once per request. Requests the
+ * Signs who is asking into every subgraph fetch (`x-hub-viewer`), once per request, and binds it to
+ * each fetch's body (`x-hub-viewer-binding`, see lib/viewer-context.ts). Requests the
  * authentication plugin did not attach a viewer to travel as anonymous: subgraphs then serve only
  * what is public, and always know that the router, not a stranger, is asking.
  */
@@ -25,7 +26,10 @@ export function useViewerContext(key: Uint8Array): GatewayPlugin<ViewerOnContext
         token = signViewerContext(viewer, key, headers['x-request-id'] ?? requestIdOf((context as { request?: Request }).request));
         signed.set(context, token);
       }
-      return token.then((value) => setOptions({ ...options, headers: { ...headers, [VIEWER_HEADER]: value } }));
+      const body = typeof options.body === 'string' ? options.body : '';
+      return token.then((value) =>
+        setOptions({ ...options, headers: { ...headers, [VIEWER_HEADER]: value, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, value, body) } }),
+      );
     },
   };
 }

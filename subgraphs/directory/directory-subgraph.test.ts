@@ -23,11 +23,8 @@ describe('directory subgraph', () => {
 
   const ask = async (viewer: Viewer | string, query: string, variables: Record<string, unknown> = {}, target = subgraph) => {
     const v = typeof viewer === 'string' ? viewerFor(academie, viewer) : viewer;
-    const response = await fetch(target.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await routerHeaders(v)) },
-      body: JSON.stringify({ query, variables }),
-    });
+    const body = JSON.stringify({ query, variables });
+    const response = await fetch(target.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders(v, body)) }, body });
     return (await response.json()) as { data?: any; errors?: any[] };
   };
   const personQuery = 'query($id: ID!) { person(id: $id) { id displayName ... on Student { birthDate classes { code } } } }';

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '../../lib/viewer-context.ts';
+import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
 import { startCampus } from '../../test/fixtures/school-subgraphs.ts';
 import { routerHeaders, TEST_VIEWER_KEY } from '../../test/helpers/viewer.ts';
 import type { StartedSubgraph } from './subgraph-server.ts';
@@ -14,11 +14,47 @@ describe('subgraph trust: only the router may ask', () => {
 
   const entities = { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on School { name } } }', variables: { r: [{ __typename: 'School', uai: '0750001A' }] } };
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(subgraph.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(subgraph.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  /** A body as the router sends it, with its signed, bound context. */
+  const asRouter = async (body: unknown, viewer: Viewer = ANONYMOUS) => {
+    const text = JSON.stringify(body);
+    return { text, headers: await routerHeaders(viewer, text) };
+  };
 
   it('answers a request carrying the router’s signed viewer context, _entities included', async () => {
-    const response = await post(entities, await routerHeaders(ANONYMOUS));
+    const { text, headers } = await asRouter(entities);
+    const response = await post(text, headers);
     expect(await response.json()).toEqual({ data: { _entities: [{ name: 'Lycée Victor Hugo' }] } });
+  });
+
+  it('refuses a captured context on any other body than the one it was bound to, and without its binding', async () => {
+    const { headers } = await asRouter(entities);
+    const other = { query: '{ schools { name } }' };
+    for (const [body, sent] of [
+      [other, headers],
+      [entities, { 'x-hub-viewer': headers['x-hub-viewer']! }],
+      [{ ...entities, variables: { r: [{ __typename: 'School', uai: '0750002B' }] } }, headers],
+    ] as const) {
+      const response = await post(body, sent);
+      expect(response.status).toBe(401);
+      expect((await response.json()).errors[0].message).toBe('Unauthorized: viewer context unbound');
+    }
+  });
+
+  it('accepts a replayed read but refuses a replayed mutation (once per signed context and body)', async () => {
+    const read = await asRouter(entities);
+    for (let i = 0; i < 2; i++) expect((await post(read.text, read.headers)).status).toBe(200);
+    const write = await asRouter({ query: 'mutation { __typename }' });
+    expect((await post(write.text, write.headers)).status).not.toBe(401);
+    const replayed = await post(write.text, write.headers);
+    expect(replayed.status).toBe(401);
+    expect((await replayed.json()).errors[0].message).toBe('Unauthorized: viewer context replayed');
+  });
+
+  it('refuses GraphQL over GET (the operation would travel outside the bound body)', async () => {
+    const { headers } = await asRouter({ query: '{ schools { name } }' });
+    const response = await fetch(`${subgraph.graphqlUrl}?query=${encodeURIComponent('{ schools { name } }')}`, { headers });
+    expect(response.status).toBe(405);
   });
 
   it('refuses a direct request with no context, including a direct _entities query', async () => {
@@ -56,17 +92,19 @@ describe('subgraph trust: only the router may ask', () => {
   });
 
   it('refuses a context altered in transit', async () => {
-    const { 'x-hub-viewer': token } = await routerHeaders({ kind: 'person', personId: '1000029', profile: 'student', scopes: [], policies: [] });
+    const { text, headers } = await asRouter(entities, { kind: 'person', personId: '1000029', profile: 'student', scopes: [], policies: [] });
+    const token = headers['x-hub-viewer'];
     const [header, payload, signature] = token!.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     claims.viewer.personId = '1000027';
     const altered = [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
-    const response = await post(entities, { 'x-hub-viewer': altered });
+    const response = await post(text, { ...headers, 'x-hub-viewer': altered });
     expect(response.status).toBe(401);
   });
 
   it('refuses a body over its limit with 413', async () => {
-    const response = await post({ query: '{ schools { name } }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }, await routerHeaders(ANONYMOUS));
+    const { text, headers } = await asRouter({ query: '{ schools { name } }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } });
+    const response = await post(text, headers);
     expect(response.status).toBe(413);
   });
 

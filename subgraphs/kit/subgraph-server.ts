@@ -7,7 +7,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { listen, type RunningServer } from '../../lib/http-server.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { VIEWER_HEADER, ViewerContextError, verifyViewerContext, type Viewer } from '../../lib/viewer-context.ts';
+import { LRUCache } from 'lru-cache';
+import {
+  isBoundToBody,
+  VIEWER_BINDING_HEADER,
+  VIEWER_CONTEXT_TTL_SECONDS,
+  VIEWER_HEADER,
+  ViewerContextError,
+  verifyViewerContext,
+  type Viewer,
+} from '../../lib/viewer-context.ts';
 import { BodyTooLargeError, readBody } from '../../lib/read-body.ts';
 
 export interface SubgraphRequestInfo {
@@ -75,6 +84,8 @@ export async function startSubgraph<TContext extends BaseContext>(
   });
   await apollo.start();
   const bodyLimit = definition.bodyLimitBytes ?? 2 * 1024 * 1024;
+  // Bindings of the mutations seen while their context can still verify (plus clock skew); bounded.
+  const replayGuard = new LRUCache<string, true>({ max: 100_000, ttl: (VIEWER_CONTEXT_TTL_SECONDS + 5) * 1000 });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://subgraph');
@@ -91,27 +102,42 @@ export async function startSubgraph<TContext extends BaseContext>(
       sendJson(res, 404, { errors: [{ message: 'not found' }] });
       return;
     }
-    let viewer: Viewer;
-    let requestId: string;
-    try {
-      ({ viewer, requestId } = await verifyViewerContext(headerValue(req.headers[VIEWER_HEADER]), definition.viewerContextKey));
-    } catch (error) {
-      if (!(error instanceof ViewerContextError)) throw error;
-      // The readiness probe only asks whether we answer: a 401 says we do.
-      log.warn({ reason: error.reason, requestId: headerValue(req.headers['x-request-id']) }, 'request refused: viewer context');
-      sendJson(res, 401, { errors: [{ message: `Unauthorized: ${error.message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+    // The router always POSTs: a GET would carry its operation in the URL, outside the body binding.
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      sendJson(res, 405, { errors: [{ message: 'GraphQL requests to a subgraph are POSTs from the router' }] });
       return;
     }
+    const refuse = (error: ViewerContextError) => {
+      // The readiness probe only asks whether we answer: a 401 says we do.
+      log.warn({ reason: error.reason, requestId: headerValue(req.headers['x-request-id'])?.slice(0, 128) }, 'request refused: viewer context');
+      sendJson(res, 401, { errors: [{ message: `Unauthorized: ${error.message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+    };
+    const token = headerValue(req.headers[VIEWER_HEADER]);
+    let verified: Awaited<ReturnType<typeof verifyViewerContext>>;
+    try {
+      verified = await verifyViewerContext(token, definition.viewerContextKey);
+    } catch (error) {
+      if (!(error instanceof ViewerContextError)) throw error;
+      refuse(error);
+      return;
+    }
+    const { viewer, requestId } = verified;
     const requestLog = log.child({ requestId });
     let body: string;
     try {
-      body = req.method === 'POST' ? await readBody(req, bodyLimit) : '';
+      body = await readBody(req, bodyLimit);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         sendJson(res, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
         return;
       }
       throw error;
+    }
+    const binding = headerValue(req.headers[VIEWER_BINDING_HEADER]);
+    if (!isBoundToBody(definition.viewerContextKey, token!, body, binding)) {
+      refuse(new ViewerContextError('unbound'));
+      return;
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -123,6 +149,15 @@ export async function startSubgraph<TContext extends BaseContext>(
     } catch {
       sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON' }] });
       return;
+    }
+    // A captured request replayed as is: harmless for a read (the same answer the wire already
+    // showed), not for a write. A mutation is accepted once per signed context and body.
+    if (isMutation(parsedBody)) {
+      if (replayGuard.has(binding!)) {
+        refuse(new ViewerContextError('replayed'));
+        return;
+      }
+      replayGuard.set(binding!, true);
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
@@ -157,6 +192,12 @@ export async function startSubgraph<TContext extends BaseContext>(
       await apollo.stop();
     },
   };
+}
+
+/** Whether a subgraph request's operation is a mutation (the router's planner writes the keyword). */
+function isMutation(body: unknown): boolean {
+  const query = (body as { query?: unknown } | undefined)?.query;
+  return typeof query === 'string' && /^\s*mutation\b/.test(query);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
