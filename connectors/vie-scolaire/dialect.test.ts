@@ -21,6 +21,9 @@ describe('Pronote dialect', () => {
     expect(parseFrenchDateTime('29/03/2026 03:00')).toBe('2026-03-29T03:00:00+02:00');
     expect(parseFrenchDateTime('25/10/2026 02:30')).toBe('2026-10-25T02:30:00+02:00');
     expect(parseFrenchDateTime('25/10/2026 03:30')).toBe('2026-10-25T03:30:00+01:00');
+    // A time that does not exist (the spring gap) moves forward by the gap, never back to 01:30.
+    expect(parseFrenchDateTime('29/03/2026 02:30')).toBe('2026-03-29T03:30:00+02:00');
+    expect(() => parseFrenchDateTime('23/11/2026 24:00')).toThrow(DialectError);
     expect(parseFrenchDate('01/09/2026')).toBe('2026-09-01');
     expect(() => parseFrenchDate('31/02/2026')).toThrow(DialectError);
     expect(() => parseFrenchDate('2026-09-01')).toThrow(DialectError);

@@ -1,4 +1,5 @@
 import sanitize from 'sanitize-html';
+import { FrenchDateError, frenchDayToIso, isoDayToFrench, parisWallTimeToIso } from '../../lib/french-dates.ts';
 
 /**
  * Pronote's dialect, as the public clients (Pawnote, pronotepy) and ÉcoleDirecte show it: grades as
@@ -44,47 +45,26 @@ export function parseOptionalDecimal(raw: string | undefined, what: string): num
   return parseDecimal(raw, what);
 }
 
-/** The offset of Europe/Paris at a local time: +01:00 in winter, +02:00 in summer (EU rules). */
-function parisOffsetMinutes(year: number, month: number, day: number, hour: number): number {
-  // Summer time runs from the last Sunday of March, 02:00 local (01:00 UTC), to the last Sunday
-  // of October, 03:00 local (01:00 UTC).
-  const lastSunday = (m: number) => {
-    const last = new Date(Date.UTC(year, m, 0));
-    return last.getUTCDate() - last.getUTCDay();
-  };
-  const march = lastSunday(3);
-  const october = lastSunday(10);
-  const afterStart = month > 3 || (month === 3 && (day > march || (day === march && hour >= 2)));
-  const beforeEnd = month < 10 || (month === 10 && (day < october || (day === october && hour < 3)));
-  return afterStart && beforeEnd ? 120 : 60;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** `dd/MM/yyyy[ HH:mm[:ss]]` (Europe/Paris) → ISO 8601 with the right offset, e.g. `2026-11-23T08:00:00+01:00`. */
+/** `dd/MM/yyyy[ HH:mm[:ss]]` (Europe/Paris) → ISO 8601 with its offset (see parisWallTimeToIso for the DST edges). */
 export function parseFrenchDateTime(raw: string): string {
-  const match = /^(\d{2})\/(\d{2})\/(\d{4})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(raw.trim());
+  const match = /^(\S+)(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(raw.trim());
   if (!match) throw new DialectError(`"${raw}" is not a dd/MM/yyyy[ HH:mm:ss] date`);
-  const [, d, m, y, hh = '00', mm = '00', ss = '00'] = match;
-  const [day, month, year, hour] = [Number(d), Number(m), Number(y), Number(hh)];
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day || hour > 23 || Number(mm) > 59 || Number(ss) > 59) {
-    throw new DialectError(`"${raw}" is not a real date`);
-  }
-  const offset = parisOffsetMinutes(year, month, day, hour);
-  return `${y}-${m}-${d}T${hh}:${mm}:${ss}+${pad(offset / 60)}:00`;
+  const [, frenchDay, hh = '00', mm = '00', ss = '00'] = match;
+  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) throw new DialectError(`"${raw}" is not a real time`);
+  return parisWallTimeToIso(parseFrenchDate(frenchDay!), `${hh}:${mm}:${ss}`);
 }
 
 /** `dd/MM/yyyy` → `yyyy-MM-dd` (a day, no time zone involved). */
 export function parseFrenchDate(raw: string): string {
-  return parseFrenchDateTime(raw).slice(0, 10);
+  try {
+    return frenchDayToIso(raw.trim());
+  } catch (error) {
+    throw error instanceof FrenchDateError ? new DialectError(error.message) : error;
+  }
 }
 
 /** ISO day `yyyy-MM-dd` → `dd/MM/yyyy` for the upstream's query parameters. */
-export function toFrenchDate(isoDay: string): string {
-  const [y, m, d] = isoDay.slice(0, 10).split('-');
-  return `${d}/${m}/${y}`;
-}
+export const toFrenchDate = isoDayToFrench;
 
 /**
  * Teachers' HTML, made safe to show: text formatting, lists, tables and links stay; scripts,

@@ -60,7 +60,7 @@ export function schoolData(store: AafStore, school: School): SchoolData {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-export const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+export { isoDayToFrench as frDate } from '../../lib/french-dates.ts';
 
 /** The school days (Monday to Friday) between two ISO days, inclusive. */
 export function schoolDays(from: string, to: string): string[] {

@@ -11,6 +11,7 @@ import type {
   Subject,
   TeachingAssignment,
 } from '../model.ts';
+import { FrenchDateError, frenchDayToIso } from '../../../lib/french-dates.ts';
 import { first, type AafAttributes } from './entry.ts';
 
 /** A value that breaks the format of its attribute: the entry is rejected with this reason. */
@@ -24,15 +25,11 @@ const flag = (value: string | undefined) => (value === undefined ? undefined : v
 /** `dd/MM/yyyy` → `yyyy-MM-dd`; anything else is a format error. */
 export function aafDate(value: string | undefined, attribute: string): string | undefined {
   if (!value) return undefined;
-  const match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
-  if (!match) throw new AafValueError(`${attribute}: "${value}" is not a dd/MM/yyyy date`);
-  const [, day, month, year] = match;
-  const iso = `${year}-${month}-${day}`;
-  const date = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso) {
-    throw new AafValueError(`${attribute}: "${value}" is not a real date`);
+  try {
+    return frenchDayToIso(value);
+  } catch (error) {
+    throw error instanceof FrenchDateError ? new AafValueError(`${attribute}: ${error.message}`) : error;
   }
-  return iso;
 }
 
 /** `structure$code[$…]` values; a value without a `$` is malformed and skipped by the caller. */

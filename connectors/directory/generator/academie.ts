@@ -1,6 +1,7 @@
 import { loginOf } from '../../../lib/text.ts';
 import type { AafAttributes, AafCategory } from '../aaf/entry.ts';
 import { FIRST_NAMES, LAST_NAMES, MEFS, SUBJECTS, type LevelPlan } from './reference-data.ts';
+import { isoDayToFrench } from '../../../lib/french-dates.ts';
 
 /**
  * A deterministic synthetic académie, in AAF terms. The same options always give the same export,
@@ -80,7 +81,7 @@ interface SchoolPlan {
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
-const date = (year: number, month: number, day: number) => `${pad(day, 2)}/${pad(month, 2)}/${year}`;
+const date = (year: number, month: number, day: number) => isoDayToFrench(`${year}-${pad(month, 2)}-${pad(day, 2)}`);
 
 /** The UAI check letter: the 7 digits modulo 23, mapped onto the letters without I, O and Q. */
 export function uaiWithCheckLetter(digits: string): string {

@@ -5,6 +5,7 @@ import { foldName, type ChildLink, type Directory, type GuardianOfStudent, type 
 import type { EducationStaff, Guardian, Mef, Person, School, Student, StructureCode, Subject } from '../model.ts';
 import { SdetDns } from './dn.ts';
 import type { LdapPool } from './ldap-pool.ts';
+import { isoDayToFrench } from '../../../lib/french-dates.ts';
 
 const eq = (attribute: string, value: string) => new EqualityFilter({ attribute, value });
 const startsWith = (attribute: string, initial: string) => new SubstringFilter({ attribute, initial });
@@ -192,7 +193,7 @@ export class LdapDirectory implements Directory {
     if (criteria.email) filters.push(eq('mail', criteria.email));
     if (criteria.lastName) filters.push(eq('sn', criteria.lastName));
     if (criteria.firstName) filters.push(eq('givenName', criteria.firstName));
-    if (criteria.birthDate) filters.push(eq('ENTPersonDateNaissance', criteria.birthDate.split('-').reverse().join('/')));
+    if (criteria.birthDate) filters.push(eq('ENTPersonDateNaissance', isoDayToFrench(criteria.birthDate)));
     if (criteria.schoolUai) {
       const [school] = await this.schoolsByUai([criteria.schoolUai]);
       if (!school) return [];

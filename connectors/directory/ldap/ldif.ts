@@ -1,6 +1,7 @@
 import type { AafStore } from '../aaf/store.ts';
 import type { Address } from '../model.ts';
 import { SdetDns } from './dn.ts';
+import { isoDayToFrench } from '../../../lib/french-dates.ts';
 
 type Entry = [dn: string, attributes: [string, string | undefined | (string | undefined)[]][]];
 
@@ -27,7 +28,7 @@ const addressAttributes = (a: Address): Entry[1] => [
 ];
 
 /** `yyyy-MM-dd` → `dd/MM/yyyy`, the SDET's (and AAF's) date format. */
-const sdetDate = (iso: string | undefined) => (iso ? iso.split('-').reverse().join('/') : undefined);
+const sdetDate = (iso: string | undefined) => (iso ? isoDayToFrench(iso) : undefined);
 
 /**
  * The académie of an AAF store as an SDET LDIF: what an académie's directory would hold for the
