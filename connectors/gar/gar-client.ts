@@ -143,8 +143,8 @@ export function parseSubscriptions(body: unknown): GarSubscription[] {
  */
 export class GarClient {
   readonly #agent: Agent;
-  readonly #cache: LRUCache<string, GarResource[]>;
-  readonly #inflight = new Map<string, Promise<GarResource[]>>();
+  /** Catalogues by `uai/person`: lru-cache keeps them for the TTL and shares one call among concurrent asks. */
+  readonly #cache: LRUCache<string, GarResource[], { uai: string; garPersonId: string }>;
   calls = 0;
 
   constructor(readonly options: GarClientOptions) {
@@ -153,7 +153,12 @@ export class GarClient {
       keepAliveTimeout: 10_000,
       connections: 32,
     });
-    this.#cache = new LRUCache({ max: options.cacheMax ?? 50_000, ttl: options.cacheTtlMs ?? 10 * 60_000 });
+    this.#cache = new LRUCache({
+      max: options.cacheMax ?? 50_000,
+      ttl: options.cacheTtlMs ?? 10 * 60_000,
+      fetchMethod: async (_key, _stale, { context: { uai, garPersonId } }) =>
+        parseResources(await this.#get(`/ressources/${encodeURIComponent(this.options.idEnt)}/${encodeURIComponent(uai)}/${encodeURIComponent(garPersonId)}`)),
+    });
   }
 
   async #get(path: string): Promise<unknown> {
@@ -187,23 +192,8 @@ export class GarClient {
   }
 
   /** A person's resources in one school. `garPersonId` is the pseudonym the GAR knows them by. */
-  resources(uai: string, garPersonId: string): Promise<GarResource[]> {
-    const key = `${uai}/${garPersonId}`;
-    const cached = this.#cache.get(key);
-    if (cached) return Promise.resolve(cached);
-    let pending = this.#inflight.get(key);
-    if (!pending) {
-      const path = `/ressources/${encodeURIComponent(this.options.idEnt)}/${encodeURIComponent(uai)}/${encodeURIComponent(garPersonId)}`;
-      pending = this.#get(path)
-        .then((body) => {
-          const resources = parseResources(body);
-          this.#cache.set(key, resources);
-          return resources;
-        })
-        .finally(() => this.#inflight.delete(key));
-      this.#inflight.set(key, pending);
-    }
-    return pending;
+  async resources(uai: string, garPersonId: string): Promise<GarResource[]> {
+    return (await this.#cache.fetch(`${uai}/${garPersonId}`, { context: { uai, garPersonId } })) ?? [];
   }
 
   async subscriptions(uai: string): Promise<GarSubscription[]> {
