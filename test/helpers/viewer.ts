@@ -5,7 +5,7 @@ export const TEST_VIEWER_SECRET = 'test-only-viewer-context-secret-0123456789';
 export const TEST_VIEWER_KEY = viewerContextKey(TEST_VIEWER_SECRET);
 
 /** Headers a router would send for `viewer` with this exact body: for tests that call a subgraph as the router does. */
-export async function routerHeaders(viewer: Viewer, body: string, requestId = crypto.randomUUID(), key = TEST_VIEWER_KEY): Promise<Record<string, string>> {
+export async function routerHeaders(viewer: Viewer, body: string, requestId: string = crypto.randomUUID(), key = TEST_VIEWER_KEY): Promise<Record<string, string>> {
   const token = await signViewerContext(viewer, key, requestId);
   return { 'x-hub-viewer': token, 'x-hub-viewer-binding': viewerContextBinding(key, token, body), 'x-request-id': requestId };
 }
