@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionSecretHash } from '../connectors/sessions/session.ts';
 import { RelyingParty } from '../connectors/sso/relying-party.ts';
 import { execFile } from 'node:child_process';
 import { PROJECT_ROOT } from '../test/helpers/child-process.ts';
@@ -51,7 +52,7 @@ describe('dev:token and token refresh', () => {
     const account = hub.logins.find((l) => l.login === 'lea.martin')!;
     const result = await loginFlow({ routerUrl: hub.router.publicUrl, idp: account.idp, login: account.login, password: account.password, transport: 'bearer' });
     if (result.kind !== 'bearer') throw new Error('login failed');
-    const session = (await hub.router.sessions.get(result.token.slice(5)))!;
+    const session = (await hub.router.sessions.getBySecretHash(sessionSecretHash(result.token.slice('hubs_'.length))))!;
     expect(session.refreshToken).toBeTruthy();
     const rp = new RelyingParty(hub.providers.find((p) => p.id === 'educonnect')!);
     const refreshed = await rp.refresh(session.refreshToken!);

@@ -17,7 +17,10 @@ import { Outbox } from '../connectors/vie-scolaire/outbox.ts';
 import { FeedStore } from '../subgraphs/vie-scolaire/calendar/feed-store.ts';
 import { DEFAULT_UPSTREAM_OPTIONS, UpstreamPool, type UpstreamOptions } from '../connectors/vie-scolaire/upstream.ts';
 import { startVieScolaireStandin, type RunningVieScolaire } from '../standins/vie-scolaire/server.ts';
-import { startVieScolaireSubgraph } from '../subgraphs/vie-scolaire/server.ts';
+import { parisToday, startVieScolaireSubgraph } from '../subgraphs/vie-scolaire/server.ts';
+import { submissionCheck } from '../subgraphs/vie-scolaire/ownership.ts';
+import type { VieScolaireQuotas } from '../subgraphs/vie-scolaire/quotas.ts';
+import type { PerimeterOptions } from '../subgraphs/perimeter/perimeter.ts';
 import type { VieScolaireCache } from '../subgraphs/vie-scolaire/data-source.ts';
 import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
 import { linkLogin } from '../connectors/sso/linking.ts';
@@ -41,6 +44,8 @@ export interface EmbeddedHubOptions {
   vieScolaireUpstream?: Partial<UpstreamOptions>;
   /** Europe/Paris "today" for the vie scolaire subgraph's default date ranges (tests pin it). */
   today?: () => string;
+  /** Per-person quotas of the vie scolaire subgraph (calendar feeds, submissions); its defaults otherwise. */
+  vieScolaireQuotas?: Partial<VieScolaireQuotas>;
   /** Other routers' base URLs the embedded providers accept as redirect targets (the benchmark's). */
   extraRouterUrls?: string[];
   /** Seed of the demo passwords (printed by `npm start`, recomputed by the benchmark). */
@@ -92,9 +97,11 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
 
   try {
     const academie = await loadEmbeddedAcademie(options.dataDir);
+    // One perimeter for every subgraph that serves data about people, over the same directory.
+    const perimeter: PerimeterOptions = { personInChargeSeesChild: false };
     const directory: StartedSubgraph = await startDirectorySubgraph({
       directory: academie.directory,
-      perimeter: { personInChargeSeesChild: false },
+      perimeter,
       viewerContextKey: key,
       log: log.child({ component: 'directory' }),
       port: portOf('directory'),
@@ -137,7 +144,11 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     started.push({ close: () => upstreams.close() });
     const vieScolaireClient = new VieScolaireClient(upstreams);
     // Submissions survive restarts: they live under the data folder until the school has them.
-    const outbox = new Outbox(join(options.dataDir, 'outbox'), vieScolaireClient, log.child({ component: 'outbox' }), { retryBaseMs: 500, tickMs: 500 });
+    const outbox = new Outbox(join(options.dataDir, 'outbox'), vieScolaireClient, log.child({ component: 'outbox' }), {
+      verify: submissionCheck(vieScolaireClient, options.today ?? parisToday),
+      retryBaseMs: 500,
+      tickMs: 500,
+    });
     await outbox.init();
     outbox.start();
     started.push({ close: () => outbox.stop() });
@@ -147,6 +158,9 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       client: vieScolaireClient,
       outbox,
       feeds,
+      directory: academie.directory,
+      perimeter,
+      quotas: options.vieScolaireQuotas,
       viewerContextKey: key,
       log: log.child({ component: 'vie-scolaire' }),
       port: portOf('vie-scolaire'),
@@ -164,7 +178,13 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     };
     router = await startRouter(
       {
-        ...routerConfigFromEnv({ ROUTER_AUDIT_DIR: join(options.dataDir, 'audit'), ...process.env, HUB_VIEWER_CONTEXT_SECRET: secret }),
+        ...routerConfigFromEnv({
+          ROUTER_AUDIT_DIR: join(options.dataDir, 'audit'),
+          ...process.env,
+          // A router on a free port (tests, the benchmark's backends) gets a free metrics port too.
+          ...(options.routerPort === 0 ? { ROUTER_METRICS_PORT: '0' } : {}),
+          HUB_VIEWER_CONTEXT_SECRET: secret,
+        }),
         supergraphPath: SUPERGRAPH_PATH,
         port: options.routerPort,
         subgraphUrls,
@@ -224,6 +244,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       providers,
       services: [
         { name: 'router', url: `${running.publicUrl}/graphql`, role: 'the one graph (GraphiQL in a browser); login at /auth/login' },
+        { name: 'metrics', url: running.metricsUrl, role: 'Prometheus metrics (a loopback listener of its own; ROUTER_METRICS_PORT)' },
         { name: 'directory', url: directory.graphqlUrl, role: 'subgraph: schools, classes, people (AAF)' },
         { name: 'identity', url: identity.graphqlUrl, role: 'subgraph: the viewer, sessions, login history' },
         { name: 'resources', url: resources.graphqlUrl, role: 'subgraph: GAR digital resources' },

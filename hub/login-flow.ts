@@ -19,6 +19,13 @@ export interface LoginFlowOptions {
   jar?: CookieJar;
   /** Cookies sent to the hub from the start (a session-fixation attempt plants one). */
   presetHubCookie?: string;
+  /**
+   * Go on with a login started earlier with the same jar: the provider's authorization URL that
+   * `/auth/login` redirected to (tests: a person still typing her password while something happens).
+   */
+  resumeAt?: string;
+  /** Extra headers on every request to the hub (tests: `x-forwarded-for` behind a trusted proxy). */
+  routerHeaders?: Record<string, string>;
 }
 
 export type LoginFlowResult =
@@ -64,9 +71,10 @@ export class CookieJar {
 export async function loginFlow(options: LoginFlowOptions): Promise<LoginFlowResult> {
   const jar = options.jar ?? new CookieJar();
   if (options.presetHubCookie) jar.set(new URL(options.routerUrl), options.presetHubCookie);
-  const isCallback = (u: URL) => u.pathname === '/auth/callback';
+  const routerHost = new URL(options.routerUrl).host;
+  const isCallback = (u: URL) => u.host === routerHost && u.pathname === '/auth/callback';
   const params = new URLSearchParams({ idp: options.idp, ...(options.transport === 'bearer' ? { response: 'token' } : {}), ...options.params });
-  let url = new URL(`/auth/login?${params}`, options.routerUrl);
+  let url = options.resumeAt ? new URL(options.resumeAt) : new URL(`/auth/login?${params}`, options.routerUrl);
   let method = 'GET';
   let body: string | undefined;
   let postedCredentials = false;
@@ -80,6 +88,7 @@ export async function loginFlow(options: LoginFlowOptions): Promise<LoginFlowRes
       headers: {
         cookie: jar.header(url),
         'user-agent': 'ent-hub-login-flow',
+        ...(url.host === routerHost ? options.routerHeaders : {}),
         ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
     });

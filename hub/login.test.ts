@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
+import { sessionSecretHash } from '../connectors/sessions/session.ts';
 import { CookieJar, loginFlow } from './login-flow.ts';
 
 /** The hub as `npm start` runs it, on free ports, with two accounts the directory cannot link. */
@@ -97,17 +98,54 @@ describe('login through the embedded identity providers', () => {
     expect(again.kind === 'cookie' && again.cookie).not.toBe(result.cookie);
   });
 
+  it('a web session logs out with the logout page’s button, then at the provider (RP-initiated)', async () => {
+    const jar = new CookieJar();
+    const result = await login('lea.martin', 'cookie', { jar });
+    if (result.kind !== 'cookie') throw new Error('login failed');
+    const logoutUrl = new URL('/auth/logout', hub.router.publicUrl);
+    // A GET (a link, an image) never logs out: it shows the button.
+    const page = await fetch(logoutUrl, { headers: { cookie: result.cookie } });
+    expect(page.status).toBe(200);
+    expect((await graphql('{ viewer { profile } }', { cookie: result.cookie })).status).toBe(200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+    const posted = await fetch(logoutUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: result.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf }).toString(),
+    });
+    expect(posted.status).toBe(302);
+    const providerLogout = new URL(posted.headers.get('location')!);
+    expect(providerLogout.origin).toBe(new URL(hub.providers.find((p) => p.id === 'educonnect')!.issuer).origin);
+    expect(providerLogout.searchParams.get('post_logout_redirect_uri')).toBe(`${hub.router.publicUrl}/auth/logged-out`);
+    expect((await graphql('{ viewer { profile } }', { cookie: result.cookie })).status).toBe(401);
+  });
+
+  it('a login cancelled at the provider is a 403 page in French, and the next login works', async () => {
+    const jar = new CookieJar();
+    const stopped = await login('lea.martin', 'cookie', { stopAtCallback: true, jar });
+    if (stopped.kind !== 'callback') throw new Error('no callback');
+    const cancelled = new URL(stopped.url);
+    cancelled.search = new URLSearchParams({ state: cancelled.searchParams.get('state')!, error: 'access_denied' }).toString();
+    const response = await fetch(cancelled, { headers: { cookie: jar.header(cancelled) } });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain('Connexion annulée');
+    expect((await login('lea.martin', 'cookie', { jar })).kind).toBe('cookie');
+  });
+
   it('refuses a callback with an unknown state, and a replayed callback', async () => {
     const wrong = await fetch(`${hub.router.publicUrl}/auth/callback?code=abc&state=forged`);
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toContain('Connexion expirée ou déjà utilisée');
 
-    const stopped = await login('lea.martin', 'bearer', { stopAtCallback: true });
+    const jar = new CookieJar();
+    const stopped = await login('lea.martin', 'bearer', { stopAtCallback: true, jar });
     expect(stopped.kind).toBe('callback');
     if (stopped.kind !== 'callback') return;
-    const first = await fetch(stopped.url);
+    const cookie = jar.header(new URL(stopped.url));
+    const first = await fetch(stopped.url, { headers: { cookie } });
     expect(first.status).toBe(200);
-    const replay = await fetch(stopped.url);
+    const replay = await fetch(stopped.url, { headers: { cookie } });
     expect(replay.status).toBe(400);
   });
 
@@ -204,11 +242,10 @@ describe('login through the embedded identity providers', () => {
   it('an idle session expires', async () => {
     const result = await login('ines.petit');
     if (result.kind !== 'bearer') throw new Error('login failed');
-    const id = result.token.slice('hubs_'.length);
-    const session = (await hub.router.sessions.get(id))!;
+    const session = (await hub.router.sessions.getBySecretHash(sessionSecretHash(result.token.slice('hubs_'.length))))!;
     await hub.router.sessions.put({ ...session, lastSeenAt: Date.now() - 31 * 60_000 });
     expect((await graphql('{ viewer { profile } }', bearer(result.token))).status).toBe(401);
-    expect(await hub.router.sessions.get(id)).toBeUndefined();
+    expect(await hub.router.sessions.get(session.id)).toBeUndefined();
   });
 
   it('a person lists their sessions and login history, and ends the other sessions', async () => {
@@ -232,7 +269,8 @@ describe('login through the embedded identity providers', () => {
     const victim = await login('marc.bernard');
     const other = await login('monique.durand');
     if (victim.kind !== 'bearer' || other.kind !== 'bearer') throw new Error('login failed');
-    const result = await graphql('mutation($id: ID!) { endSession(id: $id) }', bearer(other.token), { id: victim.token.slice(5) });
+    const victimId = (await graphql('{ viewer { session { id } } }', bearer(victim.token))).body.data.viewer.session.id;
+    const result = await graphql('mutation($id: ID!) { endSession(id: $id) }', bearer(other.token), { id: victimId });
     expect(result.body.data.endSession).toBe(false);
     expect((await graphql('{ viewer { profile } }', bearer(victim.token))).status).toBe(200);
   });

@@ -5,6 +5,7 @@ import { loadScopeMapping, type ScopeMapping } from './auth/scope-mapping.ts';
 import { loadTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers.ts';
 import type { AuthorizationMode } from './plugins/use-authorization.ts';
 import { parseTrustedProxies } from './client-address.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './plugins/use-rate-limit.ts';
 
 /** Everything the router needs, from the environment (see the README's table). No secret has a default. */
 export interface RouterConfig {
@@ -34,6 +35,26 @@ export interface RouterConfig {
   planner: 'native' | 'javascript';
   /** Reverse proxies whose `X-Forwarded-For` names the client (`ROUTER_TRUSTED_PROXIES`); see client-address.ts. */
   trustedProxies: ReadonlySet<string>;
+  /**
+   * Logins in progress a client address (IPv6: a /64) may hold (`ROUTER_PENDING_LOGINS_PER_CLIENT`),
+   * and all clients together (`ROUTER_PENDING_LOGINS_MAX`); see router/auth/pending-logins.ts.
+   */
+  pendingLogins: { perClient: number; max: number };
+  /**
+   * Exact origins (`scheme://host[:port]`) whose browser pages may call the router with credentials
+   * (`ROUTER_CORS_ORIGINS`, comma-separated). Undefined: the router's own public origin only.
+   */
+  corsOrigins?: string[];
+  metrics: MetricsConfig;
+  rateLimit: RateLimitConfig;
+}
+
+export interface MetricsConfig {
+  /** The separate listener serving `/metrics` (`ROUTER_METRICS_HOST` / `ROUTER_METRICS_PORT`); loopback by default. */
+  host: string;
+  port: number;
+  /** If set (`ROUTER_METRICS_TOKEN`), `/metrics` is also served on the public port to `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 export interface AuditConfig {
@@ -44,6 +65,8 @@ export interface AuditConfig {
   /** Refuse requests rather than lose events (`ROUTER_AUDIT_STRICT=true`). */
   strict: boolean;
   maxBuffered: number;
+  /** Most bytes of the journal one read of a person's access log scans (`ROUTER_AUDIT_MAX_SCAN_BYTES`). */
+  maxScanBytes?: number;
 }
 
 export interface OperationLimits {
@@ -53,6 +76,8 @@ export interface OperationLimits {
   maxCost: number;
   maxBatch: number;
   maxBodyBytes: number;
+  /** Longest value of an id argument, in characters (`ROUTER_MAX_ID_LENGTH`); see router/authz/operation-inputs.ts. */
+  maxIdLength?: number;
 }
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url));
@@ -65,6 +90,8 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxBatch: 10,
   // Room for a 1 MB attachment (a justification, a homework), base64 inside JSON.
   maxBodyBytes: 2 * 1024 * 1024,
+  // Every real id (AAF jointures, `UAI:code`, `UAI:upstreamId`, UUIDs, GAR arks) fits with room.
+  maxIdLength: 256,
 };
 
 export class ConfigError extends Error {
@@ -92,6 +119,7 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
       maxCost: int(env, 'ROUTER_MAX_COST', DEFAULT_LIMITS.maxCost),
       maxBatch: int(env, 'ROUTER_MAX_BATCH', DEFAULT_LIMITS.maxBatch),
       maxBodyBytes: int(env, 'ROUTER_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes),
+      maxIdLength: int(env, 'ROUTER_MAX_ID_LENGTH', DEFAULT_LIMITS.maxIdLength ?? 256),
     },
     trustedDocuments: trustedPath
       ? { manifestPath: trustedPath, allowArbitrary: env.ROUTER_TRUSTED_DOCUMENTS_ONLY === 'false' }
@@ -108,11 +136,30 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
     authorizationMode: authorizationMode(env.ROUTER_AUTHORIZATION_MODE),
     planner: env.ROUTER_PLANNER === 'javascript' ? 'javascript' : 'native',
     trustedProxies: parseTrustedProxies(env.ROUTER_TRUSTED_PROXIES),
+    // A school's network is one address: room for a class logging in at once, not for a flood.
+    pendingLogins: {
+      perClient: int(env, 'ROUTER_PENDING_LOGINS_PER_CLIENT', 200),
+      max: int(env, 'ROUTER_PENDING_LOGINS_MAX', 50_000),
+    },
+    corsOrigins: corsOrigins(env.ROUTER_CORS_ORIGINS),
+    metrics: {
+      host: env.ROUTER_METRICS_HOST ?? '127.0.0.1',
+      port: int(env, 'ROUTER_METRICS_PORT', 9464),
+      token: metricsToken(env.ROUTER_METRICS_TOKEN),
+    },
+    rateLimit: {
+      windowMs: int(env, 'ROUTER_RATE_LIMIT_WINDOW_MS', DEFAULT_RATE_LIMITS.windowMs),
+      perViewer: int(env, 'ROUTER_RATE_LIMIT_PER_VIEWER', DEFAULT_RATE_LIMITS.perViewer),
+      perAddress: int(env, 'ROUTER_RATE_LIMIT_PER_ADDRESS', DEFAULT_RATE_LIMITS.perAddress),
+      authPerAddress: int(env, 'ROUTER_RATE_LIMIT_AUTH_PER_ADDRESS', DEFAULT_RATE_LIMITS.authPerAddress),
+      maxKeys: int(env, 'ROUTER_RATE_LIMIT_MAX_KEYS', DEFAULT_RATE_LIMITS.maxKeys),
+    },
     audit: {
       dir: env.ROUTER_AUDIT_DIR ?? '.hub-data/audit',
       subjectTypes: (env.ROUTER_AUDIT_SUBJECT_TYPES ?? 'Student,Guardian,Teacher,Staff').split(',').map((t) => t.trim()).filter(Boolean),
       strict: env.ROUTER_AUDIT_STRICT === 'true',
       maxBuffered: int(env, 'ROUTER_AUDIT_MAX_BUFFERED', 100_000),
+      maxScanBytes: int(env, 'ROUTER_AUDIT_MAX_SCAN_BYTES', 32 * 1024 * 1024),
     },
   };
 }
@@ -121,6 +168,29 @@ function authorizationMode(value: string | undefined): AuthorizationMode {
   if (value === undefined || value === '') return 'enforce';
   if (value === 'enforce' || value === 'reject' || value === 'dry-run') return value;
   throw new ConfigError(`ROUTER_AUTHORIZATION_MODE must be enforce, reject or dry-run, got "${value}"`);
+}
+
+/** `ROUTER_CORS_ORIGINS`: exact origins only; a wildcard or a path would be a configuration mistake. */
+function corsOrigins(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    let origin: string;
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      throw new ConfigError(`ROUTER_CORS_ORIGINS must list origins such as https://ent.example.fr, got "${entry}"`);
+    }
+    if (origin === 'null' || origin !== entry.replace(/\/$/, '')) {
+      throw new ConfigError(`ROUTER_CORS_ORIGINS must list origins such as https://ent.example.fr, got "${entry}"`);
+    }
+    return origin;
+  });
+}
+
+function metricsToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32) throw new ConfigError('ROUTER_METRICS_TOKEN must be at least 32 characters');
+  return value;
 }
 
 function int(env: Env, key: string, fallback: number): number {

@@ -5,6 +5,7 @@ import { campusRequestIds, campusTypeDefs } from '../test/fixtures/school-subgra
 import { capturingLogger } from '../test/helpers/log-capture.ts';
 import { startRouterHarness, type RouterHarness } from '../test/helpers/router-harness.ts';
 import { until } from '../test/helpers/until.ts';
+import { sessionSecretHash } from '../connectors/sessions/session.ts';
 
 
 describe('router over two subgraphs', () => {
@@ -48,7 +49,7 @@ describe('router over two subgraphs', () => {
   it('never shares a subgraph answer between two people asking the same thing at the same moment', async () => {
     for (const person of ['person-a', 'person-b']) {
       await hub.router.sessions.put({
-        id: `session-${person}`, personId: person, profile: 'student', functions: [], schools: [], children: [],
+        id: `session-${person}`, secretHash: sessionSecretHash(`session-${person}`), personId: person, profile: 'student', functions: [], schools: [], children: [],
         idp: 'test', idpSubject: person, createdAt: Date.now(), lastSeenAt: Date.now(), transport: 'bearer',
       });
     }
@@ -96,10 +97,12 @@ describe('router over two subgraphs', () => {
     expect(again.json).toEqual({ data: { schools: [{ pupilCount: 1200 }, { pupilCount: 450 }] } });
   });
 
-  it('exposes Prometheus metrics per operation and per subgraph', async () => {
+  it('exposes Prometheus metrics per operation and per subgraph, on its own listener', async () => {
     await hub.query({ query: 'query MetricsProbe { schools { uai pupilCount } }' });
-    const text = await (await fetch(`${hub.router.url}/metrics`)).text();
-    expect(text).toMatch(/graphql_envelop_request_duration_bucket\{[^}]*operationName="MetricsProbe"/);
+    const text = await (await fetch(hub.router.metricsUrl)).text();
+    // No trusted-documents manifest here: every operation name is one label value (see MetricLabels).
+    expect(text).toMatch(/graphql_envelop_request_duration_bucket\{[^}]*operationName="unregistered"/);
+    expect(text).not.toContain('MetricsProbe');
     expect(text).toMatch(/graphql_gateway_subgraph_execute_duration_bucket\{[^}]*subgraphName="roster"/);
     expect(text).toMatch(/graphql_gateway_subgraph_execute_errors\{[^}]*subgraphName="roster"/);
     expect(text).toContain('hub_router_process_resident_memory_bytes');

@@ -10,14 +10,18 @@ import type { AuditStore } from '../connectors/audit/event.ts';
 import { FileAuditStore } from '../connectors/audit/file-store.ts';
 import { refusalEvent, useAudit } from './plugins/use-audit.ts';
 import type { RouterConfig } from './config.ts';
-import { generateRequestId } from './request-id.ts';
+import { useRequestId } from './request-id.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useAuthorization } from './plugins/use-authorization.ts';
 import { DEFAULT_POLICIES } from './authz/evaluate.ts';
+import { DEFAULT_ID_POLICY } from './authz/operation-inputs.ts';
 import { useLogin, type LoginOptions } from './plugins/use-login.ts';
 import { hiveLoggerFor } from './plugins/hive-log-writer.ts';
 import { useAccessLog } from './plugins/use-access-log.ts';
-import { createMetricsRegistry, useMetrics } from './plugins/use-metrics.ts';
+import { createMetricsRegistry, MetricLabels, serveMetrics, useMetrics } from './plugins/use-metrics.ts';
+import { corsPolicy, useVaryOrigin } from './plugins/cors.ts';
+import { useNoSuggestions } from './plugins/use-no-suggestions.ts';
+import { MemoryRateLimitStore, useRateLimit, type RateLimitStore } from './plugins/use-rate-limit.ts';
 import { useOperationLimits } from './plugins/use-operation-limits.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.ts';
@@ -34,6 +38,8 @@ export interface HubRouter {
   readonly graphqlUrl: string;
   readonly planner: 'native' | 'javascript';
   readonly metrics: Registry;
+  /** Where `/metrics` is served: a separate listener (`ROUTER_METRICS_HOST`/`_PORT`), loopback by default. */
+  readonly metricsUrl: string;
   readonly sessions: SessionStore;
   readonly audit: AuditQueue;
   readonly auditStore: AuditStore;
@@ -45,9 +51,11 @@ export interface RouterExtensions {
   /** Where hub sessions live; in memory by default. Shared with whatever lists and ends sessions. */
   sessions?: SessionStore;
   /** The login routes (`/auth/*`), when the deployment links logins to a directory. */
-  login?: Omit<LoginOptions, 'sessions' | 'timeouts' | 'log' | 'publicUrl'>;
+  login?: Omit<LoginOptions, 'sessions' | 'timeouts' | 'log' | 'publicUrl' | 'trustedProxies' | 'pendingLimits'>;
   /** Where the access journal is written; rotated files in `config.audit.dir` by default. */
   auditStore?: AuditStore;
+  /** Where rate-limit counters live; in memory by default (one router). A shared store lets instances count together. */
+  rateLimitStore?: RateLimitStore;
   /** Plugins of later router concerns, in order, after authorization and audit. */
   plugins?: (context: { metrics: Registry; log: Logger }) => GatewayPlugin[];
 }
@@ -71,9 +79,18 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   const nativePlanner = config.planner === 'javascript' ? undefined : await loadNativePlanner(log);
   const sessions = extensions.sessions ?? new MemorySessionStore(config.sessionTimeouts);
   const trustedIssuers = new TrustedIssuers(config.trustedIssuers);
-  const auditStore = extensions.auditStore ?? new FileAuditStore(config.audit.dir);
+  const auditStore = extensions.auditStore ?? new FileAuditStore(config.audit.dir, { maxScanBytes: config.audit.maxScanBytes });
   const audit = new AuditQueue({ store: auditStore, strict: config.audit.strict, maxBuffered: config.audit.maxBuffered, metrics, log });
   const trusted = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPath) : undefined;
+  const metricLabels = new MetricLabels(trusted?.values());
+  const rateLimit = useRateLimit({
+    config: config.rateLimit,
+    store: extensions.rateLimitStore ?? new MemoryRateLimitStore(config.rateLimit.maxKeys),
+    trustedProxies: config.trustedProxies,
+    log,
+  });
+  // Browsers may call with credentials from these origins only; the public origin is known once listening.
+  let corsOrigins: ReadonlySet<string> = new Set(config.corsOrigins ?? []);
 
   const subgraphEndpoints = (): SubgraphEndpoint[] | undefined =>
     supergraph.current?.subgraphs.map((s) => ({ name: s.name, url: config.subgraphUrls[s.name] ?? s.url }));
@@ -106,7 +123,9 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     // this header; JSON POSTs always preflight. This is what protects cookie-authenticated sessions.
     csrfPrevention: { requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] },
     batching: { limit: config.limits.maxBatch },
-    requestId: { headerName: 'x-request-id', generateRequestId },
+    // Ours (useRequestId, first plugin) bounds and checks what a client sends; the runtime's echoes anything.
+    requestId: false,
+    cors: corsPolicy(() => corsOrigins),
     upstreamTimeout: ({ subgraphName }) =>
       (subgraphName && config.subgraphTimeoutsMs[subgraphName]) || config.subgraphTimeoutMs,
     subgraphErrors: { errorCode: 'DOWNSTREAM_SERVICE_ERROR', subgraphNameProp: 'serviceName' },
@@ -118,22 +137,40 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
         }
       : undefined,
     plugins: () => [
+      useRequestId(),
+      useVaryOrigin(),
       useAccessLog(log),
-      useReadiness({ subgraphs: subgraphEndpoints }),
-      useMetrics({ registry: metrics, log: hiveLog }),
+      // Wired with login, the router is only ready once its identity providers answer (people must be able to log in).
+      useReadiness({ subgraphs: subgraphEndpoints, identityProviders: extensions.login && (() => extensions.login!.providers()) }),
+      rateLimit.byAddress,
+      ...useMetrics({ registry: metrics, log: hiveLog, labels: metricLabels, token: config.metrics.token }),
       useRequestBodyLimit(config.limits.maxBodyBytes),
-      useSubgraphErrorHygiene(),
-      ...useOperationLimits(config.limits),
+      useSubgraphErrorHygiene({ production: config.production }),
+      ...(config.production ? [useNoSuggestions()] : []),
+      ...useOperationLimits(config.limits, { supergraph: () => supergraph.current?.document }),
       ...(extensions.login
-        ? [useLogin({ ...extensions.login, sessions, timeouts: config.sessionTimeouts, publicUrl: () => publicUrl, log })]
+        ? [
+            useLogin({
+              ...extensions.login,
+              sessions,
+              timeouts: config.sessionTimeouts,
+              publicUrl: () => publicUrl,
+              trustedProxies: config.trustedProxies,
+              pendingLimits: config.pendingLogins,
+              log,
+            }),
+          ]
         : []),
       useAuthentication({ sessions, timeouts: config.sessionTimeouts, scopeMapping: config.scopeMapping, trustedIssuers }),
+      rateLimit.byViewer,
       useAuthorization({
         supergraph: () => supergraph.current?.document,
         policies: DEFAULT_POLICIES,
         mode: config.authorizationMode,
         metrics,
+        operationLabel: (name) => metricLabels.operationName(name),
         log,
+        idPolicy: { maxLength: config.limits.maxIdLength ?? DEFAULT_ID_POLICY.maxLength },
         onDenied: (decision) => {
           if (decision.refused) audit.push([refusalEvent(decision, decision.requestId)]);
         },
@@ -147,16 +184,24 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   // Known once listening (port 0 picks one): the login plugin reads it lazily.
   let publicUrl = config.publicUrl ?? '';
   let server: RunningServer;
+  let metricsServer: RunningServer;
   try {
     server = await listen(gateway, { port: config.port, host: config.host });
+    try {
+      metricsServer = await serveMetrics(metrics, config.metrics);
+    } catch (error) {
+      await server.close(0);
+      throw error;
+    }
   } catch (error) {
     await gateway.dispose();
     await audit.close();
     throw error;
   }
   publicUrl ||= `http://localhost:${server.port}`;
+  corsOrigins = new Set(config.corsOrigins ?? [new URL(publicUrl).origin]);
   log.info(
-    { url: `${server.url}/graphql`, planner: nativePlanner ? 'native' : 'javascript', supergraph: config.supergraphPath },
+    { url: `${server.url}/graphql`, metrics: `${metricsServer.url}/metrics`, planner: nativePlanner ? 'native' : 'javascript', supergraph: config.supergraphPath },
     'router listening',
   );
   return {
@@ -166,11 +211,13 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     graphqlUrl: `${server.url}/graphql`,
     planner: nativePlanner ? 'native' : 'javascript',
     metrics,
+    metricsUrl: `${metricsServer.url}/metrics`,
     sessions,
     audit,
     auditStore,
     async stop() {
       await server.close(config.shutdownGraceMs);
+      await metricsServer.close(0);
       await gateway.dispose();
       await audit.close();
     },

@@ -3,10 +3,15 @@ import type { HubSession, LoginEvent, SessionStore, SessionTimeouts } from './se
 
 /**
  * In-memory sessions, bounded: at most `maxSessions` (least recently used go first) and each
- * dropped after the absolute timeout. Login history keeps the last `historyPerPerson` events.
+ * dropped after the absolute timeout. Keyed by the hash of the secret, never the secret; the public
+ * id is a second index. Login history keeps the last `historyPerPerson` events.
  */
 export class MemorySessionStore implements SessionStore {
+  /** secret hash → session */
   readonly #sessions: LRUCache<string, HubSession>;
+  /** public id → secret hash */
+  readonly #byId = new Map<string, string>();
+  /** person → public ids */
   readonly #byPerson = new Map<string, Set<string>>();
   readonly #history = new Map<string, LoginEvent[]>();
 
@@ -17,37 +22,52 @@ export class MemorySessionStore implements SessionStore {
     this.#sessions = new LRUCache({
       max: options.maxSessions ?? 200_000,
       ttl: timeouts.absoluteMs,
-      dispose: (session, id) => this.#byPerson.get(session.personId)?.delete(id),
+      dispose: (session) => {
+        this.#byId.delete(session.id);
+        const ids = this.#byPerson.get(session.personId);
+        ids?.delete(session.id);
+        if (ids?.size === 0) this.#byPerson.delete(session.personId);
+      },
     });
   }
 
   async get(id: string) {
-    return this.#sessions.get(id);
+    const hash = this.#byId.get(id);
+    return hash === undefined ? undefined : this.#sessions.get(hash);
+  }
+
+  async getBySecretHash(secretHash: string) {
+    return this.#sessions.get(secretHash);
   }
 
   async put(session: HubSession) {
-    this.#sessions.set(session.id, session);
+    // Indexes after set: replacing a session disposes of the old value's index entries first.
+    this.#sessions.set(session.secretHash, session);
+    this.#byId.set(session.id, session.secretHash);
     let ids = this.#byPerson.get(session.personId);
     if (!ids) this.#byPerson.set(session.personId, (ids = new Set()));
     ids.add(session.id);
   }
 
   async delete(id: string) {
-    this.#sessions.delete(id);
+    const hash = this.#byId.get(id);
+    if (hash !== undefined) this.#sessions.delete(hash);
   }
 
   async listByPerson(personId: string) {
-    return [...(this.#byPerson.get(personId) ?? [])].map((id) => this.#sessions.get(id)).filter((s): s is HubSession => !!s);
+    return [...(this.#byPerson.get(personId) ?? [])]
+      .map((id) => this.#sessions.get(this.#byId.get(id) ?? ''))
+      .filter((s): s is HubSession => !!s);
   }
 
   async deleteByIdpSession(idp: string, match: { idpSessionId?: string; idpSubject?: string }) {
     let ended = 0;
-    for (const [id, session] of this.#sessions.entries()) {
+    for (const [hash, session] of this.#sessions.entries()) {
       if (session.idp !== idp) continue;
       const bySid = match.idpSessionId !== undefined && session.idpSessionId === match.idpSessionId;
       const bySub = match.idpSessionId === undefined && match.idpSubject !== undefined && session.idpSubject === match.idpSubject;
       if (bySid || bySub) {
-        this.#sessions.delete(id);
+        this.#sessions.delete(hash);
         ended++;
       }
     }

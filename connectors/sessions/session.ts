@@ -1,10 +1,19 @@
+import { createHash, randomBytes } from 'node:crypto';
+
 /**
- * A hub session: what a login produced, kept server-side. The browser or app holds only its id.
- * Everything the router needs to know the viewer is here, so a request costs one lookup.
+ * A hub session: what a login produced, kept server-side. The browser or app holds only its
+ * secret; the hub keeps only the secret's hash. Everything the router needs to know the viewer is
+ * here, so a request costs one lookup.
  */
 export interface HubSession {
-  /** 256 bits of randomness, base64url: the cookie value or the bearer session token. */
+  /**
+   * The public id: random and unrelated to the secret. It is what the graph shows (`viewer {
+   * sessions { id } }`), what `endSession` takes and what the router signs to subgraphs as the
+   * viewer's `sessionId`: knowing it never lets anyone act as the session.
+   */
   id: string;
+  /** SHA-256 (base64url) of the secret the browser (cookie) or app (bearer token) holds. */
+  secretHash: string;
   personId: string;
   profile: 'student' | 'guardian' | 'teacher' | 'staff';
   /** Staff function codes (DIR, EDU, DOC, ENS…), for the scope mapping. */
@@ -41,8 +50,12 @@ export interface LoginEvent {
  * several router instances plugs in a shared store implementing the same interface.
  */
 export interface SessionStore {
+  /** By public id. */
   get(id: string): Promise<HubSession | undefined>;
+  /** By the hash of the secret a request carries (`sessionSecretHash`): the store never sees a secret. */
+  getBySecretHash(secretHash: string): Promise<HubSession | undefined>;
   put(session: HubSession): Promise<void>;
+  /** By public id. */
   delete(id: string): Promise<void>;
   listByPerson(personId: string): Promise<HubSession[]>;
   /** Ends the sessions an identity provider's back-channel logout names. Returns how many ended. */
@@ -60,4 +73,29 @@ export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = { idleMs: 30 * 60_000, 
 
 export function sessionExpired(session: HubSession, timeouts: SessionTimeouts, now = Date.now()): boolean {
   return now - session.lastSeenAt > timeouts.idleMs || now - session.createdAt > timeouts.absoluteMs;
+}
+
+/** The hash a session is stored under: SHA-256 of its secret, so a leak of the store leaks no credential. */
+export function sessionSecretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
+}
+
+/**
+ * A new session's public id and secret, drawn independently (neither can be derived from the
+ * other): 256 bits for the secret, 128 for the id, which only needs to be unique and unguessable.
+ */
+export function newSessionCredentials(): { id: string; secret: string; secretHash: string } {
+  const secret = randomBytes(32).toString('base64url');
+  return { id: randomBytes(16).toString('base64url'), secret, secretHash: sessionSecretHash(secret) };
+}
+
+/**
+ * The session a secret opens, only when it arrives the way that session was issued: a web
+ * session's secret only as the cookie, an app session's only as a bearer token. A cookie stolen
+ * from a browser (or a token from an app) cannot be replayed through the other carrier, where the
+ * protections differ (SameSite and HttpOnly for cookies, CSRF rules that bearer requests skip).
+ */
+export async function sessionOfSecret(store: SessionStore, secret: string, carrier: HubSession['transport']): Promise<HubSession | undefined> {
+  const session = await store.getBySecretHash(sessionSecretHash(secret));
+  return session?.transport === carrier ? session : undefined;
 }

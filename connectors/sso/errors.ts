@@ -2,6 +2,8 @@
 export type LoginFailureReason =
   | 'unknown-provider'
   | 'unknown-or-expired-state'
+  /** The callback came to a browser other than the one that started the login (login CSRF). */
+  | 'browser-mismatch'
   | 'provider-error'
   | 'token-rejected'
   | 'no-directory-match'

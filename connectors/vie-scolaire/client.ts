@@ -1,5 +1,5 @@
 import { parseFrenchDate, parseFrenchDateTime, parseGrade, parseOptionalDecimal, sanitizeHtml, toFrenchDate, type GradeKind } from './dialect.ts';
-import type { UpstreamPool } from './upstream.ts';
+import type { CallOptions, UpstreamPool } from './upstream.ts';
 
 export interface Subject {
   code: string;
@@ -133,6 +133,29 @@ export interface DateRange {
   to: string;
 }
 
+/** Longest date range (`du`..`au`, in days) the upstream answers; it refuses more. */
+export const MAX_RANGE_DAYS = 120;
+
+const dayOf = (isoDateOrTime: string) => isoDateOrTime.slice(0, 10);
+const dayWithin = (isoDateOrTime: string, range: DateRange) => range.from <= dayOf(isoDateOrTime) && dayOf(isoDateOrTime) <= range.to;
+
+/**
+ * What part of an answer for a wider range belongs to a narrower one, as the upstream filters by
+ * `du`/`au`: lessons and cahier de textes entries by their day, homework by its due day, absences
+ * when they meet the range, lateness and punishments by their day. So the hub can ask once for a
+ * range covering several asked in one request, and give each its slice.
+ */
+export const sliceToRange = {
+  timetable: (lessons: Lesson[], range: DateRange): Lesson[] => lessons.filter((l) => dayWithin(l.start, range)),
+  homework: (items: Homework[], range: DateRange): Homework[] => items.filter((h) => dayWithin(h.dueOn, range)),
+  lessonContents: (items: LessonContent[], range: DateRange): LessonContent[] => items.filter((c) => dayWithin(c.start, range)),
+  lifeEvents: (events: LifeEvents, range: DateRange): LifeEvents => ({
+    absences: events.absences.filter((a) => dayOf(a.start) <= range.to && dayOf(a.end) >= range.from),
+    lateness: events.lateness.filter((l) => dayWithin(l.at, range)),
+    punishments: events.punishments.filter((p) => dayWithin(p.date, range)),
+  }),
+};
+
 type Json = Record<string, unknown>;
 /** A date range as the upstream's query string wants it (`du`, `au`: dd/MM/yyyy). */
 const inFrench = (range: DateRange) => ({ du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
@@ -189,8 +212,8 @@ export class VieScolaireClient {
     return this.#byKey((body as Json)?.eleves, 'id', (pupil, id) => this.#items(list(pupil[field]), (item) => parse(item, id)));
   }
 
-  async periods(uai: string): Promise<Period[]> {
-    const body = await this.upstreams.get(uai).get('/api/periodes');
+  async periods(uai: string, options: CallOptions = {}): Promise<Period[]> {
+    const body = await this.upstreams.get(uai).get('/api/periodes', {}, options);
     return this.#items(list((body as Json)?.periodes), (p) => ({
       id: req(p.id, 'periode.id'),
       name: str(p.nom) ?? req(p.id, 'periode.id'),
@@ -199,8 +222,8 @@ export class VieScolaireClient {
     }));
   }
 
-  async grades(uai: string, pupilIds: readonly string[]): Promise<Map<string, Grade[]>> {
-    const body = await this.upstreams.get(uai).get('/api/notes', { eleves: pupilIds.join(',') });
+  async grades(uai: string, pupilIds: readonly string[], options: CallOptions = {}): Promise<Map<string, Grade[]>> {
+    const body = await this.upstreams.get(uai).get('/api/notes', { eleves: pupilIds.join(',') }, options);
     return this.#perPupil(body, 'devoirs', (d, pupilId) => ({
       id: req(d.id, 'devoir.id'),
       pupilId,
@@ -220,8 +243,8 @@ export class VieScolaireClient {
     }));
   }
 
-  async lifeEvents(uai: string, pupilIds: readonly string[], range: DateRange): Promise<Map<string, LifeEvents>> {
-    const body = await this.upstreams.get(uai).get('/api/vieScolaire', { eleves: pupilIds.join(','), ...inFrench(range) });
+  async lifeEvents(uai: string, pupilIds: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, LifeEvents>> {
+    const body = await this.upstreams.get(uai).get('/api/vieScolaire', { eleves: pupilIds.join(','), ...inFrench(range) }, options);
     return this.#byKey((body as Json)?.eleves, 'id', (pupil, pupilId): LifeEvents => ({
       absences: this.#items(list(pupil.absences), (a) => ({
         id: req(a.id, 'absence.id'),
@@ -254,8 +277,8 @@ export class VieScolaireClient {
     }));
   }
 
-  async homework(uai: string, pupilIds: readonly string[], range: DateRange): Promise<Map<string, Homework[]>> {
-    const body = await this.upstreams.get(uai).get('/api/travailAFaire', { eleves: pupilIds.join(','), ...inFrench(range) });
+  async homework(uai: string, pupilIds: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, Homework[]>> {
+    const body = await this.upstreams.get(uai).get('/api/travailAFaire', { eleves: pupilIds.join(','), ...inFrench(range) }, options);
     return this.#perPupil(body, 'devoirs', (d, pupilId) => {
       const rendu = d.rendu as Json | undefined;
       const kind = str(rendu?.type);
@@ -274,8 +297,8 @@ export class VieScolaireClient {
     });
   }
 
-  async timetable(uai: string, pupilIds: readonly string[], range: DateRange): Promise<Map<string, Lesson[]>> {
-    const body = await this.upstreams.get(uai).get('/api/emploiDuTemps', { eleves: pupilIds.join(','), ...inFrench(range) });
+  async timetable(uai: string, pupilIds: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, Lesson[]>> {
+    const body = await this.upstreams.get(uai).get('/api/emploiDuTemps', { eleves: pupilIds.join(','), ...inFrench(range) }, options);
     return this.#perPupil(body, 'cours', (c, pupilId) => ({
       id: req(c.id, 'cours.id'),
       pupilId,
@@ -325,8 +348,8 @@ export class VieScolaireClient {
     return submissionAnswer(body);
   }
 
-  async lessonContents(uai: string, classCodes: readonly string[], range: DateRange): Promise<Map<string, LessonContent[]>> {
-    const body = await this.upstreams.get(uai).get('/api/cahierDeTextes', { classes: classCodes.join(','), ...inFrench(range) });
+  async lessonContents(uai: string, classCodes: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, LessonContent[]>> {
+    const body = await this.upstreams.get(uai).get('/api/cahierDeTextes', { classes: classCodes.join(','), ...inFrench(range) }, options);
     return this.#byKey((body as Json)?.classes, 'code', (klass, classCode) =>
       this.#items(list(klass.seances), (s): LessonContent => ({
         id: req(s.id, 'seance.id'),

@@ -56,12 +56,13 @@ describe('vie scolaire upstream resilience', () => {
     expect(server.seen.requests).toBe(1);
   });
 
+  // Changed on purpose (issue 11): the failures must come from several callers (here three people).
   it('opens its circuit after repeated failures, fails fast while open, and closes when the system is back', async () => {
     let healthy = false;
     const server = await scriptedServer(() => ({ status: healthy ? 200 : 503 }));
     cleanup.push(server.close);
     const u = upstream(server.url, { retries: 0, breakerThreshold: 3, breakerResetMs: 150 });
-    for (let i = 0; i < 3; i++) await expect(u.get('/api/periodes')).rejects.toBeInstanceOf(UpstreamError);
+    for (let i = 0; i < 3; i++) await expect(u.get('/api/periodes', {}, { caller: `person-${i}` })).rejects.toBeInstanceOf(UpstreamError);
     expect(u.circuit).toBe('open');
     const before = server.seen.requests;
     await expect(u.get('/api/periodes')).rejects.toMatchObject({ reason: 'circuit-open' });
@@ -70,6 +71,54 @@ describe('vie scolaire upstream resilience', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(u.circuit).toBe('half-open');
     expect(await u.get('/api/periodes')).toEqual({ ok: true });
+    expect(u.circuit).toBe('closed');
+  });
+
+  it('counts a retried read as one failure: two failed reads do not open a circuit of threshold three', async () => {
+    const server = await scriptedServer(() => ({ status: 503 }));
+    cleanup.push(server.close);
+    const u = upstream(server.url, { retries: 2, breakerThreshold: 3 });
+    await expect(u.get('/api/notes', {}, { caller: 'a' })).rejects.toMatchObject({ reason: 'unavailable' });
+    await expect(u.get('/api/notes', {}, { caller: 'b' })).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(server.seen.requests).toBe(6); // each read made its three attempts
+    expect(u.circuit).toBe('closed');
+    await expect(u.get('/api/notes', {}, { caller: 'c' })).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(u.circuit).toBe('open');
+  });
+
+  it('one caller’s failures alone never open the circuit for everyone; failures of several do', async () => {
+    const server = await scriptedServer(() => ({ status: 503 }));
+    cleanup.push(server.close);
+    const u = upstream(server.url, { retries: 0, breakerThreshold: 3, breakerMinCallers: 2 });
+    for (let i = 0; i < 6; i++) await expect(u.get('/api/notes', {}, { caller: 'attacker' })).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(u.circuit).toBe('closed');
+    await expect(u.get('/api/notes', {}, { caller: 'someone-else' })).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(u.circuit).toBe('open');
+  });
+
+  it('sheds one caller’s burst in its own lane, and another caller gets through meanwhile', async () => {
+    const server = await scriptedServer(() => ({ status: 200, delayMs: 150 }));
+    cleanup.push(server.close);
+    const u = upstream(server.url, { maxConcurrent: 6, maxConcurrentPerCaller: 2, maxQueuedPerCaller: 2 });
+    const burst = Array.from({ length: 10 }, () => u.get('/api/notes', {}, { caller: 'attacker' }).then(() => 'ok', (e: UpstreamError) => e.reason));
+    const started = Date.now();
+    expect(await u.get('/api/notes', {}, { caller: 'guardian' })).toEqual({ ok: true });
+    expect(Date.now() - started).toBeLessThan(280); // not behind the attacker's queue
+    const outcomes = await Promise.all(burst);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(4); // two in flight, two waiting
+    expect(outcomes.filter((o) => o === 'overloaded')).toHaveLength(6); // the rest never sent
+    expect(server.seen.requests).toBe(5);
+    expect(u.circuit).toBe('closed');
+  });
+
+  it('a call that waited in our own queue past its deadline is not the system’s failure', async () => {
+    const server = await scriptedServer(() => ({ status: 200, delayMs: 150 }));
+    cleanup.push(server.close);
+    const u = upstream(server.url, { maxConcurrent: 1, retries: 0, deadlineMs: 400, breakerThreshold: 3 });
+    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => u.get('/api/notes', {}, { caller: `p${i}` }).then(() => 'ok', (e: UpstreamError) => e.reason)));
+    expect(outcomes.slice(0, 2)).toEqual(['ok', 'ok']);
+    // The third is sent late and may time out there (a failure of the system's); the last ones never leave our queue.
+    expect(outcomes.slice(4)).toEqual(['overloaded', 'overloaded']);
     expect(u.circuit).toBe('closed');
   });
 

@@ -1,5 +1,8 @@
 import {
+  getDirectiveValues,
   getNamedType,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   isAbstractType,
   isCompositeType,
   Kind,
@@ -33,14 +36,19 @@ export interface FilteredOperation {
   nothingLeft: boolean;
 }
 
-/** Is this selection switched off by `@skip(if: true)` or `@include(if: false)`? */
+/**
+ * Is this selection switched off by `@skip` or `@include`? `variables` must be the operation's
+ * variables as executed (`operationInputs`), defaults applied: read as sent, `$v: Boolean = true`
+ * sent without `v` would look false while the executor runs the field. When the directive's value
+ * cannot be known (an explicit null), the selection counts as executed: it is authorized like one.
+ */
 export function isSkipped(node: SelectionNode, variables: Record<string, unknown>): boolean {
-  for (const directive of node.directives ?? []) {
-    const name = directive.name.value;
-    if (name !== 'skip' && name !== 'include') continue;
-    const arg = directive.arguments?.find((a) => a.name.value === 'if')?.value;
-    const value = arg?.kind === Kind.BOOLEAN ? arg.value : arg?.kind === Kind.VARIABLE ? Boolean(variables[arg.name.value]) : false;
-    if ((name === 'skip' && value) || (name === 'include' && !value)) return true;
+  if (!node.directives?.length) return false;
+  try {
+    if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return true;
+    if (getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false) return true;
+  } catch {
+    return false;
   }
   return false;
 }
@@ -83,8 +91,27 @@ export function inlineFragments(operation: OperationDefinitionNode, fragments: M
   return { ...operation, selectionSet: inline(operation.selectionSet, new Set()) };
 }
 
-/** The operation to run, with its named fragments inlined; undefined when the name matches none. */
+const inlinedByDocument = new WeakMap<DocumentNode, Map<string, OperationDefinitionNode | undefined>>();
+
+/**
+ * The operation to run, with its named fragments inlined; undefined when the name matches none.
+ * Computed once per document and name: the operation inputs, authorization and the audit all ask
+ * for it, and the runtime hands the same document object to every request of the same operation.
+ * The result is shared: never mutate it.
+ */
 export function inlinedOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
+  let byName = inlinedByDocument.get(document);
+  if (!byName) inlinedByDocument.set(document, (byName = new Map()));
+  const key = operationName ?? '';
+  if (!byName.has(key)) {
+    // Bounded: a document names few operations, and a client can only ask for those it holds.
+    if (byName.size >= 16) byName.clear();
+    byName.set(key, inline(document, operationName));
+  }
+  return byName.get(key);
+}
+
+function inline(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return undefined;

@@ -1,6 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { getOperationAST } from 'graphql';
 import type { Logger } from '../../lib/logger.ts';
+import { requestIdOf } from '../request-id.ts';
 
 /**
  * One JSON line per HTTP request: request id, operation name, status and duration. Variables and
@@ -16,14 +17,17 @@ export function useAccessLog(log: Logger, options: { skipPaths?: string[] } = {}
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
       const entry = request && started.get(request);
-      if (entry) entry.operationName = args.operationName ?? getOperationAST(args.document)?.name?.value;
+      // The name of the operation the document runs (a GraphQL name: no quotes or control characters),
+      // cut to a bound: a client's name could otherwise be megabytes long in every log line.
+      if (entry) entry.operationName = getOperationAST(args.document, args.operationName)?.name?.value?.slice(0, 128);
     },
     onResponse({ request, response }) {
       const entry = started.get(request);
       if (!entry) return;
       log.info(
         {
-          requestId: response.headers.get('x-request-id') ?? undefined,
+          // The id as settled by useRequestId (bounded, checked), never the header as the client sent it.
+          requestId: requestIdOf(request) || undefined,
           method: request.method,
           path: new URL(request.url).pathname,
           operationName: entry.operationName,

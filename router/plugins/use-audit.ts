@@ -1,6 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createGraphQLError } from '@graphql-tools/utils';
 import {
+  getArgumentValues,
   getNamedType,
   getNullableType,
   isAbstractType,
@@ -8,11 +9,11 @@ import {
   isListType,
   isObjectType,
   Kind,
-  valueFromASTUntyped,
   type DocumentNode,
   type ExecutionResult,
   type FieldNode,
   type GraphQLCompositeType,
+  type GraphQLField,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
@@ -23,6 +24,7 @@ import type { AuditEvent } from '../../connectors/audit/event.ts';
 import type { AuditQueue } from '../../connectors/audit/audit-queue.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
 import { aliasedField, fragmentApplies, inlinedOperation, isSkipped } from '../authz/filter-operation.ts';
+import { operationInputs } from '../authz/operation-inputs.ts';
 import { UNAUTHORIZED_CODE } from '../authz/restore-response.ts';
 import { authorizationRulesOf, type AuthorizationRules } from '../authz/rules.ts';
 import { requestIdOf } from '../request-id.ts';
@@ -74,7 +76,10 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
       if (!supergraph || !subjects.size) return;
       const original = inlinedOperation(operationAsSent(args.contextValue as object, args.document), args.operationName);
       if (!original) return;
-      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      // The same values authorization decided on: as executed, defaults applied (see operation-inputs.ts).
+      const inputs = operationInputs(args);
+      if (!inputs.ok) return; // refused before running: nothing was read
+      const variables = inputs.variables;
       const schema = args.schema;
       // Ask for each person's id and type (hidden), so the journal can name whose data was read.
       args.document = auditDocument(args.document, schema);
@@ -88,7 +93,7 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
           const operationName = args.operationName ?? original.name?.value;
           options.queue.push(eventsOf(tally, viewer, requestId, operationName));
           if (original.operation === 'mutation') {
-            options.queue.push(mutationEvents(result as ExecutionResult, original, authorizationRulesOf(supergraph), variables, viewer, requestId, operationName));
+            options.queue.push(mutationEvents(result as ExecutionResult, original, schema, authorizationRulesOf(supergraph), variables, viewer, requestId, operationName));
           }
         },
       };
@@ -124,12 +129,16 @@ function eventsOf(tally: Tally, viewer: Viewer, requestId: string, operationName
 }
 
 /**
- * What people submit (a justification, a homework) is journaled too: one event per guarded
- * mutation field, with the pupil it concerns (a `pupilId` argument, or one inside an input object).
+ * What people submit (a justification, a homework, a feed revoked) is journaled too: one event per
+ * guarded mutation field, with the pupil it concerns (a `pupilId` argument, or one inside an input
+ * object, with the values as executed: defaults applied). The outcome is what the answer says
+ * happened: refused by a directive or the perimeter is `denied`; an answer of `false` or `null`, or
+ * an error at the field, means nothing was done, which is `failed`, never `allowed`.
  */
 function mutationEvents(
   result: ExecutionResult,
   operation: OperationDefinitionNode,
+  schema: GraphQLSchema,
   rules: AuthorizationRules,
   variables: Record<string, unknown>,
   viewer: Viewer,
@@ -137,17 +146,22 @@ function mutationEvents(
   operationName: string | undefined,
 ): AuditEvent[] {
   const errorsAt = new Map((result.errors ?? []).filter((e) => e.path?.length === 1).map((e) => [String(e.path![0]), String(e.extensions?.code ?? '')]));
+  const mutationType = schema.getMutationType();
+  const data = (result.data ?? undefined) as Record<string, unknown> | undefined;
   const pupilOf = (field: FieldNode): string[] => {
-    const values = (field.arguments ?? []).map((a) => valueFromASTUntyped(a.value, variables) as unknown);
-    const found = values.flatMap((v) => (typeof v === 'object' && v !== null ? [(v as Record<string, unknown>).pupilId] : []));
-    const direct = (field.arguments ?? []).filter((a) => a.name.value === 'pupilId').map((a) => valueFromASTUntyped(a.value, variables));
-    return [...direct, ...found].filter((v): v is string => typeof v === 'string');
+    const definition = mutationType?.getFields()[field.name.value];
+    if (!definition) return [];
+    const values = argumentValues(definition, field, variables);
+    const found = Object.values(values).flatMap((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? [(v as Record<string, unknown>).pupilId] : []));
+    return [values.pupilId, ...found].filter((v): v is string => typeof v === 'string');
   };
   return operation.selectionSet.selections.flatMap((selection) => {
     if (selection.kind !== Kind.FIELD || isSkipped(selection, variables) || !rules.fields.has(`Mutation.${selection.name.value}`)) return [];
     const key = selection.alias?.value ?? selection.name.value;
     const code = errorsAt.get(key);
     const denied = code === UNAUTHORIZED_CODE || code === 'FORBIDDEN';
+    const answer = data?.[key];
+    const failed: AuditEvent['reason'] | undefined = denied ? undefined : code !== undefined ? 'error' : answer === null || answer === undefined || answer === false ? 'no-effect' : undefined;
     const pupils = pupilOf(selection);
     const event: AuditEvent = {
       at: new Date().toISOString(),
@@ -156,11 +170,20 @@ function mutationEvents(
       operationName,
       targets: pupils.length ? pupils : viewer.personId ? [viewer.personId] : [],
       fields: [`Mutation.${selection.name.value}`],
-      outcome: denied ? 'denied' : 'allowed',
-      ...(denied ? { reason: code === 'FORBIDDEN' ? ('outside-perimeter' as const) : ('unauthorized-field' as const) } : {}),
+      outcome: denied ? 'denied' : failed ? 'failed' : 'allowed',
+      ...(denied ? { reason: code === 'FORBIDDEN' ? ('outside-perimeter' as const) : ('unauthorized-field' as const) } : failed ? { reason: failed } : {}),
     };
     return [event];
   });
+}
+
+/** A field's arguments as the executor sees them; empty when they cannot be computed (such an operation was refused before running). */
+function argumentValues(definition: GraphQLField<unknown, unknown>, field: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return getArgumentValues(definition, field, variables);
+  } catch {
+    return {};
+  }
 }
 
 const reachability = new WeakMap<GraphQLSchema, Map<string, boolean>>();
@@ -275,14 +298,15 @@ function tallyResponse(
       return definition && sensitive(type.name, s.name.value, getNamedType(definition.type).name) ? [`${type.name}.${s.name.value}`] : [];
     });
 
-  const walk = (value: unknown, field: FieldNode, type: GraphQLOutputType, path: (string | number)[]) => {
+  const walk = (value: unknown, field: FieldNode, definition: GraphQLField<unknown, unknown>, type: GraphQLOutputType, path: (string | number)[]) => {
     const nullable = getNullableType(type);
     if (value === null || value === undefined) {
       // A person the subgraph refused to show: the id asked for is in the field's arguments.
       const named = getNamedType(type);
       if (errorsAt.get(JSON.stringify(path)) === 'FORBIDDEN' && isCompositeType(named) && field.selectionSet) {
-        const idArgument = field.arguments?.find((a) => a.name.value === 'id');
-        const target = idArgument ? String(valueFromASTUntyped(idArgument.value, variables)) : `unknown@${path.join('.')}`;
+        // The id as executed (defaults applied), the same value the subgraph was asked for.
+        const id = definition.args.some((a) => a.name === 'id') ? argumentValues(definition, field, variables).id : undefined;
+        const target = typeof id === 'string' ? id : `unknown@${path.join('.')}`;
         const entry = tally.denied.get(target) ?? { fields: new Set<string>(), reason: 'outside-perimeter' as const };
         for (const f of sensitiveAsked(field.selectionSet, named)) entry.fields.add(f);
         tally.denied.set(target, entry);
@@ -290,7 +314,7 @@ function tallyResponse(
       return;
     }
     if (isListType(nullable)) {
-      if (Array.isArray(value)) value.forEach((item, i) => walk(item, field, nullable.ofType, [...path, i]));
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, field, definition, nullable.ofType, [...path, i]));
       return;
     }
     if (!field.selectionSet || !isCompositeType(nullable) || typeof value !== 'object') return;
@@ -322,8 +346,8 @@ function tallyResponse(
         }
       }
       // Lists of grades or lessons cannot hold a person: only walk where a subject can be found.
-      if (field.selectionSet && reaches(getNamedType(definition.type).name)) walk(object[key], field, definition.type, fieldPath);
-      else if (field.selectionSet && object[key] === null) walk(null, field, definition.type, fieldPath);
+      if (field.selectionSet && reaches(getNamedType(definition.type).name)) walk(object[key], field, definition, definition.type, fieldPath);
+      else if (field.selectionSet && object[key] === null) walk(null, field, definition, definition.type, fieldPath);
     }
   };
 

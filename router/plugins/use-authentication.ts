@@ -1,8 +1,8 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createGraphQLError } from '@graphql-tools/utils';
-import { sessionExpired, type HubSession, type SessionStore, type SessionTimeouts } from '../../connectors/sessions/session.ts';
+import { sessionExpired, sessionOfSecret, type HubSession, type SessionStore, type SessionTimeouts } from '../../connectors/sessions/session.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
-import { bearerTokenOf, readCookie, SESSION_COOKIE, sessionIdOfToken } from '../auth/cookies.ts';
+import { bearerTokenOf, readCookie, SESSION_COOKIE, sessionSecretOfToken } from '../auth/cookies.ts';
 import { scopesFor, type ScopeMapping } from '../auth/scope-mapping.ts';
 import type { TrustedIssuers } from '../auth/trusted-issuers.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
@@ -22,7 +22,8 @@ export interface AuthenticatedContext extends ViewerOnContext {
 const unauthenticated = (message: string) =>
   createGraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } } });
 
-export function viewerOfSession(session: HubSession, mapping: ScopeMapping): Viewer {
+/** The viewer of a session. Its `sessionId` is the public id: subgraphs never see a session secret. */
+export function viewerOfSession(session: Omit<HubSession, 'secretHash'>, mapping: ScopeMapping): Viewer {
   return {
     kind: 'person',
     personId: session.personId,
@@ -46,10 +47,10 @@ export function viewerOfSession(session: HubSession, mapping: ScopeMapping): Vie
 export function useAuthentication(options: AuthenticationOptions): GatewayPlugin<AuthenticatedContext> {
   const { sessions, timeouts } = options;
 
-  const fromSession = async (id: string, by: 'cookie' | 'session-token') => {
-    const session = await sessions.get(id);
+  const fromSession = async (secret: string, by: 'cookie' | 'session-token') => {
+    const session = await sessionOfSecret(sessions, secret, by === 'cookie' ? 'cookie' : 'bearer');
     if (!session || sessionExpired(session, timeouts)) {
-      if (session) await sessions.delete(id);
+      if (session) await sessions.delete(session.id);
       throw unauthenticated('Your session has ended. Please log in again.');
     }
     // Touching lastSeenAt at most every few seconds keeps the idle timeout right without a write per request.
@@ -61,8 +62,8 @@ export function useAuthentication(options: AuthenticationOptions): GatewayPlugin
     const token = bearerTokenOf(request);
     if (token === null) throw unauthenticated('Malformed Authorization header: expected "Bearer <token>".');
     if (token !== undefined) {
-      const sessionId = sessionIdOfToken(token);
-      if (sessionId !== undefined) return fromSession(sessionId, 'session-token');
+      const secret = sessionSecretOfToken(token);
+      if (secret !== undefined) return fromSession(secret, 'session-token');
       try {
         const service = await options.trustedIssuers.verify(token);
         return { viewer: { kind: 'service', clientId: service.clientId, scopes: service.scopes, policies: service.policies }, authenticatedBy: 'jwt' };

@@ -5,8 +5,10 @@ import type { Logger } from '../../lib/logger.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
 import { authorizerFor, type PolicyRegistry } from '../authz/evaluate.ts';
 import { filterOperation } from '../authz/filter-operation.ts';
+import { DEFAULT_ID_POLICY, operationInputs, type IdPolicy } from '../authz/operation-inputs.ts';
 import { refusalErrors, restoreRemovedFields } from '../authz/restore-response.ts';
 import { authorizationRulesOf } from '../authz/rules.ts';
+import { UNREGISTERED } from './use-metrics.ts';
 import { requestIdOf } from '../request-id.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
 
@@ -37,6 +39,10 @@ export interface AuthorizationOptions {
   log: Logger;
   /** Told of every operation with denials (the audit trail listens here). */
   onDenied?: (decision: AuthorizationDecision) => void;
+  /** What an id argument may look like (length, characters); checked before anything reads it. */
+  idPolicy?: IdPolicy;
+  /** The metrics label of an operation name (bounded: see MetricLabels); `unregistered` for all by default. */
+  operationLabel?: (operationName: string | undefined) => string;
 }
 
 const operationsAsSent = new WeakMap<object, DocumentNode>();
@@ -93,10 +99,19 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
 
   return {
     onExecute({ args, setResultAndStopExecution }) {
+      // Decide on the inputs as they will run (defaults applied, values coerced), never as sent;
+      // an operation whose inputs the executor would refuse, or with a malformed id, stops here.
+      const inputs = operationInputs(args, options.idPolicy ?? DEFAULT_ID_POLICY);
+      if (!inputs.ok) {
+        setResultAndStopExecution({ errors: inputs.errors });
+        return;
+      }
+      const variables = inputs.variables;
+      // The executor then runs exactly what was checked.
+      args.variableValues = variables;
       const supergraph = options.supergraph();
       if (!supergraph) return;
       const viewer = (args.contextValue as ViewerOnContext).viewer ?? ANONYMOUS;
-      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
       const filtered = filterOperation(
         args.document,
         args.operationName,
@@ -109,7 +124,7 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
 
       const operationName = args.operationName ?? filtered.checked.name?.value;
       const denied = [...filtered.removed.values()];
-      denials.inc({ operation_name: operationName ?? '', mode: options.mode }, denied.length);
+      denials.inc({ operation_name: options.operationLabel?.(operationName) ?? UNREGISTERED, mode: options.mode }, denied.length);
       const refused = options.mode === 'reject' || (options.mode === 'enforce' && filtered.nothingLeft);
       const requestId = requestIdOf((args.contextValue as { request?: Request }).request);
       options.onDenied?.({ viewer, requestId, operationName, denied, mode: options.mode, refused });
@@ -123,7 +138,8 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
       }
       // The planner sees the filtered operation: the removed fields are never fetched.
       operationsAsSent.set(args.contextValue as object, args.document);
-      const switches = switchesOf(args.document).map((name) => Boolean(variables[name]));
+      // true, false, null and absent can each decide differently (see isSkipped).
+      const switches = switchesOf(args.document).map((name) => String(variables[name]));
       args.document = interned(args.document, `${JSON.stringify(denied)}|${switches.join(',')}`, filtered.document);
       return {
         onExecuteDone({ result, setResult }) {

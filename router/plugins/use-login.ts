@@ -1,15 +1,28 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { randomBytes } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
-import type { HubSession, SessionStore, SessionTimeouts } from '../../connectors/sessions/session.ts';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { newSessionCredentials, sessionOfSecret, type HubSession, type SessionStore, type SessionTimeouts } from '../../connectors/sessions/session.ts';
 import { LoginError } from '../../connectors/sso/errors.ts';
 import type { LinkedPerson } from '../../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../../connectors/sso/provider-config.ts';
 import { RelyingParty, type PendingLogin } from '../../connectors/sso/relying-party.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { escapeMarkup } from '../../lib/markup.ts';
+import { clientAddressOf } from '../client-address.ts';
 import { requestIdOf } from '../request-id.ts';
-import { bearerTokenOf, clearedSessionCookie, readCookie, SESSION_COOKIE, SESSION_TOKEN_PREFIX, sessionCookie, sessionIdOfToken } from '../auth/cookies.ts';
+import {
+  bearerTokenOf,
+  clearedLoginBindingCookie,
+  clearedSessionCookie,
+  LOGIN_BINDING_COOKIE,
+  loginBindingCookie,
+  readCookie,
+  SESSION_COOKIE,
+  SESSION_TOKEN_PREFIX,
+  sessionCookie,
+  sessionSecretOfToken,
+} from '../auth/cookies.ts';
+import { PendingLogins } from '../auth/pending-logins.ts';
+import { safeReturnTo } from '../auth/return-to.ts';
 
 export interface LoginOptions {
   /** The router's public base URL (the OIDC redirect URI is `{publicUrl}/auth/callback`). */
@@ -20,19 +33,27 @@ export interface LoginOptions {
   timeouts: SessionTimeouts;
   /** Links a provider's claims to one directory person, or throws a LoginError. Injected by the hub. */
   link(claims: Record<string, unknown>, provider: IdentityProviderConfig): Promise<LinkedPerson>;
+  /** Reverse proxies whose `X-Forwarded-For` names the client (for the per-client bound of pending logins). */
+  trustedProxies: ReadonlySet<string>;
+  /** Pending logins per client address and in all (see router/auth/pending-logins.ts). */
+  pendingLimits: { perClient: number; max: number };
   log: Logger;
 }
 
 const PENDING_LOGIN_TTL_MS = 10 * 60_000;
+/** Bodies read on `/auth/*` (a logout form, a back-channel logout token) are small; never buffer more. */
+const MAX_AUTH_BODY_BYTES = 16 * 1024;
 
-/** Only same-site paths: `/x`, never `//evil.example` or an absolute URL (no open redirect). */
-function safeReturnTo(value: string | null): string | undefined {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value : undefined;
+/** A login in progress, bound to the browser that started it by the hash of its binding cookie. */
+interface HeldLogin {
+  login: PendingLogin;
+  bindingHash: Buffer;
 }
 
 const STATUS_OF: Record<LoginError['reason'], number> = {
   'unknown-provider': 400,
   'unknown-or-expired-state': 400,
+  'browser-mismatch': 403,
   'provider-error': 502,
   'token-rejected': 401,
   'no-directory-match': 403,
@@ -43,6 +64,7 @@ const STATUS_OF: Record<LoginError['reason'], number> = {
 const TITLE_OF: Record<LoginError['reason'], string> = {
   'unknown-provider': 'Fournisseur d’identité inconnu',
   'unknown-or-expired-state': 'Connexion expirée ou déjà utilisée : recommencez',
+  'browser-mismatch': 'Cette connexion n’a pas été commencée dans ce navigateur : recommencez',
   'provider-error': 'Le fournisseur d’identité ne répond pas',
   'token-rejected': 'La réponse du fournisseur d’identité a été refusée',
   'no-directory-match': 'Aucun compte de l’annuaire ne correspond à cette connexion',
@@ -51,9 +73,66 @@ const TITLE_OF: Record<LoginError['reason'], string> = {
 };
 
 /**
+ * A provider's `error=` on the callback (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6): the person
+ * cancelled or the provider declined, which is no gateway failure. Only the provider's own outages
+ * (`server_error`, `temporarily_unavailable`) are 5xx.
+ */
+function providerErrorAnswer(code: string): { status: number; title: string } {
+  switch (code) {
+    case 'access_denied':
+      return { status: 403, title: 'Connexion annulée ou refusée par le fournisseur d’identité' };
+    case 'login_required':
+    case 'interaction_required':
+    case 'consent_required':
+    case 'account_selection_required':
+      return { status: 401, title: 'Le fournisseur d’identité demande de vous connecter à nouveau' };
+    case 'server_error':
+      return { status: 502, title: 'Le fournisseur d’identité a rencontré une erreur' };
+    case 'temporarily_unavailable':
+      return { status: 503, title: 'Le fournisseur d’identité est momentanément indisponible' };
+    default:
+      return { status: 400, title: 'Le fournisseur d’identité a refusé la demande de connexion' };
+  }
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * The logout form's CSRF token: an HMAC keyed by the session secret, so only a page served to the
+ * cookie's holder can carry it, and any router instance can check it without storing anything.
+ */
+const logoutFormToken = (secret: string) => createHmac('sha256', secret).update('hub-logout-form').digest('base64url');
+
+function sameSecret(a: string, b: string): boolean {
+  const x = sha256(a);
+  const y = sha256(b);
+  return timingSafeEqual(x, y);
+}
+
+async function readBodyLimited(request: Request, maxBytes: number): Promise<string | undefined> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
  * The hub's login: `/auth/login?idp=…`, `/auth/callback`, `/auth/logout`, and
- * `/auth/backchannel-logout/{idp}`. A successful login always creates a new session id (no session
- * fixation), stored server-side; the browser gets an HttpOnly cookie, an app a bearer token.
+ * `/auth/backchannel-logout/{idp}`. A login in progress is bound to the browser that started it
+ * (login CSRF) and bounded per client (floods); a successful login always creates a new session
+ * (no fixation), stored server-side under the hash of its secret; the browser gets the secret in an
+ * HttpOnly cookie, an app as a bearer token, and each only works through its own carrier.
  */
 export function useLogin(options: LoginOptions): GatewayPlugin {
   const relyingParties = new Map<string, RelyingParty>();
@@ -64,45 +143,116 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     if (!rp && provider) relyingParties.set(id, (rp = new RelyingParty(provider)));
     return rp;
   };
-  const pending = new LRUCache<string, PendingLogin>({ max: 50_000, ttl: PENDING_LOGIN_TTL_MS });
+  const pending = new PendingLogins<HeldLogin>({ ...options.pendingLimits, ttlMs: PENDING_LOGIN_TTL_MS });
   const redirectUri = () => `${options.publicUrl()}/auth/callback`;
+  const origin = () => new URL(options.publicUrl()).origin;
   const maxAge = Math.floor(options.timeouts.absoluteMs / 1000);
 
-  const html = (status: number, title: string, body: string, headers: Record<string, string> = {}) =>
+  type HeaderList = [string, string][];
+  const html = (status: number, title: string, body: string, headers: HeaderList = []) =>
     new Response(
       `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title></head><body><main><h1>${escapeMarkup(title)}</h1>${body}</main></body></html>`,
-      { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers } },
+      {
+        status,
+        headers: [
+          ['content-type', 'text/html; charset=utf-8'],
+          ['cache-control', 'no-store'],
+          // No page of the login may be framed (a hidden logout button, say), and the callback's
+          // URL (code, state) never leaves in a Referer.
+          ['content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"],
+          ['x-frame-options', 'DENY'],
+          ['referrer-policy', 'no-referrer'],
+          ...headers,
+        ],
+      },
     );
-  const loginFailed = (error: LoginError) =>
-    html(STATUS_OF[error.reason], TITLE_OF[error.reason], `<p>${escapeMarkup(error.message)}</p><p><a href="/auth/login">Réessayer</a></p>`);
-  const redirect = (location: string, headers: Record<string, string> = {}) =>
-    new Response(null, { status: 302, headers: { location, 'cache-control': 'no-store', ...headers } });
+  const loginFailed = (error: LoginError, headers: HeaderList = []) =>
+    html(STATUS_OF[error.reason], TITLE_OF[error.reason], `<p>${escapeMarkup(error.message)}</p><p><a href="/auth/login">Réessayer</a></p>`, headers);
+  const redirect = (location: string, headers: HeaderList = []) =>
+    new Response(null, { status: 302, headers: [['location', location], ['cache-control', 'no-store'], ['referrer-policy', 'no-referrer'], ...headers] });
 
-  async function login(url: URL): Promise<Response> {
+  // A flood is refused by the thousand: say so in the logs once a second, not once a request.
+  let refusalsNotLogged = 0;
+  let lastRefusalLog = 0;
+  const logRefusal = (request: Request, reason: string) => {
+    const now = Date.now();
+    if (now - lastRefusalLog < 1000) {
+      refusalsNotLogged++;
+      return;
+    }
+    options.log.warn({ requestId: requestIdOf(request), reason, alsoRefusedSinceLastLine: refusalsNotLogged }, 'pending login refused');
+    lastRefusalLog = now;
+    refusalsNotLogged = 0;
+  };
+
+  async function login(url: URL, request: Request, serverContext: unknown): Promise<Response> {
     const idp = url.searchParams.get('idp') ?? undefined;
     const rp = party(idp);
     if (!rp) {
       const links = options.providers().map((p) => `<li><a href="/auth/login?idp=${encodeURIComponent(p.id)}">${escapeMarkup(p.label)}</a></li>`);
       return html(idp ? 400 : 200, idp ? TITLE_OF['unknown-provider'] : 'Se connecter', `<ul>${links.join('')}</ul>`);
     }
-    const transport = url.searchParams.get('response') === 'token' ? 'bearer' : 'cookie';
-    const { url: authorizationUrl, pending: entry } = await rp.startLogin(redirectUri(), {
-      returnTo: safeReturnTo(url.searchParams.get('return_to')),
-      transport,
-    });
-    pending.set(entry.state, entry);
-    return redirect(authorizationUrl);
+    // A place is taken before any work is done, so a flood is refused cheaply and cannot overshoot.
+    const admission = pending.admit(clientAddressOf(request, serverContext, { trustedProxies: options.trustedProxies }));
+    if (!admission.admitted) {
+      logRefusal(request, admission.reason);
+      const busy = admission.reason === 'global-limit';
+      return html(
+        busy ? 503 : 429,
+        busy ? 'Trop de connexions en cours : réessayez dans un instant' : 'Trop de connexions commencées depuis votre réseau : réessayez dans un instant',
+        '<p><a href="/auth/login">Réessayer</a></p>',
+        [['retry-after', String(admission.retryAfterSeconds)]],
+      );
+    }
+    let started: Awaited<ReturnType<RelyingParty['startLogin']>>;
+    try {
+      started = await rp.startLogin(redirectUri(), {
+        returnTo: safeReturnTo(url.searchParams.get('return_to'), origin()),
+        transport: url.searchParams.get('response') === 'token' ? 'bearer' : 'cookie',
+      });
+    } catch (error) {
+      admission.cancel();
+      throw error;
+    }
+    // Login CSRF: the callback must come back to this browser. A link to `/auth/callback?code=…`
+    // made from the attacker's own login carries no binding the victim's browser holds. Apps
+    // (`response=token`) run the flow in a web view or browser with cookies, and are bound alike.
+    const binding = randomBytes(32).toString('base64url');
+    admission.add(started.pending.state, { login: started.pending, bindingHash: sha256(binding) });
+    return redirect(started.url, [['set-cookie', loginBindingCookie(binding, PENDING_LOGIN_TTL_MS / 1000)]]);
   }
 
   async function callback(url: URL, request: Request): Promise<Response> {
     const state = url.searchParams.get('state') ?? '';
-    const entry = pending.get(state);
-    // Single use: a replayed callback (same state, same code) finds nothing.
-    pending.delete(state);
-    if (!entry) throw new LoginError('unknown-or-expired-state', 'this login link is unknown, expired or already used');
-    const rp = party(entry.idp)!;
-    if (url.searchParams.get('error')) {
-      throw new LoginError('provider-error', `${url.searchParams.get('error')}: ${url.searchParams.get('error_description') ?? ''}`);
+    const held = pending.peek(state);
+    if (!held) throw new LoginError('unknown-or-expired-state', 'this login link is unknown, expired or already used');
+    const binding = readCookie(request.headers.get('cookie'), LOGIN_BINDING_COOKIE);
+    if (binding === undefined || !timingSafeEqual(sha256(binding), held.bindingHash)) {
+      // Not taken: the browser that started this login can still finish it.
+      options.log.warn({ requestId: requestIdOf(request), idp: held.login.idp, reason: 'browser-mismatch' }, 'login refused');
+      throw new LoginError('browser-mismatch', 'open the login link from the browser where you started logging in');
+    }
+    pending.take(state);
+    const cleared: HeaderList = [['set-cookie', clearedLoginBindingCookie()]];
+    try {
+      return await complete(url, request, held.login, cleared);
+    } catch (error) {
+      if (error instanceof LoginError) return loginFailed(error, cleared);
+      throw error;
+    }
+  }
+
+  async function complete(url: URL, request: Request, entry: PendingLogin, cleared: HeaderList): Promise<Response> {
+    const rp = party(entry.idp);
+    if (!rp) throw new LoginError('unknown-provider', `identity provider ${entry.idp} is no longer configured`);
+    const providerError = url.searchParams.get('error');
+    if (providerError !== null) {
+      const { status, title } = providerErrorAnswer(providerError);
+      // The code is the provider's (or whoever made the link): shown escaped and cut short, the
+      // free-text description not at all (it would let a link write on the hub's page).
+      const code = providerError.slice(0, 64);
+      options.log.info({ requestId: requestIdOf(request), idp: entry.idp, providerError: code }, 'login not completed at the provider');
+      return html(status, title, `<p>Code renvoyé par le fournisseur d’identité : <code>${escapeMarkup(code)}</code></p><p><a href="/auth/login">Réessayer</a></p>`, cleared);
     }
     const completed = await rp.finishLogin(url, entry);
     let linked: LinkedPerson;
@@ -113,8 +263,10 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
       throw error;
     }
     const now = Date.now();
+    const { id, secret, secretHash } = newSessionCredentials();
     const session: HubSession = {
-      id: randomBytes(32).toString('base64url'),
+      id,
+      secretHash,
       ...linked,
       idp: entry.idp,
       idpSubject: completed.subject,
@@ -131,27 +283,63 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     options.log.info({ requestId: requestIdOf(request), idp: entry.idp, profile: session.profile, transport: session.transport }, 'login');
     if (entry.transport === 'bearer') {
       return Response.json(
-        { token: `${SESSION_TOKEN_PREFIX}${session.id}`, expiresAt: new Date(now + options.timeouts.absoluteMs).toISOString(), profile: session.profile },
-        { headers: { 'cache-control': 'no-store' } },
+        { token: `${SESSION_TOKEN_PREFIX}${secret}`, expiresAt: new Date(now + options.timeouts.absoluteMs).toISOString(), profile: session.profile },
+        { headers: [['cache-control', 'no-store'], ...cleared] },
       );
     }
-    return redirect(entry.returnTo ?? '/', { 'set-cookie': sessionCookie(session.id, maxAge) });
+    return redirect(entry.returnTo ?? '/', [['set-cookie', sessionCookie(secret, maxAge)], ...cleared]);
   }
 
+  /** `GET /auth/logout`: a page with the logout button, never a logout (any link or image could GET it). */
+  async function logoutPage(request: Request): Promise<Response> {
+    const secret = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
+    const session = secret ? await sessionOfSecret(options.sessions, secret, 'cookie') : undefined;
+    if (!secret || !session) return html(200, 'Vous n’êtes pas connecté', '<p><a href="/auth/login">Se connecter</a></p>');
+    return html(
+      200,
+      'Se déconnecter',
+      `<form method="post" action="/auth/logout"><input type="hidden" name="csrf" value="${escapeMarkup(logoutFormToken(secret))}"><button type="submit">Se déconnecter</button></form>`,
+    );
+  }
+
+  /**
+   * `POST /auth/logout`. An app's bearer token is no ambient credential, so it logs out as is. A
+   * cookie session only with what a cross-site page cannot send: the `x-graphql-csrf` header (a
+   * custom header needs a CORS preflight) or the logout page's form token.
+   */
   async function logout(request: Request): Promise<Response> {
-    const bearer = sessionIdOfToken(bearerTokenOf(request));
-    const id = bearer ?? readCookie(request.headers.get('cookie'), SESSION_COOKIE);
-    const session = id ? await options.sessions.get(id) : undefined;
-    if (id) await options.sessions.delete(id);
-    if (bearer) return new Response(null, { status: 204 });
-    const providerLogout = session && (await party(session.idp)?.logoutUrl(session.idToken, `${options.publicUrl()}/auth/logged-out`));
-    return redirect(providerLogout ?? '/auth/logged-out', { 'set-cookie': clearedSessionCookie() });
+    const bearer = sessionSecretOfToken(bearerTokenOf(request));
+    if (bearer !== undefined) {
+      const session = await sessionOfSecret(options.sessions, bearer, 'bearer');
+      if (session) await options.sessions.delete(session.id);
+      return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } });
+    }
+    const secret = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
+    if (!secret) return redirect('/auth/logged-out', [['set-cookie', clearedSessionCookie()]]);
+    let allowed = request.headers.has('x-graphql-csrf');
+    if (!allowed && (request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
+      const body = await readBodyLimited(request, MAX_AUTH_BODY_BYTES);
+      const token = body === undefined ? null : new URLSearchParams(body).get('csrf');
+      allowed = token !== null && sameSecret(token, logoutFormToken(secret));
+    }
+    if (!allowed) {
+      options.log.warn({ requestId: requestIdOf(request), reason: 'missing-csrf-proof' }, 'logout refused');
+      return html(403, 'Déconnexion refusée : utilisez le bouton de déconnexion du hub', '<p><a href="/auth/logout">Se déconnecter</a></p>');
+    }
+    const session = await sessionOfSecret(options.sessions, secret, 'cookie');
+    if (session) await options.sessions.delete(session.id);
+    options.log.info({ requestId: requestIdOf(request), idp: session?.idp }, 'logout');
+    // RP-initiated logout: the provider ends its own session too, then sends the browser back.
+    const providerLogout = session && (await party(session.idp)?.logoutUrl(session.idToken, `${options.publicUrl()}/auth/logged-out`).catch(() => undefined));
+    return redirect(providerLogout ?? '/auth/logged-out', [['set-cookie', clearedSessionCookie()]]);
   }
 
   async function backchannelLogout(idp: string, request: Request): Promise<Response> {
     const rp = party(idp);
     if (!rp) return new Response('unknown provider', { status: 404 });
-    const form = new URLSearchParams(await request.text());
+    const body = await readBodyLimited(request, MAX_AUTH_BODY_BYTES);
+    if (body === undefined) return Response.json({ error: 'invalid_request', error_description: 'body too large' }, { status: 413 });
+    const form = new URLSearchParams(body);
     try {
       const { sid, sub } = await rp.verifyLogoutToken(form.get('logout_token') ?? '');
       const ended = await options.sessions.deleteByIdpSession(idp, { idpSessionId: sid, idpSubject: sid ? undefined : sub });
@@ -163,11 +351,12 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     }
   }
 
-  async function route(request: Request, url: URL): Promise<Response | undefined> {
+  async function route(request: Request, url: URL, serverContext: unknown): Promise<Response | undefined> {
     const { pathname } = url;
-    if (pathname === '/auth/login' && request.method === 'GET') return login(url);
+    if (pathname === '/auth/login' && request.method === 'GET') return login(url, request, serverContext);
     if (pathname === '/auth/callback' && request.method === 'GET') return callback(url, request);
-    if (pathname === '/auth/logout' && (request.method === 'GET' || request.method === 'POST')) return logout(request);
+    if (pathname === '/auth/logout' && request.method === 'GET') return logoutPage(request);
+    if (pathname === '/auth/logout' && request.method === 'POST') return logout(request);
     if (pathname === '/auth/logged-out') return html(200, 'Vous êtes déconnecté', '<p><a href="/auth/login">Se reconnecter</a></p>');
     const backchannel = /^\/auth\/backchannel-logout\/([\w-]+)$/.exec(pathname);
     if (backchannel && request.method === 'POST') return backchannelLogout(backchannel[1]!, request);
@@ -175,10 +364,10 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
   }
 
   return {
-    onRequest({ request, url, endResponse }) {
+    onRequest({ request, url, endResponse, serverContext }) {
       if (!url.pathname.startsWith('/auth/')) return;
       const requestLog = options.log.child({ requestId: requestIdOf(request) });
-      return route(request, url).then(
+      return route(request, url, serverContext).then(
         (response) => {
           if (response) endResponse(response);
         },

@@ -1,13 +1,10 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { Logger as HiveLogger } from '@graphql-hive/logger';
-import useMeshPrometheus from '@graphql-mesh/plugin-prometheus';
+import useMeshPrometheus, { createCounter, createHistogram } from '@graphql-mesh/plugin-prometheus';
+import { getOperationAST, parse, type DocumentNode } from 'graphql';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-
-export interface MetricsOptions {
-  registry: Registry;
-  log: HiveLogger;
-  endpoint?: string;
-}
+import { listen, type RunningServer } from '../../lib/http-server.ts';
 
 /** A registry per router instance (tests start several in one process), with process metrics on it. */
 export function createMetricsRegistry(): Registry {
@@ -16,35 +13,190 @@ export function createMetricsRegistry(): Registry {
   return registry;
 }
 
+/** The one label value of every operation the trusted-documents manifest does not name. */
+export const UNREGISTERED = 'unregistered';
+const MAX_LABEL = 64;
+
 /**
- * Prometheus at `/metrics`: request count and latency histograms labelled by operation name, and
- * subgraph fetch latency and errors labelled by subgraph. The maintained Mesh plugin does the work;
- * we choose the metrics. Other router concerns (authorization denials, audit losses) register their
- * own counters on the same registry.
+ * Label values a client cannot choose. Every distinct label value is a new time series kept for the
+ * life of the process: labelled by what clients send (operation names, aliases, URLs), `/metrics`
+ * grew from 89 kB to 18 MB with 1,000 names. Operation names are labelled only when the deployment
+ * registered them (its trusted-documents manifest, a bounded list it wrote); every other name,
+ * and every name when there is no manifest, is `unregistered`.
  */
-export function useMetrics(options: MetricsOptions): GatewayPlugin {
-  return useMeshPrometheus({
-    registry: options.registry,
+export class MetricLabels {
+  readonly #registered: ReadonlySet<string>;
+  constructor(trustedDocuments: Iterable<string> = []) {
+    const names = new Set<string>();
+    for (const document of trustedDocuments) {
+      try {
+        for (const definition of parse(document).definitions) {
+          if (definition.kind === 'OperationDefinition' && definition.name) names.add(definition.name.value);
+        }
+      } catch {
+        // A manifest entry that does not parse can never run; it names nothing.
+      }
+    }
+    this.#registered = names;
+  }
+  /** The label of an operation name, as given by the client or found in its document. */
+  operationName(name: string | null | undefined): string {
+    return name && this.#registered.has(name) ? name.slice(0, MAX_LABEL) : UNREGISTERED;
+  }
+  /** Name and type of the operation a request runs (the document's, not what the client claims beside it). */
+  operation(document: DocumentNode | undefined, operationName?: string | null): { operationName: string; operationType: string } {
+    const operation = document && getOperationAST(document, operationName ?? undefined);
+    return { operationName: this.operationName(operation?.name?.value), operationType: operation?.operation ?? 'unknown' };
+  }
+}
+
+const METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD']);
+const PHASES = new Set(['parse', 'validate', 'context', 'execute', 'subscribe']);
+const capped = (value: unknown) => String(value ?? '').slice(0, MAX_LABEL);
+
+export interface MetricsOptions {
+  registry: Registry;
+  log: HiveLogger;
+  labels: MetricLabels;
+  /**
+   * `/metrics` on the public port for `Authorization: Bearer <token>` (a scraper that cannot reach
+   * the separate listener); without a token the public port never serves it.
+   */
+  token?: string;
+}
+
+/**
+ * Prometheus metrics: requests, latency and errors per (registered) operation, subgraph fetch
+ * latency and errors per subgraph. The maintained Mesh plugin does the work; each metric is declared
+ * here with its own label function, so every label value comes from a bounded set (our subgraph
+ * names, the manifest's operation names, GraphQL's operation types and phases, HTTP methods and
+ * status codes), never from the request as sent. Other router concerns (authorization denials,
+ * audit losses) register their own counters on the same registry.
+ */
+export function useMetrics(options: MetricsOptions): GatewayPlugin[] {
+  const { registry, labels } = options;
+  type OperationParams = { document?: DocumentNode; operationName?: string; operationType?: string };
+  const operationLabels = (params: OperationParams) => labels.operation(params.document, params.operationName);
+  // `never`: the plugin types each metric's phases as a literal tuple; ours are checked by the plugin at start.
+  const histogram = (name: string, help: string, phases: string[]): never =>
+    createHistogram({ registry, histogram: { name, help, labelNames: ['operationName', 'operationType'] }, phases: phases as never, fillLabelsFn: operationLabels as never }) as never;
+
+  const prometheus = useMeshPrometheus({
+    registry,
     log: options.log,
-    endpoint: options.endpoint ?? '/metrics',
+    // Served below (token) and on the separate listener (serveMetrics), never openly.
+    endpoint: false as unknown as string,
     metrics: {
-      graphql_envelop_request: true,
-      graphql_envelop_request_duration: true,
-      graphql_envelop_error_result: true,
+      graphql_envelop_request: createCounter({
+        registry,
+        counter: { name: 'graphql_envelop_request', help: 'GraphQL operations executed.', labelNames: ['operationName', 'operationType'] },
+        phases: ['execute', 'subscribe'],
+        fillLabelsFn: operationLabels as never,
+      }),
+      graphql_envelop_request_duration: histogram('graphql_envelop_request_duration', 'Time from parse to the end of execute.', ['execute', 'subscribe']),
+      graphql_envelop_error_result: createCounter({
+        registry,
+        // No `path` label: a path is made of the client's aliases.
+        counter: { name: 'graphql_envelop_error_result', help: 'Errors, by phase.', labelNames: ['operationName', 'operationType', 'phase'] },
+        phases: ['parse', 'validate', 'context', 'execute', 'subscribe'],
+        fillLabelsFn: ((params: OperationParams & { errorPhase?: string }) => ({
+          ...operationLabels(params),
+          phase: PHASES.has(params.errorPhase ?? '') ? params.errorPhase : 'unknown',
+        })) as never,
+      }),
       graphql_envelop_phase_parse: false,
-      graphql_envelop_phase_validate: true,
+      graphql_envelop_phase_validate: histogram('graphql_envelop_phase_validate', 'Time spent validating operations.', ['validate']),
       graphql_envelop_phase_context: false,
-      graphql_envelop_phase_execute: true,
+      graphql_envelop_phase_execute: histogram('graphql_envelop_phase_execute', 'Time spent executing operations.', ['execute']),
       graphql_envelop_phase_subscribe: false,
       graphql_envelop_request_time_summary: false,
       graphql_envelop_deprecated_field: false,
       graphql_envelop_schema_change: true,
       graphql_envelop_execute_resolver: false,
-      graphql_yoga_http_duration: true,
-      graphql_gateway_fetch_duration: true,
-      graphql_gateway_subgraph_execute_duration: true,
-      graphql_gateway_subgraph_execute_errors: true,
+      graphql_yoga_http_duration: createHistogram({
+        registry,
+        // No `url` label: the URL carries the client's query string.
+        histogram: { name: 'graphql_yoga_http_duration', help: 'Time spent on HTTP requests to /graphql.', labelNames: ['operationName', 'operationType', 'method', 'statusCode'] },
+        phases: ['request'],
+        fillLabelsFn: ((params: OperationParams & { request: Request; response: Response }) => ({
+          ...operationLabels(params),
+          method: METHODS.has(params.request.method) ? params.request.method : 'other',
+          statusCode: params.response.status,
+        })) as never,
+      }),
+      graphql_gateway_fetch_duration: createHistogram({
+        registry,
+        histogram: { name: 'graphql_gateway_fetch_duration', help: 'Time spent on fetches to subgraphs.', labelNames: ['url', 'method', 'statusCode'] },
+        phases: ['fetch'],
+        fillLabelsFn: ((params: { url: string; options: { method?: string }; response: Response }) => ({
+          url: subgraphUrlLabel(params.url),
+          method: capped(params.options.method),
+          statusCode: params.response.status,
+        })) as never,
+      }),
+      // Subgraph operations are named by the planner after the client's operation: labelled by subgraph only.
+      graphql_gateway_subgraph_execute_duration: createHistogram({
+        registry,
+        histogram: { name: 'graphql_gateway_subgraph_execute_duration', help: 'Time spent on subgraph execution.', labelNames: ['subgraphName', 'operationType'] },
+        phases: ['subgraphExecute'],
+        fillLabelsFn: subgraphLabels as never,
+      }),
+      graphql_gateway_subgraph_execute_errors: createCounter({
+        registry,
+        counter: { name: 'graphql_gateway_subgraph_execute_errors', help: 'Errors in subgraph responses.', labelNames: ['subgraphName', 'operationType'] },
+        phases: ['subgraphExecute'],
+        fillLabelsFn: subgraphLabels as never,
+      }),
     },
     labels: { subgraphName: true, fetchRequestHeaders: false, fetchResponseHeaders: false },
   }) as GatewayPlugin;
+  return [prometheus, useMetricsEndpoint(registry, options.token)];
+}
+
+function subgraphLabels({ subgraphName, executionRequest }: { subgraphName: string; executionRequest: { operationType?: string } }) {
+  return { subgraphName: capped(subgraphName), operationType: capped(executionRequest.operationType ?? 'query') };
+}
+
+/** A subgraph's URL without its query string (the deployment's own, bounded set). */
+function subgraphUrlLabel(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`.slice(0, 128);
+  } catch {
+    return 'invalid';
+  }
+}
+
+/** `/metrics` on the public port: for the configured bearer token only, compared in constant time. */
+function useMetricsEndpoint(registry: Registry, token: string | undefined): GatewayPlugin {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const expected = token === undefined ? undefined : digest(`Bearer ${token}`);
+  return {
+    onRequest({ url, request, endResponse, fetchAPI }) {
+      if (url.pathname !== '/metrics') return;
+      // Digests have one length, so timingSafeEqual compares them whatever the client sent.
+      if (!expected || !timingSafeEqual(digest(request.headers.get('authorization') ?? ''), expected)) {
+        endResponse(new fetchAPI.Response('metrics are not served here\n', { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' } }));
+        return;
+      }
+      return registry.metrics().then((text) => endResponse(new fetchAPI.Response(text, { headers: { 'content-type': registry.contentType } })));
+    },
+  };
+}
+
+/** The separate listener serving `GET /metrics` (loopback by default): for the scraper, not the Internet. */
+export async function serveMetrics(registry: Registry, options: { host: string; port: number }): Promise<RunningServer> {
+  return listen(
+    (req, res) => {
+      if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+        return;
+      }
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+    },
+    options,
+  );
 }

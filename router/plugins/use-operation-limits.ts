@@ -1,17 +1,28 @@
-import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { costLimitPlugin, costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, Kind, validate, type DefinitionNode, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { OperationLimits } from '../config.ts';
+import { costRulesOf, declaredCost } from './operation-cost.ts';
+
+export interface OperationLimitsOptions {
+  /** The supergraph being served: its `@cost`/`@listSize` directives say what fields cost. Read per request, so reloads apply. */
+  supergraph?: () => DocumentNode | undefined;
+}
 
 /**
  * Refuses abusive operations before planning: depth, aliases, tokens and cost, each with a clear
  * GraphQL error. GraphQL Armor's maintained rules do the counting; this module only configures them
  * and gives every refusal the same machine-readable code.
+ *
+ * Armor's cost counts an operation's shape only. What an operation really costs is mostly what the
+ * subgraphs must fetch upstream for it, which the supergraph declares (`@cost`, `@listSize`): the
+ * cost of an operation is both added up, and one HTTP request (a batch of operations included)
+ * has one budget of `maxCost`, so ten operations in one request cannot cost ten times the limit.
  */
-export function useOperationLimits(limits: Omit<OperationLimits, 'maxBatch' | 'maxBodyBytes'>): GatewayPlugin[] {
+export function useOperationLimits(limits: Omit<OperationLimits, 'maxBatch' | 'maxBodyBytes'>, options: OperationLimitsOptions = {}): GatewayPlugin[] {
   const common = {
     exposeLimits: true,
     onReject: [] as never[],
@@ -22,8 +33,57 @@ export function useOperationLimits(limits: Omit<OperationLimits, 'maxBatch' | 'm
     maxDepthPlugin({ ...common, n: limits.maxDepth, flattenFragments: true }),
     maxAliasesPlugin({ ...common, n: limits.maxAliases }),
     costLimitPlugin({ ...common, maxCost: limits.maxCost }),
+    useRequestCostBudget(limits.maxCost, options.supergraph ?? (() => undefined)),
     tagLimitErrors(),
   ] as GatewayPlugin[];
+}
+
+/** Armor's shape cost of each operation of a document, in document order (computed once per document object). */
+const shapeCosts = new WeakMap<DocumentNode, number[]>();
+function shapeCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): number {
+  let costs = shapeCosts.get(document);
+  if (!costs) {
+    const found: number[] = [];
+    validate(schema, document, [costLimitRule({ maxCost: Number.MAX_SAFE_INTEGER, onAccept: [(_, details: { n: number }) => found.push(details.n)], propagateOnRejection: false })]);
+    shapeCosts.set(document, (costs = found));
+  }
+  const index = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).indexOf(operation);
+  return costs[index] ?? 0;
+}
+
+/**
+ * One cost budget per HTTP request. A batch (a JSON array of operations) reaches execution as one
+ * operation at a time, each with its own context but the same request: each operation's cost is
+ * taken from the request's budget, and the operations past it are refused. Runs at execution, not
+ * validation, because validation results are cached per document (ten identical operations are
+ * validated once).
+ */
+function useRequestCostBudget(maxCost: number, supergraph: () => DocumentNode | undefined): GatewayPlugin {
+  const spentByRequest = new WeakMap<object, number>();
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const operation = args.document.definitions.find(
+        (d: DefinitionNode): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+      );
+      if (!operation) return;
+      const current = supergraph();
+      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      const cost = shapeCost(args.schema, args.document, operation) + (current ? declaredCost(args.schema, args.document, operation, costRulesOf(current), variables) : 0);
+      const request = (args.contextValue as { request?: object }).request ?? args.contextValue;
+      const spent = spentByRequest.get(request) ?? 0;
+      if (spent + cost <= maxCost) {
+        spentByRequest.set(request, spent + cost);
+        return;
+      }
+      const message =
+        spent === 0
+          ? `Operation refused: Query cost limit of ${maxCost} exceeded, found ${cost}.`
+          : `Operation refused: Request cost limit of ${maxCost} exceeded, found ${spent + cost} (the operations of a batch share one budget).`;
+      setResultAndStopExecution({
+        errors: [new GraphQLError(message, { extensions: { code: 'OPERATION_LIMIT_EXCEEDED', cost: { operation: cost, request: spent + cost, max: maxCost } } })],
+      });
+    },
+  };
 }
 
 /** Armor's messages, e.g. "Syntax Error: Query depth limit of 6 exceeded, found 10." */

@@ -5,6 +5,11 @@ export interface ReadinessOptions {
   endpoint?: string;
   /** The subgraphs of the graph being served, or undefined while no supergraph is loaded. */
   subgraphs(): SubgraphEndpoint[] | undefined;
+  /**
+   * The login providers, when the router serves `/auth/*`: each must answer its discovery document,
+   * or nobody can log in. None configured (yet) is not ready either.
+   */
+  identityProviders?: () => { id: string; issuer: string }[];
   probeTimeoutMs?: number;
   /** Results are reused this long, so a load balancer polling every instance cannot amplify into subgraphs. */
   cacheMs?: number;
@@ -15,11 +20,13 @@ export interface ReadinessReport {
   ready: boolean;
   supergraph: 'loaded' | 'missing';
   subgraphs: Record<string, { ready: boolean; error?: string }>;
+  identityProviders?: Record<string, { ready: boolean; error?: string }>;
 }
 
 /**
- * `GET /ready`: 200 when a supergraph is loaded and every subgraph answers `{ __typename }`, else 503.
- * The body says which subgraph is not answering, for the operator reading it.
+ * `GET /ready`: 200 when a supergraph is loaded, every subgraph answers `{ __typename }` and (with
+ * login) every identity provider answers its discovery document, else 503. The body says which
+ * subgraph or provider is not answering, for the operator reading it.
  */
 export function useReadiness(options: ReadinessOptions): GatewayPlugin {
   const endpoint = options.endpoint ?? '/ready';
@@ -44,14 +51,29 @@ export function useReadiness(options: ReadinessOptions): GatewayPlugin {
     }
   };
 
+  const probeProvider = async (issuer: string): Promise<{ ready: boolean; error?: string }> => {
+    try {
+      const response = await doFetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(timeoutMs) });
+      await response.body?.cancel();
+      return response.ok ? { ready: true } : { ready: false, error: `HTTP ${response.status}` };
+    } catch (error) {
+      return { ready: false, error: (error as Error).name === 'TimeoutError' ? 'timeout' : (error as Error).message };
+    }
+  };
+
   const check = async (): Promise<ReadinessReport> => {
     const subgraphs = options.subgraphs();
-    if (!subgraphs) return { ready: false, supergraph: 'missing', subgraphs: {} };
-    const results = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(s)] as const));
+    const providers = options.identityProviders?.();
+    const [results, providerResults] = await Promise.all([
+      Promise.all((subgraphs ?? []).map(async (s) => [s.name, await probe(s)] as const)),
+      Promise.all((providers ?? []).map(async (p) => [p.id, await probeProvider(p.issuer)] as const)),
+    ]);
+    const loginReady = !providers || (providers.length > 0 && providerResults.every(([, r]) => r.ready));
     return {
-      ready: results.every(([, r]) => r.ready),
-      supergraph: 'loaded',
+      ready: !!subgraphs && results.every(([, r]) => r.ready) && loginReady,
+      supergraph: subgraphs ? 'loaded' : 'missing',
       subgraphs: Object.fromEntries(results),
+      ...(providers ? { identityProviders: Object.fromEntries(providerResults) } : {}),
     };
   };
 

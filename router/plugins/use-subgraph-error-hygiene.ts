@@ -6,19 +6,41 @@ const REASONS: Array<[RegExp, string]> = [
   [/timeout|aborted/i, 'timed out'],
 ];
 
+/** Extensions a subgraph may add that clients must never see in production: its stack and exception details. */
+const INTERNAL_EXTENSIONS = ['stacktrace', 'exception'] as const;
+
 /**
  * Errors from a failed subgraph fetch carry the subgraph's internal URL and the request body the
  * router sent (entity representations: person ids). Clients get a short message naming the
  * subgraph and its state; the log gets the subgraph's own message, tied to the request id.
+ *
+ * In production, errors coming from subgraphs also lose `extensions.stacktrace` and `exception`
+ * (file paths, library versions, sometimes data), whatever a subgraph sends. And a subgraph's
+ * inline trace (`extensions.ftv1`, Apollo's federated tracing: per-field timings of our
+ * infrastructure) never reaches a client, in any mode: nothing of ours consumes it.
  */
-export function useSubgraphErrorHygiene(): GatewayPlugin {
+export function useSubgraphErrorHygiene(options: { production: boolean }): GatewayPlugin {
+  const internal = (extensions: Record<string, unknown>) => options.production && INTERNAL_EXTENSIONS.some((key) => key in extensions);
   const clean = (result: ExecutionResult, log: GatewayContext['log']): ExecutionResult | undefined => {
-    if (!result.errors?.some((e) => e.extensions?.request || e.extensions?.response)) return undefined;
+    const traced = result.extensions !== undefined && 'ftv1' in result.extensions;
+    const dirty = result.errors?.some((e) => e.extensions?.request || e.extensions?.response || internal(e.extensions ?? {}));
+    if (!dirty && !traced) return undefined;
+    let extensions = result.extensions;
+    if (traced) {
+      const { ftv1: _trace, ...rest } = result.extensions!;
+      extensions = Object.keys(rest).length > 0 ? rest : undefined;
+    }
     return {
       ...result,
-      errors: result.errors.map((error) => {
-        const { request, response, ...extensions } = error.extensions ?? {};
-        if (!request && !response) return error;
+      extensions,
+      errors: result.errors?.map((error) => {
+        const { request, response, ...kept } = error.extensions ?? {};
+        const extensions: Record<string, unknown> = options.production
+          ? Object.fromEntries(Object.entries(kept).filter(([key]) => !(INTERNAL_EXTENSIONS as readonly string[]).includes(key)))
+          : kept;
+        if (!request && !response) {
+          return internal(error.extensions ?? {}) ? new GraphQLError(error.message, { path: error.path, extensions }) : error;
+        }
         const subgraph = typeof extensions.serviceName === 'string' ? extensions.serviceName : 'unknown';
         // The context logger carries the request id. Not the request body: it holds person ids.
         log.warn({ subgraph, path: error.path, error: error.message }, 'subgraph error');

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Directory } from '../../connectors/directory/directory.ts';
 import type { Mef, Person, School, Subject } from '../../connectors/directory/model.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
-import { Perimeter, type PerimeterOptions } from './perimeter.ts';
+import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 
 /** Per-request state: loaders batch every lookup of one request into one directory call per kind. */
 export interface DirectoryContext {

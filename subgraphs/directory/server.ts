@@ -3,7 +3,7 @@ import type { Directory } from '../../connectors/directory/directory.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
 import { createDirectoryContext } from './context.ts';
-import type { PerimeterOptions } from './perimeter.ts';
+import type { PerimeterOptions } from '../perimeter/perimeter.ts';
 import { resolvers } from './resolvers.ts';
 
 export const DIRECTORY_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));

@@ -27,6 +27,7 @@ export const resolvers: Resolvers = {
   Mutation: {
     endSession: async (_, { id }, ctx) => {
       const viewer = personViewer(ctx);
+      // By public id (what `viewer { sessions { id } }` shows): the store finds no session by its secret.
       const session = await ctx.sessions.get(id);
       // Someone else's session id gets the same answer as an unknown one.
       if (!session || session.personId !== viewer.personId) return false;

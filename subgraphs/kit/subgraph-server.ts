@@ -1,5 +1,5 @@
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode } from 'graphql';
@@ -67,14 +67,20 @@ export async function startSubgraph<TContext extends BaseContext>(
   options: { port: number; host?: string; production?: boolean },
 ): Promise<StartedSubgraph> {
   const { log } = definition;
+  // Unsaid means what the process is: a subgraph started without the flag in production stays quiet.
+  const production = options.production ?? process.env.NODE_ENV === 'production';
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
       typeDefs: definition.typeDefs,
       resolvers: definition.resolvers as GraphQLSchemaModule["resolvers"],
     }),
     // The router, not the subgraph, is the public face: no landing page, and stack traces stay in logs.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
-    includeStacktraceInErrorResponses: !options.production,
+    // No inline trace (ftv1) either: Apollo adds per-field timings to any response whose request asks
+    // for them, and nothing of ours reads them (the router would only have to strip them).
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    includeStacktraceInErrorResponses: !production,
+    // No "Did you mean …?" in production: with introspection off, suggestions would map the schema.
+    hideSchemaDetailsFromClientErrors: production,
     logger: {
       debug: (m) => log.debug(m),
       info: (m) => log.info(m),

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { DateRange } from '../../connectors/vie-scolaire/client.ts';
+import { MAX_RANGE_DAYS, type DateRange, type UpstreamFile } from '../../connectors/vie-scolaire/client.ts';
 import { UpstreamError } from '../../connectors/vie-scolaire/upstream.ts';
 import { periodAverages } from './averages.ts';
 import type { VieScolaireContext } from './context.ts';
@@ -7,8 +7,12 @@ import { addDays, daysBetween } from './days.ts';
 import type { PerSchool } from './data-source.ts';
 import { checkedFile, HOMEWORK_TYPES, JUSTIFICATION_TYPES } from './files.ts';
 import type { Resolvers } from './generated/resolvers-types.ts';
+import { QuotaExceededError, type SubmissionKind } from '../../connectors/vie-scolaire/outbox.ts';
+import { mayFollowPupil } from './calendar/feed-route.ts';
+import { belongsToPupil } from './ownership.ts';
+import { schoolsOfPupil } from './pupil-schools.ts';
+import { quotaError } from './quotas.ts';
 
-const MAX_RANGE_DAYS = 120;
 /** Grades are read whole (all periods); the period is chosen after. */
 const ALL_TIME: DateRange = { from: '', to: '' };
 
@@ -41,28 +45,33 @@ function unavailable(error: unknown): GraphQLError {
   return error instanceof GraphQLError ? error : new GraphQLError(`Vie scolaire failed: ${(error as Error).message}`, { extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'vie-scolaire' } });
 }
 
+const outsidePerimeter = () => new GraphQLError('Forbidden: this person is outside your perimeter.', { extensions: { code: 'FORBIDDEN' } });
+
 /**
- * Whose vie scolaire the viewer may read: their own, their children's (responsable légal, as the
- * session says), and, for teachers and staff, the pupils of their schools (the directory's finer
- * perimeter has already decided which pupils reach this subgraph through the router; this check is
- * the second line, for the `_entities` path).
+ * The one gate of every read about a pupil (each field, and `_entities`): the directory's perimeter
+ * (subgraphs/perimeter), decided from the directory as it is now, not from the session's snapshot.
+ * Out of perimeter, unknown, or not a pupil: the same FORBIDDEN. Returns the schools to ask about
+ * the pupil (theirs in the directory); checked once per request and pupil.
  */
-function mayRead(ctx: VieScolaireContext, pupilId: string): boolean {
-  const { viewer } = ctx;
-  if (viewer.kind !== 'person') return false;
-  return viewer.personId === pupilId || (viewer.children ?? []).includes(pupilId) || viewer.profile === 'teacher' || viewer.profile === 'staff';
+function readablePupil(ctx: VieScolaireContext, pupilId: string): Promise<string[]> {
+  let schools = ctx.readablePupils.get(pupilId);
+  if (!schools) {
+    schools = ctx.perimeter.pupil(pupilId).then((pupil) => {
+      if (!pupil) throw outsidePerimeter();
+      return schoolsOfPupil(ctx.directory, pupil, ctx.schools);
+    });
+    ctx.readablePupils.set(pupilId, schools);
+  }
+  return schools;
 }
 
-/** The schools to ask about a pupil: the viewer's schools that have a configured system. */
-const schoolsOf = (ctx: VieScolaireContext) => (ctx.viewer.schools ?? []).filter((uai) => ctx.schools.has(uai));
-
 /**
- * Asks every candidate school about a pupil and merges what those that know them say (a pupil may
- * be in two schools). A school that fails only matters when no school knows the pupil: a lycée
- * pupil's timetable does not depend on the collège's system being up.
+ * Asks every school of the pupil and merges what those that know them say (a pupil may be in two
+ * schools). A school that fails only matters when no school knows the pupil: a lycée pupil's
+ * timetable does not depend on the collège's system being up.
  */
-async function pupilData<T extends object>(ctx: VieScolaireContext, load: (uai: string) => Promise<PerSchool<T[]>>): Promise<(T & { uai: string })[]> {
-  const schools = schoolsOf(ctx);
+async function pupilData<T extends object>(ctx: VieScolaireContext, pupilId: string, load: (uai: string) => Promise<PerSchool<T[]>>): Promise<(T & { uai: string })[]> {
+  const schools = await readablePupil(ctx, pupilId);
   const answers = await Promise.allSettled(schools.map(load));
   const known = answers.flatMap((a, i) => (a.status === 'fulfilled' && a.value.known ? [a.value.value.map((item) => ({ ...item, uai: schools[i]! }))] : []));
   const failure = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
@@ -72,29 +81,60 @@ async function pupilData<T extends object>(ctx: VieScolaireContext, load: (uai: 
 
 /** Ids of things a mutation acts on carry their school: `UAI:upstreamId`. */
 export const scopedId = (uai: string | undefined, id: string) => (uai ? `${uai}:${id}` : id);
-function fromScopedId(ctx: VieScolaireContext, id: string): { uai: string; upstreamId: string } {
-  const at = id.indexOf(':');
-  const uai = id.slice(0, at);
-  if (at <= 0 || !ctx.schools.has(uai) || !(ctx.viewer.schools ?? []).includes(uai)) {
-    throw new GraphQLError('Unknown id, or not one of your schools’.', { extensions: { code: 'BAD_USER_INPUT' } });
-  }
-  return { uai, upstreamId: id.slice(at + 1) };
-}
 
 const forbidden = (message: string) => new GraphQLError(`Forbidden: ${message}`, { extensions: { code: 'FORBIDDEN' } });
 
-/** Periods are per school: every candidate school must answer. */
-async function periodsOf(ctx: VieScolaireContext) {
+/**
+ * What a mutation acts on, tied to the pupil it names: the id's school must be one of the pupil's
+ * (directory) and the school's own system must list the absence (or homework) as the pupil's. Ids
+ * are guessable; one that is not the pupil's is refused like one that does not exist. When the
+ * school cannot say (its system is down), `verified` is false: a submission is then kept but
+ * checked again before it is ever forwarded (the outbox), a direct write is refused.
+ */
+async function ownTarget(ctx: VieScolaireContext, kind: SubmissionKind, pupilId: string, id: string): Promise<{ uai: string; upstreamId: string; verified: boolean; failure?: UpstreamError }> {
+  const notTheirs = forbidden(kind === 'justification' ? 'no such absence for this pupil.' : 'no such homework for this pupil.');
+  const at = id.indexOf(':');
+  const uai = id.slice(0, at);
+  const upstreamId = id.slice(at + 1);
+  if (at <= 0 || !upstreamId || !(await readablePupil(ctx, pupilId)).includes(uai)) throw notTheirs;
   try {
-    return (await Promise.all(schoolsOf(ctx).map((uai) => ctx.data.periods.load(uai)))).flat();
+    if (!(await belongsToPupil(ctx.client, { kind, uai, pupilId, targetId: upstreamId }, ctx.today))) throw notTheirs;
+    return { uai, upstreamId, verified: true };
+  } catch (error) {
+    if (error instanceof UpstreamError) return { uai, upstreamId, verified: false, failure: error };
+    throw error;
+  }
+}
+
+/** Runs `act`, turning a quota refusal into the error the person sees (QUOTA_EXCEEDED, naming the limit). */
+async function withinQuota<T>(act: () => T | Promise<T>): Promise<T> {
+  try {
+    return await act();
+  } catch (error) {
+    throw error instanceof QuotaExceededError ? quotaError(error) : error;
+  }
+}
+
+/** Keeps a submission in the outbox, within the author's quotas (checked and reserved atomically there). */
+const submit = (ctx: VieScolaireContext, submission: Parameters<VieScolaireContext['outbox']['submit']>[0]) => withinQuota(() => ctx.outbox.submit(submission, ctx.quotas));
+
+/** Refuses early, before asking the school anything, a submission already past its author's quotas. */
+const checkQuota = (ctx: VieScolaireContext, by: string, file: UpstreamFile | undefined) =>
+  withinQuota(() => ctx.outbox.checkQuota(by, file ? Buffer.byteLength(file.base64, 'base64') : 0, ctx.quotas));
+
+/** Periods are per school: every school of the pupil must answer. */
+async function periodsOf(ctx: VieScolaireContext, pupilId: string) {
+  const schools = await readablePupil(ctx, pupilId);
+  try {
+    return (await Promise.all(schools.map((uai) => ctx.data.periods.load(uai)))).flat();
   } catch (error) {
     throw unavailable(error);
   }
 }
 
-async function currentPeriodId(ctx: VieScolaireContext, periodId: string | null | undefined): Promise<string | undefined> {
+async function currentPeriodId(ctx: VieScolaireContext, pupilId: string, periodId: string | null | undefined): Promise<string | undefined> {
   if (periodId) return periodId;
-  const periods = await periodsOf(ctx);
+  const periods = await periodsOf(ctx, pupilId);
   return (periods.find((p) => p.start <= ctx.today && ctx.today <= p.end) ?? periods.filter((p) => p.start <= ctx.today).at(-1) ?? periods[0])?.id;
 }
 
@@ -106,30 +146,32 @@ export const resolvers: Resolvers = {
     createCalendarFeed: async (_, { pupilId }, ctx) => {
       const { viewer } = ctx;
       const pupil = pupilId ?? viewer.personId;
-      const own = viewer.kind === 'person' && viewer.profile === 'student' && pupil === viewer.personId;
-      const child = viewer.kind === 'person' && viewer.profile === 'guardian' && !!pupil && (viewer.children ?? []).includes(pupil);
-      if (!pupil || !(own || child)) throw forbidden('a calendar feed is for yourself (a pupil) or one of your children.');
-      const { feed, token } = await ctx.feeds.create({ ownerId: viewer.personId!, pupilId: pupil, schools: viewer.schools ?? [] });
+      if (viewer.kind !== 'person' || !pupil || !(await mayFollowPupil(ctx.perimeter, pupil))) {
+        throw forbidden('a calendar feed is for yourself (a pupil) or one of your children.');
+      }
+      const { feed, token } = await withinQuota(() => ctx.feeds.create({ ownerId: viewer.personId!, pupilId: pupil }, ctx.quotas.feedsPerPerson));
       ctx.newFeedTokens.set(feed.id, token);
       return feed;
     },
     revokeCalendarFeed: (_, { id }, ctx) => (ctx.viewer.personId ? ctx.feeds.revoke(id, ctx.viewer.personId) : false),
     justifyAbsence: async (_, { input }, ctx) => {
       const { viewer } = ctx;
-      // Only a legal guardian of the pupil (the session lists the children they are responsable légal of).
-      if (viewer.kind !== 'person' || viewer.profile !== 'guardian' || !(viewer.children ?? []).includes(input.pupilId)) {
+      // Only a legal guardian of the pupil, as the directory says now.
+      if (viewer.kind !== 'person' || !(await ctx.perimeter.isGuardianOf(input.pupilId))) {
         throw forbidden('only a legal guardian of this pupil may justify their absences.');
       }
       const reason = input.reason.trim();
       if (!reason || reason.length > 200) throw new GraphQLError('reason must be 1 to 200 characters', { extensions: { code: 'BAD_USER_INPUT' } });
       if ((input.comment ?? '').length > 2000) throw new GraphQLError('comment must be at most 2000 characters', { extensions: { code: 'BAD_USER_INPUT' } });
-      const { uai, upstreamId } = fromScopedId(ctx, input.absenceId);
       const file = input.attachment ? checkedFile(input.attachment, JUSTIFICATION_TYPES) : undefined;
-      return ctx.outbox.submit({ kind: 'justification', uai, pupilId: input.pupilId, targetId: upstreamId, submittedBy: viewer.personId!, reason, comment: input.comment ?? undefined, file });
+      await checkQuota(ctx, viewer.personId!, file);
+      const { uai, upstreamId, verified } = await ownTarget(ctx, 'justification', input.pupilId, input.absenceId);
+      return submit(ctx, { kind: 'justification', uai, pupilId: input.pupilId, targetId: upstreamId, submittedBy: viewer.personId!, reason, comment: input.comment ?? undefined, file, verified });
     },
     setHomeworkDone: async (_, { homeworkId, done }, ctx) => {
       if (ctx.viewer.kind !== 'person' || ctx.viewer.profile !== 'student') throw forbidden('only the pupil ticks their homework.');
-      const { uai, upstreamId } = fromScopedId(ctx, homeworkId);
+      const { uai, upstreamId, failure } = await ownTarget(ctx, 'homework', ctx.viewer.personId!, homeworkId);
+      if (failure) throw unavailable(failure);
       try {
         await ctx.client.markHomeworkDone(uai, ctx.viewer.personId!, upstreamId, done);
       } catch (error) {
@@ -140,8 +182,10 @@ export const resolvers: Resolvers = {
     },
     submitHomework: async (_, { homeworkId, file }, ctx) => {
       if (ctx.viewer.kind !== 'person' || ctx.viewer.profile !== 'student') throw forbidden('only the pupil hands in their homework.');
-      const { uai, upstreamId } = fromScopedId(ctx, homeworkId);
-      return ctx.outbox.submit({ kind: 'homework', uai, pupilId: ctx.viewer.personId!, targetId: upstreamId, submittedBy: ctx.viewer.personId!, file: checkedFile(file, HOMEWORK_TYPES) });
+      const checked = checkedFile(file, HOMEWORK_TYPES);
+      await checkQuota(ctx, ctx.viewer.personId!, checked);
+      const { uai, upstreamId, verified } = await ownTarget(ctx, 'homework', ctx.viewer.personId!, homeworkId);
+      return submit(ctx, { kind: 'homework', uai, pupilId: ctx.viewer.personId!, targetId: upstreamId, submittedBy: ctx.viewer.personId!, file: checked, verified });
     },
   },
   CalendarFeed: {
@@ -170,48 +214,54 @@ export const resolvers: Resolvers = {
     returnKind: (h) => h.returnKind ?? null,
   },
   Student: {
-    justifications: (student, _, ctx) => ctx.outbox.list({ pupilId: student.id, kind: 'justification' }),
-    homeworkSubmissions: (student, _, ctx) => ctx.outbox.list({ pupilId: student.id, kind: 'homework' }),
+    justifications: async (student, _, ctx) => {
+      await readablePupil(ctx, student.id);
+      return ctx.outbox.list({ pupilId: student.id, kind: 'justification' });
+    },
+    homeworkSubmissions: async (student, _, ctx) => {
+      await readablePupil(ctx, student.id);
+      return ctx.outbox.list({ pupilId: student.id, kind: 'homework' });
+    },
     // Async on purpose: a synchronous throw here fails the whole _entities batch in @apollo/subgraph
     // (a forbidden pupil would blank a sibling fetched in the same batch); a rejection fails one item.
     __resolveReference: async (ref, ctx) => {
-      if (!mayRead(ctx, ref.id)) throw new GraphQLError('Forbidden: this person is outside your perimeter.', { extensions: { code: 'FORBIDDEN' } });
+      await readablePupil(ctx, ref.id);
       return { id: ref.id };
     },
-    periods: async (_, __, ctx) => {
-      const all = await periodsOf(ctx);
+    periods: async (student, __, ctx) => {
+      const all = await periodsOf(ctx, student.id);
       return [...new Map(all.map((p) => [p.id, p])).values()];
     },
     grades: async (student, { periodId }, ctx) => {
-      const period = await currentPeriodId(ctx, periodId);
-      const grades = await pupilData(ctx, (uai) => ctx.data.grades.load({ uai, pupilId: student.id, range: ALL_TIME }));
+      const period = await currentPeriodId(ctx, student.id, periodId);
+      const grades = await pupilData(ctx, student.id, (uai) => ctx.data.grades.load({ uai, pupilId: student.id, range: ALL_TIME }));
       return grades.filter((g) => !period || g.periodId === period);
     },
     averages: async (student, { periodId }, ctx) => {
-      const period = await currentPeriodId(ctx, periodId);
+      const period = await currentPeriodId(ctx, student.id, periodId);
       if (!period) return null;
-      const grades = await pupilData(ctx, (uai) => ctx.data.grades.load({ uai, pupilId: student.id, range: ALL_TIME }));
+      const grades = await pupilData(ctx, student.id, (uai) => ctx.data.grades.load({ uai, pupilId: student.id, range: ALL_TIME }));
       return periodAverages(period, grades);
     },
     absences: async (student, { from, to }, ctx) => {
       const range = dateRange(from, to, { from: -90, to: 0 }, ctx.today);
-      return pupilData(ctx, async (uai) => only(await ctx.data.lifeEvents.load({ uai, pupilId: student.id, range }), (e) => e.absences));
+      return pupilData(ctx, student.id, async (uai) => only(await ctx.data.lifeEvents.load({ uai, pupilId: student.id, range }), (e) => e.absences));
     },
     lateness: async (student, { from, to }, ctx) => {
       const range = dateRange(from, to, { from: -90, to: 0 }, ctx.today);
-      return pupilData(ctx, async (uai) => only(await ctx.data.lifeEvents.load({ uai, pupilId: student.id, range }), (e) => e.lateness));
+      return pupilData(ctx, student.id, async (uai) => only(await ctx.data.lifeEvents.load({ uai, pupilId: student.id, range }), (e) => e.lateness));
     },
     punishments: async (student, { from, to }, ctx) => {
       const range = dateRange(from, to, { from: -90, to: 0 }, ctx.today);
-      return pupilData(ctx, async (uai) => only(await ctx.data.lifeEvents.load({ uai, pupilId: student.id, range }), (e) => e.punishments));
+      return pupilData(ctx, student.id, async (uai) => only(await ctx.data.lifeEvents.load({ uai, pupilId: student.id, range }), (e) => e.punishments));
     },
     homework: async (student, { from, to }, ctx) => {
       const range = dateRange(from, to, { from: 0, to: 14 }, ctx.today);
-      return pupilData(ctx, (uai) => ctx.data.homework.load({ uai, pupilId: student.id, range }));
+      return pupilData(ctx, student.id, (uai) => ctx.data.homework.load({ uai, pupilId: student.id, range }));
     },
     timetable: async (student, { from, to }, ctx) => {
       const range = dateRange(from, to, { from: 0, to: 7 }, ctx.today);
-      const lessons = await pupilData(ctx, (uai) => ctx.data.timetable.load({ uai, pupilId: student.id, range }));
+      const lessons = await pupilData(ctx, student.id, (uai) => ctx.data.timetable.load({ uai, pupilId: student.id, range }));
       return lessons.sort((a, b) => a.start.localeCompare(b.start));
     },
   },
@@ -219,9 +269,11 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref) => ({ id: ref.id }),
     lessonContents: async (klass, { from, to }, ctx) => {
       const [uai, code] = [klass.id.slice(0, klass.id.indexOf(':')), klass.id.slice(klass.id.indexOf(':') + 1)];
-      // The cahier de textes of a class: for the people of that school.
-      if (ctx.viewer.kind !== 'person' || !(ctx.viewer.schools ?? []).includes(uai) || !ctx.schools.has(uai)) {
-        throw new GraphQLError('Forbidden: this class is not in your schools.', { extensions: { code: 'FORBIDDEN' } });
+      // The cahier de textes of a class: for the people of that class (its pupils, their guardians,
+      // its teachers, staff by function), as the directory says now.
+      const [school] = uai && code ? await ctx.directory.schoolsByUai([uai]) : [];
+      if (ctx.viewer.kind !== 'person' || !school || !ctx.schools.has(uai) || !(await ctx.perimeter.canSeeClass({ structureId: school.id, code }))) {
+        throw new GraphQLError('Forbidden: this class is not one of yours.', { extensions: { code: 'FORBIDDEN' } });
       }
       const range = dateRange(from, to, { from: -14, to: 0 }, ctx.today);
       try {

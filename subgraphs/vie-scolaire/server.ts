@@ -1,10 +1,13 @@
 import { fileURLToPath } from 'node:url';
+import type { Directory } from '../../connectors/directory/directory.ts';
+import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
+import { DEFAULT_QUOTAS, type VieScolaireQuotas } from './quotas.ts';
 import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import type { Outbox } from '../../connectors/vie-scolaire/outbox.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
 import type { VieScolaireContext } from './context.ts';
-import { createDataSource, VieScolaireCache } from './data-source.ts';
+import { createDataSource, UpstreamBudgets, VieScolaireCache, type UpstreamBudgetOptions } from './data-source.ts';
 import { resolvers } from './resolvers.ts';
 import { calendarFeedRoute } from './calendar/feed-route.ts';
 import type { FeedStore } from './calendar/feed-store.ts';
@@ -18,6 +21,13 @@ export async function startVieScolaireSubgraph(options: {
   client: VieScolaireClient;
   outbox: Outbox;
   feeds: FeedStore;
+  /** The académie directory the perimeter is decided from (the directory subgraph's own backend). */
+  directory: Directory;
+  perimeter: PerimeterOptions;
+  /** Per-person quotas; the defaults when absent. */
+  quotas?: Partial<VieScolaireQuotas>;
+  /** Upstream calls one request and one viewer may cause; the defaults when absent. */
+  upstreamBudget?: Partial<UpstreamBudgetOptions>;
   /** Where `/calendar/{token}.ics` is reachable from outside; this server's own URL by default. */
   calendarBaseUrl?: string;
   viewerContextKey: Uint8Array;
@@ -28,9 +38,11 @@ export async function startVieScolaireSubgraph(options: {
   today?: () => string;
 }): Promise<StartedSubgraph & { cache: VieScolaireCache }> {
   const cache = new VieScolaireCache();
+  const budgets = new UpstreamBudgets(options.upstreamBudget);
   const today = options.today ?? parisToday;
   let calendarBaseUrl = options.calendarBaseUrl ?? '';
   const schools = new Set(options.client.upstreams.schools);
+  const quotas: VieScolaireQuotas = { ...DEFAULT_QUOTAS, ...options.quotas };
   const server = await startSubgraph<VieScolaireContext>(
     {
       name: 'vie-scolaire',
@@ -41,9 +53,13 @@ export async function startVieScolaireSubgraph(options: {
       context: ({ viewer, requestId }) => ({
         viewer,
         requestId,
+        directory: options.directory,
+        perimeter: new Perimeter(viewer, options.directory, options.perimeter),
+        readablePupils: new Map(),
+        quotas,
         schools,
         today: today(),
-        data: createDataSource(options.client, cache),
+        data: createDataSource(options.client, cache, budgets.forRequest(viewer)),
         cache,
         client: options.client,
         outbox: options.outbox,
@@ -51,7 +67,7 @@ export async function startVieScolaireSubgraph(options: {
         calendarBaseUrl,
         newFeedTokens: new Map(),
       }),
-      publicRoutes: [calendarFeedRoute({ store: options.feeds, client: options.client, today })],
+      publicRoutes: [calendarFeedRoute({ store: options.feeds, client: options.client, today, directory: options.directory, perimeter: options.perimeter })],
       // Justifications carry an attachment of up to 1 MB, base64 (4/3) inside JSON.
       bodyLimitBytes: 3 * 1024 * 1024,
     },

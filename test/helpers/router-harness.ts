@@ -37,7 +37,7 @@ export async function startRouterHarness(
     ]),
   );
   const config: RouterConfig = {
-    ...routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit') }),
+    ...routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit'), ROUTER_METRICS_PORT: '0' }),
     port: 0,
     supergraphPath,
     supergraphPollMs: 200,

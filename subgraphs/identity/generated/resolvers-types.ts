@@ -24,7 +24,7 @@ export type AccessEvent = {
   at: Scalars['String']['output'];
   fields: Array<Scalars['String']['output']>;
   operationName?: Maybe<Scalars['String']['output']>;
-  /** ALLOWED or DENIED. */
+  /** ALLOWED, DENIED, or FAILED (a change asked for that did not happen: the answer was false or empty, or an error). */
   outcome: Scalars['String']['output'];
   serviceClient?: Maybe<Scalars['String']['output']>;
 };
@@ -97,7 +97,9 @@ export type Viewer = {
   __typename?: 'Viewer';
   /**
    * Who accessed this person's sensitive data, and when (the RGPD journal of access): the viewer's
-   * own by default, or, for a guardian, one of their children's.
+   * own by default, or, for a guardian, one of their children's. Newest first, at most `first`
+   * (1 to 200); one read looks back over a bounded part of the journal, so very old events may not
+   * be listed.
    */
   accessLog: Array<AccessEvent>;
   /** For a guardian: the pupils they are responsable légal of. */

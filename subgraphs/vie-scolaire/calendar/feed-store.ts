@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { QuotaExceededError } from '../../../connectors/vie-scolaire/outbox.ts';
 
 export interface CalendarFeed {
   id: string;
@@ -10,8 +11,12 @@ export interface CalendarFeed {
   ownerId: string;
   /** Whose timetable and homework it shows (the owner, or one of their children). */
   pupilId: string;
-  /** The schools to ask, as the owner's session said at creation. */
-  schools: string[];
+  /**
+   * Feeds of an earlier version kept the schools the owner's session listed at creation; no longer
+   * used: the schools to ask, and whether the owner may still follow the pupil, come from the
+   * directory each time the feed is served.
+   */
+  schools?: string[];
   createdAt: string;
 }
 
@@ -44,8 +49,12 @@ export class FeedStore {
     await rename(temp, this.file);
   }
 
-  /** Creates a feed; the token is returned once, never stored. */
-  async create(feed: Omit<CalendarFeed, 'id' | 'tokenHash' | 'createdAt'>): Promise<{ feed: CalendarFeed; token: string }> {
+  /**
+   * Creates a feed; the token is returned once, never stored. At most `maxPerOwner` feeds per owner
+   * (checked and taken synchronously, so concurrent creations cannot pass it).
+   */
+  async create(feed: Omit<CalendarFeed, 'id' | 'tokenHash' | 'createdAt' | 'schools'>, maxPerOwner: number): Promise<{ feed: CalendarFeed; token: string }> {
+    if (this.ownedBy(feed.ownerId).length >= maxPerOwner) throw new QuotaExceededError('feedsPerPerson', maxPerOwner);
     const token = randomBytes(32).toString('base64url');
     const created: CalendarFeed = { ...feed, id: randomUUID(), tokenHash: hash(token), createdAt: new Date().toISOString() };
     this.#feeds.set(created.id, created);
@@ -65,7 +74,12 @@ export class FeedStore {
   async revoke(id: string, ownerId: string): Promise<boolean> {
     const feed = this.#feeds.get(id);
     if (!feed || feed.ownerId !== ownerId) return false;
-    this.#feeds.delete(id);
+    return this.remove(id);
+  }
+
+  /** Ends a feed whatever its owner (its owner no longer may follow the pupil). */
+  async remove(id: string): Promise<boolean> {
+    if (!this.#feeds.delete(id)) return false;
     await this.#save();
     return true;
   }

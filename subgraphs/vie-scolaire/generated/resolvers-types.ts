@@ -239,6 +239,10 @@ export type Punishment = {
  * absences, lateness, punishments, homework, the cahier de textes and the timetable. Dates are
  * `yyyy-MM-dd`; date-times ISO 8601 with the Europe/Paris offset. A school's system that is down or
  * slow gives null with an error naming it; the rest of the graph answers.
+ *
+ * Costs (`@cost`, read by the router's cost budget): a field that may need its own call to a school's
+ * system weighs 250 (each date range is a call: aliases with other ranges multiply it); one the
+ * subgraph reads once per school whatever the arguments (cached, batched over pupils) weighs 50.
  */
 export type Query = {
   __typename?: 'Query';

@@ -1,6 +1,14 @@
 import { codeKey, type Directory } from '../../connectors/directory/directory.ts';
-import type { EducationStaff, Guardian, Person, Student } from '../../connectors/directory/model.ts';
+import type { EducationStaff, Guardian, Person, Student, StructureCode } from '../../connectors/directory/model.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
+
+/*
+ * The one definition of who may see whom, shared by every subgraph that serves data about people
+ * (the directory, the vie scolaire): a subgraph with a coarser copy would be the weak door. Facts
+ * come from the directory at request time, never from the session (a session's snapshot of
+ * children and schools is up to 12 h old; a parent who loses legal authority in tonight's AAF delta
+ * must lose access at his next request).
+ */
 
 export interface PerimeterOptions {
   /** Whether a "personne en charge" (respLégal 2) sees the pupil as a legal guardian does. */
@@ -28,6 +36,7 @@ const PUPIL_WIDE_FUNCTIONS = new Set(['DOC']);
 export class Perimeter {
   #self: Promise<Person | undefined> | undefined;
   #children: Promise<Set<string>> | undefined;
+  readonly #pupils = new Map<string, Promise<Student | undefined>>();
 
   constructor(
     readonly viewer: Viewer,
@@ -54,6 +63,56 @@ export class Perimeter {
       case 'teacher':
       case 'staff':
         return (await this.#communitySchools(self)).some((id) => target.schoolIds.includes(id) || target.functions.some((f) => f.structureId === id));
+    }
+  }
+
+  /**
+   * A pupil the viewer may see, by id; `undefined` alike for an unknown id, someone who is not a
+   * pupil, and a pupil outside the perimeter (the caller must not learn which).
+   */
+  pupil(id: string): Promise<Student | undefined> {
+    let pupil = this.#pupils.get(id);
+    if (!pupil) {
+      pupil = this.directory.people([id]).then(async ([p]) => (p?.kind === 'student' && (await this.canSee(p)) ? p : undefined));
+      this.#pupils.set(id, pupil);
+    }
+    return pupil;
+  }
+
+  /** Whether the viewer is a guardian with authority over the pupil (what the perimeter counts as one). */
+  async isGuardianOf(pupilId: string): Promise<boolean> {
+    const self = await this.self();
+    return self?.kind === 'guardian' && (await this.#childIds(self)).has(pupilId);
+  }
+
+  /** Whether the viewer is this pupil, or a guardian with authority over them. */
+  async isPupilOrGuardianOf(pupilId: string): Promise<boolean> {
+    const self = await this.self();
+    return (self?.kind === 'student' && self.id === pupilId) || this.isGuardianOf(pupilId);
+  }
+
+  /**
+   * Whether the viewer belongs to a class (what is taught in it is for them): its pupils, their
+   * guardians (as the perimeter counts them), its teachers, and the staff whose function covers the
+   * pupils of its school (direction, vie scolaire, documentation).
+   */
+  async canSeeClass(klass: StructureCode): Promise<boolean> {
+    const self = await this.self();
+    if (!self) return false;
+    const key = codeKey(klass);
+    switch (self.kind) {
+      case 'student':
+        return self.classes.some((c) => codeKey(c) === key);
+      case 'guardian': {
+        const children = await this.directory.people([...(await this.#childIds(self))]);
+        return children.some((c) => c?.kind === 'student' && c.classes.some((k) => codeKey(k) === key));
+      }
+      case 'teacher':
+      case 'staff':
+        return (
+          [...self.classes, ...self.classSubjects].some((c) => codeKey(c) === key) ||
+          self.functions.some((f) => (SCHOOL_WIDE_FUNCTIONS.has(f.code) || PUPIL_WIDE_FUNCTIONS.has(f.code)) && f.structureId === klass.structureId)
+        );
     }
   }
 
