@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { loadEmbeddedAcademie } from '../connectors/directory/embedded.ts';
-import { linkLogin } from '../connectors/sso/linking.ts';
+import { linkLogin, relinkPerson } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { routerConfigFromEnv } from '../router/config.ts';
@@ -32,7 +32,7 @@ const router = await startRouter(
     subgraphUrls: backend.subgraphUrls,
   },
   createLogger('router-a', 'warn'),
-  { login: { providers: () => backend.providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory) } },
+  { login: { providers: () => backend.providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory), relink: (personId) => relinkPerson(personId, academie.directory) } },
 );
 // BENCH_PROFILE=DIR: a V8 CPU profile of this router for the whole run, written on SIGTERM.
 const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;

@@ -23,7 +23,7 @@ import type { VieScolaireQuotas } from '../subgraphs/vie-scolaire/quotas.ts';
 import type { PerimeterOptions } from '../subgraphs/perimeter/perimeter.ts';
 import type { VieScolaireCache } from '../subgraphs/vie-scolaire/data-source.ts';
 import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
-import { linkLogin } from '../connectors/sso/linking.ts';
+import { linkLogin, relinkPerson } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
 import { demoAccounts, type DemoLogin } from '../standins/identity-provider/demo-accounts.ts';
 import { startIdentityProvider, type IdpAccount } from '../standins/identity-provider/identity-provider.ts';
@@ -107,11 +107,14 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       port: portOf('directory'),
     });
     started.push(directory);
-    const auditStore = new FileAuditStore(process.env.ROUTER_AUDIT_DIR ?? join(options.dataDir, 'audit'));
-    const sessions = new MemorySessionStore(routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: secret }).sessionTimeouts);
+    const envConfig = routerConfigFromEnv({ ...process.env, HUB_VIEWER_CONTEXT_SECRET: secret });
+    const auditStore = new FileAuditStore(process.env.ROUTER_AUDIT_DIR ?? join(options.dataDir, 'audit'), { maxScanBytes: envConfig.audit.maxScanBytes });
+    const sessions = new MemorySessionStore(envConfig.sessionTimeouts);
     const identity = await startIdentitySubgraph({
       sessions,
       audit: auditStore,
+      directory: academie.directory,
+      perimeter,
       viewerContextKey: key,
       log: log.child({ component: 'identity' }),
       port: portOf('identity'),
@@ -194,7 +197,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       {
         sessions,
         auditStore,
-        login: { providers: () => providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory) },
+        login: { providers: () => providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory), relink: (personId) => relinkPerson(personId, academie.directory) },
       },
     );
 

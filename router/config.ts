@@ -27,6 +27,11 @@ export interface RouterConfig {
   /** The router's public base URL, for OIDC redirects (`ROUTER_PUBLIC_URL`); default `http://localhost:{port}`. */
   publicUrl?: string;
   sessionTimeouts: SessionTimeouts;
+  /**
+   * How old a session's facts (profile, functions, schools, children) may be before the router reads
+   * them again from the directory (`ROUTER_SESSION_FACTS_MAX_AGE_SECONDS`, 300 by default).
+   */
+  sessionFactsMaxAgeMs: number;
   scopeMapping: ScopeMapping;
   trustedIssuers: TrustedIssuer[];
   authorizationMode: AuthorizationMode;
@@ -131,6 +136,7 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
       idleMs: int(env, 'ROUTER_SESSION_IDLE_MINUTES', DEFAULT_SESSION_TIMEOUTS.idleMs / 60_000) * 60_000,
       absoluteMs: int(env, 'ROUTER_SESSION_ABSOLUTE_HOURS', DEFAULT_SESSION_TIMEOUTS.absoluteMs / 3600_000) * 3600_000,
     },
+    sessionFactsMaxAgeMs: int(env, 'ROUTER_SESSION_FACTS_MAX_AGE_SECONDS', 300) * 1000,
     scopeMapping: loadScopeMapping(env.ROUTER_SCOPE_MAPPING),
     trustedIssuers: loadTrustedIssuers(env.ROUTER_TRUSTED_ISSUERS),
     authorizationMode: authorizationMode(env.ROUTER_AUTHORIZATION_MODE),

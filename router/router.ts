@@ -161,7 +161,13 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
             }),
           ]
         : []),
-      useAuthentication({ sessions, timeouts: config.sessionTimeouts, scopeMapping: config.scopeMapping, trustedIssuers }),
+      useAuthentication({
+        sessions,
+        timeouts: config.sessionTimeouts,
+        scopeMapping: config.scopeMapping,
+        trustedIssuers,
+        sessionFacts: extensions.login?.relink && { maxAgeMs: config.sessionFactsMaxAgeMs, relink: extensions.login.relink, log },
+      }),
       rateLimit.byViewer,
       useAuthorization({
         supergraph: () => supergraph.current?.document,

@@ -30,6 +30,8 @@ export interface HubSession {
   refreshToken?: string;
   createdAt: number;
   lastSeenAt: number;
+  /** When profile, functions, schools and children were last read from the directory (login, then every few minutes). */
+  factsAt?: number;
   /** How the session is carried: a browser cookie or an app's bearer token. */
   transport: 'cookie' | 'bearer';
   userAgent?: string;

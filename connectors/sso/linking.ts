@@ -76,7 +76,20 @@ async function findPerson(claims: Record<string, unknown>, provider: IdentityPro
 
 /** Links a provider's claims to exactly one directory person, or refuses with a LoginError. */
 export async function linkLogin(claims: Record<string, unknown>, provider: IdentityProviderConfig, directory: Directory): Promise<LinkedPerson> {
-  const person = await findPerson(claims, provider, directory);
+  return factsOf(await findPerson(claims, provider, directory), directory);
+}
+
+/**
+ * What the directory says today of a person already linked (a session's facts, re-read every few
+ * minutes): `undefined` when the person has left the directory. A parent who lost legal authority
+ * in last night's AAF delta has no such child any more.
+ */
+export async function relinkPerson(personId: string, directory: Directory): Promise<LinkedPerson | undefined> {
+  const [person] = await directory.people([personId]);
+  return person ? factsOf(person, directory) : undefined;
+}
+
+async function factsOf(person: Person, directory: Directory): Promise<LinkedPerson> {
   const schoolIds = new Set(person.schoolIds);
   let functions: string[] = [];
   if (person.kind === 'teacher' || person.kind === 'staff') {
@@ -85,9 +98,11 @@ export async function linkLogin(claims: Record<string, unknown>, provider: Ident
   }
   let children: string[] = [];
   if (person.kind === 'guardian') {
-    const links = await directory.childrenOf(person.id);
-    children = links.filter((l) => l.link.legal === 1).map((l) => l.student.id);
-    for (const l of links) for (const id of l.student.schoolIds) schoolIds.add(id);
+    // Only the pupils they are responsable légal of, and only those pupils' schools: a "personne en
+    // charge" without legal authority gets neither (each subgraph's perimeter decides the rest).
+    const legal = (await directory.childrenOf(person.id)).filter((l) => l.link.legal === 1);
+    children = legal.map((l) => l.student.id);
+    for (const l of legal) for (const id of l.student.schoolIds) schoolIds.add(id);
   }
   const schools = (await directory.schoolsById([...schoolIds])).flatMap((s) => (s ? [s.uai] : []));
   return { personId: person.id, profile: person.kind, functions, schools, children };

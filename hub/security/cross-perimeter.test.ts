@@ -161,10 +161,10 @@ describe('cross-perimeter reads and writes', () => {
     const claire = id('claire.bernard');
     const feed = (await ask('claire.bernard', 'mutation($p: ID) { createCalendarFeed(pupilId: $p) { id url } }', { p: lucas })).data.createCalendarFeed;
     expect((await fetch(feed.url)).status).toBe(200);
-    const grades = '{ viewer { children { id grades { value } absences(from: "2026-11-01", to: "2026-11-23") { id } } } }';
-    const before = await ask('claire.bernard', grades);
+    const grades = 'query($id: ID!) { person(id: $id) { id ... on Student { grades { value } absences(from: "2026-11-01", to: "2026-11-23") { id } } } }';
+    const before = await ask('claire.bernard', grades, { id: lucas });
     expect(before.errors).toBeUndefined();
-    expect(before.data.viewer.children.find((c: any) => c.id === lucas).grades.length).toBeGreaterThan(0);
+    expect(before.data.person.grades.length).toBeGreaterThan(0);
     const absenceId = await absenceOf('claire.bernard', 'lucas.bernard', college());
 
     // Tonight's delta: the court decision reaches the AAF; her link to Lucas no longer carries legal authority.
@@ -178,13 +178,17 @@ describe('cross-perimeter reads and writes', () => {
     expect(report.appliedEntries).toBe(1);
 
     // Same session (its snapshot still lists Lucas as her child): the vie scolaire refuses now.
-    const after = await ask('claire.bernard', grades);
-    const child = after.data?.viewer?.children?.find((c: any) => c?.id === lucas);
-    expect(child?.grades ?? null).toBeNull();
+    const after = await ask('claire.bernard', grades, { id: lucas });
+    expect(after.data?.person?.grades ?? null).toBeNull();
     expect(after.errors?.some((e) => e.extensions.code === 'FORBIDDEN')).toBe(true);
     const justify = await ask('claire.bernard', JUSTIFY, { input: { pupilId: lucas, absenceId, reason: 'Maladie' } });
     expect(justify.errors?.[0].extensions.code).toBe('FORBIDDEN');
     await expectDeniedInJournal('claire.bernard', 'Mutation.justifyAbsence', lucas);
+    // The identity subgraph asks the directory too: Lucas is no longer listed as hers, nor his journal.
+    const identity = await ask('claire.bernard', '{ viewer { children { id } } }');
+    expect(identity.data.viewer.children.map((c: any) => c.id)).not.toContain(lucas);
+    const journalRead = await ask('claire.bernard', 'query($p: ID) { viewer { accessLog(personId: $p) { at } } }', { p: lucas });
+    expect(journalRead.errors?.[0].extensions.code).toBe('FORBIDDEN');
     // The feed is re-checked when served: gone, and it stays gone.
     expect([404, 410]).toContain((await fetch(feed.url)).status);
     expect((await ask('claire.bernard', '{ myCalendarFeeds { id } }')).data.myCalendarFeeds.map((f: any) => f.id)).not.toContain(feed.id);

@@ -1,6 +1,8 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createGraphQLError } from '@graphql-tools/utils';
 import { sessionExpired, sessionOfSecret, type HubSession, type SessionStore, type SessionTimeouts } from '../../connectors/sessions/session.ts';
+import type { LinkedPerson } from '../../connectors/sso/linking.ts';
+import type { Logger } from '../../lib/logger.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
 import { bearerTokenOf, readCookie, SESSION_COOKIE, sessionSecretOfToken } from '../auth/cookies.ts';
 import { scopesFor, type ScopeMapping } from '../auth/scope-mapping.ts';
@@ -12,6 +14,12 @@ export interface AuthenticationOptions {
   timeouts: SessionTimeouts;
   scopeMapping: ScopeMapping;
   trustedIssuers: TrustedIssuers;
+  /**
+   * Re-reads a session's facts from the directory once they are older than `maxAgeMs`: a parent who
+   * lost legal authority, a teacher moved to another school, a person gone from the académie, loses
+   * what the session said within minutes, not at the end of a 12-hour session.
+   */
+  sessionFacts?: { maxAgeMs: number; relink(personId: string): Promise<LinkedPerson | undefined>; log: Logger };
 }
 
 /** The way the viewer authenticated, for the CSRF rule and the audit trail. */
@@ -46,13 +54,49 @@ export function viewerOfSession(session: Omit<HubSession, 'secretHash'>, mapping
  */
 export function useAuthentication(options: AuthenticationOptions): GatewayPlugin<AuthenticatedContext> {
   const { sessions, timeouts } = options;
+  // One directory read per stale session at a time, however many of its requests arrive together
+  // (bounded by the requests in flight: an entry leaves when its read ends).
+  const refreshing = new Map<string, Promise<HubSession | undefined>>();
+
+  const refreshFacts = async (session: HubSession, facts: NonNullable<AuthenticationOptions['sessionFacts']>): Promise<HubSession | undefined> => {
+    let linked: LinkedPerson | undefined;
+    try {
+      linked = await facts.relink(session.personId);
+    } catch (error) {
+      // The directory cannot say: keep serving on the facts we have (every subgraph re-checks its
+      // perimeter against the directory itself, so this widens nothing) and try again next request.
+      facts.log.warn({ err: error, session: session.id }, 'session facts not refreshed: the directory did not answer');
+      return session;
+    }
+    if (!linked || linked.personId !== session.personId || linked.profile !== session.profile) {
+      await sessions.delete(session.id);
+      facts.log.info({ session: session.id, reason: linked ? 'profile-changed' : 'left-directory' }, 'session ended: the directory no longer knows this person as logged in');
+      return undefined;
+    }
+    const updated: HubSession = { ...session, functions: linked.functions, schools: linked.schools, children: linked.children, factsAt: Date.now() };
+    await sessions.put(updated);
+    return updated;
+  };
+
+  const withFreshFacts = (session: HubSession): Promise<HubSession | undefined> => {
+    const facts = options.sessionFacts;
+    if (!facts || Date.now() - (session.factsAt ?? session.createdAt) <= facts.maxAgeMs) return Promise.resolve(session);
+    let pending = refreshing.get(session.id);
+    if (!pending) {
+      pending = refreshFacts(session, facts).finally(() => refreshing.delete(session.id));
+      refreshing.set(session.id, pending);
+    }
+    return pending;
+  };
 
   const fromSession = async (secret: string, by: 'cookie' | 'session-token') => {
-    const session = await sessionOfSecret(sessions, secret, by === 'cookie' ? 'cookie' : 'bearer');
-    if (!session || sessionExpired(session, timeouts)) {
-      if (session) await sessions.delete(session.id);
+    const found = await sessionOfSecret(sessions, secret, by === 'cookie' ? 'cookie' : 'bearer');
+    if (!found || sessionExpired(found, timeouts)) {
+      if (found) await sessions.delete(found.id);
       throw unauthenticated('Your session has ended. Please log in again.');
     }
+    const session = await withFreshFacts(found);
+    if (!session) throw unauthenticated('Your session has ended. Please log in again.');
     // Touching lastSeenAt at most every few seconds keeps the idle timeout right without a write per request.
     if (Date.now() - session.lastSeenAt > 5_000) await sessions.put({ ...session, lastSeenAt: Date.now() });
     return { viewer: viewerOfSession(session, options.scopeMapping), authenticatedBy: by } as const;

@@ -33,6 +33,11 @@ export interface LoginOptions {
   timeouts: SessionTimeouts;
   /** Links a provider's claims to one directory person, or throws a LoginError. Injected by the hub. */
   link(claims: Record<string, unknown>, provider: IdentityProviderConfig): Promise<LinkedPerson>;
+  /**
+   * What the directory says today of a linked person (`undefined`: gone). Sessions re-read their
+   * facts through it every few minutes, so a right lost in the directory is lost in the hub too.
+   */
+  relink?(personId: string): Promise<LinkedPerson | undefined>;
   /** Reverse proxies whose `X-Forwarded-For` names the client (for the per-client bound of pending logins). */
   trustedProxies: ReadonlySet<string>;
   /** Pending logins per client address and in all (see router/auth/pending-logins.ts). */
@@ -275,6 +280,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
       refreshToken: completed.refreshToken,
       createdAt: now,
       lastSeenAt: now,
+      factsAt: now,
       transport: entry.transport,
       userAgent: request.headers.get('user-agent')?.slice(0, 200) ?? undefined,
     };

@@ -46,14 +46,15 @@ export const resolvers: Resolvers = {
     profile: (v) => PROFILE[v.profile!],
     functions: (v) => v.functions ?? [],
     schools: (v) => (v.schools ?? []).map((uai) => ({ uai })),
-    children: (v) => (v.children ?? []).map((id) => ({ id })),
+    // From the directory at each request: a parent who lost legal authority last night has no such child now.
+    children: async (_, __, ctx) => (await ctx.perimeter.childIds()).map((id) => ({ id })),
     session: async (v, _, ctx) => (v.sessionId ? ((await ctx.sessions.get(v.sessionId)) ?? null) : null),
     sessions: async (v, _, ctx) => (await ctx.sessions.listByPerson(v.personId!)).sort((a, b) => b.lastSeenAt - a.lastSeenAt),
     loginHistory: (v, { first }, ctx) => ctx.sessions.loginHistory(v.personId!, Math.min(Math.max(first ?? 20, 1), 100)),
     accessLog: async (v, { personId, first }, ctx) => {
       const target = personId ?? v.personId!;
       // One's own journal, or a child's for their responsable légal; nothing else, and no hint why.
-      if (target !== v.personId && !(v.profile === 'guardian' && (v.children ?? []).includes(target))) {
+      if (target !== v.personId && !(await ctx.perimeter.isGuardianOf(target))) {
         throw new GraphQLError('Forbidden: you may read your own access journal or your children’s.', { extensions: { code: 'FORBIDDEN' } });
       }
       return ctx.audit.about(target, Math.min(Math.max(first ?? 50, 1), 200));

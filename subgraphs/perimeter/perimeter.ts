@@ -79,6 +79,12 @@ export class Perimeter {
     return pupil;
   }
 
+  /** The pupils the viewer is a guardian of (as the perimeter counts one); none for anyone else. */
+  async childIds(): Promise<string[]> {
+    const self = await this.self();
+    return self?.kind === 'guardian' ? [...(await this.#childIds(self))] : [];
+  }
+
   /** Whether the viewer is a guardian with authority over the pupil (what the perimeter counts as one). */
   async isGuardianOf(pupilId: string): Promise<boolean> {
     const self = await this.self();
