@@ -47,9 +47,9 @@ const config: CodegenConfig = {
       schema: 'subgraphs/identity/schema.graphql',
       ...resolvers('../context.ts#IdentityContext', {
         Viewer: '../../../lib/viewer-context.ts#Viewer',
-        Session: '../../../connectors/sessions/session.ts#HubSession',
-        LoginEvent: '../../../connectors/sessions/session.ts#LoginEvent',
-        AccessEvent: '../../../connectors/audit/event.ts#AuditEvent',
+        Session: '../../../store/sessions/session.ts#HubSession',
+        LoginEvent: '../../../store/sessions/session.ts#LoginEvent',
+        AccessEvent: '../../../store/journal/event.ts#JournalEntry',
       }),
     },
     'subgraphs/resources/generated/resolvers-types.ts': {

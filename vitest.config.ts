@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
+    // One real PostgreSQL server for the whole run; each test file makes its own database on it.
+    globalSetup: ['./test/database-server.ts'],
     exclude: ['node_modules/**'],
     env: { HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'silent' },
     testTimeout: 30_000,

@@ -7,15 +7,12 @@
 import { createServer } from 'node:http';
 import { createLogger } from '../lib/logger.ts';
 import { startEmbeddedHub } from '../hub/embedded-hub.ts';
+import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const hub = await startEmbeddedHub({
   dataDir: process.env.HUB_DATA_DIR!,
-  routerPort: 0,
-  subgraphPorts: { directory: 0, identity: 0, resources: 0, 'vie-scolaire': 0 },
-  idpPorts: { educonnect: 0, agents: 0 },
-  garPort: 0,
-  vieScolaireBasePort: 0,
+  ...FREE_PORTS,
   today: () => process.env.BENCH_TODAY!,
   extraRouterUrls: (process.env.BENCH_ROUTER_URLS ?? '').split(',').filter(Boolean),
   log: createLogger('bench-backend', 'warn'),

@@ -8,6 +8,7 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
+import { subgraphOfUrls } from './subgraph-of.ts';
 import { VIEWER_BINDING_HEADER, viewerContextBinding, viewerContextKey } from '../lib/viewer-context.ts';
 
 // The subgraphs accept a context only bound to each request's body: (b) computes that binding, the
@@ -15,6 +16,7 @@ import { VIEWER_BINDING_HEADER, viewerContextBinding, viewerContextKey } from '.
 const key = viewerContextKey(process.env.HUB_VIEWER_CONTEXT_SECRET);
 
 const backend = (await (await fetch(process.env.BENCH_STATS_URL!)).json()) as { subgraphUrls: Record<string, string> };
+const subgraphOf = subgraphOfUrls(backend.subgraphUrls);
 const gateway = createGatewayRuntime({
   supergraph: readFileSync(SUPERGRAPH_PATH, 'utf8'),
   unifiedGraphHandler,
@@ -24,10 +26,11 @@ const gateway = createGatewayRuntime({
   landingPage: false,
   plugins: () => [
     {
-      onFetch({ options, setOptions }) {
+      onFetch({ url, options, setOptions }) {
         const headers = (options.headers ?? {}) as Record<string, string>;
         const body = typeof options.body === 'string' ? options.body : '';
-        setOptions({ ...options, headers: { ...headers, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, headers['x-hub-viewer'] ?? '', body) } });
+        const subgraph = subgraphOf(url);
+        setOptions({ ...options, headers: { ...headers, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, headers['x-hub-viewer'] ?? '', subgraph, body) } });
       },
     },
   ],

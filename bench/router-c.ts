@@ -10,6 +10,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';
 import { composeSupergraph } from '../schema/compose.ts';
 import { embeddedSubgraphSources } from '../schema/subgraphs.ts';
+import { subgraphOfUrls } from './subgraph-of.ts';
 import { VIEWER_BINDING_HEADER, viewerContextBinding, viewerContextKey } from '../lib/viewer-context.ts';
 
 // As (b): the subgraphs want each request's context bound to its body (the same HMAC as (a)).
@@ -38,6 +39,7 @@ export function withoutAuthorization(sdl: string): string {
 }
 
 const backend = (await (await fetch(process.env.BENCH_STATS_URL!)).json()) as { subgraphUrls: Record<string, string> };
+const subgraphOf = subgraphOfUrls(backend.subgraphUrls);
 const supergraphSdl = composeSupergraph(
   embeddedSubgraphSources().map((s) => ({ ...s, url: backend.subgraphUrls[s.name]!, typeDefs: withoutAuthorization(s.typeDefs as string) })),
 );
@@ -51,7 +53,7 @@ const gateway = new ApolloGateway({
       },
       fetcher: (input, init) => {
         const headers = new Headers(init?.headers as HeadersInit);
-        headers.set(VIEWER_BINDING_HEADER, viewerContextBinding(key, headers.get('x-hub-viewer') ?? '', typeof init?.body === 'string' ? init.body : ''));
+        headers.set(VIEWER_BINDING_HEADER, viewerContextBinding(key, headers.get('x-hub-viewer') ?? '', subgraphOf(String(input)), typeof init?.body === 'string' ? init.body : ''));
         return fetch(input, { ...(init as RequestInit), headers });
       },
     }),

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../connectors/audit/event.ts';
+import type { AuditEvent } from '../store/journal/event.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';

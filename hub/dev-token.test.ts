@@ -2,15 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionSecretHash } from '../connectors/sessions/session.ts';
-import { RelyingParty } from '../connectors/sso/relying-party.ts';
 import { execFile } from 'node:child_process';
 import { PROJECT_ROOT } from '../test/helpers/child-process.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
-import { loginFlow } from './login-flow.ts';
 
-describe('dev:token and token refresh', () => {
+describe('dev:token', () => {
   let hub: EmbeddedHub;
   let dataDir: string;
   beforeAll(async () => {
@@ -46,17 +43,5 @@ describe('dev:token and token refresh', () => {
     expect(code).not.toBe(0);
     expect(stdout).toBe('');
     expect(stderr).toContain('refusing to run in production mode');
-  });
-
-  it('refreshes the provider’s tokens with the refresh token kept in the session', async () => {
-    const account = hub.logins.find((l) => l.login === 'lea.martin')!;
-    const result = await loginFlow({ routerUrl: hub.router.publicUrl, idp: account.idp, login: account.login, password: account.password, transport: 'bearer' });
-    if (result.kind !== 'bearer') throw new Error('login failed');
-    const session = (await hub.router.sessions.getBySecretHash(sessionSecretHash(result.token.slice('hubs_'.length))))!;
-    expect(session.refreshToken).toBeTruthy();
-    const rp = new RelyingParty(hub.providers.find((p) => p.id === 'educonnect')!);
-    const refreshed = await rp.refresh(session.refreshToken!);
-    expect(refreshed.accessToken).toBeTruthy();
-    expect(refreshed.idToken).toBeTruthy();
   });
 });

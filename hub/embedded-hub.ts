@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { FileAuditStore } from '../connectors/audit/file-store.ts';
 import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../connectors/directory/embedded.ts';
+import type { Env } from '../lib/config/env.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { viewerContextKey } from '../lib/viewer-context.ts';
 import { routerConfigFromEnv, type RouterConfig } from '../router/config.ts';
@@ -18,11 +18,12 @@ import { FeedStore } from '../subgraphs/vie-scolaire/calendar/feed-store.ts';
 import { DEFAULT_UPSTREAM_OPTIONS, UpstreamPool, type UpstreamOptions } from '../connectors/vie-scolaire/upstream.ts';
 import { startVieScolaireStandin, type RunningVieScolaire } from '../standins/vie-scolaire/server.ts';
 import { parisToday, startVieScolaireSubgraph } from '../subgraphs/vie-scolaire/server.ts';
+import { createVieScolaireMetrics, metricsListenerFromEnv } from '../subgraphs/vie-scolaire/metrics.ts';
 import { submissionCheck } from '../subgraphs/vie-scolaire/ownership.ts';
 import type { VieScolaireQuotas } from '../subgraphs/vie-scolaire/quotas.ts';
 import type { PerimeterOptions } from '../subgraphs/perimeter/perimeter.ts';
 import type { VieScolaireCache } from '../subgraphs/vie-scolaire/data-source.ts';
-import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
+import { openEmbeddedStore, type EmbeddedStore } from '../store/embedded-store.ts';
 import { linkLogin, relinkPerson } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
 import { demoAccounts, type DemoLogin } from '../standins/identity-provider/demo-accounts.ts';
@@ -30,9 +31,22 @@ import { startIdentityProvider, type IdpAccount } from '../standins/identity-pro
 
 export interface EmbeddedHubOptions {
   dataDir: string;
-  routerPort: number;
+  /** The router's port; `ROUTER_PORT` (4000) by default; 0 picks a free port (tests). */
+  routerPort?: number;
+  /**
+   * Where the router's variables (`ROUTER_*`, `HUB_*`, `NODE_ENV`) are read: the real environment by
+   * default. They are checked whole before anything starts.
+   */
+  env?: Env;
   /** Port per subgraph name; 0 picks a free port (tests). Defaults to the registry's ports. */
   subgraphPorts?: Partial<Record<string, number>>;
+  /**
+   * The PostgreSQL database of the hub's state (sessions, journal): this one, else `DATABASE_URL`,
+   * else a PostgreSQL server embedded from npm packages, its data in `dataDir/postgres`.
+   */
+  databaseUrl?: string;
+  /** The embedded PostgreSQL server's port (`HUB_POSTGRES_PORT`, 4300); 0 picks a free port (tests). */
+  postgresPort?: number;
   routerOverrides?: Partial<RouterConfig>;
   /** Ports of the embedded identity providers; 0 picks free ports. */
   idpPorts?: { educonnect: number; agents: number };
@@ -68,8 +82,10 @@ export interface ServiceInfo {
 
 export interface EmbeddedHub {
   router: HubRouter;
+  /** The hub's state in PostgreSQL: the stores the router and the identity subgraph share, and the database's URL. */
+  store: EmbeddedStore;
   gar: EmbeddedGar;
-  vieScolaire: { standins: RunningVieScolaire[]; upstreams: UpstreamPool; cache: VieScolaireCache; outbox: Outbox };
+  vieScolaire: { standins: RunningVieScolaire[]; upstreams: UpstreamPool; cache: VieScolaireCache; outbox: Outbox; metricsUrl?: string };
   /** Subgraph name → GraphQL URL. */
   subgraphUrls: Record<string, string>;
   academie: EmbeddedAcademie;
@@ -88,9 +104,18 @@ export interface EmbeddedHub {
  */
 export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<EmbeddedHub> {
   const log = options.log ?? createLogger('hub');
+  const env = options.env ?? process.env;
   // One secret for this run: every piece lives in this process, so nothing needs to be configured.
-  const secret = process.env.HUB_VIEWER_CONTEXT_SECRET ?? randomBytes(32).toString('base64url');
+  const secret = env.HUB_VIEWER_CONTEXT_SECRET || randomBytes(32).toString('base64url');
   const key = viewerContextKey(secret);
+  // The router's configuration from the real environment, checked before anything starts.
+  const routerConfig = routerConfigFromEnv({
+    ROUTER_AUDIT_DIR: join(options.dataDir, 'audit'),
+    ...env,
+    // A router on a free port (tests, the benchmark's backends) gets a free metrics port too.
+    ...(options.routerPort === 0 ? { ROUTER_METRICS_PORT: '0' } : {}),
+    HUB_VIEWER_CONTEXT_SECRET: secret,
+  });
   const portOf = (name: string) => options.subgraphPorts?.[name] ?? SUBGRAPHS.find((s) => s.name === name)!.port;
   const started: { close(graceMs?: number): Promise<void> }[] = [];
   let router: HubRouter | undefined;
@@ -107,9 +132,16 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       port: portOf('directory'),
     });
     started.push(directory);
-    const envConfig = routerConfigFromEnv({ ...process.env, HUB_VIEWER_CONTEXT_SECRET: secret });
-    const auditStore = new FileAuditStore(process.env.ROUTER_AUDIT_DIR ?? join(options.dataDir, 'audit'), { maxScanBytes: envConfig.audit.maxScanBytes });
-    const sessions = new MemorySessionStore(envConfig.sessionTimeouts);
+    const store = await openEmbeddedStore({
+      dataDir: options.dataDir,
+      env,
+      databaseUrl: options.databaseUrl,
+      postgresPort: options.postgresPort,
+      sessionTimeouts: routerConfig.sessionTimeouts,
+      log,
+    });
+    started.push(store);
+    const { sessions, journal: auditStore } = store.store;
     const identity = await startIdentitySubgraph({
       sessions,
       audit: auditStore,
@@ -125,6 +157,8 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     started.push(gar);
     const resources = await startResourcesSubgraph({
       gar: gar.client,
+      directory: academie.directory,
+      perimeter,
       pseudonymSecret: gar.pseudonymSecret,
       viewerContextKey: key,
       log: log.child({ component: 'resources' }),
@@ -140,12 +174,14 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       vieScolaireStandins.push(standin);
       started.push(standin);
     }
+    const vieScolaireMetrics = createVieScolaireMetrics();
     const upstreams = new UpstreamPool(
       Object.fromEntries(vieScolaireStandins.map((s) => [s.uai, s.url])),
       { ...DEFAULT_UPSTREAM_OPTIONS, ...options.vieScolaireUpstream },
+      { log: log.child({ component: 'vie-scolaire-upstream' }), metrics: vieScolaireMetrics },
     );
     started.push({ close: () => upstreams.close() });
-    const vieScolaireClient = new VieScolaireClient(upstreams);
+    const vieScolaireClient = new VieScolaireClient(upstreams, { metrics: vieScolaireMetrics });
     // Submissions survive restarts: they live under the data folder until the school has them.
     const outbox = new Outbox(join(options.dataDir, 'outbox'), vieScolaireClient, log.child({ component: 'outbox' }), {
       verify: submissionCheck(vieScolaireClient, options.today ?? parisToday),
@@ -165,6 +201,8 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       perimeter,
       quotas: options.vieScolaireQuotas,
       viewerContextKey: key,
+      // A subgraph on a free port (tests, the benchmark's backends) gets a free metrics port too.
+      metrics: { registry: vieScolaireMetrics, ...metricsListenerFromEnv(process.env), ...(portOf('vie-scolaire') === 0 ? { port: 0 } : {}) },
       log: log.child({ component: 'vie-scolaire' }),
       port: portOf('vie-scolaire'),
       today: options.today,
@@ -181,15 +219,9 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     };
     router = await startRouter(
       {
-        ...routerConfigFromEnv({
-          ROUTER_AUDIT_DIR: join(options.dataDir, 'audit'),
-          ...process.env,
-          // A router on a free port (tests, the benchmark's backends) gets a free metrics port too.
-          ...(options.routerPort === 0 ? { ROUTER_METRICS_PORT: '0' } : {}),
-          HUB_VIEWER_CONTEXT_SECRET: secret,
-        }),
+        ...routerConfig,
         supergraphPath: SUPERGRAPH_PATH,
-        port: options.routerPort,
+        port: options.routerPort ?? routerConfig.port,
         subgraphUrls,
         ...options.routerOverrides,
       },
@@ -197,6 +229,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       {
         sessions,
         auditStore,
+        readinessChecks: { database: store.store.readiness },
         login: { providers: () => providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory), relink: (personId) => relinkPerson(personId, academie.directory) },
       },
     );
@@ -233,14 +266,16 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         issuer: idpServer.issuer,
         clientId: 'ent-hub',
         clientSecret,
-        scopes: ['openid', 'profile', 'email', 'offline_access'],
+        // No offline_access: the hub keeps no provider refresh token (it never used one).
+        scopes: ['openid', 'profile', 'email'],
       });
     }
     const running = router;
     return {
       router: running,
+      store,
       gar,
-      vieScolaire: { standins: vieScolaireStandins, upstreams, cache: vieScolaire.cache, outbox },
+      vieScolaire: { standins: vieScolaireStandins, upstreams, cache: vieScolaire.cache, outbox, metricsUrl: vieScolaire.metricsUrl },
       subgraphUrls,
       academie,
       logins,
@@ -252,6 +287,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         { name: 'identity', url: identity.graphqlUrl, role: 'subgraph: the viewer, sessions, login history' },
         { name: 'resources', url: resources.graphqlUrl, role: 'subgraph: GAR digital resources' },
         { name: 'vie-scolaire', url: vieScolaire.graphqlUrl, role: 'subgraph: grades, absences, homework, timetable' },
+        ...(vieScolaire.metricsUrl ? [{ name: 'vie-scolaire metrics', url: vieScolaire.metricsUrl, role: 'Prometheus metrics of the vie scolaire subgraph: breakers per school (VIE_SCOLAIRE_METRICS_PORT)' }] : []),
         { name: 'gar', url: gar.standin.url, role: 'stand-in GAR (mutual TLS; learns people from the export)' },
         ...vieScolaireStandins.map((s) => ({ name: `pronote ${s.uai}`, url: s.url, role: 'stand-in vie scolaire system of one school' })),
         ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),

@@ -1,3 +1,4 @@
+import { HubError } from '../lib/errors.ts';
 /**
  * Logs in through the real flow, without a browser: the hub's `/auth/login`, the provider's
  * authorization endpoint, its login form (posted like a browser would), the redirects back, and the
@@ -34,8 +35,8 @@ export type LoginFlowResult =
   | { kind: 'callback'; url: string }
   | { kind: 'refused'; status: number; body: string };
 
-export class LoginFlowError extends Error {
-  override readonly name = 'LoginFlowError';
+export class LoginFlowError extends HubError {
+  static override readonly code = 'ERR_LOGIN_FLOW';
 }
 
 /** Cookies by host, the way a browser would keep them for these few requests. */

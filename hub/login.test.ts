@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
+import { createTestDatabaseUrl } from '../test/helpers/database.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
-import { sessionSecretHash } from '../connectors/sessions/session.ts';
+import { sessionSecretHash } from '../store/sessions/session.ts';
 import { CookieJar, loginFlow } from './login-flow.ts';
 
 /** The hub as `npm start` runs it, on free ports, with two accounts the directory cannot link. */
@@ -14,15 +15,19 @@ describe('login through the embedded identity providers', () => {
   const twinClaims: Record<string, unknown> = { sub: 'twin', FrEduCtPersonAffiliation: ['resp2d'] };
   /** A login without FrEduCtRefId: only the fallback rule (names, birth date, school) can link it. */
   const fallbackClaims: Record<string, unknown> = { sub: 'fallback', FrEduCtPersonAffiliation: ['eleve2d'] };
+  /** A login naming a pupil of the directory while EduConnect says guardian: the test sets FrEduCtRefId. */
+  const mismatchClaims: Record<string, unknown> = { sub: 'mismatch', FrEduCtPersonAffiliation: ['resp2d'] };
   beforeAll(async () => {
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-login-')),
       ...FREE_PORTS,
+      databaseUrl: await createTestDatabaseUrl(),
       extraAccounts: {
         educonnect: [
           { login: 'ghost.pupil', password: 'ghost-pass', claims: { sub: 'ghost', FrEduCtPersonAffiliation: ['eleve2d'], FrEduCtRefId: ['{AAF}PAR||9999999'] } },
           { login: 'two.jointures', password: 'two-pass', claims: twinClaims },
           { login: 'no.jointure', password: 'no-pass', claims: fallbackClaims },
+          { login: 'wrong.profile', password: 'wrong-pass', claims: mismatchClaims },
         ],
       },
     });
@@ -134,9 +139,10 @@ describe('login through the embedded identity providers', () => {
   });
 
   it('refuses a callback with an unknown state, and a replayed callback', async () => {
+    // No login of this browser carries that state (there is no login cookie at all).
     const wrong = await fetch(`${hub.router.publicUrl}/auth/callback?code=abc&state=forged`);
-    expect(wrong.status).toBe(400);
-    expect(await wrong.text()).toContain('Connexion expirée ou déjà utilisée');
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).toContain('pas été commencée dans ce navigateur');
 
     const jar = new CookieJar();
     const stopped = await login('lea.martin', 'bearer', { stopAtCallback: true, jar });
@@ -147,6 +153,7 @@ describe('login through the embedded identity providers', () => {
     expect(first.status).toBe(200);
     const replay = await fetch(stopped.url, { headers: { cookie } });
     expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('Connexion expirée ou déjà utilisée');
   });
 
   it('refuses a login that matches nobody in the directory, and opens no session', async () => {
@@ -263,6 +270,23 @@ describe('login through the embedded identity providers', () => {
     expect(ended.body.data.endOtherSessions).toBe(1);
     expect((await graphql('{ viewer { profile } }', bearer(phone.token))).status).toBe(401);
     expect((await graphql('{ viewer { profile } }', bearer(laptop.token))).status).toBe(200);
+  });
+
+  it('a refused login that names a known person (profile mismatch) shows in that person’s login history', async () => {
+    const pupil = hub.academie.demo.find((d) => d.profile === 'student');
+    if (!pupil) throw new Error('the demo académie has no pupil');
+    mismatchClaims.FrEduCtRefId = [`{AAF}ACA||${pupil.id}`];
+    const refused = await login('wrong.profile');
+    expect(refused).toMatchObject({ kind: 'refused', status: 403 });
+
+    const own = await login(pupil.login);
+    if (own.kind !== 'bearer') throw new Error('login failed');
+    const { body } = await graphql('{ viewer { loginHistory { outcome identityProvider } } }', bearer(own.token));
+    // Newest first: their own login, then the refused one.
+    expect(body.data.viewer.loginHistory.slice(0, 2)).toEqual([
+      { outcome: 'success', identityProvider: 'educonnect' },
+      { outcome: 'refused', identityProvider: 'educonnect' },
+    ]);
   });
 
   it('a person cannot end someone else’s session', async () => {

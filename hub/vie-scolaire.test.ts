@@ -109,7 +109,7 @@ describe('vie scolaire through the hub', () => {
     const viewer = { kind: 'person' as const, personId: sophie.personId, profile: 'guardian' as const, scopes: ['vie-scolaire:timetable:read'], policies: [], children: [lea], schools: hub.vieScolaire.standins.map((s) => s.uai) };
     const url = hub.services.find((s) => s.name === 'vie-scolaire')!.url;
     const request = JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { timetable(from: "2026-11-23", to: "2026-11-23") { start } } } }', variables: { r: [{ __typename: 'Student', id: lea }, { __typename: 'Student', id: ines }] } });
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders(viewer, request, 'test-request', viewerContextKey(SECRET))) }, body: request });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders('vie-scolaire', viewer, request, { requestId: 'test-request', key: viewerContextKey(SECRET) })) }, body: request });
     const body = (await response.json()) as { data: any; errors: any[] };
     expect(body.data._entities[0].timetable.length).toBeGreaterThan(0);
     expect(body.data._entities[1]).toBeNull();
@@ -141,6 +141,22 @@ describe('vie scolaire through the hub', () => {
     } finally {
       college.faults.errorRate = 0;
     }
+  });
+
+  it('the subgraph serves its metrics on a loopback listener of its own: each school’s breaker state, never on its public port', async () => {
+    const url = hub.vieScolaire.metricsUrl;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const response = await fetch(url!);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    for (const { uai } of hub.vieScolaire.standins) {
+      expect(text).toContain(`hub_vie_scolaire_breaker_state{school="${uai}",state="closed"} 1`);
+      expect(text).toContain(`hub_vie_scolaire_breaker_transitions_total{school="${uai}",to="open"} 0`);
+      expect(text).toContain(`hub_vie_scolaire_items_rejected_total{school="${uai}",kind="grade"} 0`);
+    }
+    // No token configured: the public port does not serve them.
+    const publicUrl = new URL(hub.subgraphUrls['vie-scolaire']!);
+    expect((await fetch(`${publicUrl.origin}/metrics`)).status).toBe(404);
   });
 
   it('a school’s system that hangs: the request still returns within the configured deadline', async () => {

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { HubError } from './errors.ts';
 
 /**
  * French school systems write days as `dd/MM/yyyy` (AAF, the SDET directory, Pronote) and times as
@@ -8,8 +9,8 @@ import { LRUCache } from 'lru-cache';
  */
 
 /** Text that is not a `dd/MM/yyyy` day, or names a day that does not exist; callers say where it was. */
-export class FrenchDateError extends Error {
-  override readonly name = 'FrenchDateError';
+export class FrenchDateError extends HubError {
+  static override readonly code = 'ERR_FRENCH_DATE';
 }
 
 /** `dd/MM/yyyy` → `yyyy-MM-dd`; anything else (another format, 31/02) is a FrenchDateError. */

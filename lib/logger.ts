@@ -20,10 +20,22 @@ const REDACTED_PATHS = [
   '*.clientSecret',
 ];
 
+/** Pino's levels, and `silent`. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/**
+ * `HUB_LOG_LEVEL` if it names a level, else `info`: the logger must exist to say what is wrong, and
+ * each process's configuration check (lib/config/env.ts) refuses a level it does not know.
+ */
+const levelFromEnv = (): string => {
+  const level = process.env.HUB_LOG_LEVEL;
+  return level !== undefined && (LOG_LEVELS as readonly string[]).includes(level) ? level : 'info';
+};
+
 /** One JSON logger per process component; `HUB_LOG_LEVEL` sets the level (`silent` in tests). */
 export function createLogger(
   component: string,
-  level = process.env.HUB_LOG_LEVEL ?? 'info',
+  level = levelFromEnv(),
   destination?: DestinationStream,
 ): Logger {
   const options = {

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { HubErrorWithReason } from './errors.ts';
 
 /**
  * The contract between the router and the subgraphs: who is asking. The router authenticates the
@@ -36,13 +37,12 @@ export const VIEWER_CONTEXT_TTL_SECONDS = 60;
 
 export const ANONYMOUS: Viewer = { kind: 'anonymous', scopes: [], policies: [] };
 
-export class ViewerContextError extends Error {
-  override readonly name = 'ViewerContextError';
-  constructor(
-    readonly reason: 'missing' | 'invalid' | 'expired' | 'unbound' | 'replayed',
-    options?: { cause?: unknown },
-  ) {
-    super(`viewer context ${reason}`, options);
+export type ViewerContextFailure = 'missing' | 'invalid' | 'expired' | 'unbound' | 'replayed';
+
+export class ViewerContextError extends HubErrorWithReason<ViewerContextFailure> {
+  static override readonly code = 'ERR_VIEWER_CONTEXT';
+  constructor(reason: ViewerContextFailure, options?: { cause?: unknown }) {
+    super(reason, `viewer context ${reason}`, options);
   }
 }
 
@@ -72,15 +72,16 @@ export async function signViewerContext(viewer: Viewer, key: Uint8Array, request
  * router and subgraphs could ask a subgraph anything as that person. So the router also sends, with
  * every subgraph request, an HMAC of the context *and the exact request body* under the same secret:
  * a captured context can then only replay the very request it was captured with (same query, same
- * variables), within its 60 s, and the subgraphs refuse a replayed mutation outright.
+ * variables) against the very subgraph it was sent to (its name is in the HMAC), within its 60 s,
+ * and the subgraphs refuse a replayed mutation outright.
  */
-export function viewerContextBinding(key: Uint8Array, token: string, body: string): string {
-  return createHmac('sha256', key).update('hub-viewer-binding\0').update(token).update('\0').update(body).digest('base64url');
+export function viewerContextBinding(key: Uint8Array, token: string, subgraph: string, body: string): string {
+  return createHmac('sha256', key).update('hub-viewer-binding\0').update(token).update('\0').update(subgraph).update('\0').update(body).digest('base64url');
 }
 
-export function isBoundToBody(key: Uint8Array, token: string, body: string, binding: string | undefined): boolean {
+export function isBoundToBody(key: Uint8Array, token: string, subgraph: string, body: string, binding: string | undefined): boolean {
   if (!binding) return false;
-  const expected = Buffer.from(viewerContextBinding(key, token, body));
+  const expected = Buffer.from(viewerContextBinding(key, token, subgraph, body));
   const given = Buffer.from(binding);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
 /**
- * The address of the client behind a request, for per-client limits (rate limiting, pending logins).
+ * The address of the client behind a request, for per-client limits (rate limiting).
  *
  * The socket's peer is the truth unless that peer is one of the deployment's own reverse proxies
  * (`ROUTER_TRUSTED_PROXIES`): then the client is the right-most `X-Forwarded-For` entry that is not

@@ -1,11 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../connectors/sessions/session.ts';
+import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../store/sessions/session.ts';
+import { z } from 'zod';
+import { boolean, COMMON_ENV, envSchema, family, file, integer, list, mergeEnv, oneOf, parsedBy, port, readEnv, secret, text, url, VIEWER_CONTEXT_ENV, type Env } from '../lib/config/env.ts';
 import { viewerContextKey } from '../lib/viewer-context.ts';
 import { loadScopeMapping, type ScopeMapping } from './auth/scope-mapping.ts';
 import { loadTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers.ts';
 import type { AuthorizationMode } from './plugins/use-authorization.ts';
 import { parseTrustedProxies } from './client-address.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './plugins/use-rate-limit.ts';
+import { DEFAULT_JOURNAL_THROTTLE } from './plugins/audit-throttle.ts';
+import { PLANNER_FALLBACKS, PLANNERS, type PlannerFallback, type QueryPlanner } from './planner.ts';
 
 /** Everything the router needs, from the environment (see the README's table). No secret has a default. */
 export interface RouterConfig {
@@ -36,15 +40,20 @@ export interface RouterConfig {
   trustedIssuers: TrustedIssuer[];
   authorizationMode: AuthorizationMode;
   audit: AuditConfig;
-  /** `native` (Rust, the default; falls back to `javascript` if the addon cannot load) or `javascript`. */
-  planner: 'native' | 'javascript';
+  /** `native` (Rust, the default) or `javascript` (`ROUTER_PLANNER`). */
+  planner: QueryPlanner;
+  /**
+   * When the native planner cannot load: run on the JavaScript one (`allow`) or refuse to start
+   * (`refuse`); `ROUTER_PLANNER_FALLBACK`, `refuse` by default in production (router/planner.ts).
+   */
+  plannerFallback: PlannerFallback;
   /** Reverse proxies whose `X-Forwarded-For` names the client (`ROUTER_TRUSTED_PROXIES`); see client-address.ts. */
   trustedProxies: ReadonlySet<string>;
   /**
-   * Logins in progress a client address (IPv6: a /64) may hold (`ROUTER_PENDING_LOGINS_PER_CLIENT`),
-   * and all clients together (`ROUTER_PENDING_LOGINS_MAX`); see router/auth/pending-logins.ts.
+   * The secret the key sealing logins in progress into the browser's cookie is derived from
+   * (`ROUTER_LOGIN_SECRET`); the viewer-context secret when unset (router/auth/login-cookie.ts).
    */
-  pendingLogins: { perClient: number; max: number };
+  loginSecret?: string;
   /**
    * Exact origins (`scheme://host[:port]`) whose browser pages may call the router with credentials
    * (`ROUTER_CORS_ORIGINS`, comma-separated). Undefined: the router's own public origin only.
@@ -72,6 +81,8 @@ export interface AuditConfig {
   maxBuffered: number;
   /** Most bytes of the journal one read of a person's access log scans (`ROUTER_AUDIT_MAX_SCAN_BYTES`). */
   maxScanBytes?: number;
+  /** Refusal events one viewer may add to the journal per minute (`ROUTER_AUDIT_MAX_DENIALS_PER_VIEWER`); see router/plugins/audit-throttle.ts. */
+  maxDenialsPerViewer?: number;
 }
 
 export interface OperationLimits {
@@ -99,127 +110,122 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxIdLength: 256,
 };
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+/** The router's configuration is invalid: `ConfigError` names every bad variable (lib/config/env.ts). */
+export { ConfigError } from '../lib/config/env.ts';
 
-type Env = Record<string, string | undefined>;
+/** An exact origin (`scheme://host[:port]`): a wildcard or a path would be a configuration mistake. */
+const origin = z
+  .string()
+  .refine((entry) => URL.canParse(entry) && new URL(entry).origin !== 'null' && new URL(entry).origin === entry.replace(/\/$/, ''))
+  .transform((entry) => new URL(entry).origin);
 
+/** Every variable the router reads (the README's table), with its default and bounds. No secret has a default. */
+const ROUTER_ENV = mergeEnv(
+  mergeEnv(COMMON_ENV, VIEWER_CONTEXT_ENV),
+  envSchema({
+    ROUTER_HOST: text({ default: '127.0.0.1' }),
+    ROUTER_PORT: port(4000),
+    ROUTER_SUPERGRAPH: text({ default: DEFAULT_SUPERGRAPH_PATH }),
+    ROUTER_SUPERGRAPH_POLL_MS: integer({ min: 100, max: 3_600_000, default: 2000 }),
+    ROUTER_SUBGRAPH_URL_: family(url({})),
+    ROUTER_SUBGRAPH_TIMEOUT_MS: integer({ min: 1, max: 600_000, default: 5000 }),
+    ROUTER_SUBGRAPH_TIMEOUT_MS_: family(integer({ min: 1, max: 600_000 })),
+    ROUTER_MAX_DEPTH: integer({ min: 1, max: 1000, default: DEFAULT_LIMITS.maxDepth }),
+    ROUTER_MAX_ALIASES: integer({ min: 0, max: 100_000, default: DEFAULT_LIMITS.maxAliases }),
+    ROUTER_MAX_TOKENS: integer({ min: 1, max: 10_000_000, default: DEFAULT_LIMITS.maxTokens }),
+    ROUTER_MAX_COST: integer({ min: 1, max: 100_000_000, default: DEFAULT_LIMITS.maxCost }),
+    ROUTER_MAX_BATCH: integer({ min: 1, max: 1000, default: DEFAULT_LIMITS.maxBatch }),
+    ROUTER_MAX_BODY_BYTES: integer({ min: 1024, max: 1024 * 1024 * 1024, default: DEFAULT_LIMITS.maxBodyBytes }),
+    ROUTER_MAX_ID_LENGTH: integer({ min: 1, max: 65_536, default: DEFAULT_LIMITS.maxIdLength ?? 256 }),
+    ROUTER_TRUSTED_DOCUMENTS: file({}),
+    ROUTER_TRUSTED_DOCUMENTS_ONLY: boolean({ default: true }),
+    ROUTER_SHUTDOWN_GRACE_MS: integer({ min: 0, max: 3_600_000, default: 10_000 }),
+    ROUTER_PUBLIC_URL: url({}),
+    ROUTER_SESSION_IDLE_MINUTES: integer({ min: 1, max: 7 * 24 * 60, default: DEFAULT_SESSION_TIMEOUTS.idleMs / 60_000 }),
+    ROUTER_SESSION_ABSOLUTE_HOURS: integer({ min: 1, max: 30 * 24, default: DEFAULT_SESSION_TIMEOUTS.absoluteMs / 3600_000 }),
+    ROUTER_SESSION_FACTS_MAX_AGE_SECONDS: integer({ min: 0, max: 86_400, default: 300 }),
+    ROUTER_SCOPE_MAPPING: parsedBy((path) => loadScopeMapping(path), 'a JSON file { "profiles": {…}, "functions": {…} }', {}),
+    ROUTER_TRUSTED_ISSUERS: parsedBy((path) => loadTrustedIssuers(path), 'a JSON file listing trusted issuers', {}),
+    ROUTER_AUTHORIZATION_MODE: oneOf(['enforce', 'reject', 'dry-run'], { default: 'enforce' }),
+    ROUTER_PLANNER: oneOf(PLANNERS, { default: 'native' }),
+    ROUTER_PLANNER_FALLBACK: oneOf(PLANNER_FALLBACKS, {}),
+    ROUTER_TRUSTED_PROXIES: parsedBy((value) => parseTrustedProxies(value), 'a comma-separated list of IP addresses', {}),
+    ROUTER_LOGIN_SECRET: secret({ minBytes: 32 }),
+    ROUTER_CORS_ORIGINS: list(origin, 'origins such as https://ent.example.fr', {}),
+    ROUTER_METRICS_HOST: text({ default: '127.0.0.1' }),
+    ROUTER_METRICS_PORT: port(9464),
+    ROUTER_METRICS_TOKEN: secret({ minBytes: 32 }),
+    ROUTER_RATE_LIMIT_WINDOW_MS: integer({ min: 1000, max: 3_600_000, default: DEFAULT_RATE_LIMITS.windowMs }),
+    ROUTER_RATE_LIMIT_PER_VIEWER: integer({ min: 0, default: DEFAULT_RATE_LIMITS.perViewer }),
+    ROUTER_RATE_LIMIT_PER_ADDRESS: integer({ min: 0, default: DEFAULT_RATE_LIMITS.perAddress }),
+    ROUTER_RATE_LIMIT_AUTH_PER_ADDRESS: integer({ min: 0, default: DEFAULT_RATE_LIMITS.authPerAddress }),
+    ROUTER_RATE_LIMIT_MAX_KEYS: integer({ min: 1, max: 100_000_000, default: DEFAULT_RATE_LIMITS.maxKeys }),
+    ROUTER_AUDIT_DIR: text({ default: '.hub-data/audit' }),
+    ROUTER_AUDIT_SUBJECT_TYPES: list(z.string().regex(/^[_A-Za-z]\w*$/), 'GraphQL type names', { default: ['Student', 'Guardian', 'Teacher', 'Staff'] }),
+    ROUTER_AUDIT_STRICT: boolean({ default: false }),
+    ROUTER_AUDIT_MAX_BUFFERED: integer({ min: 1, max: 100_000_000, default: 100_000 }),
+    ROUTER_AUDIT_MAX_SCAN_BYTES: integer({ min: 1024, default: 32 * 1024 * 1024 }),
+    ROUTER_AUDIT_MAX_DENIALS_PER_VIEWER: integer({ min: 1, max: 1_000_000, default: DEFAULT_JOURNAL_THROTTLE.maxDenialsPerViewer }),
+  }),
+);
+
+/** The router's configuration from `env`; a ConfigError names every bad variable. */
 export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
-  const production = env.NODE_ENV === 'production';
-  const trustedPath = env.ROUTER_TRUSTED_DOCUMENTS;
+  const v = readEnv(ROUTER_ENV, env);
+  const production = v.NODE_ENV === 'production';
   return {
     production,
-    host: env.ROUTER_HOST ?? '127.0.0.1',
-    port: int(env, 'ROUTER_PORT', 4000),
-    supergraphPath: env.ROUTER_SUPERGRAPH ?? DEFAULT_SUPERGRAPH_PATH,
-    supergraphPollMs: int(env, 'ROUTER_SUPERGRAPH_POLL_MS', 2000),
-    subgraphUrls: prefixed(env, 'ROUTER_SUBGRAPH_URL_', (value) => value),
-    subgraphTimeoutMs: int(env, 'ROUTER_SUBGRAPH_TIMEOUT_MS', 5000),
-    subgraphTimeoutsMs: prefixed(env, 'ROUTER_SUBGRAPH_TIMEOUT_MS_', (value, key) => parseInteger(key, value)),
+    host: v.ROUTER_HOST,
+    port: v.ROUTER_PORT,
+    supergraphPath: v.ROUTER_SUPERGRAPH,
+    supergraphPollMs: v.ROUTER_SUPERGRAPH_POLL_MS,
+    subgraphUrls: v.ROUTER_SUBGRAPH_URL_,
+    subgraphTimeoutMs: v.ROUTER_SUBGRAPH_TIMEOUT_MS,
+    subgraphTimeoutsMs: v.ROUTER_SUBGRAPH_TIMEOUT_MS_,
     limits: {
-      maxDepth: int(env, 'ROUTER_MAX_DEPTH', DEFAULT_LIMITS.maxDepth),
-      maxAliases: int(env, 'ROUTER_MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
-      maxTokens: int(env, 'ROUTER_MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
-      maxCost: int(env, 'ROUTER_MAX_COST', DEFAULT_LIMITS.maxCost),
-      maxBatch: int(env, 'ROUTER_MAX_BATCH', DEFAULT_LIMITS.maxBatch),
-      maxBodyBytes: int(env, 'ROUTER_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes),
-      maxIdLength: int(env, 'ROUTER_MAX_ID_LENGTH', DEFAULT_LIMITS.maxIdLength ?? 256),
+      maxDepth: v.ROUTER_MAX_DEPTH,
+      maxAliases: v.ROUTER_MAX_ALIASES,
+      maxTokens: v.ROUTER_MAX_TOKENS,
+      maxCost: v.ROUTER_MAX_COST,
+      maxBatch: v.ROUTER_MAX_BATCH,
+      maxBodyBytes: v.ROUTER_MAX_BODY_BYTES,
+      maxIdLength: v.ROUTER_MAX_ID_LENGTH,
     },
-    trustedDocuments: trustedPath
-      ? { manifestPath: trustedPath, allowArbitrary: env.ROUTER_TRUSTED_DOCUMENTS_ONLY === 'false' }
+    trustedDocuments: v.ROUTER_TRUSTED_DOCUMENTS
+      ? { manifestPath: v.ROUTER_TRUSTED_DOCUMENTS, allowArbitrary: !v.ROUTER_TRUSTED_DOCUMENTS_ONLY }
       : undefined,
-    shutdownGraceMs: int(env, 'ROUTER_SHUTDOWN_GRACE_MS', 10_000),
-    viewerContextKey: viewerContextKey(env.HUB_VIEWER_CONTEXT_SECRET),
-    publicUrl: env.ROUTER_PUBLIC_URL?.replace(/\/$/, ''),
+    shutdownGraceMs: v.ROUTER_SHUTDOWN_GRACE_MS,
+    viewerContextKey: viewerContextKey(v.HUB_VIEWER_CONTEXT_SECRET),
+    publicUrl: v.ROUTER_PUBLIC_URL?.replace(/\/$/, ''),
     sessionTimeouts: {
-      idleMs: int(env, 'ROUTER_SESSION_IDLE_MINUTES', DEFAULT_SESSION_TIMEOUTS.idleMs / 60_000) * 60_000,
-      absoluteMs: int(env, 'ROUTER_SESSION_ABSOLUTE_HOURS', DEFAULT_SESSION_TIMEOUTS.absoluteMs / 3600_000) * 3600_000,
+      idleMs: v.ROUTER_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: v.ROUTER_SESSION_ABSOLUTE_HOURS * 3600_000,
     },
-    sessionFactsMaxAgeMs: int(env, 'ROUTER_SESSION_FACTS_MAX_AGE_SECONDS', 300) * 1000,
-    scopeMapping: loadScopeMapping(env.ROUTER_SCOPE_MAPPING),
-    trustedIssuers: loadTrustedIssuers(env.ROUTER_TRUSTED_ISSUERS),
-    authorizationMode: authorizationMode(env.ROUTER_AUTHORIZATION_MODE),
-    planner: env.ROUTER_PLANNER === 'javascript' ? 'javascript' : 'native',
-    trustedProxies: parseTrustedProxies(env.ROUTER_TRUSTED_PROXIES),
-    // A school's network is one address: room for a class logging in at once, not for a flood.
-    pendingLogins: {
-      perClient: int(env, 'ROUTER_PENDING_LOGINS_PER_CLIENT', 200),
-      max: int(env, 'ROUTER_PENDING_LOGINS_MAX', 50_000),
-    },
-    corsOrigins: corsOrigins(env.ROUTER_CORS_ORIGINS),
-    metrics: {
-      host: env.ROUTER_METRICS_HOST ?? '127.0.0.1',
-      port: int(env, 'ROUTER_METRICS_PORT', 9464),
-      token: metricsToken(env.ROUTER_METRICS_TOKEN),
-    },
+    sessionFactsMaxAgeMs: v.ROUTER_SESSION_FACTS_MAX_AGE_SECONDS * 1000,
+    scopeMapping: v.ROUTER_SCOPE_MAPPING ?? loadScopeMapping(undefined),
+    trustedIssuers: v.ROUTER_TRUSTED_ISSUERS ?? loadTrustedIssuers(undefined),
+    authorizationMode: v.ROUTER_AUTHORIZATION_MODE,
+    planner: v.ROUTER_PLANNER,
+    // In production the JavaScript planner runs only when asked for: it passes fewer federation cases.
+    plannerFallback: v.ROUTER_PLANNER_FALLBACK ?? (production ? 'refuse' : 'allow'),
+    trustedProxies: v.ROUTER_TRUSTED_PROXIES ?? parseTrustedProxies(undefined),
+    loginSecret: v.ROUTER_LOGIN_SECRET,
+    corsOrigins: v.ROUTER_CORS_ORIGINS?.length ? v.ROUTER_CORS_ORIGINS : undefined,
+    metrics: { host: v.ROUTER_METRICS_HOST, port: v.ROUTER_METRICS_PORT, token: v.ROUTER_METRICS_TOKEN },
     rateLimit: {
-      windowMs: int(env, 'ROUTER_RATE_LIMIT_WINDOW_MS', DEFAULT_RATE_LIMITS.windowMs),
-      perViewer: int(env, 'ROUTER_RATE_LIMIT_PER_VIEWER', DEFAULT_RATE_LIMITS.perViewer),
-      perAddress: int(env, 'ROUTER_RATE_LIMIT_PER_ADDRESS', DEFAULT_RATE_LIMITS.perAddress),
-      authPerAddress: int(env, 'ROUTER_RATE_LIMIT_AUTH_PER_ADDRESS', DEFAULT_RATE_LIMITS.authPerAddress),
-      maxKeys: int(env, 'ROUTER_RATE_LIMIT_MAX_KEYS', DEFAULT_RATE_LIMITS.maxKeys),
+      windowMs: v.ROUTER_RATE_LIMIT_WINDOW_MS,
+      perViewer: v.ROUTER_RATE_LIMIT_PER_VIEWER,
+      perAddress: v.ROUTER_RATE_LIMIT_PER_ADDRESS,
+      authPerAddress: v.ROUTER_RATE_LIMIT_AUTH_PER_ADDRESS,
+      maxKeys: v.ROUTER_RATE_LIMIT_MAX_KEYS,
     },
     audit: {
-      dir: env.ROUTER_AUDIT_DIR ?? '.hub-data/audit',
-      subjectTypes: (env.ROUTER_AUDIT_SUBJECT_TYPES ?? 'Student,Guardian,Teacher,Staff').split(',').map((t) => t.trim()).filter(Boolean),
-      strict: env.ROUTER_AUDIT_STRICT === 'true',
-      maxBuffered: int(env, 'ROUTER_AUDIT_MAX_BUFFERED', 100_000),
-      maxScanBytes: int(env, 'ROUTER_AUDIT_MAX_SCAN_BYTES', 32 * 1024 * 1024),
+      dir: v.ROUTER_AUDIT_DIR,
+      subjectTypes: v.ROUTER_AUDIT_SUBJECT_TYPES,
+      strict: v.ROUTER_AUDIT_STRICT,
+      maxBuffered: v.ROUTER_AUDIT_MAX_BUFFERED,
+      maxScanBytes: v.ROUTER_AUDIT_MAX_SCAN_BYTES,
+      maxDenialsPerViewer: v.ROUTER_AUDIT_MAX_DENIALS_PER_VIEWER,
     },
   };
-}
-
-function authorizationMode(value: string | undefined): AuthorizationMode {
-  if (value === undefined || value === '') return 'enforce';
-  if (value === 'enforce' || value === 'reject' || value === 'dry-run') return value;
-  throw new ConfigError(`ROUTER_AUTHORIZATION_MODE must be enforce, reject or dry-run, got "${value}"`);
-}
-
-/** `ROUTER_CORS_ORIGINS`: exact origins only; a wildcard or a path would be a configuration mistake. */
-function corsOrigins(value: string | undefined): string[] | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  return value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    let origin: string;
-    try {
-      origin = new URL(entry).origin;
-    } catch {
-      throw new ConfigError(`ROUTER_CORS_ORIGINS must list origins such as https://ent.example.fr, got "${entry}"`);
-    }
-    if (origin === 'null' || origin !== entry.replace(/\/$/, '')) {
-      throw new ConfigError(`ROUTER_CORS_ORIGINS must list origins such as https://ent.example.fr, got "${entry}"`);
-    }
-    return origin;
-  });
-}
-
-function metricsToken(value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (value.length < 32) throw new ConfigError('ROUTER_METRICS_TOKEN must be at least 32 characters');
-  return value;
-}
-
-function int(env: Env, key: string, fallback: number): number {
-  const raw = env[key];
-  return raw === undefined || raw === '' ? fallback : parseInteger(key, raw);
-}
-
-function parseInteger(key: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${key} must be a non-negative integer, got "${raw}"`);
-  return value;
-}
-
-/** `ROUTER_SUBGRAPH_URL_DIRECTORY=…` → `{ directory: … }` (names are lower-cased, `_` becomes `-`). */
-function prefixed<T>(env: Env, prefix: string, parse: (value: string, key: string) => T): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (!key.startsWith(prefix) || value === undefined || value === '') continue;
-    const rest = key.slice(prefix.length);
-    // ROUTER_SUBGRAPH_TIMEOUT_MS_X must not be read as a URL override named "timeout-ms-x".
-    if (prefix === 'ROUTER_SUBGRAPH_URL_' || !rest.includes('URL')) {
-      out[rest.toLowerCase().replaceAll('_', '-')] = parse(value, key);
-    }
-  }
-  return out;
 }

@@ -62,6 +62,26 @@ describe('router process', () => {
     expect(JSON.stringify(proc.lines)).toContain('is not a federation supergraph');
   });
 
+  it('refuses to start on a bad variable, naming every bad one and what it must be', async () => {
+    const proc = startTsProcess('router/main.ts', ['--supergraph', supergraphPath, '--port', '0'], {
+      ROUTER_METRICS_PORT: '0',
+      HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET,
+      ROUTER_AUDIT_DIR: join(tmpdir(), `hub-audit-${process.pid}`),
+      ROUTER_MAX_DEPTH: 'ten',
+      ROUTER_AUDIT_STRICT: 'yes',
+      ROUTER_METRICS_TOKEN: 'too-short-to-be-a-token',
+    });
+    const { code } = await proc.exited;
+    expect(code).not.toBe(0);
+    const fatal = proc.lines.find((l) => l.level === 60);
+    expect(fatal?.msg).toMatch(/ROUTER_MAX_DEPTH must be an integer from 1 to 1000, got "ten"/);
+    expect(fatal?.msg).toMatch(/ROUTER_AUDIT_STRICT must be true or false, got "yes"/);
+    expect(fatal?.msg).toMatch(/ROUTER_METRICS_TOKEN must be a secret of at least 32 bytes/);
+    // A secret is named, never shown.
+    expect(JSON.stringify(proc.lines)).not.toContain('too-short-to-be-a-token');
+    expect(proc.lines.some((l) => l.msg === 'router listening')).toBe(false);
+  }, 90_000);
+
   it('on SIGTERM lets an in-flight request finish, closes keep-alive connections, and exits within the bound', async () => {
     const { proc, url } = await startRouterProcess({ ROUTER_SHUTDOWN_GRACE_MS: '3000' });
     const target = new URL(url);

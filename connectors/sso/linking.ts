@@ -59,7 +59,7 @@ async function findPerson(claims: Record<string, unknown>, provider: IdentityPro
       const person = unique(found, 'FrEduCtRefId');
       const kind = expectedKind(claims);
       if (kind && person.kind !== kind) {
-        throw new LoginError('profile-mismatch', `EduConnect says ${kind}, the directory says ${person.kind}`);
+        throw new LoginError('profile-mismatch', `EduConnect says ${kind}, the directory says ${person.kind}`, { personId: person.id });
       }
       return person;
     }

@@ -21,7 +21,6 @@ export interface CompletedLogin {
   subject: string;
   idpSessionId?: string;
   idToken?: string;
-  refreshToken?: string;
   accessToken: string;
 }
 
@@ -110,15 +109,8 @@ export class RelyingParty {
       subject: idClaims.sub,
       idpSessionId: typeof idClaims.sid === 'string' ? idClaims.sid : undefined,
       idToken: tokens.id_token,
-      refreshToken: tokens.refresh_token,
       accessToken: tokens.access_token,
     };
-  }
-
-  async refresh(refreshToken: string): Promise<{ accessToken: string; refreshToken?: string; idToken?: string }> {
-    const configuration = await this.configuration();
-    const tokens = await oidc.refreshTokenGrant(configuration, refreshToken);
-    return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token };
   }
 
   async logoutUrl(idToken: string | undefined, postLogoutRedirectUri: string): Promise<string | undefined> {

@@ -1,4 +1,5 @@
-import { parseFrenchDate, parseFrenchDateTime, parseGrade, parseOptionalDecimal, sanitizeHtml, toFrenchDate, type GradeKind } from './dialect.ts';
+import { DialectError, parseFrenchDate, parseFrenchDateTime, parseGrade, parseOptionalDecimal, sanitizeHtml, toFrenchDate, type GradeKind } from './dialect.ts';
+import { Counter, type Registry } from 'prom-client';
 import type { CallOptions, UpstreamPool } from './upstream.ts';
 
 export interface Subject {
@@ -162,7 +163,7 @@ const inFrench = (range: DateRange) => ({ du: toFrenchDate(range.from), au: toFr
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v));
 const req = (v: unknown, what: string): string => {
   const s = str(v);
-  if (!s) throw new Error(`missing ${what}`);
+  if (!s) throw new DialectError(`missing ${what}`);
   return s;
 };
 const bool = (v: unknown) => v === true || v === 'true' || v === 1;
@@ -175,23 +176,42 @@ const attachments = (v: unknown): Attachment[] =>
     return url && /^https?:\/\//.test(url) ? [{ name: str(a.nom) ?? url, url }] : [];
   });
 
+/** The kinds of item the client parses one by one (the `kind` label of the rejected items metric). */
+const ITEM_KINDS = ['period', 'grade', 'absence', 'lateness', 'punishment', 'homework', 'lesson', 'lesson-content'] as const;
+type ItemKind = (typeof ITEM_KINDS)[number];
+
 /**
  * Reads a school's vie scolaire system (see README.md for the API). Calls are per school and
  * batched over pupils (`eleves=a,b,c`), so a request for several pupils costs one call per school
  * and kind of data. Each item is parsed with the dialect; one that does not parse is dropped and
- * counted in `rejectedItems`, and the rest is served.
+ * counted (`hub_vie_scolaire_items_rejected_total`, by school and kind, on the `metrics` registry),
+ * and the rest is served.
  */
 export class VieScolaireClient {
-  rejectedItems = 0;
+  readonly #rejected: Counter<'school' | 'kind'> | undefined;
 
-  constructor(readonly upstreams: UpstreamPool) {}
+  constructor(
+    readonly upstreams: UpstreamPool,
+    options: { metrics?: Registry } = {},
+  ) {
+    if (options.metrics) {
+      this.#rejected = new Counter({
+        name: 'hub_vie_scolaire_items_rejected_total',
+        help: 'Items a school’s vie scolaire system sent that did not parse (dropped, the rest served), by school and kind.',
+        // Both bounded: the configured schools, and the kinds above.
+        labelNames: ['school', 'kind'],
+        registers: [options.metrics],
+      });
+      for (const school of upstreams.schools) for (const kind of ITEM_KINDS) this.#rejected.inc({ school, kind }, 0);
+    }
+  }
 
-  #items<T>(raw: Json[], parse: (item: Json) => T): T[] {
+  #items<T>(uai: string, kind: ItemKind, raw: Json[], parse: (item: Json) => T): T[] {
     return raw.flatMap((item) => {
       try {
         return [parse(item)];
       } catch {
-        this.rejectedItems++;
+        this.#rejected?.inc({ school: uai, kind });
         return [];
       }
     });
@@ -208,13 +228,13 @@ export class VieScolaireClient {
   }
 
   /** `{ eleves: [{ id, <field>: [...] }] }` → per pupil. */
-  #perPupil<T>(body: unknown, field: string, parse: (item: Json, pupilId: string) => T): Map<string, T[]> {
-    return this.#byKey((body as Json)?.eleves, 'id', (pupil, id) => this.#items(list(pupil[field]), (item) => parse(item, id)));
+  #perPupil<T>(uai: string, kind: ItemKind, body: unknown, field: string, parse: (item: Json, pupilId: string) => T): Map<string, T[]> {
+    return this.#byKey((body as Json)?.eleves, 'id', (pupil, id) => this.#items(uai, kind, list(pupil[field]), (item) => parse(item, id)));
   }
 
   async periods(uai: string, options: CallOptions = {}): Promise<Period[]> {
     const body = await this.upstreams.get(uai).get('/api/periodes', {}, options);
-    return this.#items(list((body as Json)?.periodes), (p) => ({
+    return this.#items(uai, 'period', list((body as Json)?.periodes), (p) => ({
       id: req(p.id, 'periode.id'),
       name: str(p.nom) ?? req(p.id, 'periode.id'),
       start: parseFrenchDate(req(p.dateDebut, 'dateDebut')),
@@ -224,7 +244,7 @@ export class VieScolaireClient {
 
   async grades(uai: string, pupilIds: readonly string[], options: CallOptions = {}): Promise<Map<string, Grade[]>> {
     const body = await this.upstreams.get(uai).get('/api/notes', { eleves: pupilIds.join(',') }, options);
-    return this.#perPupil(body, 'devoirs', (d, pupilId) => ({
+    return this.#perPupil(uai, 'grade', body, 'devoirs', (d, pupilId) => ({
       id: req(d.id, 'devoir.id'),
       pupilId,
       subject: subjectOf(d.matiere),
@@ -246,7 +266,7 @@ export class VieScolaireClient {
   async lifeEvents(uai: string, pupilIds: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, LifeEvents>> {
     const body = await this.upstreams.get(uai).get('/api/vieScolaire', { eleves: pupilIds.join(','), ...inFrench(range) }, options);
     return this.#byKey((body as Json)?.eleves, 'id', (pupil, pupilId): LifeEvents => ({
-      absences: this.#items(list(pupil.absences), (a) => ({
+      absences: this.#items(uai, 'absence', list(pupil.absences), (a) => ({
         id: req(a.id, 'absence.id'),
         pupilId,
         start: parseFrenchDateTime(req(a.dateDebut, 'dateDebut')),
@@ -257,7 +277,7 @@ export class VieScolaireClient {
         settled: bool(a.reglee),
         hoursMissed: parseOptionalDecimal(str(a.nbHeures), 'nbHeures') ?? 0,
       })),
-      lateness: this.#items(list(pupil.retards), (r) => ({
+      lateness: this.#items(uai, 'lateness', list(pupil.retards), (r) => ({
         id: req(r.id, 'retard.id'),
         pupilId,
         at: parseFrenchDateTime(req(r.date, 'date')),
@@ -265,7 +285,7 @@ export class VieScolaireClient {
         justified: bool(r.justifie),
         reason: str(r.motif) || undefined,
       })),
-      punishments: this.#items(list(pupil.punitions), (p) => ({
+      punishments: this.#items(uai, 'punishment', list(pupil.punitions), (p) => ({
         id: req(p.id, 'punition.id'),
         pupilId,
         title: req(p.titre, 'titre'),
@@ -279,7 +299,7 @@ export class VieScolaireClient {
 
   async homework(uai: string, pupilIds: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, Homework[]>> {
     const body = await this.upstreams.get(uai).get('/api/travailAFaire', { eleves: pupilIds.join(','), ...inFrench(range) }, options);
-    return this.#perPupil(body, 'devoirs', (d, pupilId) => {
+    return this.#perPupil(uai, 'homework', body, 'devoirs', (d, pupilId) => {
       const rendu = d.rendu as Json | undefined;
       const kind = str(rendu?.type);
       return {
@@ -299,7 +319,7 @@ export class VieScolaireClient {
 
   async timetable(uai: string, pupilIds: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, Lesson[]>> {
     const body = await this.upstreams.get(uai).get('/api/emploiDuTemps', { eleves: pupilIds.join(','), ...inFrench(range) }, options);
-    return this.#perPupil(body, 'cours', (c, pupilId) => ({
+    return this.#perPupil(uai, 'lesson', body, 'cours', (c, pupilId) => ({
       id: req(c.id, 'cours.id'),
       pupilId,
       start: parseFrenchDateTime(req(c.debut, 'debut')),
@@ -333,9 +353,9 @@ export class VieScolaireClient {
     return submissionAnswer(await this.upstreams.get(uai).get(`/api/justificatifs/${encodeURIComponent(upstreamId)}`)).state;
   }
 
-  /** A pupil ticks a homework as done (or not). */
-  async markHomeworkDone(uai: string, pupilId: string, homeworkId: string, done: boolean): Promise<void> {
-    await this.upstreams.get(uai).post(`/api/travailAFaire/${encodeURIComponent(homeworkId)}/fait`, { eleve: pupilId, fait: done });
+  /** A pupil ticks a homework as done (or not); `options.caller` is the pupil (their own lane upstream). */
+  async markHomeworkDone(uai: string, pupilId: string, homeworkId: string, done: boolean, options: CallOptions = {}): Promise<void> {
+    await this.upstreams.get(uai).post(`/api/travailAFaire/${encodeURIComponent(homeworkId)}/fait`, { eleve: pupilId, fait: done }, options);
   }
 
   /** A pupil hands in a homework file. Not retried here: the outbox retries. */
@@ -351,7 +371,7 @@ export class VieScolaireClient {
   async lessonContents(uai: string, classCodes: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, LessonContent[]>> {
     const body = await this.upstreams.get(uai).get('/api/cahierDeTextes', { classes: classCodes.join(','), ...inFrench(range) }, options);
     return this.#byKey((body as Json)?.classes, 'code', (klass, classCode) =>
-      this.#items(list(klass.seances), (s): LessonContent => ({
+      this.#items(uai, 'lesson-content', list(klass.seances), (s): LessonContent => ({
         id: req(s.id, 'seance.id'),
         classCode,
         start: parseFrenchDateTime(req(s.debut, 'debut')),
@@ -370,6 +390,6 @@ const STATES: Record<string, SubmissionState> = { recu: 'received', accepte: 'ac
 function submissionAnswer(body: unknown): { upstreamId: string; state: SubmissionState } {
   const upstreamId = str((body as Json)?.id);
   const state = STATES[str((body as Json)?.etat) ?? ''];
-  if (!upstreamId || !state) throw new Error('the vie scolaire system answered a submission without id or known state');
+  if (!upstreamId || !state) throw new DialectError('the vie scolaire system answered a submission without id or known state');
   return { upstreamId, state };
 }

@@ -1,5 +1,6 @@
 import sanitize from 'sanitize-html';
 import { FrenchDateError, frenchDayToIso, isoDayToFrench, parisWallTimeToIso } from '../../lib/french-dates.ts';
+import { HubError } from '../../lib/errors.ts';
 
 /**
  * Pronote's dialect, as the public clients (Pawnote, pronotepy) and ÉcoleDirecte show it: grades as
@@ -22,8 +23,8 @@ export type GradeKind = (typeof GRADE_KINDS)[keyof typeof GRADE_KINDS];
 
 export type ParsedGrade = { value: number; kind?: undefined } | { value?: undefined; kind: GradeKind };
 
-export class DialectError extends Error {
-  override readonly name = 'DialectError';
+export class DialectError extends HubError {
+  static override readonly code = 'ERR_VIE_SCOLAIRE_DIALECT';
 }
 
 /** `"12,5"` → 12.5; `"|1"` → ABSENT. Anything else is a DialectError (an upstream that lies). */

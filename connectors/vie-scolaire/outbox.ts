@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/logger.ts';
 import type { SubmissionState, UpstreamFile, VieScolaireClient } from './client.ts';
+import { HubError } from '../../lib/errors.ts';
 
 export type SubmissionKind = 'justification' | 'homework';
 /** PENDING: kept here, not yet received upstream. SENT: received upstream. ACCEPTED/REJECTED: decided there. */
@@ -49,8 +50,8 @@ export interface SubmissionQuotas {
   attachmentBytesPerDay: number;
 }
 
-export class QuotaExceededError extends Error {
-  override readonly name = 'QuotaExceededError';
+export class QuotaExceededError extends HubError {
+  static override readonly code = 'ERR_QUOTA_EXCEEDED';
   constructor(
     readonly quota: 'feedsPerPerson' | keyof SubmissionQuotas,
     readonly limit: number,

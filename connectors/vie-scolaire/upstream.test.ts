@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_UPSTREAM_OPTIONS, Upstream, UpstreamError, UpstreamPool } from './upstream.ts';
+import { capturingLogger } from '../../test/helpers/log-capture.ts';
+import { UpstreamError } from './errors.ts';
+import { DEFAULT_UPSTREAM_OPTIONS, Upstream, UpstreamPool } from './upstream.ts';
 
 /** A tiny upstream whose behaviour each test scripts: status codes, delays, concurrency seen. */
 async function scriptedServer(handler: (n: number) => { status: number; delayMs?: number }) {
@@ -96,6 +99,34 @@ describe('vie scolaire upstream resilience', () => {
     expect(u.circuit).toBe('open');
   });
 
+  it('a refusal between failures proves the system alive: the count of consecutive failures starts again', async () => {
+    let next = 503;
+    const server = await scriptedServer(() => ({ status: next }));
+    cleanup.push(server.close);
+    const u = upstream(server.url, { retries: 0, breakerThreshold: 3, breakerMinCallers: 1 });
+    for (const caller of ['a', 'b']) await expect(u.get('/api/notes', {}, { caller })).rejects.toMatchObject({ reason: 'unavailable' });
+    next = 404;
+    await expect(u.get('/api/notes', {}, { caller: 'c' })).rejects.toMatchObject({ reason: 'refused' });
+    next = 503;
+    for (const caller of ['d', 'e']) await expect(u.get('/api/notes', {}, { caller })).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(u.circuit).toBe('closed');
+    await expect(u.get('/api/notes', {}, { caller: 'f' })).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(u.circuit).toBe('open');
+  });
+
+  it('a failed trial is not retried: it ends its call and opens the circuit again', async () => {
+    const server = await scriptedServer(() => ({ status: 503 }));
+    cleanup.push(server.close);
+    const u = upstream(server.url, { retries: 2, breakerThreshold: 1, breakerMinCallers: 1, breakerResetMs: 100 });
+    await expect(u.get('/api/notes')).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(server.seen.requests).toBe(3);
+    expect(u.circuit).toBe('open');
+    await new Promise((r) => setTimeout(r, 150));
+    await expect(u.get('/api/notes')).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(server.seen.requests).toBe(4); // one attempt, the trial
+    expect(u.circuit).toBe('open');
+  });
+
   it('sheds one caller’s burst in its own lane, and another caller gets through meanwhile', async () => {
     const server = await scriptedServer(() => ({ status: 200, delayMs: 150 }));
     cleanup.push(server.close);
@@ -141,5 +172,59 @@ describe('vie scolaire upstream resilience', () => {
 
   it('says clearly that a school has no configured system', () => {
     expect(() => new UpstreamPool({}).get('0000000X')).toThrow(/no vie scolaire system is configured for school 0000000X/);
+  });
+});
+
+/** A metric's value for the given labels, as a scraper reads it (undefined when there is no such series). */
+async function metricValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number | undefined> {
+  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return metric?.values.find((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value))?.value;
+}
+
+describe('vie scolaire breaker, observed', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(cleanup.splice(0).map((c) => c()));
+  });
+
+  it('exports each school’s breaker state and its transitions as metrics, and logs them (warn when it opens)', async () => {
+    let healthy = false;
+    const failing = await scriptedServer(() => ({ status: healthy ? 200 : 503 }));
+    const fine = await scriptedServer(() => ({ status: 200 }));
+    cleanup.push(failing.close, fine.close);
+    const registry = new Registry();
+    const { log, lines } = capturingLogger('upstream');
+    const pool = new UpstreamPool(
+      { '0751000E': failing.url, '0752000F': fine.url },
+      { ...DEFAULT_UPSTREAM_OPTIONS, retries: 0, breakerThreshold: 3, breakerResetMs: 150 },
+      { metrics: registry, log },
+    );
+    cleanup.push(() => pool.close());
+    const state = (school: string, value: string) => metricValue(registry, 'hub_vie_scolaire_breaker_state', { school, state: value });
+    const transitions = (school: string, to: string) => metricValue(registry, 'hub_vie_scolaire_breaker_transitions_total', { school, to });
+
+    // Every configured school has its series from the start (a scraper sees "closed", not nothing).
+    expect(await state('0751000E', 'closed')).toBe(1);
+    expect(await state('0752000F', 'closed')).toBe(1);
+    expect(await transitions('0751000E', 'open')).toBe(0);
+
+    for (let i = 0; i < 3; i++) await expect(pool.get('0751000E').get('/api/notes', {}, { caller: `person-${i}` })).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(await state('0751000E', 'open')).toBe(1);
+    expect(await state('0751000E', 'closed')).toBe(0);
+    expect(await state('0752000F', 'closed')).toBe(1); // the other school is not concerned
+    expect(await transitions('0751000E', 'open')).toBe(1);
+    const opened = lines().filter((l) => l.msg && String(l.msg).includes('circuit opened'));
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ level: 40, school: '0751000E', reason: 'unavailable' });
+    expect(JSON.stringify(lines())).not.toMatch(/person-\d/); // callers are never logged
+
+    healthy = true;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await state('0751000E', 'half-open')).toBe(1);
+    expect(await pool.get('0751000E').get('/api/notes')).toEqual({ ok: true });
+    expect(await state('0751000E', 'closed')).toBe(1);
+    expect(await transitions('0751000E', 'half-open')).toBe(1);
+    expect(await transitions('0751000E', 'closed')).toBe(1);
+    expect(lines().filter((l) => String(l.msg).includes('circuit closed'))).toEqual([expect.objectContaining({ level: 30, school: '0751000E' })]);
   });
 });

@@ -1,16 +1,41 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ExponentialBackoff,
+  IsolatedCircuitError,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  noop,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+  type IBreaker,
+  type IPolicy,
+  type TimeoutPolicy,
+} from 'cockatiel';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { Agent, request } from 'undici';
+import type { Logger } from '../../lib/logger.ts';
+import { UpstreamError } from './errors.ts';
 
 export interface UpstreamOptions {
   connectTimeoutMs: number;
   /** For one attempt; retries come on top, within `deadlineMs`. */
   requestTimeoutMs: number;
-  /** A read gives up after this, retries included: the caller always gets an answer in time. */
+  /** A call gives up after this, queueing and retries included: the caller always gets an answer in time. */
   deadlineMs: number;
   /** Retries of idempotent reads after a network error, a timeout or a 5xx. Writes are never retried here. */
   retries: number;
   retryBaseMs: number;
-  /** Requests in flight to one upstream at most; the others wait their turn. */
+  /** Calls in flight to one upstream at most; the others wait their turn. */
   maxConcurrent: number;
+  /** Calls waiting for one of those `maxConcurrent` places at most; past it, a call is shed at once (`overloaded`). */
+  maxQueued: number;
   /**
    * Bulkhead per caller (a viewer): requests of one caller in flight to one upstream at most, and
    * waiting behind those. Past both, the caller's request is shed at once (`overloaded`): one
@@ -35,6 +60,7 @@ export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = {
   retries: 2,
   retryBaseMs: 50,
   maxConcurrent: 16,
+  maxQueued: 256,
   maxConcurrentPerCaller: 4,
   maxQueuedPerCaller: 8,
   breakerThreshold: 5,
@@ -63,93 +89,76 @@ export interface CallOptions {
 /** Calls made for nobody in particular (the outbox's forwarding, say) share one lane. */
 const UNATTRIBUTED = '\0hub';
 
-export type UpstreamFailure = 'unknown-school' | 'unavailable' | 'timeout' | 'circuit-open' | 'overloaded' | 'refused' | 'bad-response';
+/** What a breaker is, as metrics and `Upstream.circuit` say it. */
+export type CircuitName = 'closed' | 'open' | 'half-open';
+export const CIRCUIT_NAMES: readonly CircuitName[] = ['closed', 'open', 'half-open'];
+const NAME_OF: Record<CircuitState, CircuitName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'open',
+};
 
-/** A vie scolaire upstream call that failed, saying which school's system and how. */
-export class UpstreamError extends Error {
-  override readonly name = 'UpstreamError';
-  constructor(
-    readonly reason: UpstreamFailure,
-    readonly uai: string,
-    message: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+/** A failure of the school's system (it is down, or did not answer in time): what retries and the breaker act on. */
+const systemFailure = (error: unknown): error is UpstreamError => error instanceof UpstreamError && (error.reason === 'unavailable' || error.reason === 'timeout');
 
-/** The deadline passed while the call waited here, before anything was sent: our queue, not the upstream's health. */
+/** The deadline passed while the call waited in our own queues, before anything was sent. */
 class QueuedTooLong extends Error {}
 
-/** Lets at most `limit` tasks run at once; the others queue in order, and leave the queue at their deadline. */
-class Semaphore {
-  #active = 0;
-  readonly #waiting = new Set<() => void>();
-  constructor(private readonly limit: number) {}
+/**
+ * cockatiel's breaker counts failed calls; this one also asks who they failed for. It opens after
+ * `threshold` consecutive failed calls among which at least `minCallers` distinct callers: one
+ * viewer's (possibly amplified) load alone never opens the circuit for everyone. `failedFor` is
+ * told the caller of each failed call just before cockatiel asks `failure()`; the set holds at most
+ * `minCallers` keys.
+ */
+export class SpreadBreaker implements IBreaker {
+  state = { failures: 0, callers: new Set<string>() };
 
-  /** Tasks running or waiting. */
-  get load(): number {
-    return this.#active + this.#waiting.size;
+  constructor(
+    private readonly threshold: number,
+    private readonly minCallers: number,
+  ) {}
+
+  failedFor(caller: string): void {
+    if (this.state.callers.size < this.minCallers) this.state.callers.add(caller);
   }
 
-  async run<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    if (signal.aborted) throw new QueuedTooLong();
-    if (this.#active < this.limit) this.#active++;
-    else {
-      // A finishing task hands its slot over (#release counts it for us), so no newcomer slips in between.
-      await new Promise<void>((resolve, reject) => {
-        const wake = () => {
-          signal.removeEventListener('abort', leave);
-          resolve();
-        };
-        const leave = () => {
-          this.#waiting.delete(wake);
-          reject(new QueuedTooLong());
-        };
-        this.#waiting.add(wake);
-        signal.addEventListener('abort', leave, { once: true });
-      });
-    }
-    try {
-      if (signal.aborted) throw new QueuedTooLong();
-      return await task();
-    } finally {
-      this.#release();
-    }
+  success(): void {
+    this.state.failures = 0;
+    this.state.callers.clear();
   }
 
-  #release(): void {
-    const next = this.#waiting.values().next();
-    if (next.done) {
-      this.#active--;
-      return;
-    }
-    this.#waiting.delete(next.value);
-    next.value();
+  failure(): boolean {
+    this.state.failures++;
+    return this.state.failures >= this.threshold && this.state.callers.size >= this.minCallers;
   }
 }
 
 /**
- * One school's vie scolaire system (a Pronote instance, say): a keep-alive connection pool, timeouts,
- * retries with exponential backoff and jitter for reads, a concurrency limit with a lane per caller,
- * and a circuit breaker that fails fast while the system is down, then lets one request through to
- * see if it is back.
+ * One school's vie scolaire system (a Pronote instance, say): an undici keep-alive connection pool
+ * with its timeouts per attempt, and cockatiel policies around it: a deadline per call, retries with
+ * exponential backoff and jitter for reads, a bulkhead for the school with a lane (bulkhead) per
+ * caller in front of it, and a circuit breaker that fails fast while the system is down, then lets
+ * one trial call through to see if it is back.
  *
- * The breaker must say "the school's system is unhealthy", never "one viewer asked too much": a call
- * counts once however many attempts it made, a call that waited in our own queue and was never sent
- * counts nothing, and the circuit opens only when consecutive failures come from several callers.
+ * The breaker must say "the school's system is unhealthy", never "one viewer asked too much": it
+ * wraps the retries (a call counts once however many attempts it made), it sits inside the
+ * bulkheads (a call that waited in our own queue and was never sent counts nothing), a refusal
+ * (4xx) or an unreadable answer proves the system alive, and the circuit opens only when the
+ * consecutive failures come from several callers (`SpreadBreaker`).
  */
 export class Upstream {
   readonly #agent: Agent;
-  readonly #semaphore: Semaphore;
+  readonly #school: BulkheadPolicy;
   /** One lane per caller with calls pending (removed when idle, so it holds only active callers). */
-  readonly #lanes = new Map<string, Semaphore>();
-  #failures = 0;
-  /** Distinct callers among the consecutive failures, up to `breakerMinCallers` (bounded). */
-  readonly #failingCallers = new Set<string>();
-  #openUntil = 0;
-  #trialInFlight = false;
+  readonly #lanes = new Map<string, { bulkhead: BulkheadPolicy; pending: number }>();
+  readonly #spread: SpreadBreaker;
+  readonly #breaker: CircuitBreakerPolicy;
+  readonly #deadline: TimeoutPolicy;
+  readonly #reads: IPolicy;
+  readonly #writes: IPolicy;
+  #openedAt = 0;
   calls = 0;
 
   constructor(
@@ -158,135 +167,140 @@ export class Upstream {
     readonly options: UpstreamOptions = DEFAULT_UPSTREAM_OPTIONS,
   ) {
     this.#agent = new Agent({ connect: { timeout: options.connectTimeoutMs }, keepAliveTimeout: 10_000, connections: options.maxConcurrent });
-    this.#semaphore = new Semaphore(options.maxConcurrent);
+    this.#school = bulkhead(options.maxConcurrent, options.maxQueued);
+    this.#spread = new SpreadBreaker(options.breakerThreshold, options.breakerMinCallers);
+    this.#breaker = circuitBreaker(handleWhen(systemFailure), { breaker: this.#spread, halfOpenAfter: options.breakerResetMs });
+    this.#breaker.onBreak(() => (this.#openedAt = Date.now()));
+    // Aggressive: the caller is answered at the deadline even while its call still waits in a queue.
+    this.#deadline = timeout(options.deadlineMs, TimeoutStrategy.Aggressive);
+    // Retried only while the circuit is closed: a failed trial ends its call, and once the circuit
+    // opened under other calls' failures, retrying would only add load to a system known down.
+    const retries = retry(
+      handleWhen((error) => systemFailure(error) && this.#breaker.state === CircuitState.Closed),
+      { maxAttempts: options.retries, backoff: new ExponentialBackoff({ initialDelay: options.retryBaseMs, maxDelay: options.deadlineMs }) },
+    );
+    this.#reads = retries;
+    this.#writes = noop;
   }
 
-  get circuit(): 'closed' | 'open' | 'half-open' {
-    if (this.#failures < this.options.breakerThreshold || this.#failingCallers.size < this.options.breakerMinCallers) return 'closed';
-    return Date.now() < this.#openUntil ? 'open' : 'half-open';
+  get circuit(): CircuitName {
+    const state = this.#breaker.state;
+    // cockatiel moves to half-open when a call arrives after the reset delay; the next call is a trial as soon as the delay is over.
+    if (state === CircuitState.Open && Date.now() - this.#openedAt >= this.options.breakerResetMs) return 'half-open';
+    return NAME_OF[state];
   }
 
-  /** Lets an attempt through, or fails fast while the circuit is open; true for the half-open trial. */
-  #admit(): boolean {
-    const state = this.circuit;
-    if (state === 'open' || (state === 'half-open' && this.#trialInFlight)) {
-      throw new UpstreamError('circuit-open', this.uai, `the vie scolaire system of ${this.uai} is unavailable (circuit open)`);
-    }
-    if (state === 'half-open') this.#trialInFlight = true;
-    return state === 'half-open';
-  }
-
-  /** The system answered (even a refusal): it is alive. */
-  #succeeded(): void {
-    this.#failures = 0;
-    this.#failingCallers.clear();
-  }
-
-  /** One failed call (all its attempts together). */
-  #failed(caller: string): void {
-    this.#failures++;
-    if (this.#failingCallers.size < this.options.breakerMinCallers) this.#failingCallers.add(caller);
-    if (this.circuit !== 'closed') this.#openUntil = Date.now() + this.options.breakerResetMs;
-  }
-
-  /** The caller's lane, or `overloaded` at once when the caller already has its fill running and waiting. */
-  #laneOf(caller: string): Semaphore {
-    let lane = this.#lanes.get(caller);
-    if (!lane) this.#lanes.set(caller, (lane = new Semaphore(this.options.maxConcurrentPerCaller)));
-    if (lane.load >= this.options.maxConcurrentPerCaller + this.options.maxQueuedPerCaller) {
-      throw new UpstreamError('overloaded', this.uai, `too many requests at once to the vie scolaire system of ${this.uai}: this one was not sent`);
-    }
-    return lane;
+  /** Calls `listener` on each change of the breaker's state, with what opened it when it opens. */
+  onCircuitChange(listener: (to: CircuitName, cause?: UpstreamError) => void): void {
+    this.#breaker.onStateChange((state) => {
+      const failure = this.#breaker.lastFailure;
+      const cause = failure && 'error' in failure && failure.error instanceof UpstreamError ? failure.error : undefined;
+      listener(NAME_OF[state], state === CircuitState.Open ? cause : undefined);
+    });
   }
 
   async #once(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
     this.calls++;
-    let response: Dispatcher.ResponseData;
+    let status: number;
+    let text: string;
     try {
-      response = await request(`${this.baseUrl}${path}`, {
+      const response = await request(`${this.baseUrl}${path}`, {
         method,
         dispatcher: this.#agent,
         headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
+        // One attempt's timeouts are the transport's (undici): waiting for the answer's headers, then
+        // between two chunks of its body. Connecting has its own (`connectTimeoutMs`).
         headersTimeout: this.options.requestTimeoutMs,
         bodyTimeout: this.options.requestTimeoutMs,
         signal,
       });
+      status = response.statusCode;
+      text = await response.body.text();
     } catch (error) {
       const name = (error as Error).name;
       const code = (error as { code?: string }).code ?? '';
-      const timeout = name === 'AbortError' || name === 'TimeoutError' || /TIMEOUT/.test(code);
-      throw new UpstreamError(timeout ? 'timeout' : 'unavailable', this.uai, `the vie scolaire system of ${this.uai} ${timeout ? 'did not answer in time' : 'is unreachable'}`, undefined, { cause: error });
+      const late = signal.aborted || name === 'AbortError' || name === 'TimeoutError' || /TIMEOUT/.test(code);
+      throw new UpstreamError(late ? 'timeout' : 'unavailable', this.uai, `the vie scolaire system of ${this.uai} ${late ? 'did not answer in time' : 'is unreachable'}`, undefined, { cause: error });
     }
-    const text = await response.body.text();
-    if (response.statusCode >= 500) throw new UpstreamError('unavailable', this.uai, `the vie scolaire system of ${this.uai} failed (HTTP ${response.statusCode})`, response.statusCode);
-    if (response.statusCode >= 400) throw new UpstreamError('refused', this.uai, `the vie scolaire system of ${this.uai} refused the request (HTTP ${response.statusCode}): ${text.slice(0, 200)}`, response.statusCode);
+    if (status >= 500) throw new UpstreamError('unavailable', this.uai, `the vie scolaire system of ${this.uai} failed (HTTP ${status})`, status);
+    if (status >= 400) throw new UpstreamError('refused', this.uai, `the vie scolaire system of ${this.uai} refused the request (HTTP ${status}): ${text.slice(0, 200)}`, status);
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new UpstreamError('bad-response', this.uai, `the vie scolaire system of ${this.uai} answered something that is not JSON`, response.statusCode, { cause: error });
+      throw new UpstreamError('bad-response', this.uai, `the vie scolaire system of ${this.uai} answered something that is not JSON`, status, { cause: error });
     }
   }
 
   /** An idempotent read: retried with backoff on failures that may pass, within the deadline. */
   get(path: string, query: Record<string, string> = {}, options: CallOptions = {}): Promise<unknown> {
     const search = new URLSearchParams(query).toString();
-    return this.#call('GET', `${path}${search ? `?${search}` : ''}`, undefined, this.options.retries, options.caller ?? UNATTRIBUTED);
+    return this.#call('GET', `${path}${search ? `?${search}` : ''}`, undefined, this.#reads, options.caller ?? UNATTRIBUTED);
   }
 
   /** A write: never retried here (the caller's durable queue decides). */
   post(path: string, body: unknown, options: CallOptions = {}): Promise<unknown> {
-    return this.#call('POST', path, body, 0, options.caller ?? UNATTRIBUTED);
+    return this.#call('POST', path, body, this.#writes, options.caller ?? UNATTRIBUTED);
   }
 
-  async #call(method: 'GET' | 'POST', path: string, body: unknown, retries: number, caller: string): Promise<unknown> {
-    const deadline = AbortSignal.timeout(this.options.deadlineMs);
-    const lane = this.#laneOf(caller);
+  async #call(method: 'GET' | 'POST', path: string, body: unknown, attempts: IPolicy, caller: string): Promise<unknown> {
+    let lane = this.#lanes.get(caller);
+    if (!lane) this.#lanes.set(caller, (lane = { bulkhead: bulkhead(this.options.maxConcurrentPerCaller, this.options.maxQueuedPerCaller), pending: 0 }));
+    lane.pending++;
+    const progress = { sent: false };
     try {
-      return await lane.run(() => this.#attempts(method, path, body, retries, caller, deadline), deadline);
+      // The bulkheads are not given the deadline's signal: cockatiel's bulkhead drops a cancelled call
+      // when its turn comes without handing the place on to the next one. The call checks the
+      // deadline itself once it has a place, and gives the place back at once.
+      return await this.#deadline.execute(({ signal: deadline }) =>
+        lane.bulkhead.execute(() =>
+          this.#school.execute(() => {
+            if (deadline.aborted) throw new QueuedTooLong();
+            return this.#send(method, path, body, attempts, caller, deadline, progress);
+          }),
+        ),
+      );
     } catch (error) {
-      if (!(error instanceof QueuedTooLong)) throw error;
-      throw new UpstreamError('overloaded', this.uai, `too many requests at once to the vie scolaire system of ${this.uai}: this one waited too long and was not sent`, undefined, { cause: error });
+      throw this.#failure(error, progress.sent);
     } finally {
-      if (lane.load === 0 && this.#lanes.get(caller) === lane) this.#lanes.delete(caller);
+      if (--lane.pending === 0) this.#lanes.delete(caller);
     }
   }
 
-  async #attempts(method: 'GET' | 'POST', path: string, body: unknown, retries: number, caller: string, deadline: AbortSignal): Promise<unknown> {
-    let sent = false;
-    const late = (cause: unknown) => new UpstreamError('timeout', this.uai, `the vie scolaire system of ${this.uai} did not answer in time`, undefined, { cause });
-    for (let attempt = 0; ; attempt++) {
-      const trial = this.#admit();
+  /** Through the breaker: the attempts of one call, counted once; `progress.sent` once an attempt started. */
+  async #send(method: 'GET' | 'POST', path: string, body: unknown, attempts: IPolicy, caller: string, deadline: AbortSignal, progress: { sent: boolean }): Promise<unknown> {
+    const outcome = await this.#breaker.execute(async () => {
       try {
-        const result = await this.#semaphore.run(() => {
-          sent = true;
-          return this.#once(method, path, body, deadline);
+        const answer = await attempts.execute(({ signal }) => {
+          progress.sent = true;
+          return this.#once(method, path, body, signal);
         }, deadline);
-        this.#succeeded();
-        return result;
+        return { answer };
       } catch (error) {
-        if (error instanceof QueuedTooLong) {
-          // This attempt never left our queue; only an earlier attempt that did makes it the system's failure.
-          if (!sent) throw error;
-          this.#failed(caller);
-          throw late(error);
-        }
-        const failure = error as UpstreamError;
-        if (failure.reason !== 'unavailable' && failure.reason !== 'timeout') {
-          this.#succeeded();
-          throw error;
-        }
-        // One call is one failure for the breaker, whatever its number of attempts; a failed trial ends the call.
-        if (trial || deadline.aborted || attempt >= retries) {
-          this.#failed(caller);
-          throw deadline.aborted ? late(error) : error;
-        }
-        const backoff = this.options.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-      } finally {
-        if (trial) this.#trialInFlight = false;
+        if (!systemFailure(error)) return { refusal: error }; // the system answered (a 4xx, an unreadable body): it is alive
+        this.#spread.failedFor(caller);
+        throw error;
       }
+    }, deadline);
+    if ('refusal' in outcome) throw outcome.refusal;
+    return outcome.answer;
+  }
+
+  /** cockatiel's errors as the hub's: a call shed or cut short by our own policies says why. */
+  #failure(error: unknown, sent: boolean): unknown {
+    if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+      return new UpstreamError('circuit-open', this.uai, `the vie scolaire system of ${this.uai} is unavailable (circuit open)`, undefined, { cause: error });
     }
+    if (error instanceof BulkheadRejectedError) {
+      return new UpstreamError('overloaded', this.uai, `too many requests at once to the vie scolaire system of ${this.uai}: this one was not sent`, undefined, { cause: error });
+    }
+    if (error instanceof TaskCancelledError || error instanceof QueuedTooLong) {
+      // Past the deadline: the system's slowness if the call was sent, our own queue's length if not.
+      return sent
+        ? new UpstreamError('timeout', this.uai, `the vie scolaire system of ${this.uai} did not answer in time`, undefined, { cause: error })
+        : new UpstreamError('overloaded', this.uai, `too many requests at once to the vie scolaire system of ${this.uai}: this one waited too long and was not sent`, undefined, { cause: error });
+    }
+    return error;
   }
 
   close(): Promise<void> {
@@ -294,12 +308,44 @@ export class Upstream {
   }
 }
 
+/** Where an `UpstreamPool` reports: transitions of each school's breaker to the log, state and transitions to metrics. */
+export interface UpstreamObservers {
+  log?: Logger;
+  metrics?: Registry;
+}
+
 /** One upstream per school, as with Pronote: a UAI → base URL map from configuration. */
 export class UpstreamPool {
   readonly #upstreams = new Map<string, Upstream>();
 
-  constructor(urls: Record<string, string>, options: UpstreamOptions = DEFAULT_UPSTREAM_OPTIONS) {
+  constructor(urls: Record<string, string>, options: UpstreamOptions = DEFAULT_UPSTREAM_OPTIONS, observers: UpstreamObservers = {}) {
     for (const [uai, url] of Object.entries(urls)) this.#upstreams.set(uai, new Upstream(uai, url.replace(/\/$/, ''), options));
+    const { log, metrics } = observers;
+    // Labelled by school: the configured schools, a bounded set.
+    const transitions = metrics && new Counter({ name: 'hub_vie_scolaire_breaker_transitions_total', help: 'Changes of state of a school’s vie scolaire circuit breaker, by state entered.', labelNames: ['school', 'to'], registers: [metrics] });
+    if (metrics) {
+      const gauge: Gauge<'school' | 'state'> = new Gauge({
+        name: 'hub_vie_scolaire_breaker_state',
+        help: 'State of each school’s vie scolaire circuit breaker: 1 for the state it is in (closed, open, half-open), 0 for the others.',
+        labelNames: ['school', 'state'],
+        registers: [metrics],
+        collect: () => {
+          for (const upstream of this.#upstreams.values()) {
+            const now = upstream.circuit;
+            for (const state of CIRCUIT_NAMES) gauge.set({ school: upstream.uai, state }, state === now ? 1 : 0);
+          }
+        },
+      });
+    }
+    for (const upstream of this.#upstreams.values()) {
+      for (const to of CIRCUIT_NAMES) transitions?.inc({ school: upstream.uai, to }, 0);
+      upstream.onCircuitChange((to, cause) => {
+        transitions?.inc({ school: upstream.uai, to });
+        const fields = { school: upstream.uai, circuit: to, reason: cause?.reason };
+        if (to === 'open') log?.warn(fields, `vie scolaire circuit opened for ${upstream.uai}: its system fails for several people; calls fail fast for ${options.breakerResetMs} ms`);
+        else log?.info(fields, to === 'closed' ? `vie scolaire circuit closed for ${upstream.uai}: its system answers again` : `vie scolaire circuit half-open for ${upstream.uai}: one trial call`);
+      });
+    }
   }
 
   get(uai: string): Upstream {

@@ -74,21 +74,24 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
   };
 
   /** What a router that let the operation through would send: the pupil's signed context, bound to the body. */
-  const askSubgraphAs = async (login: string, query: string) => {
+  const askSubgraphAs = (login: string, query: string) =>
+    postSubgraphAs(login, { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { ${query} } } }`, variables: { r: [{ __typename: 'Student', id: personId(login) }] } });
+
+  const postSubgraphAs = async (login: string, operation: { query: string; variables?: Record<string, unknown> }) => {
     const viewer: Viewer = {
       kind: 'person',
       personId: personId(login),
       profile: 'student',
-      scopes: ['vie-scolaire:timetable:read'],
+      scopes: ['vie-scolaire:timetable:read', 'vie-scolaire:homework:read', 'vie-scolaire:homework:submit'],
       policies: [],
       schools: [college().uai],
     };
     const key = viewerContextKey(SECRET);
     const token = await signViewerContext(viewer, key, `amplification-${Math.random()}`);
-    const body = JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { ${query} } } }`, variables: { r: [{ __typename: 'Student', id: viewer.personId }] } });
+    const body = JSON.stringify(operation);
     const response = await fetch(hub.subgraphUrls['vie-scolaire']!, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [VIEWER_HEADER]: token, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, token, body) },
+      headers: { 'content-type': 'application/json', [VIEWER_HEADER]: token, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, token, 'vie-scolaire', body) },
       body,
     });
     return (await response.json()) as { data?: any; errors?: any[] };
@@ -171,5 +174,60 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
     } finally {
       college().faults.latencyMs = 0;
     }
+  });
+
+  /** `count` aliased mutations of a homework id each, ids that are not the pupil's (made up, of the right shape). */
+  const bogusHomework = (field: 'setHomeworkDone' | 'submitHomework', count: number, tag: string) =>
+    `mutation { ${Array.from({ length: count }, (_, i) =>
+      field === 'setHomeworkDone'
+        ? `m${i}: setHomeworkDone(homeworkId: "${college().uai}:T-bogus-${tag}-${i}", done: true)`
+        : `m${i}: submitHomework(homeworkId: "${college().uai}:T-bogus-${tag}-${i}", file: { name: "c.pdf", contentType: "application/pdf", base64: "JVBERi0xLjQK" }) { id }`,
+    ).join(' ')} }`;
+  const homeworkCalls = () => college().requests.get('/api/travailAFaire') ?? 0;
+
+  it('mutations weigh what their upstream reads weigh: a batch of 10 × 30 submitHomework is refused by the router', async () => {
+    const before = homeworkCalls();
+    const { json } = await postBatch('lucas.bernard', Array.from({ length: 10 }, (_, n) => ({ query: bogusHomework('submitHomework', 30, `router${n}`) })));
+    for (const answer of json) expect(codesOf(answer)).toContain('OPERATION_LIMIT_EXCEEDED');
+    expect(homeworkCalls() - before).toBe(0);
+  });
+
+  it('the ownership check of a mutation is one cached read per pupil and request, in the viewer’s budget and lane: bogus ids cannot flood the school', async () => {
+    // Emma: a pupil of the collège whose budgets are untouched; ten requests at once, 30 made-up ids each.
+    const emma = 'emma.robert';
+    const before = homeworkCalls();
+    const flood = await Promise.all(Array.from({ length: 10 }, (_, n) => postSubgraphAs(emma, { query: bogusHomework('setHomeworkDone', 30, `flood${n}`) })));
+    // One read of her homework per request at most (the first one served the others from the cache).
+    expect(homeworkCalls() - before).toBeLessThanOrEqual(10);
+    const codes = flood.flatMap((a) => (a.errors ?? []).map((e: any) => e.extensions?.code));
+    expect(codes).toHaveLength(300);
+    // Each refused: not hers, past her budget, or (the machine slow) her own reads timed out; never done.
+    expect(codes.filter((c) => !['FORBIDDEN', 'UPSTREAM_BUDGET_EXCEEDED', 'UPSTREAM_UNAVAILABLE'].includes(c))).toEqual([]);
+    expect(codes).toContain('UPSTREAM_BUDGET_EXCEEDED');
+    // A refused id costs its author: past the budget, the flood is refused without a look at anything.
+    expect(codes.filter((c) => c === 'FORBIDDEN').length).toBeLessThanOrEqual(40);
+    // Meanwhile another pupil of the collège (budgets untouched) ticks her own homework as usual.
+    const { data, errors } = await session.ask('ines.petit', '{ me { ... on Student { homework(from: "2026-11-23", to: "2026-12-18") { id } } } }');
+    expect(errors).toBeUndefined();
+    const own = (data.me.homework as { id: string }[]).find((h) => h.id.startsWith(`${college().uai}:`))!.id;
+    const tick = await session.ask('ines.petit', 'mutation($id: ID!) { setHomeworkDone(homeworkId: $id, done: true) }', { id: own });
+    expect(tick.errors).toBeUndefined();
+    expect(tick.data.setHomeworkDone).toBe(true);
+  });
+
+  it('writes count too: one homework ticked 30 times in one request reaches the school at most the request’s budget', async () => {
+    // A pupil of the collège nobody else uses here (budgets untouched).
+    const store = hub.academie.directory.store;
+    const pupil = hub.logins.find((l) => l.profile === 'student' && store.record('Eleve', l.personId)?.classes.some((c) => c.code === '5EB'))!.login;
+    const { data } = await session.ask(pupil, '{ me { ... on Student { homework(from: "2026-11-23", to: "2026-12-18") { id } } } }');
+    const homework = data.me.homework[0].id as string;
+    const writes = () => [...college().requests].filter(([path]) => path.endsWith('/fait')).reduce((sum, [, n]) => sum + n, 0);
+    const before = writes();
+    const answer = await postSubgraphAs(pupil, { query: `mutation { ${Array.from({ length: 30 }, (_, i) => `m${i}: setHomeworkDone(homeworkId: "${homework}", done: true)`).join(' ')} }` });
+    const done = Object.values(answer.data ?? {}).filter((v) => v === true).length;
+    expect(done).toBeGreaterThan(0);
+    expect(writes() - before).toBe(done);
+    expect(done).toBeLessThan(16);
+    expect((answer.errors ?? []).every((e: any) => e.extensions?.code === 'UPSTREAM_BUDGET_EXCEEDED')).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../connectors/audit/event.ts';
+import type { AuditEvent } from '../../store/journal/event.ts';
 import { importAafDirectory } from '../../connectors/directory/aaf/import.ts';
 import { aafDocument, modifyRequestXml } from '../../connectors/directory/aaf/write.ts';
 import { viewerContextKey, type Viewer } from '../../lib/viewer-context.ts';
@@ -22,7 +22,9 @@ const TODAY = '2026-11-23';
 const SECRET = 'cross-perimeter-test-secret-0123456789abcdef';
 const QUOTAS = { feedsPerPerson: 3, submissionsPerDay: 3, attachmentBytesPerDay: 1_500_000 };
 const JUSTIFY = 'mutation Justify($input: JustifyAbsenceInput!) { justifyAbsence(input: $input) { id state } }';
-const PNG = (bytes = 64) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(bytes)]).toString('base64');
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+/** A real PNG (the content is sniffed), padded to weigh about `bytes` more. */
+const PNG = (bytes = 64) => Buffer.concat([Buffer.from(ONE_PIXEL_PNG, 'base64'), Buffer.alloc(bytes)]).toString('base64');
 
 describe('cross-perimeter reads and writes', () => {
   let hub: EmbeddedHub;
@@ -130,12 +132,44 @@ describe('cross-perimeter reads and writes', () => {
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { grades { value } absences { id } timetable { start } justifications { id } } } }',
       variables: { r: [{ __typename: 'Student', id: lea }, { __typename: 'Student', id: id('hugo.martin') }] },
     });
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders(viewer, body, crypto.randomUUID(), viewerContextKey(SECRET))) }, body });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders('vie-scolaire', viewer, body, { key: viewerContextKey(SECRET) })) }, body });
     const answer = (await response.json()) as { data: any; errors: any[] };
     expect(answer.data._entities[0]).toBeNull();
     expect(answer.errors.some((e) => e.extensions.code === 'FORBIDDEN' && e.path?.[1] === 0)).toBe(true);
     // Hugo is in 3EB: the same teacher reads him.
     expect(answer.data._entities[1].timetable.length).toBeGreaterThan(0);
+  });
+
+  it('a pupil in two schools: the collège’s teacher and principal read what the collège knows of her, never the lycée’s', async () => {
+    // Inès: the lycée, and an option in 3EA at the collège. Her relationship with a collège teacher
+    // (the class they share) and with the collège's principal (his function) holds at the collège.
+    const ines = id('ines.petit');
+    const principal = hub.academie.demo.find((d) => d.profile === 'staff' && d.description.startsWith('principal,') && d.description.toLowerCase().includes('coll'))!.login;
+    const lyceeRequests = () => [...hub.vieScolaire.standins[1]!.requests.values()].reduce((a, b) => a + b, 0);
+    const query = `query($id: ID!) { person(id: $id) { ... on Student {
+      absences(from: "2026-08-01", to: "2026-11-23") { id } homework(from: "2026-11-23", to: "2026-12-18") { id }
+      punishments(from: "2026-08-01", to: "2026-11-23") { title } timetable(from: "2026-11-23", to: "2026-11-27") { start }
+      homeworkSubmissions { homeworkId } } } }`;
+    const idsOf = (person: any) => [...person.absences, ...person.homework].map((x: { id: string }) => x.id);
+    const before = lyceeRequests();
+    for (const reader of [teacherOf('3EA'), principal]) {
+      const answer = await ask(reader, query, { id: ines });
+      expect(answer.errors, reader).toBeUndefined();
+      expect(idsOf(answer.data.person).length).toBeGreaterThan(0);
+      expect(idsOf(answer.data.person).filter((i) => !i.startsWith(`${college()}:`)), reader).toEqual([]);
+    }
+    // The lycée's system was not even asked about her.
+    expect(lyceeRequests()).toBe(before);
+
+    // She reads both schools, and hands in a homework of the lycée: still not the collège's to read.
+    const own = await ask('ines.petit', query, { id: ines });
+    expect(idsOf(own.data.person).some((i) => i.startsWith(`${lycee()}:`))).toBe(true);
+    const lyceeHomework = (own.data.person.homework as { id: string }[]).find((h) => h.id.startsWith(`${lycee()}:`))!.id;
+    const handIn = await ask('ines.petit', 'mutation($id: ID!, $f: FileInput!) { submitHomework(homeworkId: $id, file: $f) { id } }', { id: lyceeHomework, f: { name: 'copie.png', contentType: 'image/png', base64: ONE_PIXEL_PNG } });
+    expect(handIn.errors).toBeUndefined();
+    const teacherView = await ask(teacherOf('3EA'), query, { id: ines });
+    expect(teacherView.data.person.homeworkSubmissions.map((s: { homeworkId: string }) => s.homeworkId)).not.toContain(lyceeHomework);
+    expect((await ask('ines.petit', query, { id: ines })).data.person.homeworkSubmissions.map((s: { homeworkId: string }) => s.homeworkId)).toContain(lyceeHomework);
   });
 
   it('the cahier de textes of a class is for the people of that class', async () => {

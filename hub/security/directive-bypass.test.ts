@@ -9,8 +9,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../connectors/audit/event.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AuditEvent } from '../../store/journal/event.ts';
 import { FREE_PORTS } from '../../test/helpers/free-ports.ts';
 import { hubSession, type GraphQLAnswer } from '../../test/helpers/hub-session.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../embedded-hub.ts';
@@ -187,8 +187,86 @@ describe('directive bypass attempts', () => {
         const aboutLea = (await journaled(lea, requestId)).filter((e) => e.outcome === 'allowed');
         expect(aboutLea.flatMap((e) => e.fields), alias).toContain('Student.birthDate');
       } else {
-        expect(answer.errors?.[0]?.extensions?.code, alias).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(answer.errors?.[0]?.extensions?.code, alias).toBe('BAD_USER_INPUT');
       }
+    }
+  });
+
+  it('the review’s alias trick is refused: a principal cannot hide a class’s grades from the journal', async () => {
+    const principal = hub.academie.demo.find((d) => d.profile === 'staff' && d.description.startsWith('principal,') && d.description.toLowerCase().includes('coll'))!;
+    const classId = `${hub.vieScolaire.standins[0]!.uai}:5EA`;
+    const lea = personId('lea.martin');
+    // `__hub_audit_id` was the key the router added to learn whose data was read: aliased by the
+    // client onto displayName, the journal named pupils by their display names.
+    const tricks = [
+      `{ class(id: "${classId}") { students { __hub_audit_id: displayName id grades { value } absences { id reasons } } } }`,
+      `{ class(id: "${classId}") { students { __x: displayName id grades { value } } } }`,
+      `query __Q { class(id: "${classId}") { students { id grades { value } } } }`,
+      `query Q($__v: Boolean = true) { class(id: "${classId}") { students { id grades @include(if: $__v) { value } } } }`,
+      `{ class(id: "${classId}") { students { ...__F } } } fragment __F on Student { id grades { value } }`,
+    ];
+    for (const query of tricks) {
+      const { answer, requestId } = await attack(principal.login, query);
+      expect(answer.data ?? null, query).toBeNull();
+      expect(answer.errors?.[0]?.extensions?.code, query).toBe('BAD_USER_INPUT');
+      expect(answer.errors?.[0]?.message, query).toMatch(/reserved/i);
+      expect(await journaled(lea, requestId), query).toEqual([]);
+    }
+
+    // Without the trick: the read is journaled under each pupil's id, and Léa's mother sees it.
+    const operationName = `PrincipalReadsClass${Date.now()}`;
+    const { answer, requestId } = await attack(principal.login, `query ${operationName} { class(id: "${classId}") { students { id displayName grades { value } } } }`);
+    expect(answer.errors).toBeUndefined();
+    const pupils: { id: string }[] = answer.data.class.students;
+    expect(pupils.map((p) => p.id)).toContain(lea);
+    await hub.router.audit.flush();
+    for (const pupil of pupils) {
+      const events = (await hub.router.auditStore.about(pupil.id, 200)).filter((e) => e.requestId === requestId);
+      expect(events.map((e) => [e.outcome, e.targets, e.fields]), pupil.id).toEqual([['allowed', [pupil.id], ['Student.grades']]]);
+    }
+    const mother = await session.ask('sophie.martin', 'query($p: ID) { viewer { accessLog(personId: $p, first: 200) { operationName fields outcome accessor { id } } } }', { p: lea });
+    expect(mother.errors).toBeUndefined();
+    expect(mother.data.viewer.accessLog).toContainEqual({ operationName, fields: ['Student.grades'], outcome: 'ALLOWED', accessor: { id: principal.id } });
+  });
+
+  it('refusals are journaled as schema coordinates, never the client’s aliases; a flood of identical ones is merged', async () => {
+    const pushed: AuditEvent[] = [];
+    const queue = hub.router.audit;
+    const push = queue.push.bind(queue);
+    const spy = vi.spyOn(queue, 'push').mockImplementation((events: AuditEvent[]) => {
+      pushed.push(...events);
+      push(events);
+    });
+    try {
+      // A pupil may not justify absences: every field is removed and the operation refused whole.
+      const lea = personId('lea.martin');
+      const aliases = Array.from({ length: 15 }, (_, i) => `a${i}_${'x'.repeat(400)}`);
+      const mutation = `mutation { ${aliases.map((a) => `${a}: justifyAbsence(input: { pupilId: "${lea}", absenceId: "x", reason: "r" }) { id }`).join(' ')} }`;
+      const { answer, requestId } = await attack('lea.martin', mutation);
+      expect(answer.data ?? null).toBeNull();
+      expect(answer.errors?.length).toBe(15);
+      const refusals = pushed.filter((e) => e.requestId === requestId);
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]).toMatchObject({ outcome: 'denied', reason: 'operation-refused', fields: ['Mutation.justifyAbsence'] });
+      expect(JSON.stringify(refusals[0]).length).toBeLessThan(1024);
+
+      // The same refusal over and over (the lycée's documentaliste asking for a pupil's grades):
+      // the first ones are journaled each, the rest merged into one counted event.
+      const chloe = personId('chloe.martin');
+      const lyceeDocumentaliste = hub.academie.demo.find((d) => d.description.startsWith('documentaliste, Lycée'))!.login;
+      const requestIds: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const { answer: denied, requestId: id } = await attack(lyceeDocumentaliste, `{ person(id: "${chloe}") { ... on Student { ${'g'.repeat(300)}: grades { value } } } }`);
+        expect(denied.errors?.[0]?.extensions?.code).toBe(UNAUTHORIZED);
+        requestIds.push(id);
+      }
+      await hub.router.audit.flush();
+      const about = (await hub.router.auditStore.about(chloe, 200)).filter((e) => requestIds.includes(e.requestId));
+      expect(about.length).toBeGreaterThan(0);
+      expect(about.length).toBeLessThanOrEqual(20);
+      expect(about.every((e) => e.fields.join() === 'Student.grades')).toBe(true);
+    } finally {
+      spy.mockRestore();
     }
   });
 

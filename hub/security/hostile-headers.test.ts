@@ -170,7 +170,7 @@ describe('hostile headers against the embedded hub', () => {
           'content-type': 'application/json',
           'x-forwarded-for': freshAddress(),
           [VIEWER_HEADER]: token,
-          [VIEWER_BINDING_HEADER]: viewerContextBinding(key, token, body),
+          [VIEWER_BINDING_HEADER]: viewerContextBinding(key, token, 'directory', body),
           'x-request-id': 'forged-request',
         },
         body,
@@ -201,6 +201,27 @@ describe('hostile headers against the embedded hub', () => {
       await expectRateLimited(await post({ query: '{ __typename }' }, { 'x-forwarded-for': `203.0.113.77, ${address}` }));
       expect((await post({ query: '{ __typename }' })).status).toBe(200);
       expect(capture.lines().some((l) => l.msg === 'rate limited' && l.limit === 'address')).toBe(true);
+    });
+
+    it('once /graphql is 429 for an address, no other path serves GraphQL to it (/graphql/, /x/graphql, ?x=/graphql)', async () => {
+      const address = freshAddress();
+      for (let i = 0; i < limits.perAddress; i++) expect((await post({ query: '{ __typename }' }, { 'x-forwarded-for': address })).status).toBe(200);
+      await expectRateLimited(await post({ query: '{ __typename }' }, { 'x-forwarded-for': address }));
+      const origin = new URL(hub.router.graphqlUrl).origin;
+      for (const path of ['/graphql/', '/x/graphql', '/health?x=/graphql', '/ready/graphql', '/auth/graphql', '/graphql/?x=1', '/GRAPHQL']) {
+        for (const method of ['POST', 'GET'] as const) {
+          const url = new URL(path, origin);
+          if (method === 'GET') url.searchParams.set('query', '{ schools { uai } }');
+          const response = await fetch(url, {
+            method,
+            headers: { 'content-type': 'application/json', 'x-graphql-csrf': '1', accept: 'application/json', 'x-forwarded-for': address },
+            ...(method === 'POST' ? { body: JSON.stringify({ query: '{ schools { uai } }' }) } : {}),
+          });
+          const text = await response.text();
+          expect(response.status, `${method} ${path}`).toBe(404);
+          expect(text, `${method} ${path}`).not.toContain('uai');
+        }
+      }
     });
 
     it('/auth/login: one address over its limit gets 429 with Retry-After', async () => {

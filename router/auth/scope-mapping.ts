@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 /**
  * Which scopes a hub session holds: from the person's profile, plus those of each staff function.
  * A configuration table (ROUTER_SCOPE_MAPPING, a JSON file of this shape) replaces the default.
- * Scopes say what kind of data a viewer may read; the subgraphs' perimeter says about whom.
+ * Scopes say what kind of data a viewer may read; the subgraphs' perimeter says about whom. A
+ * session holds a function's scopes whatever school the function is held in: that is a coarse gate.
+ * The subgraphs are the fine one: what a function unlocks (contact and schooling data, a school's
+ * GAR subscriptions) they serve only about the function's own school, from the directory's
+ * (function, school) pairs (subgraphs/perimeter/perimeter.ts).
  */
 export interface ScopeMapping {
   profiles: Record<'student' | 'guardian' | 'teacher' | 'staff', string[]>;

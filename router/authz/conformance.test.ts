@@ -3,19 +3,17 @@
  * @authenticated, @requiresScopes and @policy, through the real router and real subgraphs.
  */
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.ts';
-import { composeSupergraph } from '../../schema/compose.ts';
 import type { StartedSubgraph } from '../../subgraphs/kit/subgraph-server.ts';
 import { calls, gradesTypeDefs, schoolTypeDefs, startGradesSubgraph, startSchoolSubgraph } from '../../test/fixtures/authz-subgraphs.ts';
+import { composedSupergraphFile } from '../../test/helpers/supergraph-file.ts';
 import { TEST_VIEWER_SECRET } from '../../test/helpers/viewer.ts';
 import { routerConfigFromEnv } from '../config.ts';
 import { startRouter, type HubRouter } from '../router.ts';
 import type { AuthorizationMode } from '../plugins/use-authorization.ts';
-import { sessionSecretHash } from '../../connectors/sessions/session.ts';
+import { sessionSecretHash } from '../../store/sessions/session.ts';
 
 const ISSUER = 'https://issuer.test';
 const UNAUTHORIZED = { message: 'Unauthorized field or type', extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } };
@@ -30,15 +28,10 @@ describe('authorization conformance', () => {
   beforeAll(async () => {
     school = await startSchoolSubgraph();
     grades = await startGradesSubgraph();
-    const dir = mkdtempSync(join(tmpdir(), 'hub-authz-'));
-    const supergraphPath = join(dir, 'supergraph.graphql');
-    writeFileSync(
-      supergraphPath,
-      composeSupergraph([
-        { name: 'school', url: school.graphqlUrl, typeDefs: schoolTypeDefs },
-        { name: 'grades', url: grades.graphqlUrl, typeDefs: gradesTypeDefs },
-      ]),
-    );
+    const { dir, supergraphPath } = composedSupergraphFile('hub-authz-', [
+      { name: 'school', url: school.graphqlUrl, typeDefs: schoolTypeDefs },
+      { name: 'grades', url: grades.graphqlUrl, typeDefs: gradesTypeDefs },
+    ]);
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
     sign = (claims) =>
@@ -297,6 +290,15 @@ describe('authorization conformance', () => {
         data: { search: [{ name: 'Hugo' }, { content: null }] },
         errors: [denied('search', 1, 'content')],
       });
+    });
+    it('62. two viewers whose removed fields differ but sit at the same response path never share a filtered operation', async () => {
+      // Same operation, same variables; the first viewer may not see Pupil.phone, the second not
+      // Teacher.salary. Both removals are at people.x: a cache keyed by paths served the second
+      // the first one's filtered operation (the salary fetched for a viewer without "hr").
+      const query = '{ people { ... on Pupil { x: phone } ... on Teacher { x: salary } } }';
+      expect(await run(as(['hr']), query)).toEqual({ data: { people: [{ x: null }, { x: '2400' }] }, errors: [denied('people', 0, 'x')] });
+      expect(await run(as(['contact']), query)).toEqual({ data: { people: [{ x: '0601' }, { x: null }] }, errors: [denied('people', 1, 'x')] });
+      expect(await run(as(['hr']), query)).toEqual({ data: { people: [{ x: null }, { x: '2400' }] }, errors: [denied('people', 0, 'x')] });
     });
     it('40. …and the whole union served with the type’s scope', async () => {
       expect(await run(as(['dossier']), '{ search { __typename ... on Dossier { content } } }')).toEqual({

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   getDirectiveValues,
   getNamedType,
@@ -20,10 +21,19 @@ import {
 import type { Authorizer } from './evaluate.ts';
 import type { AuthorizationRules, Requirement } from './rules.ts';
 
+/**
+ * The response key of a selection the router adds to an operation (and strips from the response):
+ * `__hub_<purpose>_<random per process>`. Clients may not use names beginning with `__`
+ * (router/plugins/use-reserved-names.ts), so no alias of theirs can take it; the random part keeps
+ * it unguessable all the same, should a document ever reach execution unvalidated.
+ */
+export const routerKey = (purpose: string): string => `__hub_${purpose}_${PROCESS_KEY_SUFFIX}`;
+const PROCESS_KEY_SUFFIX = randomBytes(6).toString('hex');
+
 /** Added where a selection set would be left empty, and stripped from the response afterwards. */
-export const PLACEHOLDER_KEY = '__hub_authz_placeholder';
+export const PLACEHOLDER_KEY = routerKey('authz_placeholder');
 /** Added under interfaces and unions, so the response says each object's type. */
-export const TYPENAME_KEY = '__hub_authz_typename';
+export const TYPENAME_KEY = routerKey('authz_typename');
 
 export interface FilteredOperation {
   /** The operation with the unauthorized fields and fragments removed (fragments inlined). */
@@ -32,6 +42,12 @@ export interface FilteredOperation {
   checked: OperationDefinitionNode;
   /** The removed selections (AST nodes of `checked`), with their path of response keys in the query. */
   removed: Map<SelectionNode, string[]>;
+  /**
+   * What each removed selection is in the schema, never in the client's words: `Type.field` for a
+   * field, the type's name for a fragment on it. The journal records these (aliases are the client's
+   * to choose, and could be made long or misleading).
+   */
+  coordinates: Map<SelectionNode, string>;
   /** True when nothing at the root is left: the operation must be refused, not run. */
   nothingLeft: boolean;
 }
@@ -69,7 +85,7 @@ export function aliasedField(alias: string, name: string): FieldNode {
  * Replaces named fragment spreads with inline fragments. Authorization is decided per place in the
  * operation, and one named fragment can stand in places with different outcomes.
  */
-export function inlineFragments(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): OperationDefinitionNode {
+function inlineFragments(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): OperationDefinitionNode {
   const inline = (selectionSet: SelectionSetNode, seen: Set<string>): SelectionSetNode => ({
     ...selectionSet,
     selections: selectionSet.selections.map((selection): SelectionNode => {
@@ -144,6 +160,7 @@ export function filterOperation(
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return undefined;
   const removed = new Map<SelectionNode, string[]>();
+  const coordinates = new Map<SelectionNode, string>();
 
   const typeRules = (name: string): Requirement[] => rules.types.get(name) ?? [];
   const fieldRules = (type: string, field: string): Requirement[] => rules.fields.get(`${type}.${field}`) ?? [];
@@ -172,6 +189,7 @@ export function filterOperation(
         const fieldPath = [...path, selection.alias?.value ?? selection.name.value];
         if (!fieldAllowed(parent, selection)) {
           removed.set(selection, fieldPath);
+          coordinates.set(selection, `${parent.name}.${selection.name.value}`);
           continue;
         }
         const definition = 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
@@ -189,6 +207,7 @@ export function filterOperation(
         if (conditionName && conditionName !== parent.name) {
           if (!authorizer.satisfies(typeRules(conditionName))) {
             removed.set(selection, path);
+            coordinates.set(selection, conditionName);
             continue;
           }
         }
@@ -209,6 +228,7 @@ export function filterOperation(
     document: { kind: Kind.DOCUMENT, definitions: [{ ...checked, selectionSet: filtered }] },
     checked,
     removed,
+    coordinates,
     nothingLeft,
   };
 }

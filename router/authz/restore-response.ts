@@ -18,7 +18,7 @@ import { fragmentApplies, isSkipped, PLACEHOLDER_KEY, TYPENAME_KEY, type Filtere
 
 export const UNAUTHORIZED_CODE = 'UNAUTHORIZED_FIELD_OR_TYPE';
 
-export function unauthorizedError(path: readonly (string | number)[]): GraphQLError {
+function unauthorizedError(path: readonly (string | number)[]): GraphQLError {
   return new GraphQLError('Unauthorized field or type', { path, extensions: { code: UNAUTHORIZED_CODE } });
 }
 

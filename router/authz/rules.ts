@@ -1,4 +1,5 @@
 import { Kind, type ConstArgumentNode, type ConstDirectiveNode, type DocumentNode } from 'graphql';
+import { oncePerObject } from '../../lib/once-per-object.ts';
 
 /**
  * One authorization directive as composed into the supergraph. `anyOf` is the directive's list of
@@ -13,8 +14,6 @@ export type Requirement =
 export interface AuthorizationRules {
   types: Map<string, Requirement[]>;
   fields: Map<string, Requirement[]>;
-  /** Every policy name the supergraph uses, so configuration can be checked against it. */
-  policies: Set<string>;
 }
 
 function listOfLists(argument: ConstArgumentNode | undefined): string[][] {
@@ -35,22 +34,15 @@ function requirementsOf(directives: readonly ConstDirectiveNode[] | undefined): 
   return out;
 }
 
-const rulesByDocument = new WeakMap<DocumentNode, AuthorizationRules>();
-
 /** The rules of a supergraph document, computed once per document (a reload brings a new one). */
-export function authorizationRulesOf(supergraph: DocumentNode): AuthorizationRules {
-  let rules = rulesByDocument.get(supergraph);
-  if (!rules) rulesByDocument.set(supergraph, (rules = authorizationRules(supergraph)));
-  return rules;
-}
+export const authorizationRulesOf = oncePerObject(authorizationRules);
 
 /** Reads the authorization directives of a supergraph SDL (composition copies them there). */
-export function authorizationRules(supergraph: DocumentNode): AuthorizationRules {
-  const rules: AuthorizationRules = { types: new Map(), fields: new Map(), policies: new Set() };
+function authorizationRules(supergraph: DocumentNode): AuthorizationRules {
+  const rules: AuthorizationRules = { types: new Map(), fields: new Map() };
   const add = (map: Map<string, Requirement[]>, key: string, requirements: Requirement[]) => {
     if (!requirements.length) return;
     map.set(key, [...(map.get(key) ?? []), ...requirements]);
-    for (const r of requirements) if (r.kind === 'policies') for (const list of r.anyOf) for (const p of list) rules.policies.add(p);
   };
   for (const definition of supergraph.definitions) {
     if (

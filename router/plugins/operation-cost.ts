@@ -12,6 +12,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { oncePerObject } from '../../lib/once-per-object.ts';
 
 /**
  * What the supergraph says operations cost, from the cost spec's directives as composition copies
@@ -57,14 +58,8 @@ function costRules(supergraph: DocumentNode): CostRules {
   return rules;
 }
 
-const rulesByDocument = new WeakMap<DocumentNode, CostRules>();
-
 /** The cost rules of a supergraph document, read once per document (a reload brings a new one). */
-export function costRulesOf(supergraph: DocumentNode): CostRules {
-  let rules = rulesByDocument.get(supergraph);
-  if (!rules) rulesByDocument.set(supergraph, (rules = costRules(supergraph)));
-  return rules;
-}
+export const costRulesOf = oncePerObject(costRules);
 
 /**
  * The declared cost of one operation: every selected field's and object's weight, times the sizes

@@ -1,12 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.ts';
-import { composeSupergraph } from '../../schema/compose.ts';
+import { composedSupergraphFile } from '../../test/helpers/supergraph-file.ts';
 import { TEST_VIEWER_SECRET } from '../../test/helpers/viewer.ts';
 import { routerConfigFromEnv } from '../config.ts';
 import { startRouter, type HubRouter } from '../router.ts';
@@ -52,9 +50,7 @@ describe('the production router and a subgraph that throws', () => {
     });
     await new Promise<void>((resolve) => noisy.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(noisy.address() as AddressInfo).port}/graphql`;
-    const dir = mkdtempSync(join(tmpdir(), 'hub-production-errors-'));
-    const supergraphPath = join(dir, 'supergraph.graphql');
-    writeFileSync(supergraphPath, composeSupergraph([{ name: 'noisy', url, typeDefs }]));
+    const { dir, supergraphPath } = composedSupergraphFile('hub-production-errors-', [{ name: 'noisy', url, typeDefs }]);
     router = await startRouter(
       {
         ...routerConfigFromEnv({ NODE_ENV: 'production', HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit') }),

@@ -20,10 +20,10 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { AuditEvent } from '../../connectors/audit/event.ts';
-import type { AuditQueue } from '../../connectors/audit/audit-queue.ts';
+import type { AuditEvent } from '../../store/journal/event.ts';
+import type { AuditQueue } from '../../store/journal/audit-queue.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
-import { aliasedField, fragmentApplies, inlinedOperation, isSkipped } from '../authz/filter-operation.ts';
+import { aliasedField, fragmentApplies, inlinedOperation, isSkipped, routerKey } from '../authz/filter-operation.ts';
 import { operationInputs } from '../authz/operation-inputs.ts';
 import { UNAUTHORIZED_CODE } from '../authz/restore-response.ts';
 import { authorizationRulesOf, type AuthorizationRules } from '../authz/rules.ts';
@@ -31,11 +31,13 @@ import { requestIdOf } from '../request-id.ts';
 import { operationAsSent, type AuthorizationDecision } from './use-authorization.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
 
-const AUDIT_ID = '__hub_audit_id';
-const AUDIT_TYPE = '__hub_audit_type';
+/** Where each person's id and type come back (unguessable keys no client alias can take: see routerKey). */
+const AUDIT_ID = routerKey('audit_id');
+const AUDIT_TYPE = routerKey('audit_type');
 
 export interface AuditOptions {
-  queue: AuditQueue;
+  /** The audit queue, usually behind a JournalThrottle (see audit-throttle.ts). */
+  queue: Pick<AuditQueue, 'push' | 'accepting'>;
   /** Types whose objects are people (their `id` is the audit target), e.g. Student, Guardian. */
   subjectTypes: string[];
   supergraph: () => DocumentNode | undefined;
@@ -109,7 +111,8 @@ export function refusalEvent(decision: AuthorizationDecision, requestId: string)
     viewer: viewerSummary(decision.viewer),
     operationName: decision.operationName,
     targets: [],
-    fields: decision.denied.map((path) => path.join('.')),
+    // Schema coordinates, never the client's aliases (which could be long, many, or misleading).
+    fields: decision.fields,
     outcome: 'denied',
     reason: 'operation-refused',
   };
@@ -212,7 +215,7 @@ function reachesSubject(schema: GraphQLSchema, subjects: Set<string>): (typeName
   };
 }
 
-/** Adds `__hub_audit_id: id` and `__hub_audit_type: __typename` wherever a person may come back. */
+/** Adds `AUDIT_ID: id` and `AUDIT_TYPE: __typename` wherever a person may come back. */
 function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: Set<string>): DocumentNode {
   const isSubjectPosition = (type: GraphQLCompositeType) =>
     subjects.has(type.name) || (isAbstractType(type) && schema.getPossibleTypes(type).some((t) => subjects.has(t.name)));
@@ -306,7 +309,8 @@ function tallyResponse(
       if (errorsAt.get(JSON.stringify(path)) === 'FORBIDDEN' && isCompositeType(named) && field.selectionSet) {
         // The id as executed (defaults applied), the same value the subgraph was asked for.
         const id = definition.args.some((a) => a.name === 'id') ? argumentValues(definition, field, variables).id : undefined;
-        const target = typeof id === 'string' ? id : `unknown@${path.join('.')}`;
+        // Not the response path: its aliases are the client's words, not the journal's.
+        const target = typeof id === 'string' ? id : `unknown:${named.name}`;
         const entry = tally.denied.get(target) ?? { fields: new Set<string>(), reason: 'outside-perimeter' as const };
         for (const f of sensitiveAsked(field.selectionSet, named)) entry.fields.add(f);
         tally.denied.set(target, entry);
@@ -335,8 +339,11 @@ function tallyResponse(
       const fieldPath = [...path, key];
       if (target && subjects.has(concrete.name) && sensitive(concrete.name, field.name.value, getNamedType(definition.type).name)) {
         const name = `${concrete.name}.${field.name.value}`;
-        if (errorsAt.get(JSON.stringify(fieldPath)) === UNAUTHORIZED_CODE) {
-          const entry = tally.denied.get(target) ?? { fields: new Set<string>(), reason: 'unauthorized-field' as const };
+        const code = errorsAt.get(JSON.stringify(fieldPath));
+        // FORBIDDEN on a field of a person the viewer sees: the subgraph refused that kind of data
+        // about them (a staff function held in another school), a denial like any other.
+        if (code === UNAUTHORIZED_CODE || code === 'FORBIDDEN') {
+          const entry = tally.denied.get(target) ?? { fields: new Set<string>(), reason: code === 'FORBIDDEN' ? ('outside-perimeter' as const) : ('unauthorized-field' as const) };
           entry.fields.add(name);
           tally.denied.set(target, entry);
         } else {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemorySessionStore } from '../../connectors/sessions/memory-store.ts';
-import { DEFAULT_SESSION_TIMEOUTS, newSessionCredentials, type HubSession } from '../../connectors/sessions/session.ts';
+import { MemorySessionStore } from '../../store/sessions/memory-store.ts';
+import { DEFAULT_SESSION_TIMEOUTS, newSessionCredentials, type HubSession } from '../../store/sessions/session.ts';
 import type { LinkedPerson } from '../../connectors/sso/linking.ts';
 import { createLogger } from '../../lib/logger.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';

@@ -1,6 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createGraphQLError } from '@graphql-tools/utils';
-import { sessionExpired, sessionOfSecret, type HubSession, type SessionStore, type SessionTimeouts } from '../../connectors/sessions/session.ts';
+import { sessionExpired, sessionOfSecret, type HubSession, type SessionStore, type SessionTimeouts } from '../../store/sessions/session.ts';
 import type { LinkedPerson } from '../../connectors/sso/linking.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
@@ -20,11 +20,6 @@ export interface AuthenticationOptions {
    * what the session said within minutes, not at the end of a 12-hour session.
    */
   sessionFacts?: { maxAgeMs: number; relink(personId: string): Promise<LinkedPerson | undefined>; log: Logger };
-}
-
-/** The way the viewer authenticated, for the CSRF rule and the audit trail. */
-export interface AuthenticatedContext extends ViewerOnContext {
-  authenticatedBy?: 'cookie' | 'session-token' | 'jwt';
 }
 
 const unauthenticated = (message: string) =>
@@ -52,7 +47,7 @@ export function viewerOfSession(session: Omit<HubSession, 'secretHash'>, mapping
  * expired or ended session, forged or expired JWT) is refused with 401, never downgraded to
  * anonymous, so a client learns at once that it must log in again.
  */
-export function useAuthentication(options: AuthenticationOptions): GatewayPlugin<AuthenticatedContext> {
+export function useAuthentication(options: AuthenticationOptions): GatewayPlugin<ViewerOnContext> {
   const { sessions, timeouts } = options;
   // One directory read per stale session at a time, however many of its requests arrive together
   // (bounded by the requests in flight: an entry leaves when its read ends).
@@ -99,10 +94,10 @@ export function useAuthentication(options: AuthenticationOptions): GatewayPlugin
     if (!session) throw unauthenticated('Your session has ended. Please log in again.');
     // Touching lastSeenAt at most every few seconds keeps the idle timeout right without a write per request.
     if (Date.now() - session.lastSeenAt > 5_000) await sessions.put({ ...session, lastSeenAt: Date.now() });
-    return { viewer: viewerOfSession(session, options.scopeMapping), authenticatedBy: by } as const;
+    return { viewer: viewerOfSession(session, options.scopeMapping) };
   };
 
-  const authenticate = async (request: Request): Promise<{ viewer: Viewer; authenticatedBy?: AuthenticatedContext['authenticatedBy'] }> => {
+  const authenticate = async (request: Request): Promise<ViewerOnContext> => {
     const token = bearerTokenOf(request);
     if (token === null) throw unauthenticated('Malformed Authorization header: expected "Bearer <token>".');
     if (token !== undefined) {
@@ -110,7 +105,7 @@ export function useAuthentication(options: AuthenticationOptions): GatewayPlugin
       if (secret !== undefined) return fromSession(secret, 'session-token');
       try {
         const service = await options.trustedIssuers.verify(token);
-        return { viewer: { kind: 'service', clientId: service.clientId, scopes: service.scopes, policies: service.policies }, authenticatedBy: 'jwt' };
+        return { viewer: { kind: 'service', clientId: service.clientId, scopes: service.scopes, policies: service.policies } };
       } catch {
         throw unauthenticated('Invalid bearer token.');
       }

@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { Kind, visit, type DocumentNode, type ExecutionResult } from 'graphql';
+import { Kind, visit, type DocumentNode, type ExecutionResult, type SelectionNode } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
@@ -25,8 +25,10 @@ export interface AuthorizationDecision {
   operationName?: string;
   /** True when the whole operation was refused (reject mode, or nothing left to run). */
   refused: boolean;
-  /** Query paths of the removed fields and fragments. */
+  /** Query paths of the removed fields and fragments (the client's response keys: for the client's errors). */
   denied: string[][];
+  /** What was removed, as schema coordinates (`Type.field`, or a type for a fragment), sorted, once each: for the journal and logs. */
+  fields: string[];
   mode: AuthorizationMode;
 }
 
@@ -59,9 +61,18 @@ export function operationAsSent(context: object, fallback: DocumentNode): Docume
  */
 export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<ViewerOnContext> {
   // The planner caches plans per document object. A filtered document is a new object each time,
-  // so the same decision on the same operation reuses the first one made (keyed by what was removed
-  // and by the variables that switch selections on or off).
+  // so the same decision on the same operation reuses the first one made, keyed by *which*
+  // selections were removed (their identity in the checked operation, never their response paths:
+  // `... on Pupil { x: phone } ... on Teacher { x: salary }` removes a different field at the same
+  // path for two viewers) and by the variables that switch selections on or off.
   const filteredDocuments = new WeakMap<DocumentNode, Map<string, DocumentNode>>();
+  const selectionIds = new WeakMap<SelectionNode, number>();
+  let nextSelectionId = 0;
+  const selectionId = (node: SelectionNode) => {
+    let id = selectionIds.get(node);
+    if (id === undefined) selectionIds.set(node, (id = nextSelectionId++));
+    return id;
+  };
   const switchVariables = new WeakMap<DocumentNode, string[]>();
   /** The variables that turn selections on or off (@skip/@include): the only ones that change a filtered document. */
   const switchesOf = (document: DocumentNode) => {
@@ -127,9 +138,10 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
       denials.inc({ operation_name: options.operationLabel?.(operationName) ?? UNREGISTERED, mode: options.mode }, denied.length);
       const refused = options.mode === 'reject' || (options.mode === 'enforce' && filtered.nothingLeft);
       const requestId = requestIdOf((args.contextValue as { request?: Request }).request);
-      options.onDenied?.({ viewer, requestId, operationName, denied, mode: options.mode, refused });
+      const fields = [...new Set(filtered.coordinates.values())].sort();
+      options.onDenied?.({ viewer, requestId, operationName, denied, fields, mode: options.mode, refused });
       if (options.mode === 'dry-run') {
-        options.log.info({ requestId, operationName, denied: denied.map((p) => p.join('.')) }, 'authorization dry run: would deny');
+        options.log.info({ requestId, operationName, denied: fields }, 'authorization dry run: would deny');
         return;
       }
       if (refused) {
@@ -140,7 +152,9 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
       operationsAsSent.set(args.contextValue as object, args.document);
       // true, false, null and absent can each decide differently (see isSkipped).
       const switches = switchesOf(args.document).map((name) => String(variables[name]));
-      args.document = interned(args.document, `${JSON.stringify(denied)}|${switches.join(',')}`, filtered.document);
+      // The checked operation is computed once per document (inlinedOperation), so its nodes are stable.
+      const removedIds = [...filtered.removed.keys()].map(selectionId).sort((a, b) => a - b);
+      args.document = interned(args.document, `${removedIds.join(',')}|${switches.join(',')}`, filtered.document);
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;

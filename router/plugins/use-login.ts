@@ -1,13 +1,13 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { newSessionCredentials, sessionOfSecret, type HubSession, type SessionStore, type SessionTimeouts } from '../../connectors/sessions/session.ts';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { newSessionCredentials, sessionOfSecret, type HubSession, type SessionStore, type SessionTimeouts } from '../../store/sessions/session.ts';
 import { LoginError } from '../../connectors/sso/errors.ts';
 import type { LinkedPerson } from '../../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../../connectors/sso/provider-config.ts';
 import { RelyingParty, type PendingLogin } from '../../connectors/sso/relying-party.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { escapeMarkup } from '../../lib/markup.ts';
-import { clientAddressOf } from '../client-address.ts';
+import { BodyTooLargeError, readRequestBody } from '../../lib/read-body.ts';
 import { requestIdOf } from '../request-id.ts';
 import {
   bearerTokenOf,
@@ -21,7 +21,7 @@ import {
   sessionCookie,
   sessionSecretOfToken,
 } from '../auth/cookies.ts';
-import { PendingLogins } from '../auth/pending-logins.ts';
+import { LOGIN_COOKIE_TTL_SECONDS, LoginCookies } from '../auth/login-cookie.ts';
 import { safeReturnTo } from '../auth/return-to.ts';
 
 export interface LoginOptions {
@@ -38,22 +38,13 @@ export interface LoginOptions {
    * facts through it every few minutes, so a right lost in the directory is lost in the hub too.
    */
   relink?(personId: string): Promise<LinkedPerson | undefined>;
-  /** Reverse proxies whose `X-Forwarded-For` names the client (for the per-client bound of pending logins). */
-  trustedProxies: ReadonlySet<string>;
-  /** Pending logins per client address and in all (see router/auth/pending-logins.ts). */
-  pendingLimits: { perClient: number; max: number };
+  /** The key sealing logins in progress into the browser's cookie (router/auth/login-cookie.ts). */
+  loginCookieKey: Uint8Array;
   log: Logger;
 }
 
-const PENDING_LOGIN_TTL_MS = 10 * 60_000;
 /** Bodies read on `/auth/*` (a logout form, a back-channel logout token) are small; never buffer more. */
 const MAX_AUTH_BODY_BYTES = 16 * 1024;
-
-/** A login in progress, bound to the browser that started it by the hash of its binding cookie. */
-interface HeldLogin {
-  login: PendingLogin;
-  bindingHash: Buffer;
-}
 
 const STATUS_OF: Record<LoginError['reason'], number> = {
   'unknown-provider': 400,
@@ -114,28 +105,19 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-async function readBodyLimited(request: Request, maxBytes: number): Promise<string | undefined> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** An auth form's body, or undefined past the limit (the caller answers 413 or refuses). */
+function authFormBody(request: Request): Promise<string | undefined> {
+  return readRequestBody(request, MAX_AUTH_BODY_BYTES).catch((error: unknown) => {
+    if (error instanceof BodyTooLargeError) return undefined;
+    throw error;
+  });
 }
 
 /**
  * The hub's login: `/auth/login?idp=…`, `/auth/callback`, `/auth/logout`, and
- * `/auth/backchannel-logout/{idp}`. A login in progress is bound to the browser that started it
- * (login CSRF) and bounded per client (floods); a successful login always creates a new session
+ * `/auth/backchannel-logout/{idp}`. A login in progress lives, sealed, in the cookie of the browser
+ * that started it (login CSRF; no state in the router, so no flood can fill anything: see
+ * router/auth/login-cookie.ts); a successful login always creates a new session
  * (no fixation), stored server-side under the hash of its secret; the browser gets the secret in an
  * HttpOnly cookie, an app as a bearer token, and each only works through its own carrier.
  */
@@ -148,7 +130,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     if (!rp && provider) relyingParties.set(id, (rp = new RelyingParty(provider)));
     return rp;
   };
-  const pending = new PendingLogins<HeldLogin>({ ...options.pendingLimits, ttlMs: PENDING_LOGIN_TTL_MS });
+  const loginCookies = new LoginCookies(options.loginCookieKey);
   const redirectUri = () => `${options.publicUrl()}/auth/callback`;
   const origin = () => new URL(options.publicUrl()).origin;
   const maxAge = Math.floor(options.timeouts.absoluteMs / 1000);
@@ -176,71 +158,37 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
   const redirect = (location: string, headers: HeaderList = []) =>
     new Response(null, { status: 302, headers: [['location', location], ['cache-control', 'no-store'], ['referrer-policy', 'no-referrer'], ...headers] });
 
-  // A flood is refused by the thousand: say so in the logs once a second, not once a request.
-  let refusalsNotLogged = 0;
-  let lastRefusalLog = 0;
-  const logRefusal = (request: Request, reason: string) => {
-    const now = Date.now();
-    if (now - lastRefusalLog < 1000) {
-      refusalsNotLogged++;
-      return;
-    }
-    options.log.warn({ requestId: requestIdOf(request), reason, alsoRefusedSinceLastLine: refusalsNotLogged }, 'pending login refused');
-    lastRefusalLog = now;
-    refusalsNotLogged = 0;
-  };
-
-  async function login(url: URL, request: Request, serverContext: unknown): Promise<Response> {
+  async function login(url: URL): Promise<Response> {
     const idp = url.searchParams.get('idp') ?? undefined;
     const rp = party(idp);
     if (!rp) {
       const links = options.providers().map((p) => `<li><a href="/auth/login?idp=${encodeURIComponent(p.id)}">${escapeMarkup(p.label)}</a></li>`);
       return html(idp ? 400 : 200, idp ? TITLE_OF['unknown-provider'] : 'Se connecter', `<ul>${links.join('')}</ul>`);
     }
-    // A place is taken before any work is done, so a flood is refused cheaply and cannot overshoot.
-    const admission = pending.admit(clientAddressOf(request, serverContext, { trustedProxies: options.trustedProxies }));
-    if (!admission.admitted) {
-      logRefusal(request, admission.reason);
-      const busy = admission.reason === 'global-limit';
-      return html(
-        busy ? 503 : 429,
-        busy ? 'Trop de connexions en cours : réessayez dans un instant' : 'Trop de connexions commencées depuis votre réseau : réessayez dans un instant',
-        '<p><a href="/auth/login">Réessayer</a></p>',
-        [['retry-after', String(admission.retryAfterSeconds)]],
-      );
-    }
-    let started: Awaited<ReturnType<RelyingParty['startLogin']>>;
-    try {
-      started = await rp.startLogin(redirectUri(), {
-        returnTo: safeReturnTo(url.searchParams.get('return_to'), origin()),
-        transport: url.searchParams.get('response') === 'token' ? 'bearer' : 'cookie',
-      });
-    } catch (error) {
-      admission.cancel();
-      throw error;
-    }
-    // Login CSRF: the callback must come back to this browser. A link to `/auth/callback?code=…`
-    // made from the attacker's own login carries no binding the victim's browser holds. Apps
-    // (`response=token`) run the flow in a web view or browser with cookies, and are bound alike.
-    const binding = randomBytes(32).toString('base64url');
-    admission.add(started.pending.state, { login: started.pending, bindingHash: sha256(binding) });
-    return redirect(started.url, [['set-cookie', loginBindingCookie(binding, PENDING_LOGIN_TTL_MS / 1000)]]);
+    const started = await rp.startLogin(redirectUri(), {
+      returnTo: safeReturnTo(url.searchParams.get('return_to'), origin()),
+      transport: url.searchParams.get('response') === 'token' ? 'bearer' : 'cookie',
+    });
+    // Login CSRF: the callback must come back to this browser, which alone holds the sealed login.
+    // A link to `/auth/callback?code=…` made from the attacker's own login names a state the
+    // victim's cookie does not carry. Apps (`response=token`) run the flow in a web view or browser
+    // with cookies, and are bound alike.
+    const sealed = await loginCookies.seal(started.pending);
+    return redirect(started.url, [['set-cookie', loginBindingCookie(sealed, LOGIN_COOKIE_TTL_SECONDS)]]);
   }
 
   async function callback(url: URL, request: Request): Promise<Response> {
     const state = url.searchParams.get('state') ?? '';
-    const held = pending.peek(state);
-    if (!held) throw new LoginError('unknown-or-expired-state', 'this login link is unknown, expired or already used');
-    const binding = readCookie(request.headers.get('cookie'), LOGIN_BINDING_COOKIE);
-    if (binding === undefined || !timingSafeEqual(sha256(binding), held.bindingHash)) {
-      // Not taken: the browser that started this login can still finish it.
-      options.log.warn({ requestId: requestIdOf(request), idp: held.login.idp, reason: 'browser-mismatch' }, 'login refused');
+    const opened = await loginCookies.open(readCookie(request.headers.get('cookie'), LOGIN_BINDING_COOKIE), state);
+    if (!opened.ok) {
+      if (opened.reason === 'expired-or-used') throw new LoginError('unknown-or-expired-state', 'this login link is expired or already used');
+      // Nothing is consumed: the browser that started this login can still finish it.
+      options.log.warn({ requestId: requestIdOf(request), reason: 'browser-mismatch' }, 'login refused');
       throw new LoginError('browser-mismatch', 'open the login link from the browser where you started logging in');
     }
-    pending.take(state);
     const cleared: HeaderList = [['set-cookie', clearedLoginBindingCookie()]];
     try {
-      return await complete(url, request, held.login, cleared);
+      return await complete(url, request, opened.login, cleared);
     } catch (error) {
       if (error instanceof LoginError) return loginFailed(error, cleared);
       throw error;
@@ -260,11 +208,16 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
       return html(status, title, `<p>Code renvoyé par le fournisseur d’identité : <code>${escapeMarkup(code)}</code></p><p><a href="/auth/login">Réessayer</a></p>`, cleared);
     }
     const completed = await rp.finishLogin(url, entry);
+    const userAgent = request.headers.get('user-agent')?.slice(0, 200) ?? undefined;
     let linked: LinkedPerson;
     try {
       linked = await options.link(completed.claims, rp.provider);
     } catch (error) {
       options.log.warn({ requestId: requestIdOf(request), idp: entry.idp, reason: (error as LoginError).reason }, 'login refused');
+      // A refusal that names one person (a profile mismatch) is theirs to see: someone logged in as them.
+      if (error instanceof LoginError && error.personId) {
+        await options.sessions.recordLogin({ personId: error.personId, at: Date.now(), idp: entry.idp, outcome: 'refused', reason: error.reason, userAgent });
+      }
       throw error;
     }
     const now = Date.now();
@@ -277,12 +230,11 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
       idpSubject: completed.subject,
       idpSessionId: completed.idpSessionId,
       idToken: completed.idToken,
-      refreshToken: completed.refreshToken,
       createdAt: now,
       lastSeenAt: now,
       factsAt: now,
       transport: entry.transport,
-      userAgent: request.headers.get('user-agent')?.slice(0, 200) ?? undefined,
+      userAgent,
     };
     await options.sessions.put(session);
     await options.sessions.recordLogin({ personId: session.personId, at: now, idp: entry.idp, outcome: 'success', userAgent: session.userAgent });
@@ -324,7 +276,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     if (!secret) return redirect('/auth/logged-out', [['set-cookie', clearedSessionCookie()]]);
     let allowed = request.headers.has('x-graphql-csrf');
     if (!allowed && (request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
-      const body = await readBodyLimited(request, MAX_AUTH_BODY_BYTES);
+      const body = await authFormBody(request);
       const token = body === undefined ? null : new URLSearchParams(body).get('csrf');
       allowed = token !== null && sameSecret(token, logoutFormToken(secret));
     }
@@ -343,7 +295,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
   async function backchannelLogout(idp: string, request: Request): Promise<Response> {
     const rp = party(idp);
     if (!rp) return new Response('unknown provider', { status: 404 });
-    const body = await readBodyLimited(request, MAX_AUTH_BODY_BYTES);
+    const body = await authFormBody(request);
     if (body === undefined) return Response.json({ error: 'invalid_request', error_description: 'body too large' }, { status: 413 });
     const form = new URLSearchParams(body);
     try {
@@ -357,9 +309,9 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     }
   }
 
-  async function route(request: Request, url: URL, serverContext: unknown): Promise<Response | undefined> {
+  async function route(request: Request, url: URL): Promise<Response | undefined> {
     const { pathname } = url;
-    if (pathname === '/auth/login' && request.method === 'GET') return login(url, request, serverContext);
+    if (pathname === '/auth/login' && request.method === 'GET') return login(url);
     if (pathname === '/auth/callback' && request.method === 'GET') return callback(url, request);
     if (pathname === '/auth/logout' && request.method === 'GET') return logoutPage(request);
     if (pathname === '/auth/logout' && request.method === 'POST') return logout(request);
@@ -370,10 +322,10 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
   }
 
   return {
-    onRequest({ request, url, endResponse, serverContext }) {
+    onRequest({ request, url, endResponse }) {
       if (!url.pathname.startsWith('/auth/')) return;
       const requestLog = options.log.child({ requestId: requestIdOf(request) });
-      return route(request, url, serverContext).then(
+      return route(request, url).then(
         (response) => {
           if (response) endResponse(response);
         },

@@ -184,19 +184,5 @@ function useMetricsEndpoint(registry: Registry, token: string | undefined): Gate
   };
 }
 
-/** The separate listener serving `GET /metrics` (loopback by default): for the scraper, not the Internet. */
-export async function serveMetrics(registry: Registry, options: { host: string; port: number }): Promise<RunningServer> {
-  return listen(
-    (req, res) => {
-      if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
-        return;
-      }
-      registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-        () => res.writeHead(500).end(),
-      );
-    },
-    options,
-  );
-}
+/** The separate listener serving `GET /metrics`: the one every process of the hub uses. */
+export { serveMetrics } from '../../lib/metrics-server.ts';

@@ -1,10 +1,11 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createGraphQLError } from '@graphql-tools/utils';
-import { LRUCache } from 'lru-cache';
 import { isIP } from 'node:net';
 import type { Logger } from '../../lib/logger.ts';
 import { clientAddressOf } from '../client-address.ts';
+import { isAuthPath, isGraphQLPath } from '../routes.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
+import { retryAfterSeconds as secondsUntilReset, type RateLimitHit, type RateLimitStore } from '../../lib/rate-limit-store.ts';
 
 /** Requests allowed per fixed window; 0 turns a limit off. */
 export interface RateLimitConfig {
@@ -33,39 +34,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   maxKeys: 100_000,
 };
 
-export interface RateLimitHit {
-  /** Requests counted in the current window, this one included. */
-  count: number;
-  /** When the current window ends (epoch milliseconds). */
-  resetAt: number;
-}
-
-/**
- * Where the counters live. In memory by default (one router); a shared store (PostgreSQL, say) lets
- * several router instances count together: `hit` must then be atomic (an upsert that increments).
- */
-export interface RateLimitStore {
-  /** Counts one request for `key` in its current fixed window of `windowMs`. */
-  hit(key: string, windowMs: number): RateLimitHit | Promise<RateLimitHit>;
-}
-
-/** Fixed windows in a bounded LRU: an attacker cycling keys evicts old counters, never grows memory. */
-export class MemoryRateLimitStore implements RateLimitStore {
-  readonly #windows: LRUCache<string, RateLimitHit>;
-  constructor(maxKeys: number = DEFAULT_RATE_LIMITS.maxKeys) {
-    this.#windows = new LRUCache({ max: Math.max(1, maxKeys) });
-  }
-  hit(key: string, windowMs: number): RateLimitHit {
-    const now = Date.now();
-    let window = this.#windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + windowMs };
-      this.#windows.set(key, window);
-    }
-    window.count += 1;
-    return { count: window.count, resetAt: window.resetAt };
-  }
-}
+// The counters are the hub's one implementation (lib/rate-limit-store.ts), shared with the calendar feeds.
+export { MemoryRateLimitStore, type RateLimitHit, type RateLimitStore } from '../../lib/rate-limit-store.ts';
 
 /**
  * The key of a client address: an IPv4 address, or the /64 network of an IPv6 one (a single
@@ -100,7 +70,7 @@ const MESSAGE = 'Too many requests. Please wait before trying again.';
  */
 export function useRateLimit(options: RateLimitOptions): { byAddress: GatewayPlugin; byViewer: GatewayPlugin } {
   const { config, store, log } = options;
-  const retryAfterSeconds = (hit: RateLimitHit) => String(Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000)));
+  const retryAfterSeconds = (hit: RateLimitHit) => String(secondsUntilReset(hit));
   /** Logged once per key and window (the first refusal), so a flood cannot flood the logs too. */
   const refused = (hit: RateLimitHit, limit: number, fields: Record<string, unknown>) => {
     if (hit.count === limit + 1) log.warn({ ...fields, windowMs: config.windowMs, max: limit }, 'rate limited');
@@ -108,8 +78,9 @@ export function useRateLimit(options: RateLimitOptions): { byAddress: GatewayPlu
 
   const byAddress: GatewayPlugin = {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
-      const auth = url.pathname.startsWith('/auth/');
-      if (!auth && url.pathname !== '/graphql') return;
+      // The same rule as what the router serves (router/routes.ts): every other path is a 404.
+      const auth = isAuthPath(url.pathname);
+      if (!auth && !isGraphQLPath(url.pathname)) return;
       const limit = auth ? config.authPerAddress : config.perAddress;
       if (limit === 0) return;
       const address = addressKey(clientAddressOf(request, serverContext, { trustedProxies: options.trustedProxies }));

@@ -1,4 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import type { PlannerStatus } from '../planner.ts';
 import type { SubgraphEndpoint } from '../supergraph/supergraph-file.ts';
 
 export interface ReadinessOptions {
@@ -10,23 +11,36 @@ export interface ReadinessOptions {
    * or nobody can log in. None configured (yet) is not ready either.
    */
   identityProviders?: () => { id: string; issuer: string }[];
+  /** The query planner that runs, and why (router/planner.ts): an operator must see a fallback. */
+  planner?: PlannerStatus;
+  /**
+   * Other things the router cannot serve without (the deployment's store, say), by name: each
+   * resolves whether it is ready; a rejection or a slow answer (past the probe timeout) is not ready.
+   */
+  checks?: Record<string, ReadinessCheck>;
   probeTimeoutMs?: number;
   /** Results are reused this long, so a load balancer polling every instance cannot amplify into subgraphs. */
   cacheMs?: number;
   fetch?: typeof fetch;
 }
 
+/** One named dependency's readiness: resolves `{ ready: false, error }` or rejects when it cannot serve. */
+export type ReadinessCheck = () => Promise<{ ready: boolean; error?: string }>;
+
 export interface ReadinessReport {
   ready: boolean;
   supergraph: 'loaded' | 'missing';
   subgraphs: Record<string, { ready: boolean; error?: string }>;
   identityProviders?: Record<string, { ready: boolean; error?: string }>;
+  checks?: Record<string, { ready: boolean; error?: string }>;
+  planner?: PlannerStatus;
 }
 
 /**
- * `GET /ready`: 200 when a supergraph is loaded, every subgraph answers `{ __typename }` and (with
- * login) every identity provider answers its discovery document, else 503. The body says which
- * subgraph or provider is not answering, for the operator reading it.
+ * `GET /ready`: 200 when a supergraph is loaded, every subgraph answers `{ __typename }`, (with
+ * login) every identity provider answers its discovery document and every named check passes (the
+ * hub's database, for one), else 503. The body says which
+ * subgraph or provider is not answering, and which query planner runs, for the operator reading it.
  */
 export function useReadiness(options: ReadinessOptions): GatewayPlugin {
   const endpoint = options.endpoint ?? '/ready';
@@ -61,19 +75,36 @@ export function useReadiness(options: ReadinessOptions): GatewayPlugin {
     }
   };
 
+  const runCheck = async (run: ReadinessCheck): Promise<{ ready: boolean; error?: string }> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<{ ready: boolean; error: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ ready: false, error: 'timeout' }), timeoutMs);
+    });
+    try {
+      return await Promise.race([run(), timeout]);
+    } catch (error) {
+      return { ready: false, error: (error as Error).message };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   const check = async (): Promise<ReadinessReport> => {
     const subgraphs = options.subgraphs();
     const providers = options.identityProviders?.();
-    const [results, providerResults] = await Promise.all([
+    const [results, providerResults, checkResults] = await Promise.all([
       Promise.all((subgraphs ?? []).map(async (s) => [s.name, await probe(s)] as const)),
       Promise.all((providers ?? []).map(async (p) => [p.id, await probeProvider(p.issuer)] as const)),
+      Promise.all(Object.entries(options.checks ?? {}).map(async ([name, run]) => [name, await runCheck(run)] as const)),
     ]);
     const loginReady = !providers || (providers.length > 0 && providerResults.every(([, r]) => r.ready));
     return {
-      ready: !!subgraphs && results.every(([, r]) => r.ready) && loginReady,
+      ready: !!subgraphs && results.every(([, r]) => r.ready) && loginReady && checkResults.every(([, r]) => r.ready),
       supergraph: subgraphs ? 'loaded' : 'missing',
       subgraphs: Object.fromEntries(results),
       ...(providers ? { identityProviders: Object.fromEntries(providerResults) } : {}),
+      ...(options.checks ? { checks: Object.fromEntries(checkResults) } : {}),
+      ...(options.planner ? { planner: options.planner } : {}),
     };
   };
 

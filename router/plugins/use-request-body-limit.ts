@@ -1,5 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createGraphQLError } from '@graphql-tools/utils';
+import { BodyTooLargeError, readRequestBody } from '../../lib/read-body.ts';
 
 /**
  * Refuses request bodies over `maxBytes` with HTTP 413 and a GraphQL error, without ever buffering
@@ -19,7 +20,9 @@ export function useRequestBodyLimit(maxBytes: number): GatewayPlugin {
       const contentType = request.headers.get('content-type') ?? '';
       if (!contentType.includes('json')) return;
       setRequestParser(async (req) => {
-        const text = await readLimited(req, maxBytes, tooLarge);
+        const text = await readRequestBody(req, maxBytes).catch((error: unknown) => {
+          throw error instanceof BodyTooLargeError ? tooLarge() : error;
+        });
         try {
           return JSON.parse(text);
         } catch {
@@ -30,22 +33,4 @@ export function useRequestBodyLimit(maxBytes: number): GatewayPlugin {
       });
     },
   };
-}
-
-async function readLimited(request: Request, maxBytes: number, tooLarge: () => Error): Promise<string> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

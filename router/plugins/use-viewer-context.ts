@@ -9,14 +9,14 @@ export interface ViewerOnContext {
 
 /**
  * Signs who is asking into every subgraph fetch (`x-hub-viewer`), once per request, and binds it to
- * each fetch's body (`x-hub-viewer-binding`, see lib/viewer-context.ts). Requests the
+ * each fetch's subgraph and body (`x-hub-viewer-binding`, see lib/viewer-context.ts). Requests the
  * authentication plugin did not attach a viewer to travel as anonymous: subgraphs then serve only
  * what is public, and always know that the router, not a stranger, is asking.
  */
-export function useViewerContext(key: Uint8Array): GatewayPlugin<ViewerOnContext> {
+export function useViewerContext(key: Uint8Array, subgraphOf: (url: string) => string | undefined): GatewayPlugin<ViewerOnContext> {
   const signed = new WeakMap<object, Promise<string>>();
   return {
-    onFetch({ context, options, setOptions }) {
+    onFetch({ url, context, options, setOptions }) {
       // Fetches without a request context are the runtime's own (e.g. loading a supergraph by URL).
       if (!('request' in context)) return;
       const headers = (options.headers ?? {}) as Record<string, string>;
@@ -27,8 +27,10 @@ export function useViewerContext(key: Uint8Array): GatewayPlugin<ViewerOnContext
         signed.set(context, token);
       }
       const body = typeof options.body === 'string' ? options.body : '';
+      // A URL that names no subgraph of the supergraph gets a binding no subgraph accepts.
+      const subgraph = subgraphOf(url) ?? '';
       return token.then((value) =>
-        setOptions({ ...options, headers: { ...headers, [VIEWER_HEADER]: value, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, value, body) } }),
+        setOptions({ ...options, headers: { ...headers, [VIEWER_HEADER]: value, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, value, subgraph, body) } }),
       );
     },
   };

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { Kind, parse, type DocumentNode, type EnumValueDefinitionNode } from 'graphql';
 import type { Logger } from '../../lib/logger.ts';
+import { HubError } from '../../lib/errors.ts';
 
 export interface SubgraphEndpoint {
   /** The subgraph name as composed (the `name` argument of `@join__graph`). */
@@ -14,11 +15,8 @@ export interface LoadedSupergraph {
   subgraphs: SubgraphEndpoint[];
 }
 
-export class SupergraphError extends Error {
-  override readonly name = 'SupergraphError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
+export class SupergraphError extends HubError {
+  static override readonly code = 'ERR_SUPERGRAPH';
 }
 
 /** Parses a supergraph SDL and lists its subgraphs, failing with a readable reason when it is not one. */

@@ -11,33 +11,67 @@ import { LdapPool } from '../../connectors/directory/ldap/ldap-pool.ts';
 import { AafDirectory } from '../../connectors/directory/aaf/aaf-directory.ts';
 import { importAafDirectory } from '../../connectors/directory/aaf/import.ts';
 import { loadEmbeddedAcademie } from '../../connectors/directory/embedded.ts';
+import { boolean, envSchema, file, integer, oneOf, readEnv, secret, text, url, type Env, type EnvValues } from '../../lib/config/env.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PerimeterOptions } from '../perimeter/perimeter.ts';
 
-export async function directoryFromEnv(env: NodeJS.ProcessEnv, log: Logger): Promise<Directory> {
-  if (env.DIRECTORY_BACKEND === 'ldap') {
-    const required = (name: string) => env[name] || (() => { throw new Error(`${name} is required with DIRECTORY_BACKEND=ldap`); })();
+const LDAP_REQUIRED = ['DIRECTORY_LDAP_URL', 'DIRECTORY_LDAP_BIND_DN', 'DIRECTORY_LDAP_PASSWORD', 'DIRECTORY_LDAP_BASE'] as const;
+
+/** The directory backend's variables, read by every process that decides the perimeter. */
+export const DIRECTORY_BACKEND_ENV = envSchema(
+  {
+    DIRECTORY_BACKEND: oneOf(['aaf', 'ldap'], { default: 'aaf' }),
+    DIRECTORY_AAF_DIR: text({}),
+    HUB_DATA_DIR: text({ default: '.hub-data' }),
+    DIRECTORY_LDAP_URL: url({ protocols: ['ldap:', 'ldaps:'] }),
+    DIRECTORY_LDAP_BIND_DN: text({}),
+    DIRECTORY_LDAP_PASSWORD: secret({ minBytes: 1 }),
+    DIRECTORY_LDAP_BASE: text({}),
+    DIRECTORY_LDAP_STARTTLS: boolean({ default: false }),
+    DIRECTORY_LDAP_CA_FILE: file({}),
+    DIRECTORY_LDAP_TIMEOUT_MS: integer({ min: 1, max: 600_000, default: 5000 }),
+    DIRECTORY_LDAP_POOL_SIZE: integer({ min: 1, max: 100, default: 4 }),
+    DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD: boolean({ default: false }),
+  },
+  (v) =>
+    v.DIRECTORY_BACKEND !== 'ldap'
+      ? []
+      : LDAP_REQUIRED.filter((name) => v[name] === undefined).map((name) => ({ variable: name, expected: 'set with DIRECTORY_BACKEND=ldap' })),
+);
+
+export type DirectoryBackendConfig = EnvValues<typeof DIRECTORY_BACKEND_ENV.variables>;
+
+/** The directory the configuration names: the SDET's LDAP, an AAF export, or the generated demo académie. */
+export async function directoryFromConfig(config: DirectoryBackendConfig, log: Logger): Promise<Directory> {
+  if (config.DIRECTORY_BACKEND === 'ldap') {
+    // Set: the schema's check refuses an LDAP backend without them.
+    const required = (value: string | undefined, name: string) => value ?? (() => { throw new Error(`${name} is required with DIRECTORY_BACKEND=ldap`); })();
     return new LdapDirectory(
       new LdapPool({
-        url: required('DIRECTORY_LDAP_URL'),
-        bindDn: required('DIRECTORY_LDAP_BIND_DN'),
-        password: required('DIRECTORY_LDAP_PASSWORD'),
-        base: required('DIRECTORY_LDAP_BASE'),
-        startTls: env.DIRECTORY_LDAP_STARTTLS === 'true',
-        caPem: env.DIRECTORY_LDAP_CA_FILE ? readFileSync(env.DIRECTORY_LDAP_CA_FILE, 'utf8') : undefined,
-        timeoutMs: Number(env.DIRECTORY_LDAP_TIMEOUT_MS ?? 5000),
-        poolSize: Number(env.DIRECTORY_LDAP_POOL_SIZE ?? 4),
+        url: required(config.DIRECTORY_LDAP_URL, 'DIRECTORY_LDAP_URL'),
+        bindDn: required(config.DIRECTORY_LDAP_BIND_DN, 'DIRECTORY_LDAP_BIND_DN'),
+        password: required(config.DIRECTORY_LDAP_PASSWORD, 'DIRECTORY_LDAP_PASSWORD'),
+        base: required(config.DIRECTORY_LDAP_BASE, 'DIRECTORY_LDAP_BASE'),
+        startTls: config.DIRECTORY_LDAP_STARTTLS,
+        caPem: config.DIRECTORY_LDAP_CA_FILE ? readFileSync(config.DIRECTORY_LDAP_CA_FILE, 'utf8') : undefined,
+        timeoutMs: config.DIRECTORY_LDAP_TIMEOUT_MS,
+        poolSize: config.DIRECTORY_LDAP_POOL_SIZE,
       }),
     );
   }
-  if (env.DIRECTORY_AAF_DIR) {
-    const { store, report } = await importAafDirectory(env.DIRECTORY_AAF_DIR);
+  if (config.DIRECTORY_AAF_DIR) {
+    const { store, report } = await importAafDirectory(config.DIRECTORY_AAF_DIR);
     log.info({ files: report.files.length, applied: report.appliedEntries, rejected: report.rejectedEntries }, 'AAF export imported');
     return new AafDirectory(store);
   }
-  return (await loadEmbeddedAcademie(env.HUB_DATA_DIR ?? '.hub-data')).directory;
+  return (await loadEmbeddedAcademie(config.HUB_DATA_DIR)).directory;
 }
 
-export const perimeterOptionsFromEnv = (env: NodeJS.ProcessEnv): PerimeterOptions => ({
-  personInChargeSeesChild: env.DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD === 'true',
+export const perimeterOptionsOf = (config: Pick<DirectoryBackendConfig, 'DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD'>): PerimeterOptions => ({
+  personInChargeSeesChild: config.DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD,
 });
+
+/** For a tool that reads only the directory's variables (its own check of them included). */
+export const directoryFromEnv = (env: Env, log: Logger): Promise<Directory> => directoryFromConfig(readEnv(DIRECTORY_BACKEND_ENV, env), log);
+
+export const perimeterOptionsFromEnv = (env: Env): PerimeterOptions => perimeterOptionsOf(readEnv(DIRECTORY_BACKEND_ENV, env));

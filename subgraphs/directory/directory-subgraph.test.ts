@@ -24,7 +24,7 @@ describe('directory subgraph', () => {
   const ask = async (viewer: Viewer | string, query: string, variables: Record<string, unknown> = {}, target = subgraph) => {
     const v = typeof viewer === 'string' ? viewerFor(academie, viewer) : viewer;
     const body = JSON.stringify({ query, variables });
-    const response = await fetch(target.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders(v, body)) }, body });
+    const response = await fetch(target.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders('directory', v, body)) }, body });
     return (await response.json()) as { data?: any; errors?: any[] };
   };
   const personQuery = 'query($id: ID!) { person(id: $id) { id displayName ... on Student { birthDate classes { code } } } }';
@@ -137,5 +137,55 @@ describe('directory subgraph', () => {
     expect(names).not.toContain('Chloé MARTIN'); // at the lycée, not the teacher's pupil
     const tooShort = await ask(teacher, '{ searchPeople(text: "m") { id } }');
     expect(tooShort.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('resolves each person type by reference only for a person of that kind', async () => {
+    const teacher = academie.demo.find((d) => d.profile === 'teacher' && d.description.includes('5EA'))!.login;
+    const cpe = academie.demo.find((d) => d.description.startsWith('CPE, Collège'))!.login;
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id } } }';
+    const ref = (__typename: string, login: string) => ({ __typename, id: demoId(academie, login) });
+    const matching = [ref('Student', 'lea.martin'), ref('Guardian', 'sophie.martin'), ref('Teacher', teacher), ref('Staff', cpe)];
+    const mismatched = [ref('Guardian', 'lea.martin'), ref('Student', 'sophie.martin'), ref('Staff', teacher), ref('Teacher', cpe)];
+    const result = await ask(teacher, query, { r: [...matching, ...mismatched] });
+    expect(result.data._entities).toEqual([...matching.map(({ id }) => ({ id })), null, null, null, null]);
+    expect(result.errors!.map((e) => e.extensions.code)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+  });
+
+  it('a guardian–pupil link carries the same flags from either side, as the directory records them', async () => {
+    const flags = 'legalGuardian personInCharge financial contact relationship';
+    const emma = [...academie.directory.store.records('Eleve')].find((s) => s.firstName === 'Emma' && s.lastName === 'ROBERT')!;
+    for (const [adult, pupilId] of [['sophie.martin', demoId(academie, 'lea.martin')], ['monique.durand', emma.id]] as const) {
+      const adultId = demoId(academie, adult);
+      const recorded = (await academie.directory.guardiansOf(pupilId)).find((l) => l.guardian?.id === adultId)!.link;
+      const expected = { legalGuardian: recorded.legal === 1, personInCharge: recorded.legal === 2, financial: recorded.financial, contact: recorded.contact, relationship: recorded.relationship };
+      const fromPupil = await ask(adult, `query($id: ID!) { person(id: $id) { ... on Student { guardians { ${flags} guardian { id } } } } }`, { id: pupilId }, lenient);
+      const fromAdult = await ask(adult, `{ me { ... on Guardian { children { ${flags} student { id } } } } }`, {}, lenient);
+      const { guardian, ...pupilSide } = fromPupil.data.person.guardians.find((l: any) => l.guardian?.id === adultId);
+      const { student, ...adultSide } = fromAdult.data.me.children.find((l: any) => l.student.id === pupilId);
+      expect({ guardian, student }).toEqual({ guardian: { id: adultId }, student: { id: pupilId } });
+      expect(pupilSide).toEqual(expected);
+      expect(adultSide).toEqual(expected);
+    }
+    // Both kinds of link are covered: a responsable légal and a personne en charge.
+    expect((await ask('monique.durand', '{ me { ... on Guardian { children { personInCharge } } } }', {}, lenient)).data.me.children).toContainEqual({ personInCharge: true });
+  });
+
+  it('classes and groups list their pupils and teachers alike; a teacher’s classes come once each', async () => {
+    const cpe = academie.demo.find((d) => d.description.startsWith('CPE, Collège'))!.login;
+    const college = (await ask(ANONYMOUS, '{ schools { uai } }')).data.schools[0].uai;
+    const members = '{ id students { id } teachers { id } }';
+    const { data } = await ask(cpe, `query($uai: ID!) { school(uai: $uai) { classes ${members} groups ${members} } }`, { uai: college });
+    for (const unit of [...data.school.classes, ...data.school.groups]) expect(unit.id).toMatch(new RegExp(`^${college}:`));
+    const populated = (units: any[]) => units.filter((u) => u.students.length > 0 && u.teachers.length > 0);
+    expect(populated(data.school.classes).length).toBeGreaterThan(0);
+    expect(populated(data.school.groups).length).toBeGreaterThan(0);
+
+    const teacher = academie.demo.find((d) => d.profile === 'teacher' && d.description.includes('5EA'))!.login;
+    const own = await ask(teacher, '{ me { ... on Teacher { classes { id } teachings { class { id } } } } }');
+    const ids = own.data.me.classes.map((c: any) => c.id);
+    expect(ids).toContain(`${college}:5EA`);
+    expect(new Set(ids).size).toBe(ids.length);
+    const taught = own.data.me.teachings.flatMap((t: any) => (t.class ? [t.class.id] : []));
+    expect(ids).toEqual(expect.arrayContaining(taught));
   });
 });

@@ -2,27 +2,33 @@
  * The directory subgraph alone, as in production. Configuration from the environment (README):
  * DIRECTORY_BACKEND (aaf or ldap), DIRECTORY_AAF_DIR (an AAF export folder; without it the generated
  * demo académie), DIRECTORY_LDAP_* (the SDET directory), DIRECTORY_PORT, DIRECTORY_HOST,
- * DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD, HUB_VIEWER_CONTEXT_SECRET.
+ * DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD, HUB_VIEWER_CONTEXT_SECRET, HUB_DATA_DIR, NODE_ENV, HUB_LOG_LEVEL.
  */
-import { directoryFromEnv, perimeterOptionsFromEnv } from './backend.ts';
+import { COMMON_ENV, envSchema, mergeEnv, port, readEnv, text, VIEWER_CONTEXT_ENV } from '../../lib/config/env.ts';
+import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from './backend.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { startDirectorySubgraph } from './server.ts';
 
+/** Everything this process reads, checked whole before anything starts. */
+const DIRECTORY_PROCESS_ENV = mergeEnv(
+  mergeEnv(COMMON_ENV, VIEWER_CONTEXT_ENV),
+  mergeEnv(DIRECTORY_BACKEND_ENV, envSchema({ DIRECTORY_PORT: port(4001), DIRECTORY_HOST: text({}) })),
+);
+
 const log = createLogger('directory');
 try {
-  const env = process.env;
-  const key = viewerContextKey(env.HUB_VIEWER_CONTEXT_SECRET);
-  const directory = await directoryFromEnv(env, log);
+  const config = readEnv(DIRECTORY_PROCESS_ENV, process.env);
+  const directory = await directoryFromConfig(config, log);
   const server = await startDirectorySubgraph({
     directory,
-    perimeter: perimeterOptionsFromEnv(env),
-    viewerContextKey: key,
+    perimeter: perimeterOptionsOf(config),
+    viewerContextKey: viewerContextKey(config.HUB_VIEWER_CONTEXT_SECRET),
     log,
-    port: Number(env.DIRECTORY_PORT ?? 4001),
-    host: env.DIRECTORY_HOST,
-    production: env.NODE_ENV === 'production',
+    port: config.DIRECTORY_PORT,
+    host: config.DIRECTORY_HOST,
+    production: config.NODE_ENV === 'production',
   });
   log.info({ url: server.graphqlUrl }, 'directory subgraph listening');
   exitOnSignal(() => server.close(), log, 15_000);

@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
-import type { EducationStaff, Person, School, StructureCode } from '../../connectors/directory/model.ts';
+import { codeKey } from '../../connectors/directory/directory.ts';
+import type { EducationStaff, Guardian, GuardianLink, Person, PersonKind, School, StructureCode, Student } from '../../connectors/directory/model.ts';
+import type { PersonData } from '../perimeter/perimeter.ts';
 import type { DirectoryContext } from './context.ts';
 import type { Profile, Resolvers } from './generated/resolvers-types.ts';
 import { parseUnitId, unitId, type StructureUnitRef } from './models.ts';
@@ -20,6 +22,17 @@ async function visiblePerson(id: string, ctx: DirectoryContext): Promise<Person>
   return person;
 }
 
+type PersonOfKind = { student: Student; guardian: Guardian; teacher: EducationStaff; staff: EducationStaff };
+
+/** `__resolveReference` of one person type: the person if visible and of that kind, else the same FORBIDDEN. */
+function personReference<K extends PersonKind>(kind: K) {
+  return async (ref: { id: string }, ctx: DirectoryContext): Promise<PersonOfKind[K]> => {
+    const person = await visiblePerson(ref.id, ctx);
+    if (person.kind !== kind) throw forbidden();
+    return person as PersonOfKind[K];
+  };
+}
+
 const defined = <T>(values: (T | undefined)[]): T[] => values.filter((v): v is T => v !== undefined);
 
 async function schoolsOf(person: Person, ctx: DirectoryContext): Promise<School[]> {
@@ -31,6 +44,10 @@ async function schoolsOf(person: Person, ctx: DirectoryContext): Promise<School[
 async function unitRef(code: StructureCode, kind: 'class' | 'group', ctx: DirectoryContext): Promise<StructureUnitRef | undefined> {
   const school = await ctx.schoolsById.load(code.structureId);
   return school ? { school, code: code.code, kind } : undefined;
+}
+
+async function unitRefs(codes: StructureCode[], kind: 'class' | 'group', ctx: DirectoryContext): Promise<StructureUnitRef[]> {
+  return defined(await Promise.all(codes.map((code) => unitRef(code, kind, ctx))));
 }
 
 async function unitFromId(id: string, kind: 'class' | 'group', ctx: DirectoryContext): Promise<StructureUnitRef | null> {
@@ -49,9 +66,58 @@ const personFields = {
   schools: (p: Person, _: unknown, ctx: DirectoryContext) => schoolsOf(p, ctx),
 };
 
+/**
+ * Resolvers of fields holding one kind of data about a person (`directory:<kind>:read`). The
+ * router's scope is the coarse gate: it grants a staff function's scopes whatever school the
+ * function is held in. This is the fine one, per person: the perimeter says whether the viewer's
+ * profile, or a function they hold in this person's school, covers that kind of data. Refused: null
+ * with FORBIDDEN, journaled like any read outside the perimeter.
+ */
+function dataFields<P extends Person>() {
+  return <K extends keyof P & string>(data: PersonData, fields: readonly K[]) =>
+    Object.fromEntries(
+      fields.map((field) => [
+        field,
+        async (p: P, _: unknown, ctx: DirectoryContext) => {
+          if (!(await ctx.perimeter.mayRead(data, p))) {
+            throw new GraphQLError(`Forbidden: none of your functions covers this person's school for ${data} data.`, { extensions: { code: 'FORBIDDEN' } });
+          }
+          return p[field] ?? null;
+        },
+      ]),
+    ) as { [F in K]: (p: P, _: unknown, ctx: DirectoryContext) => Promise<Exclude<P[F], undefined> | null> };
+}
+const studentData = dataFields<Student>();
+const guardianData = dataFields<Guardian>();
+const staffData = dataFields<EducationStaff>();
+
 const staffFields = {
   ...personFields,
+  ...staffData('identity', ['birthDate']),
+  ...staffData('contact', ['email']),
   functions: (p: EducationStaff) => p.functions,
+};
+
+/** The flags of a guardian–pupil link, read alike from the pupil's side (GuardianLink) and the adult's (ChildLink). */
+const linkFields = {
+  legalGuardian: (l: { link: GuardianLink }) => l.link.legal === 1,
+  personInCharge: (l: { link: GuardianLink }) => l.link.legal === 2,
+  financial: (l: { link: GuardianLink }) => l.link.financial,
+  contact: (l: { link: GuardianLink }) => l.link.contact,
+  relationship: (l: { link: GuardianLink }) => l.link.relationship,
+};
+
+/** A class or a group: the reference carries its kind, so one set of resolvers serves both. */
+const unitFields = {
+  id: (u: StructureUnitRef) => unitId(u.school.uai, u.code),
+  students: async (u: StructureUnitRef, _: unknown, ctx: DirectoryContext) => {
+    const code = { structureId: u.school.id, code: u.code };
+    return ctx.perimeter.visible(await (u.kind === 'class' ? ctx.directory.studentsOfClass(code) : ctx.directory.studentsOfGroup(code)));
+  },
+  teachers: async (u: StructureUnitRef, _: unknown, ctx: DirectoryContext) => {
+    const code = { structureId: u.school.id, code: u.code };
+    return ctx.perimeter.visible(await (u.kind === 'class' ? ctx.directory.teachersOfClass(code) : ctx.directory.teachersOfGroup(code)));
+  },
 };
 
 export const resolvers: Resolvers = {
@@ -80,12 +146,12 @@ export const resolvers: Resolvers = {
   },
   Student: {
     ...personFields,
-    __resolveReference: async (ref, ctx) => {
-      const person = await visiblePerson(ref.id, ctx);
-      return person.kind === 'student' ? person : Promise.reject(forbidden());
-    },
-    classes: async (s, _, ctx) => defined(await Promise.all(s.classes.map((c) => unitRef(c, 'class', ctx)))),
-    groups: async (s, _, ctx) => defined(await Promise.all(s.groups.map((g) => unitRef(g, 'group', ctx)))),
+    ...studentData('identity', ['birthDate', 'ine']),
+    ...studentData('contact', ['email', 'address', 'homePhone']),
+    ...studentData('schooling', ['regime', 'scholarship']),
+    __resolveReference: personReference('student'),
+    classes: (s, _, ctx) => unitRefs(s.classes, 'class', ctx),
+    groups: (s, _, ctx) => unitRefs(s.groups, 'group', ctx),
     mef: async (s, _, ctx) => (s.mef ? ((await ctx.mefs.load(s.mef)) ?? { code: s.mef, label: s.mefLabel ?? s.mef }) : null),
     guardians: async (s, _, ctx) => {
       const links = await ctx.directory.guardiansOf(s.id);
@@ -94,45 +160,31 @@ export const resolvers: Resolvers = {
     },
   },
   GuardianLink: {
+    ...linkFields,
     guardian: (l) => l.guardian ?? null,
-    legalGuardian: (l) => l.link.legal === 1,
-    personInCharge: (l) => l.link.legal === 2,
-    financial: (l) => l.link.financial,
-    contact: (l) => l.link.contact,
-    relationship: (l) => l.link.relationship,
   },
   Guardian: {
     ...personFields,
-    __resolveReference: async (ref, ctx) => {
-      const person = await visiblePerson(ref.id, ctx);
-      return person.kind === 'guardian' ? person : Promise.reject(forbidden());
-    },
+    ...guardianData('identity', ['birthDate']),
+    ...guardianData('contact', ['email', 'address', 'homePhone', 'workPhone', 'mobilePhone']),
+    __resolveReference: personReference('guardian'),
     children: async (g, _, ctx) => {
-      const links = await ctx.directory.childrenOf(g.id);
+      const links = await ctx.perimeter.childrenOf(g.id);
       const allowed = await Promise.all(links.map((l) => ctx.perimeter.canSee(l.student)));
       return links.filter((_, i) => allowed[i]);
     },
   },
-  ChildLink: {
-    legalGuardian: (l) => l.link.legal === 1,
-    personInCharge: (l) => l.link.legal === 2,
-    financial: (l) => l.link.financial,
-    contact: (l) => l.link.contact,
-    relationship: (l) => l.link.relationship,
-  },
+  ChildLink: linkFields,
   Teacher: {
     ...staffFields,
-    __resolveReference: async (ref, ctx) => {
-      const person = await visiblePerson(ref.id, ctx);
-      return person.kind === 'teacher' ? person : Promise.reject(forbidden());
-    },
+    __resolveReference: personReference('teacher'),
     teachings: (t) => [
       ...t.classSubjects.map((assignment) => ({ assignment, kind: 'class' as const })),
       ...t.groupSubjects.map((assignment) => ({ assignment, kind: 'group' as const })),
     ],
-    classes: async (t, _, ctx) => {
-      const seen = new Map([...t.classes, ...t.classSubjects].map((c) => [`${c.structureId}$${c.code}`, c]));
-      return defined(await Promise.all([...seen.values()].map((c) => unitRef(c, 'class', ctx))));
+    classes: (t, _, ctx) => {
+      const seen = new Map([...t.classes, ...t.classSubjects].map((c) => [codeKey(c), c]));
+      return unitRefs([...seen.values()], 'class', ctx);
     },
     subjects: async (t, _, ctx) => {
       const codes = [...new Set([...t.classSubjects, ...t.groupSubjects].map((a) => a.subjectCode))];
@@ -141,10 +193,7 @@ export const resolvers: Resolvers = {
   },
   Staff: {
     ...staffFields,
-    __resolveReference: async (ref, ctx) => {
-      const person = await visiblePerson(ref.id, ctx);
-      return person.kind === 'staff' ? person : Promise.reject(forbidden());
-    },
+    __resolveReference: personReference('staff'),
   },
   StaffFunction: {
     school: async (f, _, ctx) => (await ctx.schoolsById.load(f.structureId)) ?? null,
@@ -161,16 +210,12 @@ export const resolvers: Resolvers = {
     groups: (s) => s.groups.map((code) => ({ school: s, code, kind: 'group' as const })),
   },
   Class: {
+    ...unitFields,
     __resolveReference: (ref, ctx) => unitFromId(ref.id, 'class', ctx),
-    id: (c) => unitId(c.school.uai, c.code),
-    students: async (c, _, ctx) => ctx.perimeter.visible(await ctx.directory.studentsOfClass({ structureId: c.school.id, code: c.code })),
-    teachers: async (c, _, ctx) => ctx.perimeter.visible(await ctx.directory.teachersOfClass({ structureId: c.school.id, code: c.code })),
   },
   Group: {
+    ...unitFields,
     __resolveReference: (ref, ctx) => unitFromId(ref.id, 'group', ctx),
-    id: (g) => unitId(g.school.uai, g.code),
-    students: async (g, _, ctx) => ctx.perimeter.visible(await ctx.directory.studentsOfGroup({ structureId: g.school.id, code: g.code })),
-    teachers: async (g, _, ctx) => ctx.perimeter.visible(await ctx.directory.teachersOfGroup({ structureId: g.school.id, code: g.code })),
   },
   Subject: {
     __resolveReference: async (ref, ctx) => (await ctx.subjects.load(ref.code)) ?? null,

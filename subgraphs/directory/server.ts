@@ -1,21 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import type { Directory } from '../../connectors/directory/directory.ts';
-import type { Logger } from '../../lib/logger.ts';
-import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
+import { loadTypeDefs, startSubgraph, type StartedSubgraph, type SubgraphServerOptions } from '../kit/subgraph-server.ts';
 import { createDirectoryContext } from './context.ts';
 import type { PerimeterOptions } from '../perimeter/perimeter.ts';
 import { resolvers } from './resolvers.ts';
 
 export const DIRECTORY_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
 
-export interface DirectorySubgraphOptions {
+export interface DirectorySubgraphOptions extends SubgraphServerOptions {
   directory: Directory;
   perimeter: PerimeterOptions;
-  viewerContextKey: Uint8Array;
-  log: Logger;
-  port: number;
-  host?: string;
-  production?: boolean;
 }
 
 export function startDirectorySubgraph(options: DirectorySubgraphOptions): Promise<StartedSubgraph> {
@@ -28,6 +22,6 @@ export function startDirectorySubgraph(options: DirectorySubgraphOptions): Promi
       log: options.log,
       context: (request) => createDirectoryContext(options.directory, options.perimeter, request),
     },
-    { port: options.port, host: options.host, production: options.production },
+    options,
   );
 }

@@ -1,5 +1,5 @@
-import type { AuditStore } from '../../connectors/audit/event.ts';
-import type { SessionStore } from '../../connectors/sessions/session.ts';
+import type { AuditStore } from '../../store/journal/event.ts';
+import type { SessionStore } from '../../store/sessions/session.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 import type { Perimeter } from '../perimeter/perimeter.ts';
 

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { InvalidJournalCursorError } from '../../store/journal/event.ts';
 import type { IdentityContext } from './context.ts';
 import type { Profile, Resolvers } from './generated/resolvers-types.ts';
 
@@ -51,13 +52,18 @@ export const resolvers: Resolvers = {
     session: async (v, _, ctx) => (v.sessionId ? ((await ctx.sessions.get(v.sessionId)) ?? null) : null),
     sessions: async (v, _, ctx) => (await ctx.sessions.listByPerson(v.personId!)).sort((a, b) => b.lastSeenAt - a.lastSeenAt),
     loginHistory: (v, { first }, ctx) => ctx.sessions.loginHistory(v.personId!, Math.min(Math.max(first ?? 20, 1), 100)),
-    accessLog: async (v, { personId, first }, ctx) => {
+    accessLog: async (v, { personId, first, after }, ctx) => {
       const target = personId ?? v.personId!;
       // One's own journal, or a child's for their responsable légal; nothing else, and no hint why.
       if (target !== v.personId && !(await ctx.perimeter.isGuardianOf(target))) {
         throw new GraphQLError('Forbidden: you may read your own access journal or your children’s.', { extensions: { code: 'FORBIDDEN' } });
       }
-      return ctx.audit.about(target, Math.min(Math.max(first ?? 50, 1), 200));
+      try {
+        return await ctx.audit.about(target, Math.min(Math.max(first ?? 50, 1), 200), after ?? undefined);
+      } catch (error) {
+        if (error instanceof InvalidJournalCursorError) throw new GraphQLError('Invalid `after`: use the `cursor` of an event this journal returned.', { extensions: { code: 'BAD_USER_INPUT' } });
+        throw error;
+      }
     },
   },
   AccessEvent: {
@@ -66,6 +72,7 @@ export const resolvers: Resolvers = {
     serviceClient: (e) => e.viewer.clientId ?? null,
     operationName: (e) => e.operationName ?? null,
     outcome: (e) => e.outcome.toUpperCase(),
+    count: (e) => e.count ?? 1,
   },
   Session: {
     current: (s, _, ctx) => s.id === ctx.viewer.sessionId,

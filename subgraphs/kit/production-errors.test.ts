@@ -39,7 +39,7 @@ describe('a production subgraph’s errors', () => {
     const text = JSON.stringify(body);
     const response = await fetch(subgraph.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await routerHeaders(ANONYMOUS, text)), ...extra },
+      headers: { 'content-type': 'application/json', ...(await routerHeaders('noisy', ANONYMOUS, text)), ...extra },
       body: text,
     });
     return (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };

@@ -18,13 +18,20 @@ describe('subgraph trust: only the router may ask', () => {
   /** A body as the router sends it, with its signed, bound context. */
   const asRouter = async (body: unknown, viewer: Viewer = ANONYMOUS) => {
     const text = JSON.stringify(body);
-    return { text, headers: await routerHeaders(viewer, text) };
+    return { text, headers: await routerHeaders('campus', viewer, text) };
   };
 
   it('answers a request carrying the router’s signed viewer context, _entities included', async () => {
     const { text, headers } = await asRouter(entities);
     const response = await post(text, headers);
     expect(await response.json()).toEqual({ data: { _entities: [{ name: 'Lycée Victor Hugo' }] } });
+  });
+
+  it('refuses a context bound to another subgraph, even with the very same body', async () => {
+    const text = JSON.stringify(entities);
+    const response = await post(text, await routerHeaders('roster', ANONYMOUS, text));
+    expect(response.status).toBe(401);
+    expect((await response.json()).errors[0].message).toBe('Unauthorized: viewer context unbound');
   });
 
   it('refuses a captured context on any other body than the one it was bound to, and without its binding', async () => {

@@ -1,7 +1,5 @@
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -18,6 +16,7 @@ import {
   type Viewer,
 } from '../../lib/viewer-context.ts';
 import { BodyTooLargeError, readBody } from '../../lib/read-body.ts';
+import { buildSubgraphSchema, type SubgraphResolvers } from './federation-schema.ts';
 
 export interface SubgraphRequestInfo {
   readonly requestId: string;
@@ -30,8 +29,8 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   name: string;
   /** The subgraph SDL (Federation v2 with `@link`), usually `loadTypeDefs(<folder>/schema.graphql)`. */
   typeDefs: DocumentNode;
-  /** Typed per subgraph by the codegen output (`generated/resolvers-types.ts`); the kit passes them through. */
-  resolvers: object;
+  /** Typed per subgraph by the codegen output (`generated/resolvers-types.ts`), entities' `__resolveReference` included. */
+  resolvers: SubgraphResolvers<TContext>;
   /** Builds the per-request context (DataLoaders live here, so batching stays within one request). */
   context(request: SubgraphRequestInfo): TContext | Promise<TContext>;
   log: Logger;
@@ -53,6 +52,18 @@ export interface StartedSubgraph extends RunningServer {
   readonly graphqlUrl: string;
 }
 
+/** What every subgraph's start function takes besides its own dependencies. */
+export interface SubgraphServerOptions {
+  /** Key of the router's signed viewer context (`HUB_VIEWER_CONTEXT_SECRET`). */
+  viewerContextKey: Uint8Array;
+  log: Logger;
+  /** 0 for an ephemeral port (tests). */
+  port: number;
+  host?: string;
+  /** Production error hygiene; unsaid, what `NODE_ENV` says. */
+  production?: boolean;
+}
+
 export function loadTypeDefs(schemaPath: string) {
   return parse(readFileSync(schemaPath, 'utf8'));
 }
@@ -70,10 +81,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   // Unsaid means what the process is: a subgraph started without the flag in production stays quiet.
   const production = options.production ?? process.env.NODE_ENV === 'production';
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({
-      typeDefs: definition.typeDefs,
-      resolvers: definition.resolvers as GraphQLSchemaModule["resolvers"],
-    }),
+    schema: buildSubgraphSchema(definition.typeDefs, definition.resolvers),
     // The router, not the subgraph, is the public face: no landing page, and stack traces stay in logs.
     // No inline trace (ftv1) either: Apollo adds per-field timings to any response whose request asks
     // for them, and nothing of ours reads them (the router would only have to strip them).
@@ -141,7 +149,7 @@ export async function startSubgraph<TContext extends BaseContext>(
       throw error;
     }
     const binding = headerValue(req.headers[VIEWER_BINDING_HEADER]);
-    if (!isBoundToBody(definition.viewerContextKey, token!, body, binding)) {
+    if (!isBoundToBody(definition.viewerContextKey, token!, definition.name, body, binding)) {
       refuse(new ViewerContextError('unbound'));
       return;
     }

@@ -1,5 +1,6 @@
-import { codeKey, type Directory } from '../../connectors/directory/directory.ts';
-import type { EducationStaff, Guardian, Person, Student, StructureCode } from '../../connectors/directory/model.ts';
+import DataLoader from 'dataloader';
+import { codeKey, type ChildLink, type Directory } from '../../connectors/directory/directory.ts';
+import type { EducationStaff, Guardian, Person, PersonKind, Student, StructureCode } from '../../connectors/directory/model.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 
 /*
@@ -20,6 +21,19 @@ const SCHOOL_WIDE_FUNCTIONS = new Set(['DIR', 'EDU']);
 /** Staff functions whose holders see every pupil of their school, but not the guardians. */
 const PUPIL_WIDE_FUNCTIONS = new Set(['DOC']);
 
+/** Kinds of data about a person, as the directory's scopes name them (`directory:<kind>:read`). */
+export type PersonData = 'identity' | 'contact' | 'schooling';
+const ALL_DATA: readonly PersonData[] = ['identity', 'contact', 'schooling'];
+/** What a profile reads by itself about the people its perimeter shows (pupils, guardians: their own family's). */
+const DATA_BY_PROFILE: Record<PersonKind, readonly PersonData[]> = { student: ALL_DATA, guardian: ALL_DATA, teacher: ['identity'], staff: [] };
+/**
+ * What a staff function adds, about the people of the school it is held in and no one else. The
+ * router's scope mapping (router/auth/scope-mapping.ts) grants a function's scopes whatever its
+ * school: that is the coarse gate; this is the fine one, so a mapping that grants more is narrowed
+ * here, never widened.
+ */
+const DATA_BY_FUNCTION: Readonly<Record<string, readonly PersonData[]>> = { DIR: ALL_DATA, EDU: ALL_DATA, DOC: ['identity'], ENS: ['identity'] };
+
 /**
  * Who may see whom, decided from the directory's own links. One instance per request: the viewer's
  * record and links are loaded once and reused for every person the request touches.
@@ -37,12 +51,24 @@ export class Perimeter {
   #self: Promise<Person | undefined> | undefined;
   #children: Promise<Set<string>> | undefined;
   readonly #pupils = new Map<string, Promise<Student | undefined>>();
+  /**
+   * The children of each adult the request asks about, batched: a staff member's search over a
+   * page of guardians is one directory call, not one per guardian.
+   */
+  readonly #childrenOf: DataLoader<string, ChildLink[]>;
 
   constructor(
     readonly viewer: Viewer,
     private readonly directory: Directory,
     private readonly options: PerimeterOptions,
-  ) {}
+  ) {
+    this.#childrenOf = new DataLoader((ids) => directory.childrenOfMany(ids), { maxBatchSize: 500 });
+  }
+
+  /** The pupils linked to an adult (every link, whatever its flags), from this request's batch. */
+  childrenOf(adultId: string): Promise<ChildLink[]> {
+    return this.#childrenOf.load(adultId);
+  }
 
   /** The viewer's own directory record, if the viewer is a person. */
   self(): Promise<Person | undefined> {
@@ -67,6 +93,49 @@ export class Perimeter {
   }
 
   /**
+   * Whether the viewer holds one of these staff functions in this structure, as the directory says
+   * now: a function is a right in its own school only (a principal of the collège who teaches at the
+   * lycée is a teacher there, not its principal).
+   */
+  async holdsFunctionAt(codes: Iterable<string>, structureId: string): Promise<boolean> {
+    const self = await this.self();
+    if (self?.kind !== 'teacher' && self?.kind !== 'staff') return false;
+    const wanted = new Set(codes);
+    return self.functions.some((f) => wanted.has(f.code) && f.structureId === structureId);
+  }
+
+  /**
+   * Whether the viewer may read this kind of data about a person they see. Everyone reads their
+   * own; pupils and guardians read what their profile gives about the people their perimeter shows;
+   * a teacher or staff member reads what their profile gives, plus what a function they hold in
+   * one of the person's schools adds (a CPE reads the contact data of her school's pupils, not of
+   * the pupils she teaches at another school).
+   */
+  async mayRead(data: PersonData, target: Person): Promise<boolean> {
+    const self = await this.self();
+    if (!self || !(await this.canSee(target))) return false;
+    if (self.id === target.id || DATA_BY_PROFILE[self.kind].includes(data)) return true;
+    if (self.kind !== 'teacher' && self.kind !== 'staff') return false;
+    const granting = self.functions.filter((f) => DATA_BY_FUNCTION[f.code]?.includes(data));
+    if (!granting.length) return false;
+    const schools = new Set(await this.#schoolsOfPerson(target));
+    return granting.some((f) => schools.has(f.structureId));
+  }
+
+  /** The schools a person belongs to: a pupil's, a guardian's children's, an agent's attachments and functions. */
+  async #schoolsOfPerson(person: Person): Promise<string[]> {
+    switch (person.kind) {
+      case 'student':
+        return schoolsOf(person);
+      case 'guardian':
+        return (await this.childrenOf(person.id)).flatMap(({ student }) => schoolsOf(student));
+      case 'teacher':
+      case 'staff':
+        return [...person.schoolIds, ...person.functions.map((f) => f.structureId)];
+    }
+  }
+
+  /**
    * A pupil the viewer may see, by id; `undefined` alike for an unknown id, someone who is not a
    * pupil, and a pupil outside the perimeter (the caller must not learn which).
    */
@@ -77,6 +146,20 @@ export class Perimeter {
       this.#pupils.set(id, pupil);
     }
     return pupil;
+  }
+
+  /**
+   * The schools (structure ids) in which the viewer's relationship with a pupil holds, by the
+   * pupil's id: every school of the pupil for the pupil and their guardians; for a teacher, the
+   * schools of the classes and groups they share with the pupil; for staff, the schools where their
+   * function covers the pupil. A subgraph asks only these schools about the pupil: a collège's
+   * teacher of a pupil also enrolled at a lycée reads what the collège knows, never the lycée's.
+   * `undefined` alike for an unknown id, someone who is not a pupil, and a pupil outside the perimeter.
+   */
+  async pupilSchools(id: string): Promise<string[] | undefined> {
+    const [self, pupil] = await Promise.all([this.self(), this.pupil(id)]);
+    if (!self || !pupil) return undefined;
+    return self.id === pupil.id ? schoolsOf(pupil) : this.#sharedSchools(self, pupil);
   }
 
   /** The pupils the viewer is a guardian of (as the perimeter counts one); none for anyone else. */
@@ -129,16 +212,25 @@ export class Perimeter {
   }
 
   async #canSeeStudent(self: Person, student: Student, forGuardian = false): Promise<boolean> {
+    return (await this.#sharedSchools(self, student, forGuardian)).length > 0;
+  }
+
+  /**
+   * Where the relationship of the viewer (not the pupil themselves) with a pupil holds: none when
+   * there is no relationship. Seeing a pupil and the schools to read them in are this one decision.
+   */
+  async #sharedSchools(self: Person, student: Student, forGuardian = false): Promise<string[]> {
     switch (self.kind) {
       case 'guardian':
-        return (await this.#childIds(self)).has(student.id);
+        return (await this.#childIds(self)).has(student.id) ? schoolsOf(student) : [];
       case 'student':
-        return false;
+        return [];
       case 'teacher':
       case 'staff': {
-        if (this.#teaches(self, student)) return true;
         const functions = forGuardian ? SCHOOL_WIDE_FUNCTIONS : new Set([...SCHOOL_WIDE_FUNCTIONS, ...PUPIL_WIDE_FUNCTIONS]);
-        return self.functions.some((f) => functions.has(f.code) && student.schoolIds.includes(f.structureId));
+        const pupilSchools = schoolsOf(student);
+        const byFunction = self.functions.filter((f) => functions.has(f.code) && pupilSchools.includes(f.structureId)).map((f) => f.structureId);
+        return [...new Set([...this.#taughtIn(self, student), ...byFunction])].sort();
       }
     }
   }
@@ -146,15 +238,16 @@ export class Perimeter {
   async #canSeeGuardian(self: Person, guardian: Guardian): Promise<boolean> {
     if (self.kind === 'student') return (self as Student).guardians.some((l) => l.adultId === guardian.id);
     if (self.kind === 'guardian') return false;
-    const children = await this.directory.childrenOf(guardian.id);
+    const children = await this.childrenOf(guardian.id);
     for (const { student } of children) if (await this.#canSeeStudent(self, student, true)) return true;
     return false;
   }
 
-  #teaches(self: EducationStaff, student: Student): boolean {
+  /** The schools of the classes and groups the viewer teaches (or belongs to) and the pupil is in. */
+  #taughtIn(self: EducationStaff, student: Student): string[] {
     const classes = new Set([...self.classes, ...self.classSubjects].map(codeKey));
     const groups = new Set([...self.groups, ...self.groupSubjects].map(codeKey));
-    return student.classes.some((c) => classes.has(codeKey(c))) || student.groups.some((g) => groups.has(codeKey(g)));
+    return [...student.classes.filter((c) => classes.has(codeKey(c))), ...student.groups.filter((g) => groups.has(codeKey(g)))].map((c) => c.structureId);
   }
 
   /** The schools whose teachers and staff the viewer sees. */
@@ -168,7 +261,7 @@ export class Perimeter {
   }
 
   #childIds(self: Guardian): Promise<Set<string>> {
-    this.#children ??= this.directory.childrenOf(self.id).then(
+    this.#children ??= this.childrenOf(self.id).then(
       (links) =>
         new Set(
           links
@@ -178,4 +271,9 @@ export class Perimeter {
     );
     return this.#children;
   }
+}
+
+/** Every school of a pupil: their attachments, and the schools of their classes and groups. */
+export function schoolsOf(student: Student): string[] {
+  return [...new Set([...student.schoolIds, ...student.classes.map((c) => c.structureId), ...student.groups.map((g) => g.structureId)])].sort();
 }

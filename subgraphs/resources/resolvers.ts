@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ASSIGNMENT_FUNCTIONS } from '../../connectors/gar/assignment-role.ts';
 import { GarError, type GarResource } from '../../connectors/gar/gar-client.ts';
 import { foldText as fold } from '../../lib/text.ts';
 import type { ResourceFilter, Resolvers } from './generated/resolvers-types.ts';
@@ -7,9 +8,6 @@ export interface SchoolResourcesRef {
   uai: string;
   filter?: ResourceFilter | null;
 }
-
-/** Staff functions holding the GAR assignment role (documentation and direction). */
-const ASSIGNMENT_FUNCTIONS = ['DOC', 'DIR'];
 
 
 function garUnavailable(error: unknown): GraphQLError {
@@ -59,8 +57,10 @@ export const resolvers: Resolvers = {
   School: {
     __resolveReference: (ref) => ({ uai: ref.uai }),
     subscriptions: async (school, _, ctx) => {
-      const { viewer } = ctx;
-      const holdsRole = viewer.kind === 'person' && (viewer.functions ?? []).some((f) => ASSIGNMENT_FUNCTIONS.includes(f)) && (viewer.schools ?? []).includes(school.uai);
+      // The role is the (function, school) pair of the directory: a principal of the collège who
+      // teaches at the lycée holds no role there, though his session has both the function and the school.
+      const [structure] = await ctx.directory.schoolsByUai([school.uai]);
+      const holdsRole = !!structure && (await ctx.perimeter.holdsFunctionAt(ASSIGNMENT_FUNCTIONS, structure.id));
       if (!holdsRole) throw new GraphQLError('Forbidden: only the GAR assignment role holders of this school see its subscriptions.', { extensions: { code: 'FORBIDDEN' } });
       try {
         return await ctx.gar.subscriptions(school.uai);

@@ -1,23 +1,24 @@
 import { fileURLToPath } from 'node:url';
+import type { Directory } from '../../connectors/directory/directory.ts';
 import type { GarClient } from '../../connectors/gar/gar-client.ts';
 import { garPersonId } from '../../connectors/gar/pseudonym.ts';
-import type { Logger } from '../../lib/logger.ts';
-import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
+import { loadTypeDefs, startSubgraph, type StartedSubgraph, type SubgraphServerOptions } from '../kit/subgraph-server.ts';
+import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 import type { ResourcesContext } from './context.ts';
 import { resolvers } from './resolvers.ts';
 
 export const RESOURCES_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
 
-export function startResourcesSubgraph(options: {
-  gar: GarClient;
-  /** The secret of the pseudonymous GAR ids: the same as the export's. */
-  pseudonymSecret: string;
-  viewerContextKey: Uint8Array;
-  log: Logger;
-  port: number;
-  host?: string;
-  production?: boolean;
-}): Promise<StartedSubgraph> {
+export function startResourcesSubgraph(
+  options: SubgraphServerOptions & {
+    gar: GarClient;
+    /** Who holds which function in which school (the GAR assignment role is per school). */
+    directory: Directory;
+    perimeter: PerimeterOptions;
+    /** The secret of the pseudonymous GAR ids: the same as the export's. */
+    pseudonymSecret: string;
+  },
+): Promise<StartedSubgraph> {
   return startSubgraph<ResourcesContext>(
     {
       name: 'resources',
@@ -29,10 +30,12 @@ export function startResourcesSubgraph(options: {
         viewer,
         requestId,
         gar: options.gar,
+        directory: options.directory,
+        perimeter: new Perimeter(viewer, options.directory, options.perimeter),
         // Pupils, teachers and staff are in the GAR export; guardians are not.
         garPersonId: viewer.kind === 'person' && viewer.personId && viewer.profile !== 'guardian' ? garPersonId(options.pseudonymSecret, viewer.personId) : undefined,
       }),
     },
-    { port: options.port, host: options.host, production: options.production },
+    options,
   );
 }

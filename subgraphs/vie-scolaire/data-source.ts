@@ -2,8 +2,9 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { MAX_RANGE_DAYS, sliceToRange, type DateRange, type Grade, type Homework, type Lesson, type LessonContent, type LifeEvents, type Period, type VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
-import { UpstreamError } from '../../connectors/vie-scolaire/upstream.ts';
+import { UpstreamError } from '../../connectors/vie-scolaire/errors.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
+import { envSchema, integer, type EnvValues } from '../../lib/config/env.ts';
 import { daysBetween } from './days.ts';
 
 /** How long each kind of data is reused across requests (the Monday-morning peak reads the same data). */
@@ -68,22 +69,20 @@ export interface UpstreamBudgetOptions {
  */
 export const DEFAULT_UPSTREAM_BUDGET: UpstreamBudgetOptions = { perRequest: 16, perViewer: 40, windowMs: 10_000, maxViewers: 50_000 };
 
-/** The budgets from the environment (README), each a positive integer; the defaults where unset. */
-export function upstreamBudgetFromEnv(env: NodeJS.ProcessEnv): UpstreamBudgetOptions {
+/** The budgets' variables (README), each a positive integer; the defaults where unset. */
+export const UPSTREAM_BUDGET_ENV = envSchema({
+  VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_REQUEST: integer({ min: 1, max: 10_000, default: DEFAULT_UPSTREAM_BUDGET.perRequest }),
+  VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_VIEWER: integer({ min: 1, max: 1_000_000, default: DEFAULT_UPSTREAM_BUDGET.perViewer }),
+  VIE_SCOLAIRE_UPSTREAM_BUDGET_WINDOW_MS: integer({ min: 100, max: 86_400_000, default: DEFAULT_UPSTREAM_BUDGET.windowMs }),
+});
+
+export function upstreamBudgetOf(config: EnvValues<typeof UPSTREAM_BUDGET_ENV.variables>): UpstreamBudgetOptions {
   return {
     ...DEFAULT_UPSTREAM_BUDGET,
-    perRequest: positiveInteger(env, 'VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_REQUEST', DEFAULT_UPSTREAM_BUDGET.perRequest),
-    perViewer: positiveInteger(env, 'VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_VIEWER', DEFAULT_UPSTREAM_BUDGET.perViewer),
-    windowMs: positiveInteger(env, 'VIE_SCOLAIRE_UPSTREAM_BUDGET_WINDOW_MS', DEFAULT_UPSTREAM_BUDGET.windowMs),
+    perRequest: config.VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_REQUEST,
+    perViewer: config.VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_VIEWER,
+    windowMs: config.VIE_SCOLAIRE_UPSTREAM_BUDGET_WINDOW_MS,
   };
-}
-
-export function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
 }
 
 /** Who spends a budget: one key per person or service client (also the upstream's caller, for its lanes and breaker). */
@@ -236,6 +235,8 @@ export function createDataSource(client: VieScolaireClient, cache: VieScolaireCa
   const wrap = <T>(value: T[]) => ({ value });
   const lessonContents = subjectLoader<LessonContent[]>('lessonContents', (uai, codes, range) => client.lessonContents(uai, codes, range, call), sliceToRange.lessonContents);
   return {
+    /** The request's budget, also charged for what is refused without an upstream call (a mutation's id that is not the pupil's). */
+    budget,
     // One school per key; a school whose system fails yields its Error for that key only.
     periods: new DataLoader<string, Period[]>((uais) =>
       Promise.all(

@@ -1,26 +1,25 @@
+import { fileTypeFromBuffer } from 'file-type';
 import { GraphQLError } from 'graphql';
 import type { UpstreamFile } from '../../connectors/vie-scolaire/client.ts';
 
 /** What a file sent through the graph may weigh (decoded). The router's body limit allows for it. */
 export const MAX_FILE_BYTES = 1_000_000;
 
-/** Content types accepted, and the first bytes their content must start with. */
-const SIGNATURES: Record<string, number[]> = {
-  'application/pdf': [0x25, 0x50, 0x44, 0x46], // %PDF
-  'image/png': [0x89, 0x50, 0x4e, 0x47],
-  'image/jpeg': [0xff, 0xd8, 0xff],
-  // Office documents are zip containers.
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': [0x50, 0x4b, 0x03, 0x04],
-  'application/vnd.oasis.opendocument.text': [0x50, 0x4b, 0x03, 0x04],
-};
-
-export const JUSTIFICATION_TYPES = ['application/pdf', 'image/png', 'image/jpeg'];
-export const HOMEWORK_TYPES = Object.keys(SIGNATURES);
+/**
+ * Content types accepted. The content is sniffed (file-type reads the bytes, and opens a ZIP container
+ * to tell a DOCX or an ODT from any other archive), never taken from what the client declares.
+ */
+export const JUSTIFICATION_TYPES: readonly string[] = ['application/pdf', 'image/png', 'image/jpeg'];
+export const HOMEWORK_TYPES: readonly string[] = [
+  ...JUSTIFICATION_TYPES,
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.oasis.opendocument.text',
+];
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 /** Checks a file's size and that its content is what its type says; returns it ready to send upstream. */
-export function checkedFile(file: { name: string; contentType: string; base64: string }, allowed: string[]): UpstreamFile {
+export async function checkedFile(file: { name: string; contentType: string; base64: string }, allowed: readonly string[]): Promise<UpstreamFile> {
   const name = file.name.trim().replace(/[/\\]/g, '_').slice(0, 200);
   if (!name) throw bad('the file needs a name');
   if (!allowed.includes(file.contentType)) throw bad(`files of type ${file.contentType} are not accepted here (accepted: ${allowed.join(', ')})`);
@@ -30,7 +29,6 @@ export function checkedFile(file: { name: string; contentType: string; base64: s
   const bytes = Buffer.from(file.base64, 'base64');
   if (bytes.length === 0) throw bad('the file is empty');
   if (bytes.length > MAX_FILE_BYTES) throw bad(`the file is larger than ${MAX_FILE_BYTES} bytes`);
-  const signature = SIGNATURES[file.contentType]!;
-  if (!signature.every((byte, i) => bytes[i] === byte)) throw bad(`the file's content is not ${file.contentType}`);
+  if ((await fileTypeFromBuffer(bytes))?.mime !== file.contentType) throw bad(`the file's content is not ${file.contentType}`);
   return { name, contentType: file.contentType, base64: file.base64 };
 }

@@ -5,9 +5,12 @@
  * VIE_SCOLAIRE_MAX_FEEDS_PER_PERSON, VIE_SCOLAIRE_MAX_SUBMISSIONS_PER_DAY,
  * VIE_SCOLAIRE_MAX_ATTACHMENT_BYTES_PER_DAY, VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS,
  * VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_REQUEST, VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_VIEWER,
- * VIE_SCOLAIRE_UPSTREAM_BUDGET_WINDOW_MS, VIE_SCOLAIRE_MAX_CONCURRENT_PER_VIEWER,
- * VIE_SCOLAIRE_MAX_QUEUED_PER_VIEWER, VIE_SCOLAIRE_BREAKER_MIN_CALLERS,
- * HUB_VIEWER_CONTEXT_SECRET; and the directory subgraph's backend configuration (DIRECTORY_BACKEND,
+ * VIE_SCOLAIRE_UPSTREAM_BUDGET_WINDOW_MS, VIE_SCOLAIRE_FEED_REQUESTS_PER_WINDOW, VIE_SCOLAIRE_FEED_RATE_WINDOW_MS,
+ * VIE_SCOLAIRE_FEED_CACHE_TTL_MS, VIE_SCOLAIRE_MAX_CONCURRENT_PER_VIEWER,
+ * VIE_SCOLAIRE_MAX_QUEUED_PER_VIEWER, VIE_SCOLAIRE_BREAKER_MIN_CALLERS, VIE_SCOLAIRE_METRICS_HOST,
+ * VIE_SCOLAIRE_METRICS_PORT, VIE_SCOLAIRE_METRICS_TOKEN,
+ * HUB_VIEWER_CONTEXT_SECRET, NODE_ENV, HUB_LOG_LEVEL (subgraphs/vie-scolaire/config.ts checks them all at start);
+ * and the directory subgraph's backend configuration (DIRECTORY_BACKEND,
  * DIRECTORY_AAF_DIR, DIRECTORY_LDAP_*, DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD): the perimeter is
  * decided from the same directory, with the same code.
  */
@@ -18,27 +21,39 @@ import { UpstreamPool, upstreamOptionsFromEnv } from '../../connectors/vie-scola
 import { createLogger } from '../../lib/logger.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
-import { directoryFromEnv, perimeterOptionsFromEnv } from '../directory/backend.ts';
+import { readEnv } from '../../lib/config/env.ts';
+import { directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
 import { FeedStore } from './calendar/feed-store.ts';
-import { positiveInteger, upstreamBudgetFromEnv } from './data-source.ts';
+import { feedServingOf } from './calendar/feed-route.ts';
+import { createVieScolaireMetrics, metricsListenerFromEnv } from './metrics.ts';
+import { VIE_SCOLAIRE_PROCESS_ENV } from './config.ts';
+import { upstreamBudgetOf } from './data-source.ts';
 import { submissionCheck } from './ownership.ts';
-import { quotasFromEnv } from './quotas.ts';
+import { quotasOf } from './quotas.ts';
 import { parisToday, startVieScolaireSubgraph } from './server.ts';
 
 const log = createLogger('vie-scolaire');
 try {
   const env = process.env;
-  if (!env.VIE_SCOLAIRE_UPSTREAMS) throw new Error('VIE_SCOLAIRE_UPSTREAMS is required (JSON map of UAI to base URL)');
+  const config = readEnv(VIE_SCOLAIRE_PROCESS_ENV, env);
+  // Checked by the schema above; the connector reads them by name.
+  const connectorTuning: Record<string, number | undefined> = {
+    VIE_SCOLAIRE_MAX_CONCURRENT_PER_VIEWER: config.VIE_SCOLAIRE_MAX_CONCURRENT_PER_VIEWER,
+    VIE_SCOLAIRE_MAX_QUEUED_PER_VIEWER: config.VIE_SCOLAIRE_MAX_QUEUED_PER_VIEWER,
+    VIE_SCOLAIRE_BREAKER_MIN_CALLERS: config.VIE_SCOLAIRE_BREAKER_MIN_CALLERS,
+  };
+  const metricsListener = metricsListenerFromEnv(env);
+  const metrics = createVieScolaireMetrics();
   const upstreams = new UpstreamPool(
-    JSON.parse(env.VIE_SCOLAIRE_UPSTREAMS) as Record<string, string>,
-    upstreamOptionsFromEnv((name) => (env[name] ? positiveInteger(env, name, 1) : undefined)),
+    config.VIE_SCOLAIRE_UPSTREAMS,
+    upstreamOptionsFromEnv((name) => connectorTuning[name]),
+    { log: log.child({ component: 'upstream' }), metrics },
   );
-  const client = new VieScolaireClient(upstreams);
-  const dataDir = env.VIE_SCOLAIRE_DATA_DIR ?? '.hub-data';
-  const quotas = quotasFromEnv(env);
-  const retentionDays = Number(env.VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS ?? 90);
-  if (!Number.isSafeInteger(retentionDays) || retentionDays < 1) throw new Error(`VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS must be a positive integer, got "${env.VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS}"`);
-  const directory = await directoryFromEnv(env, log);
+  const client = new VieScolaireClient(upstreams, { metrics });
+  const dataDir = config.VIE_SCOLAIRE_DATA_DIR;
+  const quotas = quotasOf(config);
+  const retentionDays = config.VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS;
+  const directory = await directoryFromConfig(config, log);
   const outbox = new Outbox(join(dataDir, 'outbox'), client, log.child({ component: 'outbox' }), {
     verify: submissionCheck(client, parisToday),
     retentionMs: retentionDays * 86_400_000,
@@ -52,17 +67,19 @@ try {
     outbox,
     feeds,
     directory,
-    perimeter: perimeterOptionsFromEnv(env),
+    perimeter: perimeterOptionsOf(config),
     quotas,
-    upstreamBudget: upstreamBudgetFromEnv(env),
-    calendarBaseUrl: env.VIE_SCOLAIRE_CALENDAR_BASE_URL,
-    viewerContextKey: viewerContextKey(env.HUB_VIEWER_CONTEXT_SECRET),
+    upstreamBudget: upstreamBudgetOf(config),
+    calendarBaseUrl: config.VIE_SCOLAIRE_CALENDAR_BASE_URL,
+    calendarFeeds: feedServingOf(config),
+    viewerContextKey: viewerContextKey(config.HUB_VIEWER_CONTEXT_SECRET),
+    metrics: { registry: metrics, ...metricsListener },
     log,
-    port: Number(env.VIE_SCOLAIRE_PORT ?? 4004),
-    host: env.VIE_SCOLAIRE_HOST,
-    production: env.NODE_ENV === 'production',
+    port: config.VIE_SCOLAIRE_PORT,
+    host: config.VIE_SCOLAIRE_HOST,
+    production: config.NODE_ENV === 'production',
   });
-  log.info({ url: server.graphqlUrl, schools: upstreams.schools }, 'vie scolaire subgraph listening');
+  log.info({ url: server.graphqlUrl, metricsUrl: server.metricsUrl, schools: upstreams.schools }, 'vie scolaire subgraph listening');
   exitOnSignal(async () => {
     await server.close();
     await outbox.stop();

@@ -1,12 +1,16 @@
 import type { Directory } from '../../connectors/directory/directory.ts';
-import type { Student } from '../../connectors/directory/model.ts';
+import type { Perimeter } from '../perimeter/perimeter.ts';
 
 /**
- * The schools to ask about a pupil: theirs in the directory (attachments, classes and groups) that
- * have a vie scolaire system configured. Never the viewer's session, which is a snapshot.
+ * The schools to ask about a pupil for this viewer, as UAIs: those in which the viewer's
+ * relationship with the pupil holds (the perimeter, from the directory as it is now: every school
+ * of the pupil for the pupil and their guardians; the shared class's school for a teacher; the
+ * function's school for staff) that have a vie scolaire system configured. `undefined` when the
+ * pupil is outside the viewer's perimeter (or unknown, or not a pupil). Never the session's snapshot.
  */
-export async function schoolsOfPupil(directory: Directory, pupil: Student, configured: ReadonlySet<string>): Promise<string[]> {
-  const ids = new Set([...pupil.schoolIds, ...pupil.classes.map((c) => c.structureId), ...pupil.groups.map((g) => g.structureId)]);
-  const schools = await directory.schoolsById([...ids]);
+export async function readableSchools(perimeter: Perimeter, directory: Directory, pupilId: string, configured: ReadonlySet<string>): Promise<string[] | undefined> {
+  const ids = await perimeter.pupilSchools(pupilId);
+  if (!ids) return undefined;
+  const schools = await directory.schoolsById(ids);
   return [...new Set(schools.flatMap((s) => (s && configured.has(s.uai) ? [s.uai] : [])))].sort();
 }

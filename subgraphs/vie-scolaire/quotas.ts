@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { envSchema, integer, type EnvValues } from '../../lib/config/env.ts';
 import { QuotaExceededError, type SubmissionQuotas } from '../../connectors/vie-scolaire/outbox.ts';
 
 /** What one person may create: bounded, so one account (or one stolen session) cannot flood a school or the hub's disk. */
@@ -14,23 +15,19 @@ export const DEFAULT_QUOTAS: VieScolaireQuotas = {
   attachmentBytesPerDay: 20_000_000,
 };
 
-const ENV: Record<keyof VieScolaireQuotas, string> = {
-  feedsPerPerson: 'VIE_SCOLAIRE_MAX_FEEDS_PER_PERSON',
-  submissionsPerDay: 'VIE_SCOLAIRE_MAX_SUBMISSIONS_PER_DAY',
-  attachmentBytesPerDay: 'VIE_SCOLAIRE_MAX_ATTACHMENT_BYTES_PER_DAY',
-};
+/** The quotas' variables (README), each a positive integer; the defaults where unset. */
+export const QUOTAS_ENV = envSchema({
+  VIE_SCOLAIRE_MAX_FEEDS_PER_PERSON: integer({ min: 1, max: 10_000, default: DEFAULT_QUOTAS.feedsPerPerson }),
+  VIE_SCOLAIRE_MAX_SUBMISSIONS_PER_DAY: integer({ min: 1, max: 100_000, default: DEFAULT_QUOTAS.submissionsPerDay }),
+  VIE_SCOLAIRE_MAX_ATTACHMENT_BYTES_PER_DAY: integer({ min: 1, default: DEFAULT_QUOTAS.attachmentBytesPerDay }),
+});
 
-/** The quotas from the environment (README), each a positive integer; the defaults where unset. */
-export function quotasFromEnv(env: NodeJS.ProcessEnv): VieScolaireQuotas {
-  const quotas = { ...DEFAULT_QUOTAS };
-  for (const [key, name] of Object.entries(ENV) as [keyof VieScolaireQuotas, string][]) {
-    const raw = env[name];
-    if (raw === undefined || raw === '') continue;
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-    quotas[key] = value;
-  }
-  return quotas;
+export function quotasOf(config: EnvValues<typeof QUOTAS_ENV.variables>): VieScolaireQuotas {
+  return {
+    feedsPerPerson: config.VIE_SCOLAIRE_MAX_FEEDS_PER_PERSON,
+    submissionsPerDay: config.VIE_SCOLAIRE_MAX_SUBMISSIONS_PER_DAY,
+    attachmentBytesPerDay: config.VIE_SCOLAIRE_MAX_ATTACHMENT_BYTES_PER_DAY,
+  };
 }
 
 const WHAT: Record<keyof VieScolaireQuotas, (limit: number) => string> = {

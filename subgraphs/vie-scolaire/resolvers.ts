@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { MAX_RANGE_DAYS, type DateRange, type UpstreamFile } from '../../connectors/vie-scolaire/client.ts';
-import { UpstreamError } from '../../connectors/vie-scolaire/upstream.ts';
+import { UpstreamError } from '../../connectors/vie-scolaire/errors.ts';
 import { periodAverages } from './averages.ts';
 import type { VieScolaireContext } from './context.ts';
 import { addDays, daysBetween } from './days.ts';
@@ -9,8 +9,8 @@ import { checkedFile, HOMEWORK_TYPES, JUSTIFICATION_TYPES } from './files.ts';
 import type { Resolvers } from './generated/resolvers-types.ts';
 import { QuotaExceededError, type SubmissionKind } from '../../connectors/vie-scolaire/outbox.ts';
 import { mayFollowPupil } from './calendar/feed-route.ts';
-import { belongsToPupil } from './ownership.ts';
-import { schoolsOfPupil } from './pupil-schools.ts';
+import { ownershipRange } from './ownership.ts';
+import { readableSchools } from './pupil-schools.ts';
 import { quotaError } from './quotas.ts';
 
 /** Grades are read whole (all periods); the period is chosen after. */
@@ -48,17 +48,18 @@ function unavailable(error: unknown): GraphQLError {
 const outsidePerimeter = () => new GraphQLError('Forbidden: this person is outside your perimeter.', { extensions: { code: 'FORBIDDEN' } });
 
 /**
- * The one gate of every read about a pupil (each field, and `_entities`): the directory's perimeter
- * (subgraphs/perimeter), decided from the directory as it is now, not from the session's snapshot.
- * Out of perimeter, unknown, or not a pupil: the same FORBIDDEN. Returns the schools to ask about
- * the pupil (theirs in the directory); checked once per request and pupil.
+ * The one gate of every read and write about a pupil (each field, `_entities`, each mutation): the
+ * directory's perimeter (subgraphs/perimeter), decided from the directory as it is now, not from the
+ * session's snapshot. Out of perimeter, unknown, or not a pupil: the same FORBIDDEN. Returns the
+ * schools to ask about the pupil: only those in which the viewer's relationship with the pupil
+ * holds (a collège's teacher never reads what the pupil's lycée knows); checked once per request and pupil.
  */
 function readablePupil(ctx: VieScolaireContext, pupilId: string): Promise<string[]> {
   let schools = ctx.readablePupils.get(pupilId);
   if (!schools) {
-    schools = ctx.perimeter.pupil(pupilId).then((pupil) => {
-      if (!pupil) throw outsidePerimeter();
-      return schoolsOfPupil(ctx.directory, pupil, ctx.schools);
+    schools = readableSchools(ctx.perimeter, ctx.directory, pupilId, ctx.schools).then((uais) => {
+      if (!uais) throw outsidePerimeter();
+      return uais;
     });
     ctx.readablePupils.set(pupilId, schools);
   }
@@ -86,25 +87,42 @@ const forbidden = (message: string) => new GraphQLError(`Forbidden: ${message}`,
 
 /**
  * What a mutation acts on, tied to the pupil it names: the id's school must be one of the pupil's
- * (directory) and the school's own system must list the absence (or homework) as the pupil's. Ids
- * are guessable; one that is not the pupil's is refused like one that does not exist. When the
+ * for this viewer (the perimeter) and the school's own system must list the absence (or homework)
+ * as the pupil's. Ids are guessable; one that is not the pupil's is refused like one that does not
+ * exist. The list is read through the request's data source, like any read of the viewer: cached,
+ * one read per pupil, kind and school in a request, counted in the request's and the viewer's
+ * budgets, in the viewer's own lane upstream. A refused id is charged to those budgets too, so a
+ * flood of made-up ids is refused (UPSTREAM_BUDGET_EXCEEDED) before it costs anything. When the
  * school cannot say (its system is down), `verified` is false: a submission is then kept but
  * checked again before it is ever forwarded (the outbox), a direct write is refused.
  */
 async function ownTarget(ctx: VieScolaireContext, kind: SubmissionKind, pupilId: string, id: string): Promise<{ uai: string; upstreamId: string; verified: boolean; failure?: UpstreamError }> {
-  const notTheirs = forbidden(kind === 'justification' ? 'no such absence for this pupil.' : 'no such homework for this pupil.');
+  const notTheirs = () => {
+    ctx.data.budget.take();
+    return forbidden(kind === 'justification' ? 'no such absence for this pupil.' : 'no such homework for this pupil.');
+  };
   const at = id.indexOf(':');
   const uai = id.slice(0, at);
   const upstreamId = id.slice(at + 1);
-  if (at <= 0 || !upstreamId || !(await readablePupil(ctx, pupilId)).includes(uai)) throw notTheirs;
+  if (at <= 0 || !upstreamId || !(await readablePupil(ctx, pupilId)).includes(uai)) throw notTheirs();
+  const range = ownershipRange(kind, ctx.today);
+  let ids: string[];
   try {
-    if (!(await belongsToPupil(ctx.client, { kind, uai, pupilId, targetId: upstreamId }, ctx.today))) throw notTheirs;
-    return { uai, upstreamId, verified: true };
+    ids =
+      kind === 'justification'
+        ? pick(await ctx.data.lifeEvents.load({ uai, pupilId, range }), (e) => e.absences.map((a) => a.id))
+        : pick(await ctx.data.homework.load({ uai, pupilId, range }), (h) => h.map((item) => item.id));
   } catch (error) {
+    // The school's system failed (a refusal of the viewer's own budget or lane is theirs to see).
     if (error instanceof UpstreamError) return { uai, upstreamId, verified: false, failure: error };
     throw error;
   }
+  if (!ids.includes(upstreamId)) throw notTheirs();
+  return { uai, upstreamId, verified: true };
 }
+
+/** What a school says of a pupil, picked; nothing when it does not know them. */
+const pick = <T, U>(answer: PerSchool<T>, get: (value: T) => U[]): U[] => (answer.known ? get(answer.value) : []);
 
 /** Runs `act`, turning a quota refusal into the error the person sees (QUOTA_EXCEEDED, naming the limit). */
 async function withinQuota<T>(act: () => T | Promise<T>): Promise<T> {
@@ -163,7 +181,7 @@ export const resolvers: Resolvers = {
       const reason = input.reason.trim();
       if (!reason || reason.length > 200) throw new GraphQLError('reason must be 1 to 200 characters', { extensions: { code: 'BAD_USER_INPUT' } });
       if ((input.comment ?? '').length > 2000) throw new GraphQLError('comment must be at most 2000 characters', { extensions: { code: 'BAD_USER_INPUT' } });
-      const file = input.attachment ? checkedFile(input.attachment, JUSTIFICATION_TYPES) : undefined;
+      const file = input.attachment ? await checkedFile(input.attachment, JUSTIFICATION_TYPES) : undefined;
       await checkQuota(ctx, viewer.personId!, file);
       const { uai, upstreamId, verified } = await ownTarget(ctx, 'justification', input.pupilId, input.absenceId);
       return submit(ctx, { kind: 'justification', uai, pupilId: input.pupilId, targetId: upstreamId, submittedBy: viewer.personId!, reason, comment: input.comment ?? undefined, file, verified });
@@ -172,8 +190,10 @@ export const resolvers: Resolvers = {
       if (ctx.viewer.kind !== 'person' || ctx.viewer.profile !== 'student') throw forbidden('only the pupil ticks their homework.');
       const { uai, upstreamId, failure } = await ownTarget(ctx, 'homework', ctx.viewer.personId!, homeworkId);
       if (failure) throw unavailable(failure);
+      // The write is an upstream call of the viewer's too: counted in their budgets, sent in their lane.
+      ctx.data.budget.take();
       try {
-        await ctx.client.markHomeworkDone(uai, ctx.viewer.personId!, upstreamId, done);
+        await ctx.client.markHomeworkDone(uai, ctx.viewer.personId!, upstreamId, done, { caller: ctx.data.budget.caller });
       } catch (error) {
         throw unavailable(error);
       }
@@ -182,7 +202,7 @@ export const resolvers: Resolvers = {
     },
     submitHomework: async (_, { homeworkId, file }, ctx) => {
       if (ctx.viewer.kind !== 'person' || ctx.viewer.profile !== 'student') throw forbidden('only the pupil hands in their homework.');
-      const checked = checkedFile(file, HOMEWORK_TYPES);
+      const checked = await checkedFile(file, HOMEWORK_TYPES);
       await checkQuota(ctx, ctx.viewer.personId!, checked);
       const { uai, upstreamId, verified } = await ownTarget(ctx, 'homework', ctx.viewer.personId!, homeworkId);
       return submit(ctx, { kind: 'homework', uai, pupilId: ctx.viewer.personId!, targetId: upstreamId, submittedBy: ctx.viewer.personId!, file: checked, verified });
@@ -214,16 +234,17 @@ export const resolvers: Resolvers = {
     returnKind: (h) => h.returnKind ?? null,
   },
   Student: {
+    // What was sent to a school is read like what the school says: only in the viewer's schools.
     justifications: async (student, _, ctx) => {
-      await readablePupil(ctx, student.id);
-      return ctx.outbox.list({ pupilId: student.id, kind: 'justification' });
+      const schools = await readablePupil(ctx, student.id);
+      return ctx.outbox.list({ pupilId: student.id, kind: 'justification' }).filter((j) => schools.includes(j.uai));
     },
     homeworkSubmissions: async (student, _, ctx) => {
-      await readablePupil(ctx, student.id);
-      return ctx.outbox.list({ pupilId: student.id, kind: 'homework' });
+      const schools = await readablePupil(ctx, student.id);
+      return ctx.outbox.list({ pupilId: student.id, kind: 'homework' }).filter((h) => schools.includes(h.uai));
     },
-    // Async on purpose: a synchronous throw here fails the whole _entities batch in @apollo/subgraph
-    // (a forbidden pupil would blank a sibling fetched in the same batch); a rejection fails one item.
+    // A refusal fails this item only (the kit's _entities resolves each representation on its own):
+    // a forbidden pupil does not blank a sibling fetched in the same batch.
     __resolveReference: async (ref, ctx) => {
       await readablePupil(ctx, ref.id);
       return { id: ref.id };

@@ -5,11 +5,14 @@ import { DEFAULT_QUOTAS, type VieScolaireQuotas } from './quotas.ts';
 import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import type { Outbox } from '../../connectors/vie-scolaire/outbox.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { RunningServer } from '../../lib/http-server.ts';
+import { metricsRoute, serveMetrics, type MetricsListenerConfig } from '../../lib/metrics-server.ts';
+import type { Registry } from 'prom-client';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
 import type { VieScolaireContext } from './context.ts';
 import { createDataSource, UpstreamBudgets, VieScolaireCache, type UpstreamBudgetOptions } from './data-source.ts';
 import { resolvers } from './resolvers.ts';
-import { calendarFeedRoute } from './calendar/feed-route.ts';
+import { calendarFeedRoute, type FeedServingOptions } from './calendar/feed-route.ts';
 import type { FeedStore } from './calendar/feed-store.ts';
 
 export const VIE_SCOLAIRE_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
@@ -30,13 +33,20 @@ export async function startVieScolaireSubgraph(options: {
   upstreamBudget?: Partial<UpstreamBudgetOptions>;
   /** Where `/calendar/{token}.ics` is reachable from outside; this server's own URL by default. */
   calendarBaseUrl?: string;
+  /** How feeds are served (rate limit per feed, cache of the calendar); the defaults when absent. */
+  calendarFeeds?: Partial<FeedServingOptions>;
   viewerContextKey: Uint8Array;
+  /**
+   * The registry the upstream pool and the client report to (createVieScolaireMetrics), served on a
+   * listener of its own (loopback by default), and on the public port to the token's bearer.
+   */
+  metrics?: MetricsListenerConfig & { registry: Registry };
   log: Logger;
   port: number;
   host?: string;
   production?: boolean;
   today?: () => string;
-}): Promise<StartedSubgraph & { cache: VieScolaireCache }> {
+}): Promise<StartedSubgraph & { cache: VieScolaireCache; metricsUrl?: string }> {
   const cache = new VieScolaireCache();
   const budgets = new UpstreamBudgets(options.upstreamBudget);
   const today = options.today ?? parisToday;
@@ -67,12 +77,30 @@ export async function startVieScolaireSubgraph(options: {
         calendarBaseUrl,
         newFeedTokens: new Map(),
       }),
-      publicRoutes: [calendarFeedRoute({ store: options.feeds, client: options.client, today, directory: options.directory, perimeter: options.perimeter })],
+      publicRoutes: [
+        calendarFeedRoute({ store: options.feeds, client: options.client, cache, budgets, today, directory: options.directory, perimeter: options.perimeter, serving: options.calendarFeeds }),
+        ...(options.metrics?.token ? [metricsRoute(options.metrics.registry, options.metrics.token)] : []),
+      ],
       // Justifications carry an attachment of up to 1 MB, base64 (4/3) inside JSON.
       bodyLimitBytes: 3 * 1024 * 1024,
     },
     { port: options.port, host: options.host, production: options.production },
   );
   calendarBaseUrl ||= server.url;
-  return Object.assign(server, { cache });
+  if (!options.metrics) return Object.assign(server, { cache });
+  let metricsServer: RunningServer;
+  try {
+    metricsServer = await serveMetrics(options.metrics.registry, options.metrics);
+  } catch (error) {
+    await server.close(0);
+    throw error;
+  }
+  const closeSubgraph = server.close.bind(server);
+  return Object.assign(server, {
+    cache,
+    metricsUrl: `${metricsServer.url}/metrics`,
+    close: async (graceMs?: number) => {
+      await Promise.all([closeSubgraph(graceMs), metricsServer.close(graceMs)]);
+    },
+  });
 }

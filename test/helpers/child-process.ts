@@ -15,8 +15,13 @@ export interface ChildHandle {
 
 /** Starts a TypeScript entry point of the project as its own process, reading its JSON logs. */
 export function startTsProcess(entry: string, args: string[], env: Record<string, string> = {}): ChildHandle {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: PROJECT_ROOT,
+  return startNodeProcess(['--import', 'tsx', entry, ...args], env);
+}
+
+/** Starts `node ARGV…` in `cwd`, reading its JSON logs: e.g. a compiled entry point of the build, away from the sources. */
+export function startNodeProcess(argv: string[], env: Record<string, string> = {}, cwd = PROJECT_ROOT): ChildHandle {
+  const child = spawn(process.execPath, argv, {
+    cwd,
     env: { ...process.env, HUB_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,11 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../../lib/logger.ts';
 import { routerConfigFromEnv, type RouterConfig } from '../../router/config.ts';
 import { startRouter, type HubRouter, type RouterExtensions } from '../../router/router.ts';
-import { composeSupergraph } from '../../schema/compose.ts';
 import type { StartedSubgraph } from '../../subgraphs/kit/subgraph-server.ts';
+import { composedSupergraphFile } from './supergraph-file.ts';
 import { TEST_VIEWER_SECRET } from './viewer.ts';
 import { campusTypeDefs, rosterTypeDefs, startCampus, startRoster } from '../fixtures/school-subgraphs.ts';
 
@@ -27,15 +25,10 @@ export async function startRouterHarness(
 ): Promise<RouterHarness> {
   const campus = await startCampus();
   const roster = await startRoster();
-  const dir = mkdtempSync(join(tmpdir(), 'hub-router-'));
-  const supergraphPath = join(dir, 'supergraph.graphql');
-  writeFileSync(
-    supergraphPath,
-    composeSupergraph([
-      { name: 'campus', url: campus.graphqlUrl, typeDefs: campusTypeDefs },
-      { name: 'roster', url: roster.graphqlUrl, typeDefs: rosterTypeDefs },
-    ]),
-  );
+  const { dir, supergraphPath } = composedSupergraphFile('hub-router-', [
+    { name: 'campus', url: campus.graphqlUrl, typeDefs: campusTypeDefs },
+    { name: 'roster', url: roster.graphqlUrl, typeDefs: rosterTypeDefs },
+  ]);
   const config: RouterConfig = {
     ...routerConfigFromEnv({ HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit'), ROUTER_METRICS_PORT: '0' }),
     port: 0,

@@ -4,8 +4,13 @@ import { signViewerContext, viewerContextBinding, viewerContextKey, type Viewer 
 export const TEST_VIEWER_SECRET = 'test-only-viewer-context-secret-0123456789';
 export const TEST_VIEWER_KEY = viewerContextKey(TEST_VIEWER_SECRET);
 
-/** Headers a router would send for `viewer` with this exact body: for tests that call a subgraph as the router does. */
-export async function routerHeaders(viewer: Viewer, body: string, requestId: string = crypto.randomUUID(), key = TEST_VIEWER_KEY): Promise<Record<string, string>> {
+/** Headers a router would send to `subgraph` for `viewer` with this exact body: for tests that call a subgraph as the router does. */
+export async function routerHeaders(
+  subgraph: string,
+  viewer: Viewer,
+  body: string,
+  { requestId = crypto.randomUUID(), key = TEST_VIEWER_KEY }: { requestId?: string; key?: Uint8Array } = {},
+): Promise<Record<string, string>> {
   const token = await signViewerContext(viewer, key, requestId);
-  return { 'x-hub-viewer': token, 'x-hub-viewer-binding': viewerContextBinding(key, token, body), 'x-request-id': requestId };
+  return { 'x-hub-viewer': token, 'x-hub-viewer-binding': viewerContextBinding(key, token, subgraph, body), 'x-request-id': requestId };
 }

@@ -97,6 +97,11 @@ export class AafDirectory implements Directory {
     return this.#index().childrenByAdult.get(guardianId) ?? [];
   }
 
+  async childrenOfMany(guardianIds: readonly string[]) {
+    const ix = this.#index();
+    return guardianIds.map((id) => ix.childrenByAdult.get(id) ?? []);
+  }
+
   async guardiansOf(studentId: string): Promise<GuardianOfStudent[]> {
     const student = this.store.record('Eleve', studentId);
     return (student?.guardians ?? []).map((link) => ({ guardian: this.store.record('PersRelEleve', link.adultId), link }));
@@ -133,17 +138,14 @@ export class AafDirectory implements Directory {
     return [...this.store.records('Eleve'), ...this.store.records('PersEducNat'), ...this.store.records('PersRelEleve')];
   }
 
-  async searchPeople(text: string, options: { limit: number; candidateIds?: ReadonlySet<string> }) {
+  async searchPeople(text: string, options: { limit: number }) {
     const needle = foldName(text.trim());
     if (!needle) return [];
     const matches = (p: Person) =>
       foldName(p.lastName).startsWith(needle) || foldName(p.firstName).startsWith(needle) ||
       foldName(`${p.firstName} ${p.lastName}`).startsWith(needle);
     const out: Person[] = [];
-    const candidates = options.candidateIds
-      ? [...options.candidateIds].map((id) => this.store.person(id)).filter((p): p is Person => !!p)
-      : this.#everyone();
-    for (const person of candidates) {
+    for (const person of this.#everyone()) {
       if (matches(person)) out.push(person);
       if (out.length >= options.limit) break;
     }

@@ -12,11 +12,13 @@ import type {
   TeachingAssignment,
 } from '../model.ts';
 import { FrenchDateError, frenchDayToIso } from '../../../lib/french-dates.ts';
+import { codeKey } from '../directory.ts';
 import { first, type AafAttributes } from './entry.ts';
+import { HubError } from '../../../lib/errors.ts';
 
 /** A value that breaks the format of its attribute: the entry is rejected with this reason. */
-export class AafValueError extends Error {
-  override readonly name = 'AafValueError';
+export class AafValueError extends HubError {
+  static override readonly code = 'ERR_AAF_VALUE';
 }
 
 const all = (a: AafAttributes, name: string) => a[name] ?? [];
@@ -39,7 +41,7 @@ function structureCodes(values: string[], attribute: string): StructureCode[] {
   for (const value of values) {
     const [structureId, code] = value.split('$');
     if (!structureId || !code) throw new AafValueError(`${attribute}: "${value}" is not structure$code`);
-    const key = `${structureId}$${code}`;
+    const key = codeKey({ structureId, code });
     if (!seen.has(key)) {
       seen.add(key);
       out.push({ structureId, code });

@@ -2,12 +2,13 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { categoryOf, type AafAttributes, type AafEntry, type AafOperation, type AafRejectedEntry } from './entry.ts';
+import { HubError } from '../../../lib/errors.ts';
 
 export type AafParseEvent = { kind: 'entry'; entry: AafEntry } | { kind: 'rejected'; rejected: AafRejectedEntry };
 
 /** The file is not well-formed XML (or not an AAF file); what came before the fault was still read. */
-export class AafFileError extends Error {
-  override readonly name = 'AafFileError';
+export class AafFileError extends HubError {
+  static override readonly code = 'ERR_AAF_FILE';
   constructor(
     readonly file: string,
     readonly line: number,

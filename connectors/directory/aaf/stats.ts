@@ -1,3 +1,4 @@
+import { codeKey } from '../directory.ts';
 import type { AafImportReport } from './import.ts';
 import type { AafStore } from './store.ts';
 
@@ -25,8 +26,8 @@ export function aafStats(store: AafStore, report: AafImportReport): AafStats {
   let legal = 0;
   let dangling = 0;
   for (const student of store.records('Eleve')) {
-    for (const c of student.classes) classes.add(`${c.structureId}$${c.code}`);
-    for (const g of student.groups) groups.add(`${g.structureId}$${g.code}`);
+    for (const c of student.classes) classes.add(codeKey(c));
+    for (const g of student.groups) groups.add(codeKey(g));
     for (const link of student.guardians) {
       const present = store.record('PersRelEleve', link.adultId) !== undefined;
       if (!present) dangling++;

@@ -10,12 +10,15 @@ import { LdapError, LdapPool, type LdapConnectionOptions } from './ldap-pool.ts'
 
 if (!slapdAvailable()) console.warn('skipped: LDAP tests need Debian’s slapd (apt-get install slapd ldap-utils); .ci/run installs it');
 
-/** A pool that counts its searches, to prove batching. */
+/** A pool that counts its searches and the entries they brought back, to prove batching and limits. */
 class CountingPool extends LdapPool {
   searches = 0;
-  override search(...args: Parameters<LdapPool['search']>) {
+  entries = 0;
+  override async search(...args: Parameters<LdapPool['search']>) {
     this.searches++;
-    return super.search(...args);
+    const found = await super.search(...args);
+    this.entries += found.length;
+    return found;
   }
 }
 
@@ -108,6 +111,30 @@ describe.skipIf(!slapdAvailable())('SDET directory over LDAP (real slapd)', () =
     const unpaged = await pool.search(filter, { base: `ou=people,${slapd.base}`, attributes: ['ENTPersonJointure'], paged: false }).catch((e: unknown) => e);
     expect(unpaged).toBeInstanceOf(LdapError);
     expect(String((unpaged as Error).message)).toMatch(/size limit/i);
+  });
+
+  it('stops a name search at its limit on the server: a two-letter prefix never streams every match', async () => {
+    const matches = await academie.directory.searchPeople('MA', { limit: 10_000 });
+    expect(matches.length).toBeGreaterThan(20);
+    const before = { searches: pool.searches, entries: pool.entries };
+    const found = await ldap.searchPeople('MA', { limit: 5 });
+    expect(found).toHaveLength(5);
+    expect(pool.searches - before.searches).toBe(1);
+    expect(pool.entries - before.entries).toBeLessThanOrEqual(5);
+    // Past the server's own size limit: what it sent is the answer, not an error.
+    expect((await ldap.searchPeople('MA', { limit: slapd.sizeLimit + 10 })).length).toBeLessThanOrEqual(slapd.sizeLimit + 10);
+  });
+
+  it('looks up the children of many adults in one search per 100 adults, linked as the AAF backend links them', async () => {
+    const adults = [...academie.directory.store.records('PersRelEleve')].slice(0, 150).map((g) => g.id);
+    const before = pool.searches;
+    const fromLdap = await ldap.childrenOfMany(adults);
+    expect(pool.searches - before).toBe(2);
+    const links = (list: { student: { id: string }; link: { legal: number } }[]) => list.map((l) => `${l.student.id}:${l.link.legal}`).sort();
+    const fromAaf = await academie.directory.childrenOfMany(adults);
+    expect(fromLdap.map(links)).toEqual(fromAaf.map(links));
+    expect(fromLdap.flat().length).toBeGreaterThanOrEqual(150);
+    expect(links(await ldap.childrenOf(adults[0]!))).toEqual(links(fromAaf[0]!));
   });
 
   it('speaks LDAPS and StartTLS with the directory’s CA pinned, and refuses an unknown certificate', async () => {

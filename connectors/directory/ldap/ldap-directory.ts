@@ -1,7 +1,7 @@
 import { AndFilter, EqualityFilter, OrFilter, SubstringFilter, type Entry, type Filter } from 'ldapts';
 import type { AafAttributes } from '../aaf/entry.ts';
 import { AafValueError, toEducationStaff, toGuardian, toSchool, toStudent } from '../aaf/map.ts';
-import { foldName, type ChildLink, type Directory, type GuardianOfStudent, type PersonCriteria } from '../directory.ts';
+import { codeKey, foldName, type ChildLink, type Directory, type GuardianOfStudent, type PersonCriteria } from '../directory.ts';
 import type { EducationStaff, Guardian, Mef, Person, School, Student, StructureCode, Subject } from '../model.ts';
 import { SdetDns } from './dn.ts';
 import type { LdapPool } from './ldap-pool.ts';
@@ -46,7 +46,7 @@ export class LdapDirectory implements Directory {
       if (UNIT_ATTRIBUTES.some((a) => a.toLowerCase() === key.toLowerCase())) {
         attributes[canonical(key)] = values.flatMap((dn) => {
           const unit = this.dns.unitOf(dn);
-          return unit ? [`${unit.structureId}$${unit.code}`] : [];
+          return unit ? [codeKey(unit)] : [];
         });
       } else if (key.toLowerCase() === 'entpersonstructrattach') {
         attributes.ENTPersonStructRattach = values.flatMap((dn) => this.dns.structureId(dn) ?? []);
@@ -90,8 +90,8 @@ export class LdapDirectory implements Directory {
     }
   }
 
-  async #people(filter: Filter): Promise<Person[]> {
-    const entries = await this.pool.search(filter, { base: `ou=people,${this.dns.base}`, scope: 'one' });
+  async #people(filter: Filter, sizeLimit?: number): Promise<Person[]> {
+    const entries = await this.pool.search(filter, { base: `ou=people,${this.dns.base}`, scope: 'one', sizeLimit });
     return entries.flatMap((e) => this.#toPerson(e) ?? []);
   }
 
@@ -148,19 +148,33 @@ export class LdapDirectory implements Directory {
 
   async teachersOfClass(klass: StructureCode) {
     return (await this.#people(
-      or([eq('ENTAuxEnsClasses', this.dns.unit('classes', klass)), startsWith('ENTAuxEnsClassesMatieres', `${klass.structureId}$${klass.code}$`)]),
+      or([eq('ENTAuxEnsClasses', this.dns.unit('classes', klass)), startsWith('ENTAuxEnsClassesMatieres', `${codeKey(klass)}$`)]),
     )) as EducationStaff[];
   }
 
   async teachersOfGroup(group: StructureCode) {
     return (await this.#people(
-      or([eq('ENTAuxEnsGroupes', this.dns.unit('groups', group)), startsWith('ENTAuxEnsGroupesMatieres', `${group.structureId}$${group.code}$`)]),
+      or([eq('ENTAuxEnsGroupes', this.dns.unit('groups', group)), startsWith('ENTAuxEnsGroupesMatieres', `${codeKey(group)}$`)]),
     )) as EducationStaff[];
   }
 
   async childrenOf(guardianId: string): Promise<ChildLink[]> {
-    const students = (await this.#people(startsWith('ENTElevePersRelEleve', `${guardianId}$`))) as Student[];
-    return students.flatMap((student) => student.guardians.filter((l) => l.adultId === guardianId).map((link) => ({ student, link })));
+    return (await this.childrenOfMany([guardianId]))[0]!;
+  }
+
+  /** One search per 100 adults: the pupils whose links name any of them. */
+  async childrenOfMany(guardianIds: readonly string[]): Promise<ChildLink[][]> {
+    const unique = [...new Set(guardianIds)];
+    const students = new Map<string, Student>(); // a pupil of two adults of different chunks is found twice
+    for (let i = 0; i < unique.length; i += IDS_PER_SEARCH) {
+      const chunk = unique.slice(i, i + IDS_PER_SEARCH);
+      for (const student of (await this.#people(or(chunk.map((id) => startsWith('ENTElevePersRelEleve', `${id}$`))))) as Student[]) students.set(student.id, student);
+    }
+    const byAdult = new Map<string, ChildLink[]>();
+    for (const student of students.values()) {
+      for (const link of student.guardians) byAdult.set(link.adultId, [...(byAdult.get(link.adultId) ?? []), { student, link }]);
+    }
+    return guardianIds.map((id) => byAdult.get(id) ?? []);
   }
 
   async guardiansOf(studentId: string): Promise<GuardianOfStudent[]> {
@@ -205,12 +219,12 @@ export class LdapDirectory implements Directory {
     return found.filter((p) => (!criteria.lastName || foldName(p.lastName) === foldName(criteria.lastName)) && (!criteria.firstName || foldName(p.firstName) === foldName(criteria.firstName)));
   }
 
-  async searchPeople(text: string, options: { limit: number; candidateIds?: ReadonlySet<string> }): Promise<Person[]> {
+  async searchPeople(text: string, options: { limit: number }): Promise<Person[]> {
     const needle = text.trim();
     if (!needle) return [];
-    const found = await this.#people(or([startsWith('sn', needle), startsWith('givenName', needle), startsWith('cn', needle)]));
-    const wanted = options.candidateIds ? found.filter((p) => options.candidateIds!.has(p.id)) : found;
-    return wanted.slice(0, options.limit);
+    // The server stops at the limit: a two-letter search never streams the whole académie.
+    const found = await this.#people(or([startsWith('sn', needle), startsWith('givenName', needle), startsWith('cn', needle)]), options.limit);
+    return found.slice(0, options.limit);
   }
 }
 

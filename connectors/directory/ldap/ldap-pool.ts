@@ -1,4 +1,5 @@
 import { Client, InvalidCredentialsError, SizeLimitExceededError, type Entry, type Filter } from 'ldapts';
+import { HubErrorWithReason } from '../../../lib/errors.ts';
 
 export interface LdapConnectionOptions {
   /** `ldap://host:389` (with `startTls`) or `ldaps://host:636`. */
@@ -21,15 +22,8 @@ export interface LdapConnectionOptions {
 export type LdapFailure = 'unavailable' | 'timeout' | 'bind-refused' | 'search-failed';
 
 /** A directory operation that failed, saying how; the caller turns it into a clear error. */
-export class LdapError extends Error {
-  override readonly name = 'LdapError';
-  constructor(
-    readonly reason: LdapFailure,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+export class LdapError extends HubErrorWithReason<LdapFailure> {
+  static override readonly code = 'ERR_LDAP';
 }
 
 function classify(error: unknown): LdapError {
@@ -109,8 +103,12 @@ export class LdapPool {
     void client?.unbind().catch(() => undefined);
   }
 
-  /** A search under `base` (the pool's base by default), paged, retried once on a broken connection. */
-  async search(filter: Filter, options: { base?: string; attributes?: string[]; scope?: 'sub' | 'one' | 'base'; paged?: boolean } = {}): Promise<Entry[]> {
+  /**
+   * A search under `base` (the pool's base by default), paged, retried once on a broken connection.
+   * With `sizeLimit`, the server stops after that many entries (not paged: one page is all we want)
+   * and what it sent is the answer, not an error.
+   */
+  async search(filter: Filter, options: { base?: string; attributes?: string[]; scope?: 'sub' | 'one' | 'base'; paged?: boolean; sizeLimit?: number } = {}): Promise<Entry[]> {
     for (let attempt = 0; ; attempt++) {
       const { slot, client } = this.#acquire();
       try {
@@ -118,7 +116,8 @@ export class LdapPool {
           scope: options.scope ?? 'sub',
           filter,
           attributes: options.attributes,
-          paged: options.paged === false ? false : { pageSize: this.options.pageSize ?? 200 },
+          sizeLimit: options.sizeLimit,
+          paged: options.paged === false || options.sizeLimit ? false : { pageSize: this.options.pageSize ?? 200 },
         });
         return result.searchEntries;
       } catch (error) {

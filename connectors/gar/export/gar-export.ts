@@ -2,9 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import type { AafStore } from '../../directory/aaf/store.ts';
+import { codeKey } from '../../directory/directory.ts';
 import type { EducationStaff, School, Student } from '../../directory/model.ts';
 import { escapeMarkup } from '../../../lib/markup.ts';
 import { XmlFileSeries } from '../../../lib/xml-file-series.ts';
+import { ASSIGNMENT_FUNCTIONS } from '../assignment-role.ts';
 import { garPersonId } from '../pseudonym.ts';
 
 export const GAR_NAMESPACE = 'http://data.education.fr/ns/gar';
@@ -21,8 +23,8 @@ export interface GarExportOptions {
   uais?: string[];
   /** The GAR accepts at most 10,000 entries per file. */
   maxEntriesPerFile?: number;
-  /** Staff functions that hold the GAR assignment role (responsables d'affectation). */
-  assignmentFunctions?: string[];
+  /** Staff functions that hold the GAR assignment role (responsables d'affectation); `ASSIGNMENT_FUNCTIONS` by default. */
+  assignmentFunctions?: readonly string[];
   now?: Date;
 }
 
@@ -62,7 +64,7 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
   await mkdir(options.outDir, { recursive: true });
   const stamp = timestamp(options.now ?? new Date());
   const max = options.maxEntriesPerFile ?? 10_000;
-  const assignment = new Set(options.assignmentFunctions ?? ['DOC', 'DIR']);
+  const assignment = new Set(options.assignmentFunctions ?? ASSIGNMENT_FUNCTIONS);
   const pseudonym = (id: string) => garPersonId(options.pseudonymSecret, id);
   const skipped: GarExportResult['skipped'] = [];
 
@@ -187,7 +189,7 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
     const seen = new Set<string>();
     for (const unit of units) {
       const school = inScope(unit);
-      const key = `${unit.structureId}$${unit.code}`;
+      const key = codeKey(unit);
       if (!school || seen.has(key)) continue;
       seen.add(key);
       await series.Groupe.add(wrap('GARPersonGroupe', el('GARStructureUAI', school.uai) + el('GARPersonIdentifiant', pseudonym(personId)) + el('GARGroupeCode', unit.code)));
@@ -202,7 +204,7 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
       for (const a of pick(p)) {
         const school = inScope(a);
         if (!school) continue;
-        const key = `${a.structureId}$${a.code}`;
+        const key = codeKey(a);
         const unit = byUnit.get(key) ?? { school, code: a.code, subjects: new Set<string>() };
         unit.subjects.add(a.subjectCode);
         byUnit.set(key, unit);

@@ -127,7 +127,11 @@ export type Query = {
   /** A school by its UAI (public information). */
   school?: Maybe<School>;
   schools: Array<School>;
-  /** People whose names start with `text`, within the viewer's perimeter (to choose message recipients). */
+  /**
+   * People whose names start with `text`, within the viewer's perimeter (to choose message recipients);
+   * at most `first` (50 at most). Costs 500 in the router's budget (a search of the académie's
+   * directory; aliases multiply it), and what is selected of each person counts `first` times.
+   */
   searchPeople: Array<Person>;
 };
 

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer as ViewerModel } from '../../../lib/viewer-context.ts';
-import type { HubSession as HubSessionModel, LoginEvent as LoginEventModel } from '../../../connectors/sessions/session.ts';
-import type { AuditEvent as AuditEventModel } from '../../../connectors/audit/event.ts';
+import type { HubSession as HubSessionModel, LoginEvent as LoginEventModel } from '../../../store/sessions/session.ts';
+import type { JournalEntry as JournalEntryModel } from '../../../store/journal/event.ts';
 import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -22,6 +22,10 @@ export type AccessEvent = {
   accessor?: Maybe<Person>;
   accessorProfile?: Maybe<Scalars['String']['output']>;
   at: Scalars['String']['output'];
+  /** How many identical events this one stands for: repeated refusals by one viewer within a minute are merged into one. */
+  count: Scalars['Int']['output'];
+  /** Where this event is in the journal: pass it as `accessLog(after:)` for the events before it. */
+  cursor: Scalars['String']['output'];
   fields: Array<Scalars['String']['output']>;
   operationName?: Maybe<Scalars['String']['output']>;
   /** ALLOWED, DENIED, or FAILED (a change asked for that did not happen: the answer was false or empty, or an error). */
@@ -98,8 +102,7 @@ export type Viewer = {
   /**
    * Who accessed this person's sensitive data, and when (the RGPD journal of access): the viewer's
    * own by default, or, for a guardian, one of their children's. Newest first, at most `first`
-   * (1 to 200); one read looks back over a bounded part of the journal, so very old events may not
-   * be listed.
+   * (1 to 200); the next page: `after` the last event's `cursor`.
    */
   accessLog: Array<AccessEvent>;
   /** For a guardian: the pupils they are responsable légal of. */
@@ -116,6 +119,7 @@ export type Viewer = {
 
 
 export type ViewerAccessLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   personId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -220,11 +224,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AccessEvent: ResolverTypeWrapper<AuditEventModel>;
+  AccessEvent: ResolverTypeWrapper<JournalEntryModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LoginEvent: ResolverTypeWrapper<LoginEventModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Person: ResolverTypeWrapper<Person>;
@@ -238,11 +242,11 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AccessEvent: AuditEventModel;
+  AccessEvent: JournalEntryModel;
   String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
   LoginEvent: LoginEventModel;
   Mutation: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
   Person: Person | FederationReferenceTypes['Person'];
@@ -257,6 +261,8 @@ export type AccessEventResolvers<ContextType = IdentityContext, ParentType exten
   accessor?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   accessorProfile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   operationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -243,6 +243,8 @@ export type Punishment = {
  * Costs (`@cost`, read by the router's cost budget): a field that may need its own call to a school's
  * system weighs 250 (each date range is a call: aliases with other ranges multiply it); one the
  * subgraph reads once per school whatever the arguments (cached, batched over pupils) weighs 50.
+ * A mutation weighs what it may cost: 250 for those that check an id against the school's system
+ * (and may write to it), 50 for a calendar feed's creation or revocation (a durable write).
  */
 export type Query = {
   __typename?: 'Query';

@@ -1,12 +1,14 @@
 import { appendFile, mkdir, open, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AuditEvent, AuditStore } from './event.ts';
+import { InvalidJournalCursorError, type AuditEvent, type AuditStore, type JournalEntry } from './event.ts';
 
 /**
  * Audit events as JSON lines in `dir/audit-YYYY-MM-DD.jsonl`, one file a day, rotated to
  * `….N.jsonl` when a file passes `maxFileBytes`. Appends are whole batches, so a crash loses at
  * most the batch being written. Reading goes from the newest event backwards and stops when the
- * page is full or a byte budget is spent: one read never costs the whole journal.
+ * page is full or a byte budget is spent: one read never costs the whole journal. The cursor is
+ * a count of a person's events to skip (the files are only appended to, newest last, so the count
+ * stays right while no file is rotated away); the PostgreSQL journal pages by index instead.
  */
 export class FileAuditStore implements AuditStore {
   #ready: Promise<unknown> | undefined;
@@ -49,7 +51,8 @@ export class FileAuditStore implements AuditStore {
     }
   }
 
-  async about(personId: string, limit: number): Promise<AuditEvent[]> {
+  async about(personId: string, limit: number, after?: string): Promise<JournalEntry[]> {
+    const skip = after === undefined ? 0 : offsetOfCursor(after);
     const files = await readdir(this.dir).catch(() => [] as string[]);
     // Newest day first; within a day the rotated files (older) after the live one.
     const ordered = files.filter((f) => f.startsWith('audit-') && f.endsWith('.jsonl')).sort((a, b) => order(b) - order(a));
@@ -69,13 +72,19 @@ export class FileAuditStore implements AuditStore {
         }
         if (!Array.isArray(event.targets) || !event.targets.includes(personId)) continue;
         found.push(event);
-        if (found.length >= limit) break;
+        if (found.length >= skip + limit) break;
       }
-      if (found.length >= limit || budget.remaining <= 0) break;
+      if (found.length >= skip + limit || budget.remaining <= 0) break;
     }
     this.#scanned += allowed - budget.remaining;
-    return found.slice(0, limit);
+    return found.slice(skip, skip + limit).map((event, i) => ({ ...event, cursor: `o${skip + i + 1}` }));
   }
+}
+
+function offsetOfCursor(cursor: string): number {
+  const match = /^o(\d{1,9})$/.exec(cursor);
+  if (!match) throw new InvalidJournalCursorError('not a cursor of this journal');
+  return Number(match[1]);
 }
 
 /** 32 MiB: weeks of a school's journal, read in well under a second. */

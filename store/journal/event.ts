@@ -1,3 +1,5 @@
+import { HubError } from '../../lib/errors.ts';
+
 /** One entry of the RGPD access journal: who read (or tried to read) whose sensitive data. */
 export interface AuditEvent {
   /** ISO time. */
@@ -16,13 +18,29 @@ export interface AuditEvent {
   outcome: 'allowed' | 'denied' | 'failed';
   /** For a denial: why (a missing scope or policy, or the person is outside the viewer's perimeter); for a failure: how. */
   reason?: 'unauthorized-field' | 'outside-perimeter' | 'operation-refused' | 'no-effect' | 'error';
+  /** How many identical events this one stands for (the router merges repeated refusals); absent for one. */
+  count?: number;
 }
 
-/** Where audit events are kept. Rotated JSON-lines files by default; anything durable can plug in. */
+/** An event read back from the journal, with the place after it in that person's journal. */
+export interface JournalEntry extends AuditEvent {
+  /** Opaque: pass it as `after` to read the events older than this one. */
+  cursor: string;
+}
+
+/** Where audit events are kept: PostgreSQL (store/journal/postgres-store.ts), or rotated JSON-lines files for a router alone. */
 export interface AuditStore {
   append(events: AuditEvent[]): Promise<void>;
-  /** Events about a person, newest first, at most `limit` (and the store may stop early to bound the cost of one read). */
-  about(personId: string, limit: number): Promise<AuditEvent[]>;
+  /**
+   * Events about a person, newest first, at most `limit`, older than the event whose `cursor` is
+   * `after` when given (a cursor this store did not make is an `InvalidJournalCursorError`).
+   */
+  about(personId: string, limit: number, after?: string): Promise<JournalEntry[]>;
+}
+
+/** A cursor that is not one this journal gave out (forged, truncated, or from another store). */
+export class InvalidJournalCursorError extends HubError {
+  static override readonly code = 'ERR_JOURNAL_CURSOR';
 }
 
 /**
@@ -81,6 +99,7 @@ export function boundEvent(event: AuditEvent, bounds: AuditEventBounds = DEFAULT
     fields: list(event.fields, bounds.maxFields),
     outcome: event.outcome,
     ...(event.reason !== undefined ? { reason: event.reason } : {}),
+    ...(event.count !== undefined && Number.isSafeInteger(event.count) && event.count > 1 ? { count: event.count } : {}),
   };
   const bytes = Buffer.byteLength(JSON.stringify(bounded)) + 1;
   return bytes > bounds.maxEventBytes ? undefined : { event: bounded, cut, bytes };

@@ -27,7 +27,6 @@ export interface HubSession {
   idpSubject: string;
   idpSessionId?: string;
   idToken?: string;
-  refreshToken?: string;
   createdAt: number;
   lastSeenAt: number;
   /** When profile, functions, schools and children were last read from the directory (login, then every few minutes). */

@@ -1,0 +1,80 @@
+import type { Logger } from '../lib/logger.ts';
+import { openDatabase, type DatabaseConfig, type HubDatabase } from './database.ts';
+import { ensureJournalPartitionsAhead, PostgresAuditStore } from './journal/postgres-store.ts';
+import { migrateToLatest } from './migrate.ts';
+import { PostgresSessionStore } from './sessions/postgres-store.ts';
+import type { SessionTimeouts } from './sessions/session.ts';
+
+export interface HubStoreOptions {
+  database: DatabaseConfig;
+  /** The router's session timeouts: the maintenance step deletes sessions past them. */
+  sessionTimeouts: SessionTimeouts;
+  log: Logger;
+  /** How often the maintenance step runs (partitions ahead, expired sessions); hourly by default. */
+  maintenanceIntervalMs?: number;
+}
+
+/** The hub's state in PostgreSQL, as one process uses it: the pool, the stores over it, their upkeep. */
+export interface HubStore {
+  readonly database: HubDatabase;
+  readonly sessions: PostgresSessionStore;
+  readonly journal: PostgresAuditStore;
+  /** For `/ready`: one round trip to the database. */
+  readonly readiness: () => Promise<{ ready: boolean; error?: string }>;
+  /** Runs the upkeep now (it also runs at open and then every interval). */
+  maintain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects (failing with an error naming the database when it cannot), migrates to the latest
+ * schema, opens the stores and starts their upkeep. Every instance of the router (and any process
+ * that reads sessions or the journal) opens its own; they share the database.
+ */
+export async function openHubStore(options: HubStoreOptions): Promise<HubStore> {
+  const { log } = options;
+  const database = await openDatabase(options.database, log);
+  let sessions: PostgresSessionStore | undefined;
+  try {
+    await migrateToLatest(database, log);
+    sessions = await PostgresSessionStore.open(database, { log });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const opened = sessions;
+  const journal = new PostgresAuditStore(database);
+
+  const maintain = async () => {
+    // Each step is idempotent and safe with several instances running it at once.
+    const created = await ensureJournalPartitionsAhead(database);
+    const expired = await opened.deleteExpired(options.sessionTimeouts);
+    if (created || expired) log.info({ database: database.name, partitionsCreated: created, sessionsExpired: expired }, 'store maintenance');
+  };
+  const runMaintenance = () => maintain().catch((error: unknown) => log.error({ err: error, database: database.name }, 'store maintenance failed'));
+  await runMaintenance();
+  const timer = setInterval(() => void runMaintenance(), options.maintenanceIntervalMs ?? 3_600_000);
+  timer.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    database,
+    sessions: opened,
+    journal,
+    readiness: async () => {
+      try {
+        await database.ping();
+        return { ready: true };
+      } catch (error) {
+        return { ready: false, error: `database ${database.name}: ${(error as Error).message}` };
+      }
+    },
+    maintain,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(timer);
+        await opened.close();
+        await database.close();
+      })()),
+  };
+}

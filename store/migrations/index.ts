@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as sessions from './0001-sessions.ts';
+import * as journal from './0002-journal.ts';
+
+/**
+ * Every migration, listed by name in order. Listed rather than read from the folder, so that a
+ * bundled or compiled build (where the folder's files are not what runs) has the same migrations.
+ * A new migration: a new file, one line here, never a change to a migration already released.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-sessions': sessions,
+  '0002-journal': journal,
+};
+
+export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };
