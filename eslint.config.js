@@ -33,6 +33,7 @@ export default defineConfig(
       'no-restricted-syntax': [
         'error',
         { selector: 'TSAsExpression > TSNeverKeyword', message: '`as never` hides a type error: give the value its real type.' },
+        { selector: 'TSAsExpression > TSArrayType > TSNeverKeyword', message: '`as never[]` hides a type error: give the value its real type.' },
       ],
       'no-restricted-imports': [
         'error',
@@ -44,6 +45,9 @@ export default defineConfig(
       ],
       // Strict equality, except `== null` (null or undefined), a common idiom.
       eqeqeq: ['error', 'smart'],
+      // A `let` read by a closure before its one assignment (a server's handler, created before the
+      // object it serves, which needs the server's port) cannot be a `const`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // graphql-js's string enums (Kind, OperationTypeNode) are compared with their literal values
       // by design: `operation.operation === 'query'` is exact, not an accident.
       '@typescript-eslint/no-unsafe-enum-comparison': 'off',

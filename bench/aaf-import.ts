@@ -65,7 +65,12 @@ export async function benchAafImport(people = 100_000): Promise<AafImportFigures
     writeFileSync(join(dir, 'done'), String(written.entries));
   }
   const child = (mode: string) =>
-    JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, mode, dir], { encoding: 'utf8' }).trim().split('\n').at(-1)!);
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, mode, dir], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    );
   const parseOnly = child('--measure-parse') as { seconds: number; peakRssMegabytes: number };
   const figures = child('--measure') as AafImportFigures;
   return { ...figures, parseOnlyPeakRssMegabytes: parseOnly.peakRssMegabytes, parseOnlySeconds: Math.round(parseOnly.seconds * 100) / 100 };

@@ -34,8 +34,9 @@ const server = createServer((_, res) => {
   res.end(JSON.stringify(stats()));
 });
 server.listen(Number(process.env.BENCH_STATS_PORT), '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
-process.once('SIGTERM', async () => {
+process.once('SIGTERM', () => void shutdown());
+async function shutdown(): Promise<void> {
   server.close();
   await hub.stop();
   process.exit(0);
-});
+}

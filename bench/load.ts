@@ -95,7 +95,13 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     const sorted = latencies.get(kind)!.sort((a, b) => a - b);
     requests += sorted.length;
     errorCount += errors.get(kind)!;
-    operations[kind] = { count: sorted.length, errors: errors.get(kind)!, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)) };
+    operations[kind] = {
+      count: sorted.length,
+      errors: errors.get(kind)!,
+      p50: round(percentile(sorted, 50)),
+      p95: round(percentile(sorted, 95)),
+      p99: round(percentile(sorted, 99)),
+    };
   }
   return { concurrency: spec.concurrency, seconds, requests, rps: round(requests / seconds), errors: errorCount, firstError, operations };
 }

@@ -32,7 +32,13 @@ const router = await startRouter(
     subgraphUrls: backend.subgraphUrls,
   },
   createLogger('router-a', 'warn'),
-  { login: { providers: () => backend.providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory), relink: (personId) => relinkPerson(personId, academie.directory) } },
+  {
+    login: {
+      providers: () => backend.providers,
+      link: (claims, provider) => linkLogin(claims, provider, academie.directory),
+      relink: (personId) => relinkPerson(personId, academie.directory),
+    },
+  },
 );
 // BENCH_PROFILE=DIR: a V8 CPU profile of this router for the whole run, written on SIGTERM.
 const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
@@ -41,11 +47,12 @@ if (profiler) {
   await new Promise<void>((resolve) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => resolve())));
 }
 process.stdout.write(`${JSON.stringify({ ready: true, url: router.graphqlUrl })}\n`);
-process.once('SIGTERM', async () => {
+process.once('SIGTERM', () => void shutdown());
+async function shutdown(): Promise<void> {
   if (profiler) {
     const profile = await new Promise<unknown>((resolve) => profiler.post('Profiler.stop', (_, result) => resolve(result.profile)));
     writeFileSync(join(process.env.BENCH_PROFILE!, 'router-a.cpuprofile'), JSON.stringify(profile));
   }
   await router.stop();
   process.exit(0);
-});
+}

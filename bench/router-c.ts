@@ -52,8 +52,11 @@ const gateway = new ApolloGateway({
         if (context.viewer) request.http?.headers.set('x-hub-viewer', context.viewer);
       },
       fetcher: (input, init) => {
-        const headers = new Headers(init?.headers as HeadersInit);
-        headers.set(VIEWER_BINDING_HEADER, viewerContextBinding(key, headers.get('x-hub-viewer') ?? '', subgraphOf(String(input)), typeof init?.body === 'string' ? init.body : ''));
+        const headers = new Headers(init?.headers);
+        headers.set(
+          VIEWER_BINDING_HEADER,
+          viewerContextBinding(key, headers.get('x-hub-viewer') ?? '', subgraphOf(String(input)), typeof init?.body === 'string' ? init.body : ''),
+        );
         return fetch(input, { ...(init as RequestInit), headers });
       },
     }),
@@ -64,7 +67,8 @@ const { url } = await startStandaloneServer(server, {
   context: async ({ req }) => ({ viewer: String(req.headers['x-hub-viewer'] ?? '') }),
 });
 process.stdout.write(`${JSON.stringify({ ready: true, url })}\n`);
-process.once('SIGTERM', async () => {
+process.once('SIGTERM', () => void shutdown());
+async function shutdown(): Promise<void> {
   await server.stop();
   process.exit(0);
-});
+}

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { loadEmbeddedAcademie } from '../connectors/directory/embedded.ts';
 import { linkLogin } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
@@ -31,11 +32,18 @@ const P99_TARGET_MS = 150;
 const PORTS = { a: 4510, b: 4511, c: 4512, stats: 4519 };
 const ROUTERS = { a: 'hub router (auth, authz, audit)', b: 'gateway runtime, bare', c: '@apollo/gateway' } as const;
 type RouterId = keyof typeof ROUTERS;
+const execFileAsync = promisify(execFile);
 
 const secret = randomBytes(32).toString('base64url');
 const dataDir = join(PROJECT_ROOT, '.hub-data', 'bench-run');
 rmSync(dataDir, { recursive: true, force: true });
-const env = { HUB_VIEWER_CONTEXT_SECRET: secret, HUB_DATA_DIR: dataDir, HUB_LOG_LEVEL: 'warn', BENCH_STATS_URL: `http://127.0.0.1:${PORTS.stats}`, BENCH_TODAY };
+const env = {
+  HUB_VIEWER_CONTEXT_SECRET: secret,
+  HUB_DATA_DIR: dataDir,
+  HUB_LOG_LEVEL: 'warn',
+  BENCH_STATS_URL: `http://127.0.0.1:${PORTS.stats}`,
+  BENCH_TODAY,
+};
 const processes: ChildHandle[] = [];
 const stop = () => processes.forEach((p) => p.child.kill('SIGTERM'));
 process.once('exit', stop);
@@ -46,11 +54,12 @@ const ready = async (entry: string, extra: Record<string, string>) => {
   const line = await proc.waitFor((l) => l.ready === true, 120_000);
   return { proc, url: line.url as string | undefined };
 };
-const backendStats = async () => (await (await fetch(env.BENCH_STATS_URL)).json()) as {
-  providers: IdentityProviderConfig[];
-  upstream: { vieScolaireRequests: number; garRequests: number };
-  cache: { vieScolaireHits: number; vieScolaireMisses: number; garCalls: number };
-};
+const backendStats = async () =>
+  (await (await fetch(env.BENCH_STATS_URL)).json()) as {
+    providers: IdentityProviderConfig[];
+    upstream: { vieScolaireRequests: number; garRequests: number };
+    cache: { vieScolaireHits: number; vieScolaireMisses: number; garCalls: number };
+  };
 
 /** CPU seconds (user + system) and resident memory of a process, from /proc. */
 function usage(pid: number): { cpuSeconds: number; rssMb: number; peakRssMb: number } {
@@ -63,13 +72,9 @@ function usage(pid: number): { cpuSeconds: number; rssMb: number; peakRssMb: num
 function load(spec: LoadSpec): Promise<LoadResult> {
   const file = join(tmpdir(), `bench-spec-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(spec));
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench/load.ts'), file], { cwd: PROJECT_ROOT, maxBuffer: 1 << 24 }, (error, stdout) => {
-      rmSync(file, { force: true });
-      if (error) reject(error);
-      else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult);
-    }),
-  );
+  return execFileAsync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench/load.ts'), file], { cwd: PROJECT_ROOT, maxBuffer: 1 << 24 })
+    .then(({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult)
+    .finally(() => rmSync(file, { force: true }));
 }
 
 async function main() {
@@ -79,30 +84,44 @@ async function main() {
 
   console.error('bench: routers…');
   const startedAt = performance.now();
-  const routers: Record<RouterId, { proc: ChildHandle; url: string }> = {} as never;
   // BENCH_PROFILE=DIR writes router (a)'s CPU profile there (read it with bench/profile-summary.ts).
-  const a = await ready('bench/router-a.ts', { BENCH_PORT: String(PORTS.a), ...(process.env.BENCH_PROFILE ? { BENCH_PROFILE: process.env.BENCH_PROFILE } : {}) });
+  const a = await ready('bench/router-a.ts', {
+    BENCH_PORT: String(PORTS.a),
+    ...(process.env.BENCH_PROFILE ? { BENCH_PROFILE: process.env.BENCH_PROFILE } : {}),
+  });
   for (;;) {
     const r = await fetch(`http://127.0.0.1:${PORTS.a}/ready`).catch(() => undefined);
     if (r?.ok) break;
     await new Promise((res) => setTimeout(res, 20));
   }
   const startToReadyMs = Math.round(performance.now() - startedAt);
-  routers.a = { proc: a.proc, url: a.url! };
-  for (const id of ['b', 'c'] as const) {
+  const startRouter = async (id: 'b' | 'c'): Promise<{ proc: ChildHandle; url: string }> => {
     const started = await ready(`bench/router-${id}.ts`, { BENCH_PORT: String(PORTS[id]) });
-    routers[id] = { proc: started.proc, url: started.url!.endsWith('/graphql') ? started.url! : `${started.url!.replace(/\/$/, '')}/graphql` };
-  }
+    return { proc: started.proc, url: started.url!.endsWith('/graphql') ? started.url! : `${started.url!.replace(/\/$/, '')}/graphql` };
+  };
+  // One after the other (b, then c), as the object literal evaluates in order.
+  const routers: Record<RouterId, { proc: ChildHandle; url: string }> = {
+    a: { proc: a.proc, url: a.url! },
+    b: await startRouter('b'),
+    c: await startRouter('c'),
+  };
 
   // The people: guardians with children, pupils, teachers; logged in on (a), and as (a) would see
   // them, signed viewer contexts for (b) and (c).
   const academie = await loadEmbeddedAcademie(dataDir);
-  const { logins } = demoAccounts(academie.directory.store, academie.demo, { seed: DEFAULT_DEMO_PASSWORD_SEED, issuerSecrets: { educonnect: 'x', agents: 'x' } });
+  const { logins } = demoAccounts(academie.directory.store, academie.demo, {
+    seed: DEFAULT_DEMO_PASSWORD_SEED,
+    issuerSecrets: { educonnect: 'x', agents: 'x' },
+  });
   const { providers } = await backendStats();
   const guardians = logins.filter((l) => l.profile === 'guardian').slice(0, 30);
   const pupils = logins.filter((l) => l.profile === 'student').slice(0, 30);
   const teachers = logins.filter((l) => l.profile === 'teacher').slice(0, 8);
-  const people = [...guardians.map((l) => ({ l, kind: 'guardian' as const })), ...pupils.map((l) => ({ l, kind: 'pupil' as const })), ...teachers.map((l) => ({ l, kind: 'teacher' as const }))];
+  const people = [
+    ...guardians.map((l) => ({ l, kind: 'guardian' as const })),
+    ...pupils.map((l) => ({ l, kind: 'pupil' as const })),
+    ...teachers.map((l) => ({ l, kind: 'teacher' as const })),
+  ];
   console.error(`bench: logging ${people.length} people in…`);
   const key = viewerContextKey(secret);
   const prepared = await Promise.all(
@@ -110,9 +129,10 @@ async function main() {
       const result = await loginFlow({ routerUrl: `http://localhost:${PORTS.a}`, idp: l.idp, login: l.login, password: l.password, transport: 'bearer' });
       if (result.kind !== 'bearer') throw new Error(`bench login ${l.login} refused`);
       const provider = providers.find((p) => p.id === l.idp)!;
-      const claims = l.idp === 'educonnect'
-        ? { FrEduCtRefId: [`{AAF}PAR||${l.personId}`], FrEduCtPersonAffiliation: [kind === 'pupil' ? 'eleve2d' : 'resp2d'] }
-        : { email: academie.directory.store.person(l.personId)?.email };
+      const claims =
+        l.idp === 'educonnect'
+          ? { FrEduCtRefId: [`{AAF}PAR||${l.personId}`], FrEduCtPersonAffiliation: [kind === 'pupil' ? 'eleve2d' : 'resp2d'] }
+          : { email: academie.directory.store.person(l.personId)?.email };
       const linked = await linkLogin(claims, provider, academie.directory);
       const teacher = kind === 'teacher' ? academie.directory.store.record('PersEducNat', l.personId) : undefined;
       const klass = teacher?.classSubjects[0];
@@ -120,7 +140,10 @@ async function main() {
       return {
         kind,
         token: result.token,
-        viewer: viewerOfSession({ id: 'bench', ...linked, idp: l.idp, idpSubject: 'x', createdAt: 0, lastSeenAt: 0, transport: 'bearer' }, DEFAULT_SCOPE_MAPPING),
+        viewer: viewerOfSession(
+          { id: 'bench', ...linked, idp: l.idp, idpSubject: 'x', createdAt: 0, lastSeenAt: 0, transport: 'bearer' },
+          DEFAULT_SCOPE_MAPPING,
+        ),
         variables: klass && school ? { id: `${school.uai}:${klass.code}` } : undefined,
       };
     }),
@@ -128,10 +151,10 @@ async function main() {
   const usersFor = async (id: RouterId): Promise<BenchUser[]> =>
     // (a) authenticates a session token; (b) and (c) forward the viewer context they are given.
     Promise.all(
-      prepared.map(async (p) => ({
+      prepared.map(async (p): Promise<BenchUser> => ({
         kind: p.kind,
         variables: p.variables,
-        headers: (id === 'a' ? { authorization: `Bearer ${p.token}` } : { 'x-hub-viewer': await signViewerContext(p.viewer, key, `bench-${p.kind}`) }) as Record<string, string>,
+        headers: id === 'a' ? { authorization: `Bearer ${p.token}` } : { 'x-hub-viewer': await signViewerContext(p.viewer, key, `bench-${p.kind}`) },
       })),
     );
 
@@ -164,7 +187,9 @@ async function main() {
         cache = { hitRate: Math.round((hits / Math.max(1, hits + misses)) * 1000) / 10 };
       }
       steps[id].push({ ...result, routerCpuPercent: Math.round(((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) / wall) * 100), routerRssMb: cpuAfter.rssMb });
-      console.error(`  c=${concurrency}: ${result.rps} req/s, guardian p99 ${result.operations.guardian?.p99} ms, errors ${result.errors}${result.firstError ? ` (${result.firstError.slice(0, 160)})` : ''}`);
+      console.error(
+        `  c=${concurrency}: ${result.rps} req/s, guardian p99 ${result.operations.guardian?.p99} ms, errors ${result.errors}${result.firstError ? ` (${result.firstError.slice(0, 160)})` : ''}`,
+      );
     }
   }
 
@@ -223,7 +248,12 @@ function markdown(r: any): string {
     `Ratios: a/b = ${r.ratios.aOverB}, a/c = ${r.ratios.aOverC}. Targets: a ≥ 85 % of b: ${yes(r.targets.aAtLeast85PercentOfB)}; a ≥ 3 × c: ${yes(r.targets.aAtLeast3xC)}; guardian p99 < 150 ms with zero errors: ${yes(r.targets.guardianP99Under150msZeroErrors)}.`,
     '',
     `Upstream calls per operation (on (a), cache warm): guardian ${r.upstreamCallsPerOperation.guardian?.upstreamCallsPerOperation}, pupil ${r.upstreamCallsPerOperation.pupil?.upstreamCallsPerOperation}, teacher ${r.upstreamCallsPerOperation.teacher?.upstreamCallsPerOperation}. Vie scolaire cache hit rate under load: ${r.cacheHitRatePercent} %. Router (a) start to ready: ${r.routerStartToReadyMs} ms.`,
-    ...(r.aafImport ? ['', `AAF import of ${r.aafImport.people} people (${r.aafImport.megabytes} MB, ${r.aafImport.files} files): ${r.aafImport.seconds} s, peak RSS ${r.aafImport.peakRssMegabytes} MB (parse alone: ${r.aafImport.parseOnlySeconds} s, ${r.aafImport.parseOnlyPeakRssMegabytes} MB).`] : []),
+    ...(r.aafImport
+      ? [
+          '',
+          `AAF import of ${r.aafImport.people} people (${r.aafImport.megabytes} MB, ${r.aafImport.files} files): ${r.aafImport.seconds} s, peak RSS ${r.aafImport.peakRssMegabytes} MB (parse alone: ${r.aafImport.parseOnlySeconds} s, ${r.aafImport.parseOnlyPeakRssMegabytes} MB).`,
+        ]
+      : []),
     '',
   ];
   return lines.join('\n');
@@ -235,7 +265,7 @@ main()
     process.exit(0);
   })
   .catch((error: unknown) => {
-    console.error(`bench failed: ${(error as Error).stack ?? error}`);
+    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     stop();
     process.exit(1);
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../store/journal/event.ts';
-import { FREE_PORTS } from '../test/helpers/free-ports.ts';
+import { testHubOptions } from '../test/helpers/database.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
 
@@ -29,7 +29,7 @@ describe('authorization matrix over the demo académie', () => {
   beforeAll(async () => {
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-matrix-')),
-      ...FREE_PORTS,
+      ...(await testHubOptions()),
     });
     ({ token } = hubSession(hub));
   });
@@ -84,7 +84,10 @@ describe('authorization matrix over the demo académie', () => {
       const label = `${viewer} → ${target}`;
       if (expected === 'none') {
         expect(data.person, label).toBeNull();
-        expect(errors?.map((e) => e.extensions.code), label).toEqual(['FORBIDDEN']);
+        expect(
+          errors?.map((e) => e.extensions.code),
+          label,
+        ).toEqual(['FORBIDDEN']);
       } else if (expected === 'all') {
         expect(errors, label).toBeUndefined();
         expect(data.person.birthDate, label).toMatch(/^\d{4}-\d{2}-\d{2}$/);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ical from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FREE_PORTS } from '../test/helpers/free-ports.ts';
+import { testHubOptions } from '../test/helpers/database.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
 
@@ -13,7 +13,7 @@ describe('calendar feeds', () => {
   let ask: ReturnType<typeof hubSession>['ask'];
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'hub-ical-'));
-    hub = await startEmbeddedHub({ dataDir, ...FREE_PORTS, today: () => '2026-11-23' });
+    hub = await startEmbeddedHub({ dataDir, ...(await testHubOptions()), today: () => '2026-11-23' });
     ({ ask } = hubSession(hub));
   });
   afterAll(() => hub?.stop());
@@ -21,7 +21,9 @@ describe('calendar feeds', () => {
   const personId = (login: string) => hub.logins.find((l) => l.login === login)!.personId;
 
   it('a guardian creates a feed for a child: valid RFC 5545, lessons (cancelled ones CANCELLED) and homework due dates', async () => {
-    const { data, errors } = await ask('sophie.martin', 'mutation($p: ID) { createCalendarFeed(pupilId: $p) { id url pupilId } }', { p: personId('lea.martin') });
+    const { data, errors } = await ask('sophie.martin', 'mutation($p: ID) { createCalendarFeed(pupilId: $p) { id url pupilId } }', {
+      p: personId('lea.martin'),
+    });
     expect(errors).toBeUndefined();
     const feed = data.createCalendarFeed;
     expect(feed.url).toMatch(/\/calendar\/[\w-]{43}\.ics$/);
@@ -31,7 +33,12 @@ describe('calendar feeds', () => {
 
     // RFC 5545 form: CRLF everywhere, no line over 75 octets, the required properties.
     expect(text.endsWith('\r\n')).toBe(true);
-    expect(text.split('\r\n').slice(0, -1).every((line) => Buffer.byteLength(line) <= 75 && !line.includes('\n'))).toBe(true);
+    expect(
+      text
+        .split('\r\n')
+        .slice(0, -1)
+        .every((line) => Buffer.byteLength(line) <= 75 && !line.includes('\n')),
+    ).toBe(true);
     expect(text).toMatch(/^BEGIN:VCALENDAR\r\nVERSION:2\.0\r\nPRODID:/);
 
     const parsed = Object.values(ical.sync.parseICS(text)).filter((c: any) => c.type === 'VEVENT') as any[];

@@ -153,7 +153,12 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     });
     started.push(identity);
 
-    const gar = await startEmbeddedGar({ dataDir: options.dataDir, store: academie.directory.store, port: options.garPort ?? DEFAULT_GAR_PORT, log: log.child({ component: 'gar-standin' }) });
+    const gar = await startEmbeddedGar({
+      dataDir: options.dataDir,
+      store: academie.directory.store,
+      port: options.garPort ?? DEFAULT_GAR_PORT,
+      log: log.child({ component: 'gar-standin' }),
+    });
     started.push(gar);
     const resources = await startResourcesSubgraph({
       gar: gar.client,
@@ -230,7 +235,11 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         sessions,
         auditStore,
         readinessChecks: { database: store.store.readiness },
-        login: { providers: () => providers, link: (claims, provider) => linkLogin(claims, provider, academie.directory), relink: (personId) => relinkPerson(personId, academie.directory) },
+        login: {
+          providers: () => providers,
+          link: (claims, provider) => linkLogin(claims, provider, academie.directory),
+          relink: (personId) => relinkPerson(personId, academie.directory),
+        },
       },
     );
 
@@ -287,7 +296,15 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         { name: 'identity', url: identity.graphqlUrl, role: 'subgraph: the viewer, sessions, login history' },
         { name: 'resources', url: resources.graphqlUrl, role: 'subgraph: GAR digital resources' },
         { name: 'vie-scolaire', url: vieScolaire.graphqlUrl, role: 'subgraph: grades, absences, homework, timetable' },
-        ...(vieScolaire.metricsUrl ? [{ name: 'vie-scolaire metrics', url: vieScolaire.metricsUrl, role: 'Prometheus metrics of the vie scolaire subgraph: breakers per school (VIE_SCOLAIRE_METRICS_PORT)' }] : []),
+        ...(vieScolaire.metricsUrl
+          ? [
+              {
+                name: 'vie-scolaire metrics',
+                url: vieScolaire.metricsUrl,
+                role: 'Prometheus metrics of the vie scolaire subgraph: breakers per school (VIE_SCOLAIRE_METRICS_PORT)',
+              },
+            ]
+          : []),
         { name: 'gar', url: gar.standin.url, role: 'stand-in GAR (mutual TLS; learns people from the export)' },
         ...vieScolaireStandins.map((s) => ({ name: `pronote ${s.uai}`, url: s.url, role: 'stand-in vie scolaire system of one school' })),
         ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),

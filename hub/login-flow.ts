@@ -49,7 +49,7 @@ export class CookieJar {
       const eq = pair!.indexOf('=');
       if (eq <= 0) continue;
       let jar = this.#byHost.get(url.host);
-      if (!jar) this.#byHost.set(url.host, (jar = new Map()));
+      if (!jar) this.#byHost.set(url.host, (jar = new Map<string, string>()));
       const value = pair!.slice(eq + 1);
       if (/max-age=0/i.test(header) || value === '') jar.delete(pair!.slice(0, eq));
       else jar.set(pair!.slice(0, eq), value);
@@ -60,7 +60,7 @@ export class CookieJar {
   set(url: URL, pair: string): void {
     const eq = pair.indexOf('=');
     let jar = this.#byHost.get(url.host);
-    if (!jar) this.#byHost.set(url.host, (jar = new Map()));
+    if (!jar) this.#byHost.set(url.host, (jar = new Map<string, string>()));
     jar.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
 

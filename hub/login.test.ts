@@ -24,7 +24,11 @@ describe('login through the embedded identity providers', () => {
       databaseUrl: await createTestDatabaseUrl(),
       extraAccounts: {
         educonnect: [
-          { login: 'ghost.pupil', password: 'ghost-pass', claims: { sub: 'ghost', FrEduCtPersonAffiliation: ['eleve2d'], FrEduCtRefId: ['{AAF}PAR||9999999'] } },
+          {
+            login: 'ghost.pupil',
+            password: 'ghost-pass',
+            claims: { sub: 'ghost', FrEduCtPersonAffiliation: ['eleve2d'], FrEduCtRefId: ['{AAF}PAR||9999999'] },
+          },
           { login: 'two.jointures', password: 'two-pass', claims: twinClaims },
           { login: 'no.jointure', password: 'no-pass', claims: fallbackClaims },
           { login: 'wrong.profile', password: 'wrong-pass', claims: mismatchClaims },

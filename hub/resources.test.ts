@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FREE_PORTS } from '../test/helpers/free-ports.ts';
+import { testHubOptions } from '../test/helpers/database.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
 
@@ -10,12 +10,13 @@ describe('GAR resources through the hub', () => {
   let hub: EmbeddedHub;
   let ask: ReturnType<typeof hubSession>['ask'];
   beforeAll(async () => {
-    hub = await startEmbeddedHub({ dataDir: mkdtempSync(join(tmpdir(), 'hub-resources-')), ...FREE_PORTS });
+    hub = await startEmbeddedHub({ dataDir: mkdtempSync(join(tmpdir(), 'hub-resources-')), ...(await testHubOptions()) });
     ({ ask } = hubSession(hub));
   });
   afterAll(() => hub?.stop());
 
-  const RESOURCES = 'query($f: ResourceFilter) { myResources(filter: $f) { school { uai name } resources { name publisher levels domains accessUrl presentationType { code } } } }';
+  const RESOURCES =
+    'query($f: ResourceFilter) { myResources(filter: $f) { school { uai name } resources { name publisher levels domains accessUrl presentationType { code } } } }';
   const staffLogin = (prefix: string) => hub.academie.demo.find((d) => d.description.startsWith(prefix))!.login;
 
   it('a pupil gets their catalogue: the textbooks of their level and the general resources, with the school', async () => {
@@ -53,7 +54,12 @@ describe('GAR resources through the hub', () => {
       const { data, errors } = await ask('chloe.martin', '{ viewer { person { displayName } } myResources { school { name } resources { name } } }');
       expect(data.viewer.person.displayName).toBe('Chloé MARTIN');
       expect(data.myResources[0]).toEqual({ school: { name: 'Lycée Victor Hugo (Paris)' }, resources: null });
-      expect(errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^GAR unavailable/), extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', upstream: 'GAR' }) })]);
+      expect(errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/^GAR unavailable/),
+          extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', upstream: 'GAR' }),
+        }),
+      ]);
     } finally {
       hub.gar.standin.faults.errorRate = 0;
     }

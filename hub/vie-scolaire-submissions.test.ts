@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { FREE_PORTS } from '../test/helpers/free-ports.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testHubOptions } from '../test/helpers/database.ts';
 import { startEmbeddedHub, type EmbeddedHub, type EmbeddedHubOptions } from './embedded-hub.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
 import { until } from '../test/helpers/until.ts';
@@ -13,18 +13,25 @@ const JUSTIFY = `mutation Justify($input: JustifyAbsenceInput!) { justifyAbsence
 
 describe('what guardians and pupils submit', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-submit-'));
-  const options: EmbeddedHubOptions = {
-    dataDir,
-    ...FREE_PORTS,
-    today: () => TODAY,
-    vieScolaireUpstream: { requestTimeoutMs: 400, deadlineMs: 800, retries: 0, breakerThreshold: 3, breakerResetMs: 200 },
-  };
+  let options: EmbeddedHubOptions;
+  beforeAll(async () => {
+    // One database for the file: a restarted hub finds what the previous one kept.
+    options = {
+      dataDir,
+      ...(await testHubOptions()),
+      today: () => TODAY,
+      vieScolaireUpstream: { requestTimeoutMs: 400, deadlineMs: 800, retries: 0, breakerThreshold: 3, breakerResetMs: 200 },
+    };
+  });
   let hub: EmbeddedHub;
   afterAll(() => hub?.stop());
 
   const session = (h: EmbeddedHub) => hubSession(h).ask;
   const childAbsence = async (ask: ReturnType<typeof session>) => {
-    const { data } = await ask('sophie.martin', '{ viewer { children { id displayName absences(from: "2026-09-01", to: "2026-11-30") { id parentsShouldJustify } } } }');
+    const { data } = await ask(
+      'sophie.martin',
+      '{ viewer { children { id displayName absences(from: "2026-09-01", to: "2026-11-30") { id parentsShouldJustify } } } }',
+    );
     for (const child of data.viewer.children) {
       const absence = child.absences.find((a: any) => a.parentsShouldJustify) ?? child.absences[0];
       if (absence && absence.id.startsWith(hub.vieScolaire.standins[0]!.uai)) return { pupilId: child.id as string, absenceId: absence.id as string };
@@ -42,7 +49,15 @@ describe('what guardians and pupils submit', () => {
     const { pupilId, absenceId } = await childAbsence(ask);
     const college = hub.vieScolaire.standins[0]!;
     college.faults.errorRate = 1;
-    const { data, errors } = await ask('sophie.martin', JUSTIFY, { input: { pupilId, absenceId, reason: 'Rendez-vous médical', comment: 'Certificat joint', attachment: { name: 'certificat.pdf', contentType: 'application/pdf', base64: PDF } } });
+    const { data, errors } = await ask('sophie.martin', JUSTIFY, {
+      input: {
+        pupilId,
+        absenceId,
+        reason: 'Rendez-vous médical',
+        comment: 'Certificat joint',
+        attachment: { name: 'certificat.pdf', contentType: 'application/pdf', base64: PDF },
+      },
+    });
     expect(errors).toBeUndefined();
     expect(data.justifyAbsence).toMatchObject({ state: 'PENDING', absenceId, attachmentName: 'certificat.pdf' });
     const id = data.justifyAbsence.id;
@@ -54,7 +69,12 @@ describe('what guardians and pupils submit', () => {
     await until(async () => (await stateOf(ask, pupilId, id)) === 'ACCEPTED');
     expect(college.submissions.size).toBe(1);
     const [received] = [...college.submissions.values()];
-    expect(received!.body).toMatchObject({ eleve: pupilId, motif: 'Rendez-vous médical', commentaire: 'Certificat joint', pieceJointe: { nom: 'certificat.pdf', type: 'application/pdf', contenuBase64: PDF } });
+    expect(received!.body).toMatchObject({
+      eleve: pupilId,
+      motif: 'Rendez-vous médical',
+      commentaire: 'Certificat joint',
+      pieceJointe: { nom: 'certificat.pdf', type: 'application/pdf', contenuBase64: PDF },
+    });
   });
 
   it('a justification pending when the hub stops is sent after it restarts', async () => {
@@ -85,12 +105,18 @@ describe('what guardians and pupils submit', () => {
     expect(asTeacher.errors?.[0].extensions.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
 
     const tooBig = Buffer.concat([Buffer.from('%PDF'), Buffer.alloc(1_100_000)]).toString('base64');
-    const large = await ask('sophie.martin', JUSTIFY, { input: { pupilId, absenceId, reason: 'Maladie', attachment: { name: 'big.pdf', contentType: 'application/pdf', base64: tooBig } } });
+    const large = await ask('sophie.martin', JUSTIFY, {
+      input: { pupilId, absenceId, reason: 'Maladie', attachment: { name: 'big.pdf', contentType: 'application/pdf', base64: tooBig } },
+    });
     expect(large.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('larger than') });
     const disguised = Buffer.from('MZ\x90\x00 this is a program').toString('base64');
-    const fake = await ask('sophie.martin', JUSTIFY, { input: { pupilId, absenceId, reason: 'Maladie', attachment: { name: 'scan.pdf', contentType: 'application/pdf', base64: disguised } } });
-    expect(fake.errors?.[0].message).toBe('the file\'s content is not application/pdf');
-    const exe = await ask('sophie.martin', JUSTIFY, { input: { pupilId, absenceId, reason: 'Maladie', attachment: { name: 'x.exe', contentType: 'application/x-msdownload', base64: disguised } } });
+    const fake = await ask('sophie.martin', JUSTIFY, {
+      input: { pupilId, absenceId, reason: 'Maladie', attachment: { name: 'scan.pdf', contentType: 'application/pdf', base64: disguised } },
+    });
+    expect(fake.errors?.[0].message).toBe("the file's content is not application/pdf");
+    const exe = await ask('sophie.martin', JUSTIFY, {
+      input: { pupilId, absenceId, reason: 'Maladie', attachment: { name: 'x.exe', contentType: 'application/x-msdownload', base64: disguised } },
+    });
     expect(exe.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerContextKey } from '../lib/viewer-context.ts';
 import { routerHeaders } from '../test/helpers/viewer.ts';
-import { FREE_PORTS } from '../test/helpers/free-ports.ts';
+import { testHubOptions } from '../test/helpers/database.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
 
@@ -29,7 +29,7 @@ describe('vie scolaire through the hub', () => {
     process.env.HUB_VIEWER_CONTEXT_SECRET = SECRET;
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-vs-')),
-      ...FREE_PORTS,
+      ...(await testHubOptions()),
       today: () => TODAY,
       vieScolaireUpstream: { requestTimeoutMs: 500, deadlineMs: 1200, retries: 1, breakerThreshold: 3, breakerResetMs: 500 },
     });
@@ -65,7 +65,10 @@ describe('vie scolaire through the hub', () => {
   it('serves the real dialect converted: ISO times with the Paris offset, sanitized HTML, grades and special kinds', async () => {
     const { data } = await ask('lea.martin', `{ me { ... on Student { id } } }`);
     const id = data.me.id;
-    const result = await ask('lea.martin', `{ person(id: "${id}") { ... on Student { timetable(from: "2026-11-23", to: "2026-11-23") { start } homework(from: "2026-11-23", to: "2026-12-11") { descriptionHtml } grades { value kind } } } }`);
+    const result = await ask(
+      'lea.martin',
+      `{ person(id: "${id}") { ... on Student { timetable(from: "2026-11-23", to: "2026-11-23") { start } homework(from: "2026-11-23", to: "2026-12-11") { descriptionHtml } grades { value kind } } } }`,
+    );
     const pupil = result.data.person;
     expect(pupil.timetable[0].start).toMatch(/^2026-11-23T08:00:00\+01:00$/);
     expect(pupil.homework[0].descriptionHtml).toContain('rel="noopener noreferrer"');
@@ -85,7 +88,10 @@ describe('vie scolaire through the hub', () => {
   it('a teacher reads the timetable of a pupil of their class', async () => {
     const teacher = hub.academie.demo.find((d) => d.profile === 'teacher' && d.description.includes('5EA'))!.login;
     const lea = hub.logins.find((l) => l.login === 'lea.martin')!.personId;
-    const { data, errors } = await ask(teacher, `{ person(id: "${lea}") { ... on Student { timetable(from: "2026-11-23", to: "2026-11-24") { subject { label } } } } }`);
+    const { data, errors } = await ask(
+      teacher,
+      `{ person(id: "${lea}") { ... on Student { timetable(from: "2026-11-23", to: "2026-11-24") { subject { label } } } } }`,
+    );
     expect(errors).toBeUndefined();
     expect(data.person.timetable.length).toBeGreaterThan(3);
   });
@@ -93,11 +99,17 @@ describe('vie scolaire through the hub', () => {
   it('a teacher reads a class’s cahier de textes; a guardian reads lateness and punishments', async () => {
     const teacher = hub.academie.demo.find((d) => d.profile === 'teacher' && d.description.includes('5EA'))!.login;
     const college = hub.vieScolaire.standins[0]!.uai;
-    const contents = await ask(teacher, `{ class(id: "${college}:5EA") { code lessonContents(from: "2026-11-16", to: "2026-11-20") { start title subject { label } descriptionHtml } } }`);
+    const contents = await ask(
+      teacher,
+      `{ class(id: "${college}:5EA") { code lessonContents(from: "2026-11-16", to: "2026-11-20") { start title subject { label } descriptionHtml } } }`,
+    );
     expect(contents.errors).toBeUndefined();
     expect(contents.data.class.lessonContents.length).toBeGreaterThan(10);
     expect(contents.data.class.lessonContents[0].title).toMatch(/^Séance de /);
-    const events = await ask('sophie.martin', '{ viewer { children { lateness(from: "2026-09-01", to: "2026-11-23") { at minutes } punishments(from: "2026-09-01", to: "2026-11-23") { title date } } } }');
+    const events = await ask(
+      'sophie.martin',
+      '{ viewer { children { lateness(from: "2026-09-01", to: "2026-11-23") { at minutes } punishments(from: "2026-09-01", to: "2026-11-23") { title date } } } }',
+    );
     expect(events.errors).toBeUndefined();
     expect(events.data.viewer.children.every((c: any) => Array.isArray(c.lateness) && Array.isArray(c.punishments))).toBe(true);
   });
@@ -106,10 +118,33 @@ describe('vie scolaire through the hub', () => {
     const sophie = hub.logins.find((l) => l.login === 'sophie.martin')!;
     const ines = hub.logins.find((l) => l.login === 'ines.petit')!.personId;
     const lea = hub.logins.find((l) => l.login === 'lea.martin')!.personId;
-    const viewer = { kind: 'person' as const, personId: sophie.personId, profile: 'guardian' as const, scopes: ['vie-scolaire:timetable:read'], policies: [], children: [lea], schools: hub.vieScolaire.standins.map((s) => s.uai) };
+    const viewer = {
+      kind: 'person' as const,
+      personId: sophie.personId,
+      profile: 'guardian' as const,
+      scopes: ['vie-scolaire:timetable:read'],
+      policies: [],
+      children: [lea],
+      schools: hub.vieScolaire.standins.map((s) => s.uai),
+    };
     const url = hub.services.find((s) => s.name === 'vie-scolaire')!.url;
-    const request = JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { timetable(from: "2026-11-23", to: "2026-11-23") { start } } } }', variables: { r: [{ __typename: 'Student', id: lea }, { __typename: 'Student', id: ines }] } });
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders('vie-scolaire', viewer, request, { requestId: 'test-request', key: viewerContextKey(SECRET) })) }, body: request });
+    const request = JSON.stringify({
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { timetable(from: "2026-11-23", to: "2026-11-23") { start } } } }',
+      variables: {
+        r: [
+          { __typename: 'Student', id: lea },
+          { __typename: 'Student', id: ines },
+        ],
+      },
+    });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(await routerHeaders('vie-scolaire', viewer, request, { requestId: 'test-request', key: viewerContextKey(SECRET) })),
+      },
+      body: request,
+    });
     const body = (await response.json()) as { data: any; errors: any[] };
     expect(body.data._entities[0].timetable.length).toBeGreaterThan(0);
     expect(body.data._entities[1]).toBeNull();
@@ -131,7 +166,10 @@ describe('vie scolaire through the hub', () => {
     const college = hub.vieScolaire.standins[0]!; // schools are started in UAI order: the collège first
     college.faults.errorRate = 1;
     try {
-      const { data, errors } = await ask('sophie.martin', '{ viewer { person { displayName } children { displayName timetable(from: "2026-12-07", to: "2026-12-07") { start } } } }');
+      const { data, errors } = await ask(
+        'sophie.martin',
+        '{ viewer { person { displayName } children { displayName timetable(from: "2026-12-07", to: "2026-12-07") { start } } } }',
+      );
       expect(data.viewer.person.displayName).toBe('Sophie MARTIN');
       const byName = Object.fromEntries(data.viewer.children.map((c: any) => [c.displayName, c.timetable]));
       expect(byName['Léa MARTIN']).toBeNull();
@@ -164,7 +202,10 @@ describe('vie scolaire through the hub', () => {
     lycee.faults.hang = true;
     try {
       const started = Date.now();
-      const { data, errors } = await ask('chloe.martin', '{ viewer { person { displayName } } me { ... on Student { homework(from: "2027-01-04", to: "2027-01-08") { dueOn } } } }');
+      const { data, errors } = await ask(
+        'chloe.martin',
+        '{ viewer { person { displayName } } me { ... on Student { homework(from: "2027-01-04", to: "2027-01-08") { dueOn } } } }',
+      );
       expect(Date.now() - started).toBeLessThan(2500);
       expect(data.viewer.person.displayName).toBe('Chloé MARTIN');
       expect(data.me.homework).toBeNull();

@@ -56,7 +56,9 @@ describe('HubError', () => {
   it('is the base of every exported error class, each with its own documented code', async () => {
     const classes = await exportedErrorClasses();
     // The scan must find the known ones, or it proves nothing.
-    expect(classes.map((c) => c.name)).toEqual(expect.arrayContaining(['LoginError', 'UpstreamError', 'LdapError', 'GarError', 'FrenchDateError', 'QuotaExceededError']));
+    expect(classes.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['LoginError', 'UpstreamError', 'LdapError', 'GarError', 'FrenchDateError', 'QuotaExceededError']),
+    );
 
     const notHubErrors = classes.filter((c) => !(c.type.prototype instanceof HubError)).map((c) => `${c.module}: ${c.name}`);
     expect(notHubErrors).toEqual([]);

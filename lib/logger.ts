@@ -33,11 +33,7 @@ const levelFromEnv = (): string => {
 };
 
 /** One JSON logger per process component; `HUB_LOG_LEVEL` sets the level (`silent` in tests). */
-export function createLogger(
-  component: string,
-  level = levelFromEnv(),
-  destination?: DestinationStream,
-): Logger {
+export function createLogger(component: string, level = levelFromEnv(), destination?: DestinationStream): Logger {
   const options = {
     level,
     base: { component },

@@ -21,16 +21,13 @@ const sendMetrics = (registry: Registry, res: ServerResponse) =>
 
 /** The separate listener serving `GET /metrics` (loopback by default): for the scraper, not the Internet. */
 export async function serveMetrics(registry: Registry, options: { host: string; port: number }): Promise<RunningServer> {
-  return listen(
-    (req, res) => {
-      if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
-        return;
-      }
-      void sendMetrics(registry, res);
-    },
-    options,
-  );
+  return listen((req, res) => {
+    if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+      return;
+    }
+    void sendMetrics(registry, res);
+  }, options);
 }
 
 /**

@@ -19,7 +19,11 @@ export function readRequestBody(request: Pick<Request, 'body' | 'headers'>, limi
 }
 
 /** A declared length over the limit fails before reading; a chunked body is counted while it is read. */
-async function readLimited(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, declaredLength: string | null | undefined, limitBytes: number): Promise<string> {
+async function readLimited(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  declaredLength: string | null | undefined,
+  limitBytes: number,
+): Promise<string> {
   const declared = Number(declaredLength);
   if (Number.isFinite(declared) && declared > limitBytes) throw new BodyTooLargeError(limitBytes);
   const read: Uint8Array[] = [];

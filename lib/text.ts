@@ -1,6 +1,9 @@
 /** `Élodie` → `elodie`: text compared as people type it, without accents or case. */
 export function foldText(value: string): string {
-  return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return value
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 /** `Léa`, `N'DIAYE` → `lea.ndiaye`: the demo logins' shape. */

@@ -55,16 +55,18 @@ export function viewerContextKey(secret: string | undefined): Uint8Array {
 }
 
 export async function signViewerContext(viewer: Viewer, key: Uint8Array, requestId: string): Promise<string> {
-  return new SignJWT({ viewer, rid: requestId })
-    .setProtectedHeader({ alg: 'HS256', typ: 'hub-viewer+jwt' })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${VIEWER_CONTEXT_TTL_SECONDS}s`)
-    // A fresh id per signed context (the request id is the client's to choose): the subgraphs'
-    // replay guard keys on it.
-    .setJti(randomUUID())
-    .sign(key);
+  return (
+    new SignJWT({ viewer, rid: requestId })
+      .setProtectedHeader({ alg: 'HS256', typ: 'hub-viewer+jwt' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${VIEWER_CONTEXT_TTL_SECONDS}s`)
+      // A fresh id per signed context (the request id is the client's to choose): the subgraphs'
+      // replay guard keys on it.
+      .setJti(randomUUID())
+      .sign(key)
+  );
 }
 
 /**

@@ -35,7 +35,10 @@ export function clientAddressOf(request: Request, serverContext: unknown, option
 
 /** `ROUTER_TRUSTED_PROXIES`: comma-separated IP addresses; anything else is a configuration error. */
 export function parseTrustedProxies(value: string | undefined): ReadonlySet<string> {
-  const entries = (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (isIP(entry) === 0) throw new Error(`ROUTER_TRUSTED_PROXIES must list IP addresses, got "${entry}"`);
   }

@@ -1,7 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../store/sessions/session.ts';
 import { z } from 'zod';
-import { boolean, COMMON_ENV, envSchema, family, file, integer, list, mergeEnv, oneOf, parsedBy, port, readEnv, secret, text, url, VIEWER_CONTEXT_ENV, type Env } from '../lib/config/env.ts';
+import {
+  boolean,
+  COMMON_ENV,
+  envSchema,
+  family,
+  file,
+  integer,
+  list,
+  mergeEnv,
+  oneOf,
+  parsedBy,
+  port,
+  readEnv,
+  secret,
+  text,
+  url,
+  VIEWER_CONTEXT_ENV,
+  type Env,
+} from '../lib/config/env.ts';
 import { viewerContextKey } from '../lib/viewer-context.ts';
 import { loadScopeMapping, type ScopeMapping } from './auth/scope-mapping.ts';
 import { loadTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers.ts';
@@ -191,9 +209,7 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
       maxBodyBytes: v.ROUTER_MAX_BODY_BYTES,
       maxIdLength: v.ROUTER_MAX_ID_LENGTH,
     },
-    trustedDocuments: v.ROUTER_TRUSTED_DOCUMENTS
-      ? { manifestPath: v.ROUTER_TRUSTED_DOCUMENTS, allowArbitrary: !v.ROUTER_TRUSTED_DOCUMENTS_ONLY }
-      : undefined,
+    trustedDocuments: v.ROUTER_TRUSTED_DOCUMENTS ? { manifestPath: v.ROUTER_TRUSTED_DOCUMENTS, allowArbitrary: !v.ROUTER_TRUSTED_DOCUMENTS_ONLY } : undefined,
     shutdownGraceMs: v.ROUTER_SHUTDOWN_GRACE_MS,
     viewerContextKey: viewerContextKey(v.HUB_VIEWER_CONTEXT_SECRET),
     publicUrl: v.ROUTER_PUBLIC_URL?.replace(/\/$/, ''),

@@ -32,7 +32,12 @@ describe('router process', () => {
   });
 
   const startRouterProcess = async (env: Record<string, string> = {}): Promise<{ proc: ChildHandle; url: string }> => {
-    const proc = startTsProcess('router/main.ts', ['--supergraph', supergraphPath, '--port', '0'], { ROUTER_METRICS_PORT: '0', HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(tmpdir(), `hub-audit-${process.pid}`), ...env });
+    const proc = startTsProcess('router/main.ts', ['--supergraph', supergraphPath, '--port', '0'], {
+      ROUTER_METRICS_PORT: '0',
+      HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET,
+      ROUTER_AUDIT_DIR: join(tmpdir(), `hub-audit-${process.pid}`),
+      ...env,
+    });
     const listening = await proc.waitFor((l) => l.msg === 'router listening');
     return { proc, url: listening.url as string };
   };
@@ -46,7 +51,12 @@ describe('router process', () => {
         body: JSON.stringify({ query: '{ schools { name pupilCount } }' }),
       });
       expect(await response.json()).toEqual({
-        data: { schools: [{ name: 'Lycée Victor Hugo', pupilCount: 1200 }, { name: 'Collège Jean Moulin', pupilCount: 450 }] },
+        data: {
+          schools: [
+            { name: 'Lycée Victor Hugo', pupilCount: 1200 },
+            { name: 'Collège Jean Moulin', pupilCount: 450 },
+          ],
+        },
       });
     } finally {
       proc.child.kill('SIGKILL');
@@ -56,7 +66,11 @@ describe('router process', () => {
   it('refuses to start on a file that is not a supergraph, saying why', async () => {
     const broken = join(mkdtempSync(join(tmpdir(), 'hub-main-')), 'broken.graphql');
     writeFileSync(broken, 'type Query { hello: String }');
-    const proc = startTsProcess('router/main.ts', ['--supergraph', broken, '--port', '0'], { ROUTER_METRICS_PORT: '0', HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(tmpdir(), `hub-audit-${process.pid}`) });
+    const proc = startTsProcess('router/main.ts', ['--supergraph', broken, '--port', '0'], {
+      ROUTER_METRICS_PORT: '0',
+      HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET,
+      ROUTER_AUDIT_DIR: join(tmpdir(), `hub-audit-${process.pid}`),
+    });
     const { code } = await proc.exited;
     expect(code).not.toBe(0);
     expect(JSON.stringify(proc.lines)).toContain('is not a federation supergraph');

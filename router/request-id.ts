@@ -31,9 +31,10 @@ export function useRequestId(): GatewayPlugin {
         context.logger = LegacyLogger.from(context.log);
       }
     },
-    onFetch({ context, options, setOptions }) {
+    onFetch(payload) {
+      const { context, options } = payload;
       const id = 'request' in context ? ids.get((context as { request: Request }).request) : undefined;
-      if (id) setOptions({ ...options, headers: { ...(options.headers as Record<string, string> | undefined), [REQUEST_ID_HEADER]: id } });
+      if (id) payload.setOptions({ ...options, headers: { ...options.headers, [REQUEST_ID_HEADER]: id } });
     },
     onResponse({ request, response }) {
       const id = ids.get(request);

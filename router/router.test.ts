@@ -7,7 +7,6 @@ import { startRouterHarness, type RouterHarness } from '../test/helpers/router-h
 import { until } from '../test/helpers/until.ts';
 import { sessionSecretHash } from '../store/sessions/session.ts';
 
-
 describe('router over two subgraphs', () => {
   let hub: RouterHarness;
   const capture = capturingLogger('router');
@@ -49,8 +48,18 @@ describe('router over two subgraphs', () => {
   it('never shares a subgraph answer between two people asking the same thing at the same moment', async () => {
     for (const person of ['person-a', 'person-b']) {
       await hub.router.sessions.put({
-        id: `session-${person}`, secretHash: sessionSecretHash(`session-${person}`), personId: person, profile: 'student', functions: [], schools: [], children: [],
-        idp: 'test', idpSubject: person, createdAt: Date.now(), lastSeenAt: Date.now(), transport: 'bearer',
+        id: `session-${person}`,
+        secretHash: sessionSecretHash(`session-${person}`),
+        personId: person,
+        profile: 'student',
+        functions: [],
+        schools: [],
+        children: [],
+        idp: 'test',
+        idpSubject: person,
+        createdAt: Date.now(),
+        lastSeenAt: Date.now(),
+        transport: 'bearer',
       });
     }
     const ask = async (person: string) => (await hub.query({ query: '{ whoami }' }, { authorization: `Bearer hubs_session-${person}` })).json.data.whoami;
@@ -136,6 +145,13 @@ describe('router on the JavaScript query planner (the fallback when the native a
   it('plans and joins the same query', async () => {
     expect(hub.router.planner).toBe('javascript');
     const { json } = await hub.query({ query: '{ schools { name pupilCount } }' });
-    expect(json).toEqual({ data: { schools: [{ name: 'Lycée Victor Hugo', pupilCount: 1200 }, { name: 'Collège Jean Moulin', pupilCount: 450 }] } });
+    expect(json).toEqual({
+      data: {
+        schools: [
+          { name: 'Lycée Victor Hugo', pupilCount: 1200 },
+          { name: 'Collège Jean Moulin', pupilCount: 450 },
+        ],
+      },
+    });
   });
 });

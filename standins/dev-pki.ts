@@ -40,11 +40,25 @@ export function createDevCa(name: string, dir = mkdtempSync(join(tmpdir(), 'hub-
       run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${commonName}`, '-keyout', `${base}.key`, '-out', `${base}.csr`]);
       writeFileSync(
         join(dir, `${base}.ext`),
-        usage === 'server'
-          ? 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n'
-          : 'extendedKeyUsage=clientAuth\n',
+        usage === 'server' ? 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n',
       );
-      run(['x509', '-req', '-in', `${base}.csr`, '-CA', `${slug}-ca.crt`, '-CAkey', `${slug}-ca.key`, '-CAcreateserial', '-days', '30', '-extfile', `${base}.ext`, '-out', `${base}.crt`]);
+      run([
+        'x509',
+        '-req',
+        '-in',
+        `${base}.csr`,
+        '-CA',
+        `${slug}-ca.crt`,
+        '-CAkey',
+        `${slug}-ca.key`,
+        '-CAcreateserial',
+        '-days',
+        '30',
+        '-extfile',
+        `${base}.ext`,
+        '-out',
+        `${base}.crt`,
+      ]);
       return { certPem: read(`${base}.crt`), keyPem: read(`${base}.key`), certFile: join(dir, `${base}.crt`), keyFile: join(dir, `${base}.key`) };
     },
   };

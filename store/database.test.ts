@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.ts';
 import { createTestDatabaseUrl, openTestDatabase } from '../test/helpers/database.ts';
 import { ConfigError } from '../lib/config/env.ts';
-import { databaseConfigFromEnv, DatabaseConfigError, DatabaseUnreachableError, openDatabase, type HubDatabase } from './database.ts';
+import { databaseConfigFromEnv, DatabaseUnreachableError, openDatabase, type HubDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -118,6 +118,7 @@ describe('the database layer', () => {
         'fields',
         'outcome',
         'reason',
+        'count',
       ],
       journal_targets: ['person_id', 'at', 'event_id'],
     };

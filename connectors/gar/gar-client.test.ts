@@ -21,14 +21,26 @@ describe('GAR connector against the stand-in (mutual TLS)', () => {
   let gar: RunningGarStandin;
   const clients: GarClient[] = [];
   const connect = (extra: Partial<ConstructorParameters<typeof GarClient>[0]> = {}) => {
-    const c = new GarClient({ baseUrl: gar.url, idEnt: 'ENTTEST', certPem: client.certPem, keyPem: client.keyPem, caPem: ca.certPem, timeoutMs: 2000, ...extra });
+    const c = new GarClient({
+      baseUrl: gar.url,
+      idEnt: 'ENTTEST',
+      certPem: client.certPem,
+      keyPem: client.keyPem,
+      caPem: ca.certPem,
+      timeoutMs: 2000,
+      ...extra,
+    });
     clients.push(c);
     return c;
   };
   const garIdOf = (login: string) => garPersonId(SECRET, academie.demo.find((d) => d.login === login)!.id);
   const uaiOf = async (login: string) => {
     const person = (await academie.directory.people([academie.demo.find((d) => d.login === login)!.id]))[0]!;
-    return (await academie.directory.schoolsById([person.schoolIds[0] ?? (person.kind === 'teacher' || person.kind === 'staff' ? person.functions[0]!.structureId : '')]))[0]!.uai;
+    return (
+      await academie.directory.schoolsById([
+        person.schoolIds[0] ?? (person.kind === 'teacher' || person.kind === 'staff' ? person.functions[0]!.structureId : ''),
+      ])
+    )[0]!.uai;
   };
 
   beforeAll(async () => {
@@ -39,8 +51,13 @@ describe('GAR connector against the stand-in (mutual TLS)', () => {
     const server = ca.issue('127.0.0.1', 'server');
     client = ca.issue('ENT hub', 'client');
     gar = await startGarStandin({
-      idEnt: 'ENTTEST', port: 0, serverCertPem: server.certPem, serverKeyPem: server.keyPem, clientCaPem: ca.certPem,
-      people: await readGarExport(exportDir), log: createLogger('gar'),
+      idEnt: 'ENTTEST',
+      port: 0,
+      serverCertPem: server.certPem,
+      serverKeyPem: server.keyPem,
+      clientCaPem: ca.certPem,
+      people: await readGarExport(exportDir),
+      log: createLogger('gar'),
     });
   }, 60_000);
   afterAll(async () => {
@@ -73,10 +90,18 @@ describe('GAR connector against the stand-in (mutual TLS)', () => {
   });
 
   it('reports the GAR’s own error object', async () => {
-    const error = await connect().resources('0000000X', garIdOf('lea.martin')).catch((e: unknown) => e);
+    const error = await connect()
+      .resources('0000000X', garIdOf('lea.martin'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GarError);
-    expect(error).toMatchObject({ reason: 'refused', detail: { status: 400, code: 'Bad Request' }, message: expect.stringContaining('Établissement non trouvé') });
-    const unknown = await connect().resources(await uaiOf('lea.martin'), 'nobody').catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      reason: 'refused',
+      detail: { status: 400, code: 'Bad Request' },
+      message: expect.stringContaining('Établissement non trouvé'),
+    });
+    const unknown = await connect()
+      .resources(await uaiOf('lea.martin'), 'nobody')
+      .catch((e: unknown) => e);
     expect(unknown).toMatchObject({ reason: 'refused', detail: { status: 404, code: 'Not Found' } });
   });
 
@@ -112,7 +137,9 @@ describe('GAR connector against the stand-in (mutual TLS)', () => {
     gar.faults.latencyMs = 1500;
     try {
       const started = Date.now();
-      const error = await connect({ timeoutMs: 200 }).resources(await uaiOf('lea.martin'), garIdOf('lea.martin')).catch((e: unknown) => e);
+      const error = await connect({ timeoutMs: 200 })
+        .resources(await uaiOf('lea.martin'), garIdOf('lea.martin'))
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'GarError', reason: 'timeout' });
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {
@@ -123,7 +150,11 @@ describe('GAR connector against the stand-in (mutual TLS)', () => {
   it('lists a school’s subscriptions, ILLIMITE as an unlimited licence count', async () => {
     const subscriptions = await connect().subscriptions(await uaiOf('lea.martin'));
     expect(subscriptions.length).toBeGreaterThan(10);
-    expect(subscriptions[0]).toMatchObject({ id: expect.stringMatching(/^ABO-/), assignmentType: 'ETABL', licences: expect.arrayContaining([{ audience: 'ENSEIGNANT', count: null }]) });
+    expect(subscriptions[0]).toMatchObject({
+      id: expect.stringMatching(/^ABO-/),
+      assignmentType: 'ETABL',
+      licences: expect.arrayContaining([{ audience: 'ENSEIGNANT', count: null }]),
+    });
   });
 });
 
@@ -146,6 +177,8 @@ describe('GAR response parsing: a lying upstream gets no free pass', () => {
     expect(parsed.map((r) => r.id)).toEqual(['a']);
   });
   it('accepts a single resource not wrapped in a list', () => {
-    expect(parseResources({ listeRessources: { ressource: { idRessource: 'a', nomRessource: 'A', urlAccesRessource: 'https://x.example/a' } } })).toHaveLength(1);
+    expect(parseResources({ listeRessources: { ressource: { idRessource: 'a', nomRessource: 'A', urlAccesRessource: 'https://x.example/a' } } })).toHaveLength(
+      1,
+    );
   });
 });

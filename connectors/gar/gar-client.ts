@@ -174,7 +174,12 @@ export class GarClient {
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'TimeoutError' || name === 'AbortError') throw new GarError('timeout', 'the GAR did not answer in time', {}, { cause: error });
-      throw new GarError('unavailable', `the GAR is unavailable: ${(error as Error).cause ? String(((error as Error).cause as Error).message) : (error as Error).message}`, {}, { cause: error });
+      throw new GarError(
+        'unavailable',
+        `the GAR is unavailable: ${(error as Error).cause ? String(((error as Error).cause as Error).message) : (error as Error).message}`,
+        {},
+        { cause: error },
+      );
     }
     let body: unknown;
     try {

@@ -36,7 +36,8 @@ function expectedKind(claims: Record<string, unknown>): Person['kind'] | undefin
 
 function unique(people: Person[], what: string): Person {
   if (people.length === 0) throw new LoginError('no-directory-match', `no person in the directory matches this login (${what})`);
-  if (people.length > 1) throw new LoginError('ambiguous-directory-match', `${people.length} people in the directory match this login (${what}); refusing to guess`);
+  if (people.length > 1)
+    throw new LoginError('ambiguous-directory-match', `${people.length} people in the directory match this login (${what}); refusing to guess`);
   return people[0]!;
 }
 

@@ -10,8 +10,14 @@ describe('relying party: ID token validation', () => {
   beforeAll(async () => {
     op = await startRogueOp('hub');
     rp = new RelyingParty({
-      id: 'rogue', label: 'Rogue', issuer: op.issuer, clientId: 'hub', clientSecret: 'secret',
-      scopes: ['openid'], linking: 'educonnect', fallbackLinking: false,
+      id: 'rogue',
+      label: 'Rogue',
+      issuer: op.issuer,
+      clientId: 'hub',
+      clientSecret: 'secret',
+      scopes: ['openid'],
+      linking: 'educonnect',
+      fallbackLinking: false,
     });
   });
   afterAll(() => op?.close(0));
@@ -42,5 +48,47 @@ describe('relying party: ID token validation', () => {
     callback.searchParams.set('state', 'tampered');
     const error = await rp.finishLogin(callback, pending).catch((e: unknown) => e);
     expect((error as LoginError).reason).toBe('token-rejected');
+  });
+});
+
+describe('relying party: back-channel logout tokens', () => {
+  let op: RogueOp;
+  const provider = {
+    id: 'rogue',
+    label: 'Rogue',
+    clientId: 'hub',
+    clientSecret: 'secret',
+    scopes: ['openid'],
+    linking: 'educonnect' as const,
+    fallbackLinking: false,
+  };
+  beforeAll(async () => {
+    op = await startRogueOp('hub');
+  });
+  afterAll(() => op?.close(0));
+
+  const refusal = (rp: RelyingParty, token: string) =>
+    rp.verifyLogoutToken(token).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+  it('accepts a logout token once and refuses it replayed', async () => {
+    const rp = new RelyingParty({ ...provider, issuer: op.issuer });
+    const token = await op.logoutToken({ sid: 'session-1' });
+    expect(await rp.verifyLogoutToken(token)).toEqual({ sid: 'session-1', sub: undefined });
+    const replayed = await refusal(rp, token);
+    expect(replayed).toBeInstanceOf(LoginError);
+    expect((replayed as LoginError).reason).toBe('token-rejected');
+    expect((replayed as LoginError).message).toMatch(/replayed/);
+  });
+
+  it('remembers a bounded number of logout tokens: the most recent are refused replayed, the oldest is forgotten', async () => {
+    const rp = new RelyingParty({ ...provider, issuer: op.issuer }, { rememberedLogoutTokens: 3 });
+    const tokens = await Promise.all(['a', 'b', 'c', 'd'].map((sid) => op.logoutToken({ sid })));
+    for (const token of tokens) await rp.verifyLogoutToken(token);
+    for (const token of tokens.slice(1)) expect(((await refusal(rp, token)) as LoginError).message).toMatch(/replayed/);
+    // Four tokens through a memory of three: the first one is no longer remembered.
+    expect(await refusal(rp, tokens[0]!)).toBeUndefined();
   });
 });

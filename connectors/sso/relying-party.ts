@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { LoginError } from './errors.ts';
 import { isLoopbackUrl, type IdentityProviderConfig } from './provider-config.ts';
 
@@ -25,6 +26,10 @@ export interface CompletedLogin {
 }
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+/** How long after its `iat` a logout token is accepted. */
+const LOGOUT_TOKEN_MAX_AGE = '2m';
+/** How long a used logout token's id is remembered: past its maximum age, with room for clock skew. */
+const LOGOUT_TOKEN_MEMORY_MS = 5 * 60_000;
 
 /**
  * The hub as an OpenID Connect relying party of one provider: authorization code flow with PKCE,
@@ -34,10 +39,19 @@ const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 export class RelyingParty {
   #configuration: Promise<oidc.Configuration> | undefined;
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
-  /** Back-channel logout token ids already used (replay protection), with their expiry. */
-  readonly #seenLogoutTokens = new Map<string, number>();
+  /**
+   * Back-channel logout token ids already used (replay protection). A token is accepted for
+   * `LOGOUT_TOKEN_MAX_AGE` after it was issued, so its id is kept a little longer than that; at most
+   * `rememberedLogoutTokens` ids, the oldest forgotten first (only the provider can sign them).
+   */
+  readonly #seenLogoutTokens: LRUCache<string, true>;
 
-  constructor(readonly provider: IdentityProviderConfig) {}
+  constructor(
+    readonly provider: IdentityProviderConfig,
+    options: { rememberedLogoutTokens?: number } = {},
+  ) {
+    this.#seenLogoutTokens = new LRUCache({ max: options.rememberedLogoutTokens ?? 10_000, ttl: LOGOUT_TOKEN_MEMORY_MS });
+  }
 
   configuration(): Promise<oidc.Configuration> {
     this.#configuration ??= oidc
@@ -137,7 +151,7 @@ export class RelyingParty {
       ({ payload } = await jwtVerify(token, this.#jwks, {
         issuer: metadata.issuer,
         audience: this.provider.clientId,
-        maxTokenAge: '2m',
+        maxTokenAge: LOGOUT_TOKEN_MAX_AGE,
         requiredClaims: ['iat', 'jti', 'events'],
       }));
     } catch (error) {
@@ -150,10 +164,8 @@ export class RelyingParty {
     if ('nonce' in payload) throw new LoginError('token-rejected', 'logout token must not carry a nonce');
     const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
     if (!sid && !payload.sub) throw new LoginError('token-rejected', 'logout token names neither sid nor sub');
-    const now = Date.now();
-    for (const [jti, expires] of this.#seenLogoutTokens) if (expires < now) this.#seenLogoutTokens.delete(jti);
     if (this.#seenLogoutTokens.has(payload.jti!)) throw new LoginError('token-rejected', 'logout token replayed');
-    this.#seenLogoutTokens.set(payload.jti!, now + 5 * 60_000);
+    this.#seenLogoutTokens.set(payload.jti!, true);
     return { sid, sub: payload.sub };
   }
 }

@@ -4,11 +4,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { VieScolaireClient } from './client.ts';
 import { UpstreamPool } from './upstream.ts';
 
-/** A school's system that answers a grade list with one grade the dialect cannot read. */
-async function lyingSystem(): Promise<{ url: string; close(): Promise<void> }> {
-  const grade = (id: string, note: string) => ({ id, matiere: { code: 'MATHS', libelle: 'Mathématiques' }, note, bareme: '20', coefficient: '1', date: '12/11/2026', periode: 'T1' });
+/** A grade as the upstream writes it. */
+const grade = (id: string, note: string, libelle: unknown = 'Mathématiques') => ({
+  id,
+  matiere: { code: 'MATHS', libelle },
+  note,
+  bareme: '20',
+  coefficient: '1',
+  date: '12/11/2026',
+  periode: 'T1',
+});
+
+/** A school's system that answers a grade list with one grade the dialect cannot read (or the grades given). */
+async function lyingSystem(devoirs?: ReturnType<typeof grade>[]): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ eleves: [{ id: 'p1', devoirs: [grade('D1', '12,5'), grade('D2', 'douze'), grade('D3', '|1')] }] }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ eleves: [{ id: 'p1', devoirs: devoirs ?? [grade('D1', '12,5'), grade('D2', 'douze'), grade('D3', '|1')] }] }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
@@ -24,7 +36,10 @@ describe('vie scolaire client', () => {
     cleanup.push(system.close, () => upstreams.close());
     const metrics = new Registry();
     const client = new VieScolaireClient(upstreams, { metrics });
-    const rejected = async () => (await metrics.getMetricsAsJSON()).find((m) => m.name === 'hub_vie_scolaire_items_rejected_total')?.values.find((v) => v.labels.school === '0751000E' && v.labels.kind === 'grade')?.value;
+    const rejected = async () =>
+      (await metrics.getMetricsAsJSON())
+        .find((m) => m.name === 'hub_vie_scolaire_items_rejected_total')
+        ?.values.find((v) => v.labels.school === '0751000E' && v.labels.kind === 'grade')?.value;
 
     expect(await rejected()).toBe(0); // the series exists before anything goes wrong
     const grades = await client.grades('0751000E', ['p1']);
@@ -34,11 +49,23 @@ describe('vie scolaire client', () => {
     expect(await rejected()).toBe(2);
   });
 
+  it('drops an item with an object where text belongs, rather than serving "[object Object]"', async () => {
+    const system = await lyingSystem([grade('D1', '12,5'), grade('D2', '14', { texte: 'Mathématiques' })]);
+    const upstreams = new UpstreamPool({ '0751000E': system.url });
+    cleanup.push(system.close, () => upstreams.close());
+    const client = new VieScolaireClient(upstreams, { metrics: new Registry() });
+    const grades = await client.grades('0751000E', ['p1']);
+    expect(grades.get('p1')?.map((g) => g.id)).toEqual(['D1']);
+  });
+
   it('calls a submission answer without id or known state a dialect error, with its stable code', async () => {
     const server: Server = createServer((_req, res) => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ etat: 'recu' })));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const upstreams = new UpstreamPool({ '0751000E': `http://127.0.0.1:${(server.address() as { port: number }).port}` });
-    cleanup.push(() => new Promise((r) => server.close(() => r())), () => upstreams.close());
+    cleanup.push(
+      () => new Promise((r) => server.close(() => r())),
+      () => upstreams.close(),
+    );
     const client = new VieScolaireClient(upstreams, { metrics: new Registry() });
     await expect(client.justifyAbsence('0751000E', { pupilId: 'p1', absenceId: 'A1', reason: 'malade', clientRef: 'ref-1' })).rejects.toMatchObject({
       name: 'DialectError',

@@ -160,7 +160,13 @@ export const sliceToRange = {
 type Json = Record<string, unknown>;
 /** A date range as the upstream's query string wants it (`du`, `au`: dd/MM/yyyy). */
 const inFrench = (range: DateRange) => ({ du: toFrenchDate(range.from), au: toFrenchDate(range.to) });
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v));
+/** A JSON scalar as text (the upstream writes some codes as numbers); an object or array where text belongs is a lie. */
+const str = (v: unknown): string | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw new DialectError(`expected text, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+};
 const req = (v: unknown, what: string): string => {
   const s = str(v);
   if (!s) throw new DialectError(`missing ${what}`);
@@ -169,7 +175,10 @@ const req = (v: unknown, what: string): string => {
 const bool = (v: unknown) => v === true || v === 'true' || v === 1;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v : []).map(String);
-const subjectOf = (v: unknown): Subject => ({ code: req((v as Json)?.code, 'matiere.code'), label: str((v as Json)?.libelle) ?? req((v as Json)?.code, 'matiere.code') });
+const subjectOf = (v: unknown): Subject => ({
+  code: req((v as Json)?.code, 'matiere.code'),
+  label: str((v as Json)?.libelle) ?? req((v as Json)?.code, 'matiere.code'),
+});
 const attachments = (v: unknown): Attachment[] =>
   list(v).flatMap((a) => {
     const url = str(a.url);
@@ -336,12 +345,17 @@ export class VieScolaireClient {
   }
 
   /** Sends a guardian's justification of an absence. Not retried here: the outbox retries. */
-  async justifyAbsence(uai: string, submission: { pupilId: string; absenceId: string; reason: string; comment?: string; attachment?: UpstreamFile; clientRef: string }): Promise<{ upstreamId: string; state: SubmissionState }> {
+  async justifyAbsence(
+    uai: string,
+    submission: { pupilId: string; absenceId: string; reason: string; comment?: string; attachment?: UpstreamFile; clientRef: string },
+  ): Promise<{ upstreamId: string; state: SubmissionState }> {
     const body = await this.upstreams.get(uai).post(`/api/absences/${encodeURIComponent(submission.absenceId)}/justificatifs`, {
       eleve: submission.pupilId,
       motif: submission.reason,
       commentaire: submission.comment ?? '',
-      pieceJointe: submission.attachment ? { nom: submission.attachment.name, type: submission.attachment.contentType, contenuBase64: submission.attachment.base64 } : null,
+      pieceJointe: submission.attachment
+        ? { nom: submission.attachment.name, type: submission.attachment.contentType, contenuBase64: submission.attachment.base64 }
+        : null,
       // The hub's id: the upstream answers the same justification again instead of making a second one.
       referenceExterne: submission.clientRef,
     });
@@ -359,7 +373,10 @@ export class VieScolaireClient {
   }
 
   /** A pupil hands in a homework file. Not retried here: the outbox retries. */
-  async submitHomework(uai: string, submission: { pupilId: string; homeworkId: string; file: UpstreamFile; clientRef: string }): Promise<{ upstreamId: string; state: SubmissionState }> {
+  async submitHomework(
+    uai: string,
+    submission: { pupilId: string; homeworkId: string; file: UpstreamFile; clientRef: string },
+  ): Promise<{ upstreamId: string; state: SubmissionState }> {
     const body = await this.upstreams.get(uai).post(`/api/travailAFaire/${encodeURIComponent(submission.homeworkId)}/rendu`, {
       eleve: submission.pupilId,
       fichier: { nom: submission.file.name, type: submission.file.contentType, contenuBase64: submission.file.base64 },

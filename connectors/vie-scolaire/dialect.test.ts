@@ -30,8 +30,11 @@ describe('Pronote dialect', () => {
   });
 
   it('sanitizes HTML: no scripts or handlers, links kept and made safe', () => {
-    const dirty = '<p onclick="steal()">Exercice <b>3</b> p. 42</p><script>alert(1)</script><a href="https://lumni.fr/x">vidéo</a><a href="javascript:alert(1)">piège</a><img src=x onerror=alert(1)><iframe src="https://evil"></iframe>';
+    const dirty =
+      '<p onclick="steal()">Exercice <b>3</b> p. 42</p><script>alert(1)</script><a href="https://lumni.fr/x">vidéo</a><a href="javascript:alert(1)">piège</a><img src=x onerror=alert(1)><iframe src="https://evil"></iframe>';
     const clean = sanitizeHtml(dirty);
-    expect(clean).toBe('<p>Exercice <b>3</b> p. 42</p><a href="https://lumni.fr/x" target="_blank" rel="noopener noreferrer">vidéo</a><a target="_blank" rel="noopener noreferrer">piège</a>');
+    expect(clean).toBe(
+      '<p>Exercice <b>3</b> p. 42</p><a href="https://lumni.fr/x" target="_blank" rel="noopener noreferrer">vidéo</a><a target="_blank" rel="noopener noreferrer">piège</a>',
+    );
   });
 });

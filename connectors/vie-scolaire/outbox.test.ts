@@ -9,7 +9,15 @@ import { Outbox, QuotaExceededError, type OutboxOptions } from './outbox.ts';
 const log = createLogger('outbox-test', 'silent');
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(200_000, 7)]).toString('base64');
 const file: UpstreamFile = { name: 'certificat.pdf', contentType: 'application/pdf', base64: PDF };
-const justification = { kind: 'justification' as const, uai: '0750001A', pupilId: 'p1', targetId: 'A-p1-2026-11-20', submittedBy: 'g1', reason: 'Maladie', verified: true };
+const justification = {
+  kind: 'justification' as const,
+  uai: '0750001A',
+  pupilId: 'p1',
+  targetId: 'A-p1-2026-11-20',
+  submittedBy: 'g1',
+  reason: 'Maladie',
+  verified: true,
+};
 
 /** A school's system that records what it receives and answers as told. */
 function fakeSchool(state: 'recu' | 'accepte' | 'refuse' = 'accepte') {
@@ -25,7 +33,8 @@ function fakeSchool(state: 'recu' | 'accepte' | 'refuse' = 'accepte') {
   return { client, received };
 }
 
-const outboxIn = (dir: string, client: VieScolaireClient, options: Partial<OutboxOptions> = {}) => new Outbox(dir, client, log, { verify: async () => true, tickMs: 10, retryBaseMs: 10, ...options });
+const outboxIn = (dir: string, client: VieScolaireClient, options: Partial<OutboxOptions> = {}) =>
+  new Outbox(dir, client, log, { verify: async () => true, tickMs: 10, retryBaseMs: 10, ...options });
 
 describe('the outbox is bounded', () => {
   it('keeps an attached file on disk, not in memory, reads it back to forward it, and drops it once the school has it', async () => {
@@ -45,7 +54,11 @@ describe('the outbox is bounded', () => {
 
   it('a pending file survives a restart and is forwarded from disk after it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
-    const down = { justifyAbsence: async () => { throw new Error('down'); } } as unknown as VieScolaireClient;
+    const down = {
+      justifyAbsence: async () => {
+        throw new Error('down');
+      },
+    } as unknown as VieScolaireClient;
     const first = outboxIn(dir, down);
     const item = await first.submit({ ...justification, file });
     await first.tick();
@@ -67,7 +80,15 @@ describe('the outbox is bounded', () => {
     const decided = await outbox.submit(justification);
     await outbox.tick();
     expect(outbox.get(decided.id)!.state).toBe('ACCEPTED');
-    const down = outboxIn(dir, { justifyAbsence: async () => { throw new Error('down'); } } as unknown as VieScolaireClient, { retentionMs: 50 });
+    const down = outboxIn(
+      dir,
+      {
+        justifyAbsence: async () => {
+          throw new Error('down');
+        },
+      } as unknown as VieScolaireClient,
+      { retentionMs: 50 },
+    );
     await down.init();
     const pending = await down.submit({ ...justification, targetId: 'A-p1-2026-11-21' });
     await new Promise((r) => setTimeout(r, 80));
@@ -101,6 +122,9 @@ describe('the outbox is bounded', () => {
     expect(refused).toMatchObject({ quota: 'submissionsPerDay', limit: 3 });
     // Someone else is not affected; bytes are counted too.
     await outbox.submit({ ...justification, submittedBy: 'g2', file }, { submissionsPerDay: 3, attachmentBytesPerDay: 300_000 });
-    await expect(outbox.submit({ ...justification, submittedBy: 'g2', file }, { submissionsPerDay: 3, attachmentBytesPerDay: 300_000 })).rejects.toMatchObject({ quota: 'attachmentBytesPerDay', limit: 300_000 });
+    await expect(outbox.submit({ ...justification, submittedBy: 'g2', file }, { submissionsPerDay: 3, attachmentBytesPerDay: 300_000 })).rejects.toMatchObject({
+      quota: 'attachmentBytesPerDay',
+      limit: 300_000,
+    });
   });
 });

@@ -267,19 +267,43 @@ export class Outbox {
           const file = await this.#file(item);
           next =
             item.kind === 'justification'
-              ? await this.client.justifyAbsence(item.uai, { pupilId: item.pupilId, absenceId: item.targetId, reason: item.reason ?? '', comment: item.comment, attachment: file, clientRef: item.id })
+              ? await this.client.justifyAbsence(item.uai, {
+                  pupilId: item.pupilId,
+                  absenceId: item.targetId,
+                  reason: item.reason ?? '',
+                  comment: item.comment,
+                  attachment: file,
+                  clientRef: item.id,
+                })
               : await this.client.submitHomework(item.uai, { pupilId: item.pupilId, homeworkId: item.targetId, file: file!, clientRef: item.id });
         } else {
           next = { upstreamId: item.upstreamId!, state: await this.client.justificationState(item.uai, item.upstreamId!) };
         }
-        await this.#persist({ ...item, upstreamId: next.upstreamId, state: STATE_OF[next.state], attempts: 0, nextAttemptAt: Date.now() + (this.options.tickMs ?? 1000), lastError: undefined, updatedAt: new Date().toISOString() });
+        await this.#persist({
+          ...item,
+          upstreamId: next.upstreamId,
+          state: STATE_OF[next.state],
+          attempts: 0,
+          nextAttemptAt: Date.now() + (this.options.tickMs ?? 1000),
+          lastError: undefined,
+          updatedAt: new Date().toISOString(),
+        });
         // The school has the file: the hub need not keep it.
         if (item.file) await this.#dropAttachment(item.id);
       } catch (error) {
         const attempts = item.attempts + 1;
         const backoff = Math.min((this.options.retryBaseMs ?? 1000) * 2 ** Math.min(attempts - 1, 16), this.options.maxBackoffMs ?? 300_000);
-        this.log.warn({ submission: item.id, kind: item.kind, uai: item.uai, attempts, err: (error as Error).message }, 'submission not forwarded yet; will retry');
-        await this.#persist({ ...item, attempts, nextAttemptAt: Date.now() + backoff, lastError: (error as Error).message, updatedAt: new Date().toISOString() });
+        this.log.warn(
+          { submission: item.id, kind: item.kind, uai: item.uai, attempts, err: (error as Error).message },
+          'submission not forwarded yet; will retry',
+        );
+        await this.#persist({
+          ...item,
+          attempts,
+          nextAttemptAt: Date.now() + backoff,
+          lastError: (error as Error).message,
+          updatedAt: new Date().toISOString(),
+        });
       }
     }
   }

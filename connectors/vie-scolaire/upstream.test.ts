@@ -24,7 +24,15 @@ async function scriptedServer(handler: (n: number) => { status: number; delayMs?
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { url, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 describe('vie scolaire upstream resilience', () => {
@@ -131,7 +139,12 @@ describe('vie scolaire upstream resilience', () => {
     const server = await scriptedServer(() => ({ status: 200, delayMs: 150 }));
     cleanup.push(server.close);
     const u = upstream(server.url, { maxConcurrent: 6, maxConcurrentPerCaller: 2, maxQueuedPerCaller: 2 });
-    const burst = Array.from({ length: 10 }, () => u.get('/api/notes', {}, { caller: 'attacker' }).then(() => 'ok', (e: UpstreamError) => e.reason));
+    const burst = Array.from({ length: 10 }, () =>
+      u.get('/api/notes', {}, { caller: 'attacker' }).then(
+        () => 'ok',
+        (e: UpstreamError) => e.reason,
+      ),
+    );
     const started = Date.now();
     expect(await u.get('/api/notes', {}, { caller: 'guardian' })).toEqual({ ok: true });
     expect(Date.now() - started).toBeLessThan(280); // not behind the attacker's queue
@@ -146,7 +159,14 @@ describe('vie scolaire upstream resilience', () => {
     const server = await scriptedServer(() => ({ status: 200, delayMs: 150 }));
     cleanup.push(server.close);
     const u = upstream(server.url, { maxConcurrent: 1, retries: 0, deadlineMs: 400, breakerThreshold: 3 });
-    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => u.get('/api/notes', {}, { caller: `p${i}` }).then(() => 'ok', (e: UpstreamError) => e.reason)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        u.get('/api/notes', {}, { caller: `p${i}` }).then(
+          () => 'ok',
+          (e: UpstreamError) => e.reason,
+        ),
+      ),
+    );
     expect(outcomes.slice(0, 2)).toEqual(['ok', 'ok']);
     // The third is sent late and may time out there (a failure of the system's); the last ones never leave our queue.
     expect(outcomes.slice(4)).toEqual(['overloaded', 'overloaded']);
@@ -166,7 +186,9 @@ describe('vie scolaire upstream resilience', () => {
     const server = await scriptedServer(() => ({ status: 200, delayMs: 5000 }));
     cleanup.push(server.close);
     const started = Date.now();
-    await expect(upstream(server.url, { requestTimeoutMs: 200, deadlineMs: 500, retries: 3 }).get('/api/periodes')).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(upstream(server.url, { requestTimeoutMs: 200, deadlineMs: 500, retries: 3 }).get('/api/periodes')).rejects.toMatchObject({
+      reason: 'timeout',
+    });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
@@ -208,12 +230,13 @@ describe('vie scolaire breaker, observed', () => {
     expect(await state('0752000F', 'closed')).toBe(1);
     expect(await transitions('0751000E', 'open')).toBe(0);
 
-    for (let i = 0; i < 3; i++) await expect(pool.get('0751000E').get('/api/notes', {}, { caller: `person-${i}` })).rejects.toMatchObject({ reason: 'unavailable' });
+    for (let i = 0; i < 3; i++)
+      await expect(pool.get('0751000E').get('/api/notes', {}, { caller: `person-${i}` })).rejects.toMatchObject({ reason: 'unavailable' });
     expect(await state('0751000E', 'open')).toBe(1);
     expect(await state('0751000E', 'closed')).toBe(0);
     expect(await state('0752000F', 'closed')).toBe(1); // the other school is not concerned
     expect(await transitions('0751000E', 'open')).toBe(1);
-    const opened = lines().filter((l) => l.msg && String(l.msg).includes('circuit opened'));
+    const opened = lines().filter((l) => typeof l.msg === 'string' && l.msg.includes('circuit opened'));
     expect(opened).toHaveLength(1);
     expect(opened[0]).toMatchObject({ level: 40, school: '0751000E', reason: 'unavailable' });
     expect(JSON.stringify(lines())).not.toMatch(/person-\d/); // callers are never logged

@@ -100,7 +100,8 @@ const NAME_OF: Record<CircuitState, CircuitName> = {
 };
 
 /** A failure of the school's system (it is down, or did not answer in time): what retries and the breaker act on. */
-const systemFailure = (error: unknown): error is UpstreamError => error instanceof UpstreamError && (error.reason === 'unavailable' || error.reason === 'timeout');
+const systemFailure = (error: unknown): error is UpstreamError =>
+  error instanceof UpstreamError && (error.reason === 'unavailable' || error.reason === 'timeout');
 
 /** The deadline passed while the call waited in our own queues, before anything was sent. */
 class QueuedTooLong extends Error {}
@@ -221,10 +222,22 @@ export class Upstream {
       const name = (error as Error).name;
       const code = (error as { code?: string }).code ?? '';
       const late = signal.aborted || name === 'AbortError' || name === 'TimeoutError' || /TIMEOUT/.test(code);
-      throw new UpstreamError(late ? 'timeout' : 'unavailable', this.uai, `the vie scolaire system of ${this.uai} ${late ? 'did not answer in time' : 'is unreachable'}`, undefined, { cause: error });
+      throw new UpstreamError(
+        late ? 'timeout' : 'unavailable',
+        this.uai,
+        `the vie scolaire system of ${this.uai} ${late ? 'did not answer in time' : 'is unreachable'}`,
+        undefined,
+        { cause: error },
+      );
     }
     if (status >= 500) throw new UpstreamError('unavailable', this.uai, `the vie scolaire system of ${this.uai} failed (HTTP ${status})`, status);
-    if (status >= 400) throw new UpstreamError('refused', this.uai, `the vie scolaire system of ${this.uai} refused the request (HTTP ${status}): ${text.slice(0, 200)}`, status);
+    if (status >= 400)
+      throw new UpstreamError(
+        'refused',
+        this.uai,
+        `the vie scolaire system of ${this.uai} refused the request (HTTP ${status}): ${text.slice(0, 200)}`,
+        status,
+      );
     try {
       return JSON.parse(text);
     } catch (error) {
@@ -268,7 +281,15 @@ export class Upstream {
   }
 
   /** Through the breaker: the attempts of one call, counted once; `progress.sent` once an attempt started. */
-  async #send(method: 'GET' | 'POST', path: string, body: unknown, attempts: IPolicy, caller: string, deadline: AbortSignal, progress: { sent: boolean }): Promise<unknown> {
+  async #send(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    attempts: IPolicy,
+    caller: string,
+    deadline: AbortSignal,
+    progress: { sent: boolean },
+  ): Promise<unknown> {
     const outcome = await this.#breaker.execute(async () => {
       try {
         const answer = await attempts.execute(({ signal }) => {
@@ -292,13 +313,25 @@ export class Upstream {
       return new UpstreamError('circuit-open', this.uai, `the vie scolaire system of ${this.uai} is unavailable (circuit open)`, undefined, { cause: error });
     }
     if (error instanceof BulkheadRejectedError) {
-      return new UpstreamError('overloaded', this.uai, `too many requests at once to the vie scolaire system of ${this.uai}: this one was not sent`, undefined, { cause: error });
+      return new UpstreamError(
+        'overloaded',
+        this.uai,
+        `too many requests at once to the vie scolaire system of ${this.uai}: this one was not sent`,
+        undefined,
+        { cause: error },
+      );
     }
     if (error instanceof TaskCancelledError || error instanceof QueuedTooLong) {
       // Past the deadline: the system's slowness if the call was sent, our own queue's length if not.
       return sent
         ? new UpstreamError('timeout', this.uai, `the vie scolaire system of ${this.uai} did not answer in time`, undefined, { cause: error })
-        : new UpstreamError('overloaded', this.uai, `too many requests at once to the vie scolaire system of ${this.uai}: this one waited too long and was not sent`, undefined, { cause: error });
+        : new UpstreamError(
+            'overloaded',
+            this.uai,
+            `too many requests at once to the vie scolaire system of ${this.uai}: this one waited too long and was not sent`,
+            undefined,
+            { cause: error },
+          );
     }
     return error;
   }
@@ -322,7 +355,14 @@ export class UpstreamPool {
     for (const [uai, url] of Object.entries(urls)) this.#upstreams.set(uai, new Upstream(uai, url.replace(/\/$/, ''), options));
     const { log, metrics } = observers;
     // Labelled by school: the configured schools, a bounded set.
-    const transitions = metrics && new Counter({ name: 'hub_vie_scolaire_breaker_transitions_total', help: 'Changes of state of a school’s vie scolaire circuit breaker, by state entered.', labelNames: ['school', 'to'], registers: [metrics] });
+    const transitions =
+      metrics &&
+      new Counter({
+        name: 'hub_vie_scolaire_breaker_transitions_total',
+        help: 'Changes of state of a school’s vie scolaire circuit breaker, by state entered.',
+        labelNames: ['school', 'to'],
+        registers: [metrics],
+      });
     if (metrics) {
       const gauge: Gauge<'school' | 'state'> = new Gauge({
         name: 'hub_vie_scolaire_breaker_state',
@@ -342,8 +382,18 @@ export class UpstreamPool {
       upstream.onCircuitChange((to, cause) => {
         transitions?.inc({ school: upstream.uai, to });
         const fields = { school: upstream.uai, circuit: to, reason: cause?.reason };
-        if (to === 'open') log?.warn(fields, `vie scolaire circuit opened for ${upstream.uai}: its system fails for several people; calls fail fast for ${options.breakerResetMs} ms`);
-        else log?.info(fields, to === 'closed' ? `vie scolaire circuit closed for ${upstream.uai}: its system answers again` : `vie scolaire circuit half-open for ${upstream.uai}: one trial call`);
+        if (to === 'open')
+          log?.warn(
+            fields,
+            `vie scolaire circuit opened for ${upstream.uai}: its system fails for several people; calls fail fast for ${options.breakerResetMs} ms`,
+          );
+        else
+          log?.info(
+            fields,
+            to === 'closed'
+              ? `vie scolaire circuit closed for ${upstream.uai}: its system answers again`
+              : `vie scolaire circuit half-open for ${upstream.uai}: one trial call`,
+          );
       });
     }
   }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signViewerContext, VIEWER_BINDING_HEADER, VIEWER_HEADER, viewerContextBinding, viewerContextKey, type Viewer } from '../../lib/viewer-context.ts';
-import { FREE_PORTS } from '../../test/helpers/free-ports.ts';
+import { testHubOptions } from '../../test/helpers/database.ts';
 import { hubSession } from '../../test/helpers/hub-session.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../embedded-hub.ts';
 
@@ -45,7 +45,7 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
     process.env.HUB_VIEWER_CONTEXT_SECRET = SECRET;
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-amplification-')),
-      ...FREE_PORTS,
+      ...(await testHubOptions()),
       today: () => TODAY,
       // Short enough that a queue of amplified calls times out within the test, as it did in the review.
       vieScolaireUpstream: { requestTimeoutMs: 1000, deadlineMs: 1500, retries: 1, breakerThreshold: 3, breakerResetMs: 30_000 },
@@ -70,12 +70,15 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await session.token(login)}` },
       body: JSON.stringify(body),
     });
-    return { status: response.status, json: (await response.json()) as any };
+    return { status: response.status, json: await response.json() };
   };
 
   /** What a router that let the operation through would send: the pupil's signed context, bound to the body. */
   const askSubgraphAs = (login: string, query: string) =>
-    postSubgraphAs(login, { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { ${query} } } }`, variables: { r: [{ __typename: 'Student', id: personId(login) }] } });
+    postSubgraphAs(login, {
+      query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { ${query} } } }`,
+      variables: { r: [{ __typename: 'Student', id: personId(login) }] },
+    });
 
   const postSubgraphAs = async (login: string, operation: { query: string; variables?: Record<string, unknown> }) => {
     const viewer: Viewer = {
@@ -123,7 +126,10 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
     const modest = `{ me { ... on Student { ${aliasedRanges(6, 130, -3000)} } } }`;
     const alone = await postBatch('lea.martin', { query: modest });
     expect(codesOf(alone.json)).not.toContain('OPERATION_LIMIT_EXCEEDED');
-    const { json } = await postBatch('lea.martin', Array.from({ length: 10 }, () => ({ query: modest })));
+    const { json } = await postBatch(
+      'lea.martin',
+      Array.from({ length: 10 }, () => ({ query: modest })),
+    );
     const refused = json.filter((answer: any) => codesOf(answer).includes('OPERATION_LIMIT_EXCEEDED'));
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0].errors[0].message).toMatch(/batch/);
@@ -144,7 +150,10 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
     const before = timetableCalls();
     // 25 aliased ranges within 120 days (not yet cached), asked by a pupil of the collège whose
     // budget is untouched: one upstream call, each field its own slice.
-    const answer = await askSubgraphAs('lucas.bernard', Array.from({ length: 25 }, (_, i) => `t${i}: timetable(from: "${day(200 + i * 3)}", to: "${day(202 + i * 3)}") { start }`).join(' '));
+    const answer = await askSubgraphAs(
+      'lucas.bernard',
+      Array.from({ length: 25 }, (_, i) => `t${i}: timetable(from: "${day(200 + i * 3)}", to: "${day(202 + i * 3)}") { start }`).join(' '),
+    );
     expect(answer.errors).toBeUndefined();
     expect(timetableCalls() - before).toBe(1);
     const student = answer.data._entities[0];
@@ -159,7 +168,10 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
     try {
       // A pupil whose budgets are untouched, so the attack reaches the school's system as far as it can.
       const attack = Promise.all([
-        postBatch('hugo.martin', Array.from({ length: 10 }, (_, n) => ({ query: `{ me { ... on Student { ${aliasedRanges(25, 130, -4000 - n)} } } }` }))),
+        postBatch(
+          'hugo.martin',
+          Array.from({ length: 10 }, (_, n) => ({ query: `{ me { ... on Student { ${aliasedRanges(25, 130, -4000 - n)} } } }` })),
+        ),
         ...Array.from({ length: 10 }, (_, n) => askSubgraphAs('hugo.martin', aliasedRanges(25, 130, -6000 - n))),
       ]);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -187,7 +199,10 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
 
   it('mutations weigh what their upstream reads weigh: a batch of 10 × 30 submitHomework is refused by the router', async () => {
     const before = homeworkCalls();
-    const { json } = await postBatch('lucas.bernard', Array.from({ length: 10 }, (_, n) => ({ query: bogusHomework('submitHomework', 30, `router${n}`) })));
+    const { json } = await postBatch(
+      'lucas.bernard',
+      Array.from({ length: 10 }, (_, n) => ({ query: bogusHomework('submitHomework', 30, `router${n}`) })),
+    );
     for (const answer of json) expect(codesOf(answer)).toContain('OPERATION_LIMIT_EXCEEDED');
     expect(homeworkCalls() - before).toBe(0);
   });
@@ -223,7 +238,9 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
     const homework = data.me.homework[0].id as string;
     const writes = () => [...college().requests].filter(([path]) => path.endsWith('/fait')).reduce((sum, [, n]) => sum + n, 0);
     const before = writes();
-    const answer = await postSubgraphAs(pupil, { query: `mutation { ${Array.from({ length: 30 }, (_, i) => `m${i}: setHomeworkDone(homeworkId: "${homework}", done: true)`).join(' ')} }` });
+    const answer = await postSubgraphAs(pupil, {
+      query: `mutation { ${Array.from({ length: 30 }, (_, i) => `m${i}: setHomeworkDone(homeworkId: "${homework}", done: true)`).join(' ')} }`,
+    });
     const done = Object.values(answer.data ?? {}).filter((v) => v === true).length;
     expect(done).toBeGreaterThan(0);
     expect(writes() - before).toBe(done);

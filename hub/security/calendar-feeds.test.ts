@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FREE_PORTS } from '../../test/helpers/free-ports.ts';
+import { testHubOptions } from '../../test/helpers/database.ts';
 import { hubSession } from '../../test/helpers/hub-session.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../embedded-hub.ts';
 import { DEFAULT_FEED_SERVING } from '../../subgraphs/vie-scolaire/calendar/feed-route.ts';
@@ -23,7 +23,7 @@ describe('calendar feeds: no amplification through a public URL', () => {
   beforeAll(async () => {
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-feeds-security-')),
-      ...FREE_PORTS,
+      ...(await testHubOptions()),
       today: () => TODAY,
       // Each failed call counts once; three failed calls of three distinct callers open the breaker.
       vieScolaireUpstream: { retries: 0, requestTimeoutMs: 1000, deadlineMs: 1500, breakerThreshold: 3, breakerMinCallers: 3, breakerResetMs: 30_000 },
@@ -72,7 +72,11 @@ describe('calendar feeds: no amplification through a public URL', () => {
 
   it('one person’s feeds are one caller upstream: their failures alone do not open the school’s breaker', async () => {
     // Three feeds of one guardian for a child whose data nobody has read yet (nothing cached).
-    const urls = [await createFeed('sophie.martin', 'hugo.martin'), await createFeed('sophie.martin', 'hugo.martin'), await createFeed('sophie.martin', 'hugo.martin')];
+    const urls = [
+      await createFeed('sophie.martin', 'hugo.martin'),
+      await createFeed('sophie.martin', 'hugo.martin'),
+      await createFeed('sophie.martin', 'hugo.martin'),
+    ];
     college().faults.errorRate = 1;
     try {
       for (const url of urls) expect((await fetch(url)).status).toBe(503);

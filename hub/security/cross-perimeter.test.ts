@@ -13,7 +13,7 @@ import type { AuditEvent } from '../../store/journal/event.ts';
 import { importAafDirectory } from '../../connectors/directory/aaf/import.ts';
 import { aafDocument, modifyRequestXml } from '../../connectors/directory/aaf/write.ts';
 import { viewerContextKey, type Viewer } from '../../lib/viewer-context.ts';
-import { FREE_PORTS } from '../../test/helpers/free-ports.ts';
+import { testHubOptions } from '../../test/helpers/database.ts';
 import { hubSession } from '../../test/helpers/hub-session.ts';
 import { routerHeaders } from '../../test/helpers/viewer.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../embedded-hub.ts';
@@ -33,7 +33,7 @@ describe('cross-perimeter reads and writes', () => {
 
   beforeAll(async () => {
     process.env.HUB_VIEWER_CONTEXT_SECRET = SECRET;
-    hub = await startEmbeddedHub({ dataDir, ...FREE_PORTS, today: () => TODAY, vieScolaireQuotas: QUOTAS });
+    hub = await startEmbeddedHub({ dataDir, ...(await testHubOptions()), today: () => TODAY, vieScolaireQuotas: QUOTAS });
     ({ ask } = hubSession(hub));
   });
   afterAll(async () => {
@@ -53,11 +53,18 @@ describe('cross-perimeter reads and writes', () => {
   };
   const expectDeniedInJournal = async (login: string, field: string, target: string) => {
     const events = await journal(login, field, target);
-    expect(events.some((e) => e.outcome === 'denied' && e.reason === 'outside-perimeter' && e.targets.includes(target)), `${login} ${field} denied in the journal`).toBe(true);
+    expect(
+      events.some((e) => e.outcome === 'denied' && e.reason === 'outside-perimeter' && e.targets.includes(target)),
+      `${login} ${field} denied in the journal`,
+    ).toBe(true);
   };
   /** An absence a guardian can see, read as that guardian. */
   const absenceOf = async (guardian: string, pupil: string, uai: string): Promise<string> => {
-    const { data, errors } = await ask(guardian, `query($id: ID!) { person(id: $id) { ... on Student { absences(from: "2026-08-01", to: "2026-11-23") { id } } } }`, { id: id(pupil) });
+    const { data, errors } = await ask(
+      guardian,
+      `query($id: ID!) { person(id: $id) { ... on Student { absences(from: "2026-08-01", to: "2026-11-23") { id } } } }`,
+      { id: id(pupil) },
+    );
     expect(errors).toBeUndefined();
     const absence = (data.person.absences as { id: string }[]).find((a) => a.id.startsWith(`${uai}:`));
     if (!absence) throw new Error(`no absence of ${pupil} at ${uai}`);
@@ -80,7 +87,9 @@ describe('cross-perimeter reads and writes', () => {
     const otherSchool = await ask('sophie.martin', JUSTIFY, { input: { pupilId: id('lea.martin'), absenceId: chloeAbsence, reason: 'Maladie' } });
     expect(otherSchool.errors?.[0].extensions.code).toBe('FORBIDDEN');
     // A made-up id of the right shape (ids are guessable) for a school the pupil is not in.
-    const forged = await ask('sophie.martin', JUSTIFY, { input: { pupilId: id('lea.martin'), absenceId: `${lycee()}:A-${id('lea.martin')}-2026-11-20`, reason: 'Maladie' } });
+    const forged = await ask('sophie.martin', JUSTIFY, {
+      input: { pupilId: id('lea.martin'), absenceId: `${lycee()}:A-${id('lea.martin')}-2026-11-20`, reason: 'Maladie' },
+    });
     expect(forged.errors?.[0].extensions.code).toBe('FORBIDDEN');
     await new Promise((r) => setTimeout(r, 700)); // an outbox pass would have forwarded anything kept
     expect(hub.vieScolaire.standins[0]!.submissions.size).toBe(submissionsBefore);
@@ -93,7 +102,10 @@ describe('cross-perimeter reads and writes', () => {
     const tick = await ask('lea.martin', 'mutation($id: ID!) { setHomeworkDone(homeworkId: $id, done: true) }', { id: hugoHomework });
     expect(tick.data?.setHomeworkDone ?? null).toBeNull();
     expect(tick.errors?.[0].extensions.code).toBe('FORBIDDEN');
-    const handIn = await ask('lea.martin', 'mutation($id: ID!, $f: FileInput!) { submitHomework(homeworkId: $id, file: $f) { id } }', { id: hugoHomework, f: { name: 'copie.png', contentType: 'image/png', base64: PNG() } });
+    const handIn = await ask('lea.martin', 'mutation($id: ID!, $f: FileInput!) { submitHomework(homeworkId: $id, file: $f) { id } }', {
+      id: hugoHomework,
+      f: { name: 'copie.png', contentType: 'image/png', base64: PNG() },
+    });
     expect(handIn.errors?.[0].extensions.code).toBe('FORBIDDEN');
     await expectDeniedInJournal('lea.martin', 'Mutation.setHomeworkDone', id('lea.martin'));
     await expectDeniedInJournal('lea.martin', 'Mutation.submitHomework', id('lea.martin'));
@@ -112,7 +124,8 @@ describe('cross-perimeter reads and writes', () => {
     expect(pupilForOther.errors?.[0].extensions.code).toBe('FORBIDDEN');
     await expectDeniedInJournal('marc.bernard', 'Mutation.createCalendarFeed', id('lucas.bernard'));
 
-    const mine = (await ask('claire.bernard', 'mutation($p: ID) { createCalendarFeed(pupilId: $p) { id url } }', { p: id('lucas.bernard') })).data.createCalendarFeed;
+    const mine = (await ask('claire.bernard', 'mutation($p: ID) { createCalendarFeed(pupilId: $p) { id url } }', { p: id('lucas.bernard') })).data
+      .createCalendarFeed;
     expect((await ask('marc.bernard', 'mutation($id: ID!) { revokeCalendarFeed(id: $id) }', { id: mine.id })).data.revokeCalendarFeed).toBe(false);
     expect((await fetch(mine.url)).status).toBe(200);
     expect((await ask('claire.bernard', 'mutation($id: ID!) { revokeCalendarFeed(id: $id) }', { id: mine.id })).data.revokeCalendarFeed).toBe(true);
@@ -121,18 +134,37 @@ describe('cross-perimeter reads and writes', () => {
   it('a teacher of another class reads nothing of a pupil: not through person(id), not through _entities', async () => {
     const teacher = teacherOf('3EB');
     const lea = id('lea.martin');
-    const viaPerson = await ask(teacher, 'query($id: ID!) { person(id: $id) { ... on Student { grades { value } absences { id } timetable { start } } } }', { id: lea });
+    const viaPerson = await ask(teacher, 'query($id: ID!) { person(id: $id) { ... on Student { grades { value } absences { id } timetable { start } } } }', {
+      id: lea,
+    });
     expect(viaPerson.data.person).toBeNull();
     expect(viaPerson.errors?.[0].extensions.code).toBe('FORBIDDEN');
 
     // As the router would ask the subgraph for the pupil entity (the join path), signed for the teacher.
-    const viewer: Viewer = { kind: 'person', personId: id(teacher), profile: 'teacher', scopes: ['vie-scolaire:grades:read', 'vie-scolaire:absences:read', 'vie-scolaire:timetable:read'], policies: [], schools: [college()] };
+    const viewer: Viewer = {
+      kind: 'person',
+      personId: id(teacher),
+      profile: 'teacher',
+      scopes: ['vie-scolaire:grades:read', 'vie-scolaire:absences:read', 'vie-scolaire:timetable:read'],
+      policies: [],
+      schools: [college()],
+    };
     const url = hub.services.find((s) => s.name === 'vie-scolaire')!.url;
     const body = JSON.stringify({
-      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { grades { value } absences { id } timetable { start } justifications { id } } } }',
-      variables: { r: [{ __typename: 'Student', id: lea }, { __typename: 'Student', id: id('hugo.martin') }] },
+      query:
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Student { grades { value } absences { id } timetable { start } justifications { id } } } }',
+      variables: {
+        r: [
+          { __typename: 'Student', id: lea },
+          { __typename: 'Student', id: id('hugo.martin') },
+        ],
+      },
     });
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders('vie-scolaire', viewer, body, { key: viewerContextKey(SECRET) })) }, body });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await routerHeaders('vie-scolaire', viewer, body, { key: viewerContextKey(SECRET) })) },
+      body,
+    });
     const answer = (await response.json()) as { data: any; errors: any[] };
     expect(answer.data._entities[0]).toBeNull();
     expect(answer.errors.some((e) => e.extensions.code === 'FORBIDDEN' && e.path?.[1] === 0)).toBe(true);
@@ -144,7 +176,9 @@ describe('cross-perimeter reads and writes', () => {
     // Inès: the lycée, and an option in 3EA at the collège. Her relationship with a collège teacher
     // (the class they share) and with the collège's principal (his function) holds at the collège.
     const ines = id('ines.petit');
-    const principal = hub.academie.demo.find((d) => d.profile === 'staff' && d.description.startsWith('principal,') && d.description.toLowerCase().includes('coll'))!.login;
+    const principal = hub.academie.demo.find(
+      (d) => d.profile === 'staff' && d.description.startsWith('principal,') && d.description.toLowerCase().includes('coll'),
+    )!.login;
     const lyceeRequests = () => [...hub.vieScolaire.standins[1]!.requests.values()].reduce((a, b) => a + b, 0);
     const query = `query($id: ID!) { person(id: $id) { ... on Student {
       absences(from: "2026-08-01", to: "2026-11-23") { id } homework(from: "2026-11-23", to: "2026-12-18") { id }
@@ -156,7 +190,10 @@ describe('cross-perimeter reads and writes', () => {
       const answer = await ask(reader, query, { id: ines });
       expect(answer.errors, reader).toBeUndefined();
       expect(idsOf(answer.data.person).length).toBeGreaterThan(0);
-      expect(idsOf(answer.data.person).filter((i) => !i.startsWith(`${college()}:`)), reader).toEqual([]);
+      expect(
+        idsOf(answer.data.person).filter((i) => !i.startsWith(`${college()}:`)),
+        reader,
+      ).toEqual([]);
     }
     // The lycée's system was not even asked about her.
     expect(lyceeRequests()).toBe(before);
@@ -165,11 +202,16 @@ describe('cross-perimeter reads and writes', () => {
     const own = await ask('ines.petit', query, { id: ines });
     expect(idsOf(own.data.person).some((i) => i.startsWith(`${lycee()}:`))).toBe(true);
     const lyceeHomework = (own.data.person.homework as { id: string }[]).find((h) => h.id.startsWith(`${lycee()}:`))!.id;
-    const handIn = await ask('ines.petit', 'mutation($id: ID!, $f: FileInput!) { submitHomework(homeworkId: $id, file: $f) { id } }', { id: lyceeHomework, f: { name: 'copie.png', contentType: 'image/png', base64: ONE_PIXEL_PNG } });
+    const handIn = await ask('ines.petit', 'mutation($id: ID!, $f: FileInput!) { submitHomework(homeworkId: $id, file: $f) { id } }', {
+      id: lyceeHomework,
+      f: { name: 'copie.png', contentType: 'image/png', base64: ONE_PIXEL_PNG },
+    });
     expect(handIn.errors).toBeUndefined();
     const teacherView = await ask(teacherOf('3EA'), query, { id: ines });
     expect(teacherView.data.person.homeworkSubmissions.map((s: { homeworkId: string }) => s.homeworkId)).not.toContain(lyceeHomework);
-    expect((await ask('ines.petit', query, { id: ines })).data.person.homeworkSubmissions.map((s: { homeworkId: string }) => s.homeworkId)).toContain(lyceeHomework);
+    expect((await ask('ines.petit', query, { id: ines })).data.person.homeworkSubmissions.map((s: { homeworkId: string }) => s.homeworkId)).toContain(
+      lyceeHomework,
+    );
   });
 
   it('the cahier de textes of a class is for the people of that class', async () => {
@@ -204,7 +246,14 @@ describe('cross-perimeter reads and writes', () => {
     // Tonight's delta: the court decision reaches the AAF; her link to Lucas no longer carries legal authority.
     const store = hub.academie.directory.store;
     const links = store.snapshot().Eleve![lucas]!.ENTElevePersRelEleve!;
-    const changed = links.map((l) => (l.startsWith(`${claire}$`) ? l.split('$').map((part, i) => (i === 3 ? '0' : part)).join('$') : l));
+    const changed = links.map((l) =>
+      l.startsWith(`${claire}$`)
+        ? l
+            .split('$')
+            .map((part, i) => (i === 3 ? '0' : part))
+            .join('$')
+        : l,
+    );
     expect(changed).not.toEqual(links);
     const deltaDir = mkdtempSync(join(tmpdir(), 'hub-xperimeter-delta-'));
     writeFileSync(join(deltaDir, 'ENT_Delta_20261124_Eleve_0000.xml'), aafDocument([modifyRequestXml('Eleve', lucas, { ENTElevePersRelEleve: changed })]));
@@ -236,14 +285,20 @@ describe('cross-perimeter reads and writes', () => {
       feeds.push(created.data.createCalendarFeed.id);
     }
     const over = await ask('chloe.martin', 'mutation { createCalendarFeed { id } }');
-    expect(over.errors?.[0]).toMatchObject({ extensions: { code: 'QUOTA_EXCEEDED', limit: QUOTAS.feedsPerPerson }, message: expect.stringContaining(String(QUOTAS.feedsPerPerson)) });
+    expect(over.errors?.[0]).toMatchObject({
+      extensions: { code: 'QUOTA_EXCEEDED', limit: QUOTAS.feedsPerPerson },
+      message: expect.stringContaining(String(QUOTAS.feedsPerPerson)),
+    });
     // Revoking one frees a place.
     await ask('chloe.martin', 'mutation($id: ID!) { revokeCalendarFeed(id: $id) }', { id: feeds[0] });
     expect((await ask('chloe.martin', 'mutation { createCalendarFeed { id } }')).errors).toBeUndefined();
 
     const homework = await homeworkOf('hugo.martin');
     const handIn = (bytes: number) =>
-      ask('hugo.martin', 'mutation($id: ID!, $f: FileInput!) { submitHomework(homeworkId: $id, file: $f) { id } }', { id: homework, f: { name: 'copie.png', contentType: 'image/png', base64: PNG(bytes) } });
+      ask('hugo.martin', 'mutation($id: ID!, $f: FileInput!) { submitHomework(homeworkId: $id, file: $f) { id } }', {
+        id: homework,
+        f: { name: 'copie.png', contentType: 'image/png', base64: PNG(bytes) },
+      });
     // Bytes: two files of 700 kB fit in 1.5 MB, a third does not.
     expect((await handIn(700_000)).errors).toBeUndefined();
     expect((await handIn(700_000)).errors).toBeUndefined();
@@ -252,6 +307,9 @@ describe('cross-perimeter reads and writes', () => {
     // Count: a third small one is the last allowed, a fourth is refused.
     expect((await handIn(10)).errors).toBeUndefined();
     const tooMany = await handIn(10);
-    expect(tooMany.errors?.[0]).toMatchObject({ extensions: { code: 'QUOTA_EXCEEDED', limit: QUOTAS.submissionsPerDay }, message: expect.stringContaining(String(QUOTAS.submissionsPerDay)) });
+    expect(tooMany.errors?.[0]).toMatchObject({
+      extensions: { code: 'QUOTA_EXCEEDED', limit: QUOTAS.submissionsPerDay },
+      message: expect.stringContaining(String(QUOTAS.submissionsPerDay)),
+    });
   });
 });

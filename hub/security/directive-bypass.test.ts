@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../store/journal/event.ts';
-import { FREE_PORTS } from '../../test/helpers/free-ports.ts';
+import { testHubOptions } from '../../test/helpers/database.ts';
 import { hubSession, type GraphQLAnswer } from '../../test/helpers/hub-session.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../embedded-hub.ts';
 import { createLogger } from '../../lib/logger.ts';
@@ -27,7 +27,7 @@ describe('directive bypass attempts', () => {
   let counter = 0;
 
   beforeAll(async () => {
-    hub = await startEmbeddedHub({ dataDir: mkdtempSync(join(tmpdir(), 'hub-directive-bypass-')), ...FREE_PORTS });
+    hub = await startEmbeddedHub({ dataDir: mkdtempSync(join(tmpdir(), 'hub-directive-bypass-')), ...(await testHubOptions()) });
     session = hubSession(hub);
   });
   afterAll(() => hub?.stop());
@@ -165,7 +165,9 @@ describe('directive bypass attempts', () => {
     const lea = personId('lea.martin');
     const url = new URL(hub.router.graphqlUrl);
     url.searchParams.set('query', `query Q($v: Boolean = true) { person(id: "${lea}") { ... on Student { address @include(if: $v) { street } } } }`);
-    const response = await fetch(url, { headers: { authorization: `Bearer ${await session.token(teacherOf5EA())}`, 'x-graphql-csrf': '1', accept: 'application/json' } });
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${await session.token(teacherOf5EA())}`, 'x-graphql-csrf': '1', accept: 'application/json' },
+    });
     const answer = (await response.json()) as GraphQLAnswer;
     expect(answer.data.person.address).toBeNull();
     expect(codesAt(answer)).toEqual([['person.address', UNAUTHORIZED]]);
@@ -185,7 +187,10 @@ describe('directive bypass attempts', () => {
       expect(aboutSophie, alias).toEqual([]);
       if (answer.data?.person?.birthDate) {
         const aboutLea = (await journaled(lea, requestId)).filter((e) => e.outcome === 'allowed');
-        expect(aboutLea.flatMap((e) => e.fields), alias).toContain('Student.birthDate');
+        expect(
+          aboutLea.flatMap((e) => e.fields),
+          alias,
+        ).toContain('Student.birthDate');
       } else {
         expect(answer.errors?.[0]?.extensions?.code, alias).toBe('BAD_USER_INPUT');
       }
@@ -193,7 +198,9 @@ describe('directive bypass attempts', () => {
   });
 
   it('the review’s alias trick is refused: a principal cannot hide a class’s grades from the journal', async () => {
-    const principal = hub.academie.demo.find((d) => d.profile === 'staff' && d.description.startsWith('principal,') && d.description.toLowerCase().includes('coll'))!;
+    const principal = hub.academie.demo.find(
+      (d) => d.profile === 'staff' && d.description.startsWith('principal,') && d.description.toLowerCase().includes('coll'),
+    )!;
     const classId = `${hub.vieScolaire.standins[0]!.uai}:5EA`;
     const lea = personId('lea.martin');
     // `__hub_audit_id` was the key the router added to learn whose data was read: aliased by the
@@ -215,16 +222,26 @@ describe('directive bypass attempts', () => {
 
     // Without the trick: the read is journaled under each pupil's id, and Léa's mother sees it.
     const operationName = `PrincipalReadsClass${Date.now()}`;
-    const { answer, requestId } = await attack(principal.login, `query ${operationName} { class(id: "${classId}") { students { id displayName grades { value } } } }`);
+    const { answer, requestId } = await attack(
+      principal.login,
+      `query ${operationName} { class(id: "${classId}") { students { id displayName grades { value } } } }`,
+    );
     expect(answer.errors).toBeUndefined();
     const pupils: { id: string }[] = answer.data.class.students;
     expect(pupils.map((p) => p.id)).toContain(lea);
     await hub.router.audit.flush();
     for (const pupil of pupils) {
       const events = (await hub.router.auditStore.about(pupil.id, 200)).filter((e) => e.requestId === requestId);
-      expect(events.map((e) => [e.outcome, e.targets, e.fields]), pupil.id).toEqual([['allowed', [pupil.id], ['Student.grades']]]);
+      expect(
+        events.map((e) => [e.outcome, e.targets, e.fields]),
+        pupil.id,
+      ).toEqual([['allowed', [pupil.id], ['Student.grades']]]);
     }
-    const mother = await session.ask('sophie.martin', 'query($p: ID) { viewer { accessLog(personId: $p, first: 200) { operationName fields outcome accessor { id } } } }', { p: lea });
+    const mother = await session.ask(
+      'sophie.martin',
+      'query($p: ID) { viewer { accessLog(personId: $p, first: 200) { operationName fields outcome accessor { id } } } }',
+      { p: lea },
+    );
     expect(mother.errors).toBeUndefined();
     expect(mother.data.viewer.accessLog).toContainEqual({ operationName, fields: ['Student.grades'], outcome: 'ALLOWED', accessor: { id: principal.id } });
   });
@@ -256,7 +273,10 @@ describe('directive bypass attempts', () => {
       const lyceeDocumentaliste = hub.academie.demo.find((d) => d.description.startsWith('documentaliste, Lycée'))!.login;
       const requestIds: string[] = [];
       for (let i = 0; i < 30; i++) {
-        const { answer: denied, requestId: id } = await attack(lyceeDocumentaliste, `{ person(id: "${chloe}") { ... on Student { ${'g'.repeat(300)}: grades { value } } } }`);
+        const { answer: denied, requestId: id } = await attack(
+          lyceeDocumentaliste,
+          `{ person(id: "${chloe}") { ... on Student { ${'g'.repeat(300)}: grades { value } } } }`,
+        );
         expect(denied.errors?.[0]?.extensions?.code).toBe(UNAUTHORIZED);
         requestIds.push(id);
       }
@@ -285,7 +305,11 @@ describe('directive bypass attempts', () => {
   it('in production, introspection (`__schema`, `__type`) is refused: the directives cannot be mapped from outside', async () => {
     const router = await startRouter(
       {
-        ...routerConfigFromEnv({ ROUTER_METRICS_PORT: '0', HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'hub-bypass-prod-')) }),
+        ...routerConfigFromEnv({
+          ROUTER_METRICS_PORT: '0',
+          HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET,
+          ROUTER_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'hub-bypass-prod-')),
+        }),
         production: true,
         port: 0,
         supergraphPath: hub.router.supergraphPath,
@@ -293,7 +317,11 @@ describe('directive bypass attempts', () => {
       createLogger('router-production'),
     );
     try {
-      for (const query of ['{ __type(name: "Student") { fields { name } } }', '{ __schema { types { name } } }', '{ schools { uai __type: __typename } __type(name: "Guardian") { name } }']) {
+      for (const query of [
+        '{ __type(name: "Student") { fields { name } } }',
+        '{ __schema { types { name } } }',
+        '{ schools { uai __type: __typename } __type(name: "Guardian") { name } }',
+      ]) {
         const response = await fetch(router.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
         const answer = (await response.json()) as GraphQLAnswer;
         expect(answer.data ?? null, query).toBeNull();

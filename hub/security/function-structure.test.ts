@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importAafDirectory } from '../../connectors/directory/aaf/import.ts';
 import { aafDocument, modifyRequestXml } from '../../connectors/directory/aaf/write.ts';
 import type { School } from '../../connectors/directory/model.ts';
-import { FREE_PORTS } from '../../test/helpers/free-ports.ts';
+import { testHubOptions } from '../../test/helpers/database.ts';
 import { hubSession } from '../../test/helpers/hub-session.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../embedded-hub.ts';
 
@@ -38,7 +38,7 @@ describe('rights from a staff function hold only in that function’s school', (
 
   beforeAll(async () => {
     process.env.HUB_VIEWER_CONTEXT_SECRET = SECRET;
-    hub = await startEmbeddedHub({ dataDir, ...FREE_PORTS });
+    hub = await startEmbeddedHub({ dataDir, ...(await testHubOptions()) });
     ({ ask } = hubSession(hub));
     const store = hub.academie.directory.store;
     const schools = [...store.records('EtabEducNat')];
@@ -74,7 +74,12 @@ describe('rights from a staff function hold only in that function’s school', (
     const cpe = staff('CPE, Collège').login;
     const me = await ask(cpe, '{ me { profile ... on Teacher { functions { code school { uai } } classes { id } } } }');
     expect(me.errors).toBeUndefined();
-    expect(me.data.me.functions).toEqual(expect.arrayContaining([{ code: 'EDU', school: { uai: college.uai } }, { code: 'ENS', school: { uai: lycee.uai } }]));
+    expect(me.data.me.functions).toEqual(
+      expect.arrayContaining([
+        { code: 'EDU', school: { uai: college.uai } },
+        { code: 'ENS', school: { uai: lycee.uai } },
+      ]),
+    );
     expect(me.data.me.classes).toContainEqual({ id: `${lycee.uai}:2NDA` });
     const chloe = await ask(cpe, 'query($id: ID!) { person(id: $id) { displayName } }', { id: id('chloe.martin') });
     expect(chloe.data.person.displayName).toBe('Chloé MARTIN');
@@ -91,7 +96,11 @@ describe('rights from a staff function hold only in that function’s school', (
       return guardians.length > 0 && children.every((c) => c.student.schoolIds.every((s) => s === lycee.id));
     };
     let pupil: string | undefined;
-    for (const s of classmates) if (await familyAtLyceeOnly(s.id)) { pupil = s.id; break; }
+    for (const s of classmates)
+      if (await familyAtLyceeOnly(s.id)) {
+        pupil = s.id;
+        break;
+      }
     expect(pupil).toBeDefined();
 
     const answer = await ask(cpe, CONTACT, { id: pupil });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signViewerContext, viewerContextBinding, viewerContextKey, VIEWER_BINDING_HEADER, VIEWER_HEADER } from '../../lib/viewer-context.ts';
-import { FREE_PORTS } from '../../test/helpers/free-ports.ts';
+import { testHubOptions } from '../../test/helpers/database.ts';
 import { capturingLogger } from '../../test/helpers/log-capture.ts';
 import { hubSession } from '../../test/helpers/hub-session.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../embedded-hub.ts';
@@ -28,7 +28,7 @@ describe('hostile headers against the embedded hub', () => {
     process.env.HUB_VIEWER_CONTEXT_SECRET = secret;
     hub = await startEmbeddedHub({
       dataDir: mkdtempSync(join(tmpdir(), 'hub-hostile-headers-')),
-      ...FREE_PORTS,
+      ...(await testHubOptions()),
       log: capture.log,
       routerOverrides: { trustedProxies: new Set(['127.0.0.1']), rateLimit: limits, metrics: { host: '127.0.0.1', port: 0, token: metricsToken } },
     });
@@ -80,10 +80,14 @@ describe('hostile headers against the embedded hub', () => {
   });
 
   describe('/metrics', () => {
-    const publicMetrics = (headers: Record<string, string> = {}) => fetch(`${hub.router.publicUrl}/metrics`, { headers: { 'x-forwarded-for': freshAddress(), ...headers } });
+    const publicMetrics = (headers: Record<string, string> = {}) =>
+      fetch(`${hub.router.publicUrl}/metrics`, { headers: { 'x-forwarded-for': freshAddress(), ...headers } });
 
     it('is refused on the public port without the metrics token, or with a wrong one', async () => {
-      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${metricsToken}x` }, { authorization: metricsToken }] as Record<string, string>[]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${metricsToken}x` }, { authorization: metricsToken }] as Record<
+        string,
+        string
+      >[]) {
         const response = await publicMetrics(headers);
         expect(response.status).toBe(401);
         expect(await response.text()).not.toContain('graphql_envelop_request');
@@ -123,7 +127,7 @@ describe('hostile headers against the embedded hub', () => {
       // Unbounded labels grew it by ~18 MB; bounded ones let it grow only by fixed series (a few new status or phase values).
       expect(after.length - before).toBeLessThan(60_000);
       // The access log names the operations, cut to a bound: a 210-character name is not logged whole.
-      const logged = capture.lines().filter((l) => l.msg === 'request' && String(l.operationName ?? '').startsWith('Probe'));
+      const logged = capture.lines().filter((l) => l.msg === 'request' && typeof l.operationName === 'string' && l.operationName.startsWith('Probe'));
       expect(logged.length).toBeGreaterThan(0);
       expect(logged.every((l) => String(l.operationName).length <= 128)).toBe(true);
     }, 120_000);
@@ -148,7 +152,7 @@ describe('hostile headers against the embedded hub', () => {
       }
       const logged = JSON.stringify(capture.lines());
       for (const id of hostile) expect(logged).not.toContain(JSON.stringify(id).slice(1, -1));
-      expect(requestsLogged().every((l) => typeof l.requestId === 'string' && (l.requestId as string).length <= 128)).toBe(true);
+      expect(requestsLogged().every((l) => typeof l.requestId === 'string' && l.requestId.length <= 128)).toBe(true);
     });
   });
 

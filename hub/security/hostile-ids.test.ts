@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FREE_PORTS } from '../../test/helpers/free-ports.ts';
+import { testHubOptions } from '../../test/helpers/database.ts';
 import { hubSession, type GraphQLAnswer } from '../../test/helpers/hub-session.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../embedded-hub.ts';
 
@@ -22,7 +22,7 @@ describe('hostile ids', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'hub-hostile-ids-'));
-    hub = await startEmbeddedHub({ dataDir, ...FREE_PORTS });
+    hub = await startEmbeddedHub({ dataDir, ...(await testHubOptions()) });
     session = hubSession(hub);
   });
   afterAll(() => hub?.stop());
@@ -31,7 +31,10 @@ describe('hostile ids', () => {
   const refused = (answer: GraphQLAnswer, label: string) => {
     expect(answer.data ?? null, label).toBeNull();
     expect(answer.errors?.length, label).toBeGreaterThan(0);
-    expect(answer.errors!.every((e) => e.extensions?.code === 'BAD_USER_INPUT'), `${label}: ${JSON.stringify(answer.errors).slice(0, 300)}`).toBe(true);
+    expect(
+      answer.errors!.every((e) => e.extensions?.code === 'BAD_USER_INPUT'),
+      `${label}: ${JSON.stringify(answer.errors).slice(0, 300)}`,
+    ).toBe(true);
     // The refusal names the argument, never echoes the value.
     expect(JSON.stringify(answer).length, label).toBeLessThan(4000);
   };

@@ -173,7 +173,9 @@ describe('login and session attacks', () => {
     });
 
     it('the binding cookie is HttpOnly, __Host-, SameSite=Lax, short-lived, and shows nothing of the login it carries', async () => {
-      const response = await fetch(`${hub.router.publicUrl}/auth/login?idp=educonnect&return_to=${encodeURIComponent(`/${'é'.repeat(300)}`)}`, { redirect: 'manual' });
+      const response = await fetch(`${hub.router.publicUrl}/auth/login?idp=educonnect&return_to=${encodeURIComponent(`/${'é'.repeat(300)}`)}`, {
+        redirect: 'manual',
+      });
       expect(response.status).toBe(302);
       const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Host-hub_login='))!;
       expect(cookie).toMatch(/^__Host-hub_login=[\w.-]+; Path=\/; HttpOnly; Secure; SameSite=Lax; Max-Age=(\d+)$/);
@@ -244,7 +246,9 @@ describe('login and session attacks', () => {
     it('endSession takes a public id and acts only on one’s own sessions', async () => {
       const victim = await bearerLogin('sophie.martin');
       const attacker = await bearerLogin('monique.durand');
-      const victimIds = (await graphql('{ viewer { sessions { id } } }', { authorization: `Bearer ${victim.token}` })).body.data.viewer.sessions.map((s: any) => s.id);
+      const victimIds = (await graphql('{ viewer { sessions { id } } }', { authorization: `Bearer ${victim.token}` })).body.data.viewer.sessions.map(
+        (s: any) => s.id,
+      );
       for (const id of [...victimIds, victim.secret, victim.token]) {
         const result = await graphql('mutation($id: ID!) { endSession(id: $id) }', { authorization: `Bearer ${attacker.token}` }, { id });
         expect(result.body.data.endSession).toBe(false);
@@ -252,9 +256,13 @@ describe('login and session attacks', () => {
       expect((await graphql('{ viewer { profile } }', { authorization: `Bearer ${victim.token}` })).status).toBe(200);
       // The owner ends one of her own sessions by its public id; the secret is not an id.
       const second = await bearerLogin('sophie.martin');
-      expect((await graphql('mutation($id: ID!) { endSession(id: $id) }', { authorization: `Bearer ${victim.token}` }, { id: second.secret })).body.data.endSession).toBe(false);
+      expect(
+        (await graphql('mutation($id: ID!) { endSession(id: $id) }', { authorization: `Bearer ${victim.token}` }, { id: second.secret })).body.data.endSession,
+      ).toBe(false);
       const secondId = (await graphql('{ viewer { session { id } } }', { authorization: `Bearer ${second.token}` })).body.data.viewer.session.id;
-      expect((await graphql('mutation($id: ID!) { endSession(id: $id) }', { authorization: `Bearer ${victim.token}` }, { id: secondId })).body.data.endSession).toBe(true);
+      expect(
+        (await graphql('mutation($id: ID!) { endSession(id: $id) }', { authorization: `Bearer ${victim.token}` }, { id: secondId })).body.data.endSession,
+      ).toBe(true);
       expect((await graphql('{ viewer { profile } }', { authorization: `Bearer ${second.token}` })).status).toBe(401);
     });
 
@@ -305,7 +313,11 @@ describe('login and session attacks', () => {
 
     it('a POST with the x-graphql-csrf header logs out (scripts, frontends)', async () => {
       const web = await cookieLogin('lucas.bernard');
-      const done = await fetch(`${hub.router.publicUrl}/auth/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: web.cookie, 'x-graphql-csrf': '1' } });
+      const done = await fetch(`${hub.router.publicUrl}/auth/logout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: web.cookie, 'x-graphql-csrf': '1' },
+      });
       expect(done.status).toBe(302);
       expect((await graphql('{ viewer { profile } }', { cookie: web.cookie })).status).toBe(401);
     });
@@ -367,7 +379,10 @@ describe('login and session attacks', () => {
         const up = await fetch(`${hub.router.url}/ready`);
         expect(up.status).toBe(200);
       } finally {
-        hub.providers.splice(hub.providers.findIndex((p) => p.id === 'late'), 1);
+        hub.providers.splice(
+          hub.providers.findIndex((p) => p.id === 'late'),
+          1,
+        );
       }
     });
   });
@@ -381,7 +396,10 @@ describe('login and session attacks', () => {
         Array.from({ length: concurrency }, async () => {
           while (next < count) {
             const i = next++;
-            const response = await fetch(`${hub.router.publicUrl}/auth/login?idp=educonnect`, { redirect: 'manual', headers: { 'x-forwarded-for': clientOf(i) } });
+            const response = await fetch(`${hub.router.publicUrl}/auth/login?idp=educonnect`, {
+              redirect: 'manual',
+              headers: { 'x-forwarded-for': clientOf(i) },
+            });
             await response.arrayBuffer();
             statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
             if (response.status === 429) retryAfter ??= response.headers.get('retry-after');

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Directory } from '../../connectors/directory/directory.ts';
-import { FREE_PORTS } from '../../test/helpers/free-ports.ts';
+import { testHubOptions } from '../../test/helpers/database.ts';
 import { hubSession } from '../../test/helpers/hub-session.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../embedded-hub.ts';
 
@@ -30,7 +30,7 @@ describe('amplification: searchPeople cannot hammer the directory', () => {
 
   beforeAll(async () => {
     process.env.HUB_VIEWER_CONTEXT_SECRET = SECRET;
-    hub = await startEmbeddedHub({ dataDir: mkdtempSync(join(tmpdir(), 'hub-search-amplification-')), ...FREE_PORTS });
+    hub = await startEmbeddedHub({ dataDir: mkdtempSync(join(tmpdir(), 'hub-search-amplification-')), ...(await testHubOptions()) });
     session = hubSession(hub);
     await session.token(principal());
     await session.token('lea.martin');

@@ -49,7 +49,8 @@ export class TrustedIssuers {
     });
     const policies = trusted.config.policyClaim ? payload[trusted.config.policyClaim] : undefined;
     return {
-      clientId: String(payload.client_id ?? payload.azp ?? payload.sub ?? 'unknown'),
+      // The first of these claims that is a string (RFC 9068 `client_id`, then OIDC's `azp`, then `sub`).
+      clientId: [payload.client_id, payload.azp, payload.sub].find((claim): claim is string => typeof claim === 'string') ?? 'unknown',
       scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
       policies: Array.isArray(policies) ? policies.filter((p): p is string => typeof p === 'string') : [],
     };

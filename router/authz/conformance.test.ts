@@ -35,7 +35,13 @@ describe('authorization conformance', () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
     sign = (claims) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(ISSUER).setAudience('ent-hub').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(ISSUER)
+        .setAudience('ent-hub')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
     for (const mode of ['enforce', 'reject', 'dry-run'] as const) {
       routers[mode] = await startRouter(
         {
@@ -61,8 +67,18 @@ describe('authorization conformance', () => {
     if (viewer !== 'anonymous' && 'session' in viewer) {
       const id = `conformance-${viewer.session}`;
       await router.sessions.put({
-        id, secretHash: sessionSecretHash(id), personId: `person-${viewer.session}`, profile: viewer.session, functions: [], schools: [], children: [],
-        idp: 'test', idpSubject: 's', createdAt: Date.now(), lastSeenAt: Date.now(), transport: 'bearer',
+        id,
+        secretHash: sessionSecretHash(id),
+        personId: `person-${viewer.session}`,
+        profile: viewer.session,
+        functions: [],
+        schools: [],
+        children: [],
+        idp: 'test',
+        idpSubject: 's',
+        createdAt: Date.now(),
+        lastSeenAt: Date.now(),
+        transport: 'bearer',
       });
       headers.authorization = `Bearer hubs_${id}`;
     } else if (viewer !== 'anonymous') {
@@ -154,7 +170,12 @@ describe('authorization conformance', () => {
     });
     it('23. a denied field inside a list: null in every item, one error per item', async () => {
       expect(await run(as([]), '{ pupils { name phone } }')).toEqual({
-        data: { pupils: [{ name: 'Léa', phone: null }, { name: 'Hugo', phone: null }] },
+        data: {
+          pupils: [
+            { name: 'Léa', phone: null },
+            { name: 'Hugo', phone: null },
+          ],
+        },
         errors: [denied('pupils', 0, 'phone'), denied('pupils', 1, 'phone')],
       });
     });
@@ -272,7 +293,12 @@ describe('authorization conformance', () => {
   describe('interfaces and unions', () => {
     it('36. an interface field is denied when any implementation restricts it', async () => {
       expect(await run(as([]), '{ people { name phone } }')).toEqual({
-        data: { people: [{ name: 'Léa', phone: null }, { name: 'M. Durand', phone: null }] },
+        data: {
+          people: [
+            { name: 'Léa', phone: null },
+            { name: 'M. Durand', phone: null },
+          ],
+        },
         errors: [denied('people', 0, 'phone'), denied('people', 1, 'phone')],
       });
     });
@@ -321,7 +347,14 @@ describe('authorization conformance', () => {
       const result = await run(as(['grades']), '{ pupil(id: "p1") { grades { value comment } } }');
       expect(calls.grades).toBeGreaterThan(before);
       expect(result).toEqual({
-        data: { pupil: { grades: [{ value: 12, comment: null }, { value: 17, comment: null }] } },
+        data: {
+          pupil: {
+            grades: [
+              { value: 12, comment: null },
+              { value: 17, comment: null },
+            ],
+          },
+        },
         errors: [denied('pupil', 'grades', 0, 'comment'), denied('pupil', 'grades', 1, 'comment')],
       });
     });
@@ -373,7 +406,12 @@ describe('authorization conformance', () => {
         { auditStore: failing },
       );
       try {
-        const ask = () => fetch(strict.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ pupils { phone } }' }) });
+        const ask = () =>
+          fetch(strict.graphqlUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ pupils { phone } }' }),
+          });
         expect((await ask()).status).toBe(200); // two denials journaled: the buffer is now full
         const refused = await ask();
         expect(refused.status).toBe(503);
@@ -385,7 +423,9 @@ describe('authorization conformance', () => {
 
     it('50. denials are counted in enforce mode (operation names outside a trusted-documents manifest share one label)', async () => {
       const counted = async () =>
-        Number(/hub_authorization_denials_total\{operation_name="unregistered",mode="enforce"\} (\d+)/.exec(await routers.enforce!.metrics.metrics())?.[1] ?? 0);
+        Number(
+          /hub_authorization_denials_total\{operation_name="unregistered",mode="enforce"\} (\d+)/.exec(await routers.enforce!.metrics.metrics())?.[1] ?? 0,
+        );
       const before = await counted();
       await run('anonymous', 'query Counted { public secret scoped }');
       expect(await counted()).toBe(before + 2);

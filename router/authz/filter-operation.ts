@@ -13,7 +13,6 @@ import {
   type GraphQLCompositeType,
   type GraphQLObjectType,
   type GraphQLSchema,
-  type InlineFragmentNode,
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
@@ -100,7 +99,7 @@ function inlineFragments(operation: OperationDefinitionNode, fragments: Map<stri
           selectionSet: inline(fragment.selectionSet, new Set([...seen, fragment.name.value])),
         };
       }
-      if (selection.selectionSet) return { ...selection, selectionSet: inline(selection.selectionSet, seen) } as SelectionNode;
+      if (selection.selectionSet) return { ...selection, selectionSet: inline(selection.selectionSet, seen) };
       return selection;
     }),
   });
@@ -117,7 +116,7 @@ const inlinedByDocument = new WeakMap<DocumentNode, Map<string, OperationDefinit
  */
 export function inlinedOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
   let byName = inlinedByDocument.get(document);
-  if (!byName) inlinedByDocument.set(document, (byName = new Map()));
+  if (!byName) inlinedByDocument.set(document, (byName = new Map<string, OperationDefinitionNode | undefined>()));
   const key = operationName ?? '';
   if (!byName.has(key)) {
     // Bounded: a document names few operations, and a client can only ask for those it holds.
@@ -131,9 +130,7 @@ function inline(document: DocumentNode, operationName: string | null | undefined
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return undefined;
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-  );
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
   return inlineFragments(operation, fragments);
 }
 
@@ -195,7 +192,9 @@ export function filterOperation(
         const definition = 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
         const child = definition && getNamedType(definition.type);
         kept.push(
-          selection.selectionSet && child && isCompositeType(child) ? { ...selection, selectionSet: filterSet(selection.selectionSet, child, fieldPath) } : selection,
+          selection.selectionSet && child && isCompositeType(child)
+            ? { ...selection, selectionSet: filterSet(selection.selectionSet, child, fieldPath) }
+            : selection,
         );
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const conditionName = selection.typeCondition?.name.value;
@@ -211,7 +210,7 @@ export function filterOperation(
             continue;
           }
         }
-        kept.push({ ...selection, selectionSet: filterSet(selection.selectionSet, condition, path) } as InlineFragmentNode);
+        kept.push({ ...selection, selectionSet: filterSet(selection.selectionSet, condition, path) });
       } else {
         kept.push(selection);
       }
@@ -223,7 +222,8 @@ export function filterOperation(
   };
 
   const filtered = filterSet(checked.selectionSet, rootType, []);
-  const nothingLeft = removed.size > 0 && filtered.selections.every((s) => s.kind === Kind.FIELD && s.alias?.value === PLACEHOLDER_KEY || isSkipped(s, variables));
+  const nothingLeft =
+    removed.size > 0 && filtered.selections.every((s) => (s.kind === Kind.FIELD && s.alias?.value === PLACEHOLDER_KEY) || isSkipped(s, variables));
   return {
     document: { kind: Kind.DOCUMENT, definitions: [{ ...checked, selectionSet: filtered }] },
     checked,

@@ -9,14 +9,28 @@ const schema = buildSchema(/* GraphQL */ `
     feed(feedId: String, text: String): String
     flagged(on: Boolean = true, id: ID = "default-id"): String
   }
-  input Filter { uai: ID, search: String }
-  type Mutation { find(filter: Filter): String }
+  input Filter {
+    uai: ID
+    search: String
+  }
+  type Mutation {
+    find(filter: Filter): String
+  }
 `);
 const inputs = (query: string, variableValues: Record<string, unknown> = {}) => operationInputs({ schema, document: parse(query), variableValues });
 
 describe('operation inputs', () => {
   it('accepts every real id shape', () => {
-    for (const id of ['1000050', 'ENT$1234567', '0750001A:3EME A', '0750001A:A-1000050-2026-11-02', '0750001A:N-1000050-061300-T1-3', 'ark:/86527/res-0001', '5f0c3e4a-1b2c-4d5e-8f90-a1b2c3d4e5f6', '0750001A:1ère S']) {
+    for (const id of [
+      '1000050',
+      'ENT$1234567',
+      '0750001A:3EME A',
+      '0750001A:A-1000050-2026-11-02',
+      '0750001A:N-1000050-061300-T1-3',
+      'ark:/86527/res-0001',
+      '5f0c3e4a-1b2c-4d5e-8f90-a1b2c3d4e5f6',
+      '0750001A:1ère S',
+    ]) {
       expect(idProblem(id), id).toBeUndefined();
     }
   });
@@ -33,7 +47,11 @@ describe('operation inputs', () => {
     const refused = (query: string, variables: Record<string, unknown> = {}) => {
       const result = inputs(query, variables);
       expect(result.ok, query).toBe(false);
-      if (!result.ok) expect(result.errors.map((e) => e.extensions.code), query).toEqual(result.errors.map(() => 'BAD_USER_INPUT'));
+      if (!result.ok)
+        expect(
+          result.errors.map((e) => e.extensions.code),
+          query,
+        ).toEqual(result.errors.map(() => 'BAD_USER_INPUT'));
       return result;
     };
     refused('query($v: Boolean = true) { person(id: "1") @include(if: $v) }', { v: 'yes' });

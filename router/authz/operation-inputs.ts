@@ -42,9 +42,7 @@ export const BAD_USER_INPUT = 'BAD_USER_INPUT';
  */
 const ID_CHARACTERS = /^(?:[\p{L}\p{M}\p{N}\p{P}\p{S}]| )+$/u;
 
-export type OperationInputs =
-  | { ok: true; variables: Record<string, unknown> }
-  | { ok: false; errors: GraphQLError[] };
+export type OperationInputs = { ok: true; variables: Record<string, unknown> } | { ok: false; errors: GraphQLError[] };
 
 interface ExecutionArgsLike {
   schema: GraphQLSchema;

@@ -107,7 +107,7 @@ export function restoreRemovedFields(
   };
 
   const rootType = schema.getRootType(filtered.checked.operation)!;
-  let data = result.data as Json | null | undefined;
+  let data = result.data;
   if (data && walkObject(data, filtered.checked.selectionSet, rootType, [])) data = null;
   const authorizationErrors = [...errors.values()];
   if (!authorizationErrors.length && data === result.data) return result;

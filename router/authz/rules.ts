@@ -5,10 +5,7 @@ import { oncePerObject } from '../../lib/once-per-object.ts';
  * One authorization directive as composed into the supergraph. `anyOf` is the directive's list of
  * lists: the viewer passes when every item of at least one inner list holds (outer OR, inner AND).
  */
-export type Requirement =
-  | { kind: 'authenticated' }
-  | { kind: 'scopes'; anyOf: string[][] }
-  | { kind: 'policies'; anyOf: string[][] };
+export type Requirement = { kind: 'authenticated' } | { kind: 'scopes'; anyOf: string[][] } | { kind: 'policies'; anyOf: string[][] };
 
 /** Directives by type (`Student`) and by field (`Student.birthDate`). */
 export interface AuthorizationRules {

@@ -93,7 +93,11 @@ export class JournalThrottle implements JournalSink {
         continue;
       }
       const viewer = viewerKey(event.viewer);
-      const identical = this.#window(this.#identical, `${viewer}|${event.outcome}|${event.reason ?? ''}|${event.targets.join(',')}|${event.fields.join(',')}`, now);
+      const identical = this.#window(
+        this.#identical,
+        `${viewer}|${event.outcome}|${event.reason ?? ''}|${event.targets.join(',')}|${event.fields.join(',')}`,
+        now,
+      );
       identical.seen++;
       if (identical.seen > this.limits.identicalWrittenSeparately) {
         identical.held++;

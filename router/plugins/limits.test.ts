@@ -70,7 +70,13 @@ describe('operation and request limits', () => {
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const url = new URL(hub.router.graphqlUrl);
       const req = httpRequest(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
         (res) => {
           let body = '';
           res.on('data', (c) => (body += c));

@@ -67,7 +67,13 @@ export const costRulesOf = oncePerObject(costRules);
  * cost 25 calls); @skip/@include are ignored (the cost is an upper bound). Lists without @listSize
  * count once: a subgraph batches the items of a list into one call, and says otherwise with @listSize.
  */
-export function declaredCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, rules: CostRules, variables: Record<string, unknown>): number {
+export function declaredCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rules: CostRules,
+  variables: Record<string, unknown>,
+): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   // A fragment's cost does not depend on where it is spread: computed once, so nested spreads cannot explode.
@@ -112,6 +118,7 @@ export function declaredCost(schema: GraphQLSchema, document: DocumentNode, oper
     }
     return cost;
   };
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   return costOf(operation.selectionSet, root ?? undefined);
 }

@@ -18,8 +18,15 @@ describe('the production router and a subgraph that throws', () => {
   let noisy: Server;
   const typeDefs = parse(/* GraphQL */ `
     extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
-    enum Mood { HAPPY GRUMPY }
-    type Query { boom: String, school: String, mood(is: Mood): String }
+    enum Mood {
+      HAPPY
+      GRUMPY
+    }
+    type Query {
+      boom: String
+      school: String
+      mood(is: Mood): String
+    }
   `);
 
   beforeAll(async () => {
@@ -68,7 +75,11 @@ describe('the production router and a subgraph that throws', () => {
 
   const ask = async (query: string) => {
     const response = await fetch(router.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    return (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };
+    return (await response.json()) as {
+      data?: unknown;
+      errors?: { message: string; extensions?: Record<string, unknown> }[];
+      extensions?: Record<string, unknown>;
+    };
   };
 
   it('strips the subgraph’s stack trace and exception from its errors', async () => {

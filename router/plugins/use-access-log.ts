@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { getOperationAST } from 'graphql';
+import { getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Logger } from '../../lib/logger.ts';
 import { requestIdOf } from '../request-id.ts';
 
@@ -14,7 +14,10 @@ export function useAccessLog(log: Logger, options: { skipPaths?: string[] } = {}
     onRequest({ request, url }) {
       if (!skip.has(url.pathname)) started.set(request, { at: performance.now() });
     },
-    onExecute({ args }) {
+    onExecute({ args: hookArgs }) {
+      // Envelop types its hooks' execution arguments with `any` fields (it serves several GraphQL
+      // engines); the gateway executes with graphql-js: the same object, with graphql-js's types.
+      const args: ExecutionArgs = hookArgs;
       const request = (args.contextValue as { request?: Request }).request;
       const entry = request && started.get(request);
       // The name of the operation the document runs (a GraphQL name: no quotes or control characters),

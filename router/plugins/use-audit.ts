@@ -10,9 +10,11 @@ import {
   isObjectType,
   Kind,
   type DocumentNode,
+  type ExecutionArgs,
   type ExecutionResult,
   type FieldNode,
   type GraphQLCompositeType,
+  type GraphQLError,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLOutputType,
@@ -66,14 +68,17 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
   };
 
   return {
-    onRequest({ endResponse }) {
+    onRequest(payload) {
       if (!options.queue.accepting()) {
         // Strict mode: better to refuse than to serve personal data without a journal entry.
         const error = createGraphQLError('The access journal is unavailable; try again shortly.', { extensions: { code: 'AUDIT_UNAVAILABLE' } });
-        endResponse(Response.json({ errors: [error.toJSON()] }, { status: 503, headers: { 'retry-after': '5' } }));
+        payload.endResponse(Response.json({ errors: [error.toJSON()] }, { status: 503, headers: { 'retry-after': '5' } }));
       }
     },
-    onExecute({ args }) {
+    onExecute({ args: hookArgs }) {
+      // Envelop types its hooks' execution arguments with `any` fields (it serves several GraphQL
+      // engines); the gateway executes with graphql-js: the same object, with graphql-js's types.
+      const args: ExecutionArgs = hookArgs;
       const supergraph = options.supergraph();
       if (!supergraph || !subjects.size) return;
       const original = inlinedOperation(operationAsSent(args.contextValue as object, args.document), args.operationName);
@@ -89,18 +94,24 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
       return {
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result) return;
-          const tally = tallyResponse(result as ExecutionResult, original, schema, authorizationRulesOf(supergraph), subjects, variables);
+          const tally = tallyResponse(result, original, schema, authorizationRulesOf(supergraph), subjects, variables);
           const viewer = context.viewer ?? ANONYMOUS;
           const requestId = requestIdOf(context.request);
           const operationName = args.operationName ?? original.name?.value;
           options.queue.push(eventsOf(tally, viewer, requestId, operationName));
           if (original.operation === 'mutation') {
-            options.queue.push(mutationEvents(result as ExecutionResult, original, schema, authorizationRulesOf(supergraph), variables, viewer, requestId, operationName));
+            options.queue.push(mutationEvents(result, original, schema, authorizationRulesOf(supergraph), variables, viewer, requestId, operationName));
           }
         },
       };
     },
   };
+}
+
+/** An error's `extensions.code`: a string by convention; no code, or one of another type, is ''. */
+function errorCode(error: GraphQLError): string {
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : '';
 }
 
 /** The events of an operation refused whole by authorization (it never ran, so no person is known). */
@@ -127,7 +138,13 @@ function eventsOf(tally: Tally, viewer: Viewer, requestId: string, operationName
   const base = { at, requestId, viewer: viewerSummary(viewer), operationName };
   return [
     ...[...tally.allowed].map(([target, fields]) => ({ ...base, targets: [target], fields: [...fields].sort(), outcome: 'allowed' as const })),
-    ...[...tally.denied].map(([target, { fields, reason }]) => ({ ...base, targets: [target], fields: [...fields].sort(), outcome: 'denied' as const, reason })),
+    ...[...tally.denied].map(([target, { fields, reason }]) => ({
+      ...base,
+      targets: [target],
+      fields: [...fields].sort(),
+      outcome: 'denied' as const,
+      reason,
+    })),
   ];
 }
 
@@ -148,14 +165,16 @@ function mutationEvents(
   requestId: string,
   operationName: string | undefined,
 ): AuditEvent[] {
-  const errorsAt = new Map((result.errors ?? []).filter((e) => e.path?.length === 1).map((e) => [String(e.path![0]), String(e.extensions?.code ?? '')]));
+  const errorsAt = new Map((result.errors ?? []).filter((e) => e.path?.length === 1).map((e) => [String(e.path![0]), errorCode(e)]));
   const mutationType = schema.getMutationType();
-  const data = (result.data ?? undefined) as Record<string, unknown> | undefined;
+  const data = result.data ?? undefined;
   const pupilOf = (field: FieldNode): string[] => {
     const definition = mutationType?.getFields()[field.name.value];
     if (!definition) return [];
     const values = argumentValues(definition, field, variables);
-    const found = Object.values(values).flatMap((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? [(v as Record<string, unknown>).pupilId] : []));
+    const found = Object.values(values).flatMap((v) =>
+      typeof v === 'object' && v !== null && !Array.isArray(v) ? [(v as Record<string, unknown>).pupilId] : [],
+    );
     return [values.pupilId, ...found].filter((v): v is string => typeof v === 'string');
   };
   return operation.selectionSet.selections.flatMap((selection) => {
@@ -164,7 +183,13 @@ function mutationEvents(
     const code = errorsAt.get(key);
     const denied = code === UNAUTHORIZED_CODE || code === 'FORBIDDEN';
     const answer = data?.[key];
-    const failed: AuditEvent['reason'] | undefined = denied ? undefined : code !== undefined ? 'error' : answer === null || answer === undefined || answer === false ? 'no-effect' : undefined;
+    const failed: AuditEvent['reason'] | undefined = denied
+      ? undefined
+      : code !== undefined
+        ? 'error'
+        : answer === null || answer === undefined || answer === false
+          ? 'no-effect'
+          : undefined;
     const pupils = pupilOf(selection);
     const event: AuditEvent = {
       at: new Date().toISOString(),
@@ -194,7 +219,7 @@ const reachability = new WeakMap<GraphQLSchema, Map<string, boolean>>();
 /** Whether an object of this type, or anything below it, can be a subject (computed once per schema). */
 function reachesSubject(schema: GraphQLSchema, subjects: Set<string>): (typeName: string) => boolean {
   let memo = reachability.get(schema);
-  if (!memo) reachability.set(schema, (memo = new Map()));
+  if (!memo) reachability.set(schema, (memo = new Map<string, boolean>()));
   const known = memo;
   const visit = (name: string, seen: Set<string>): boolean => {
     const cached = known.get(name);
@@ -236,8 +261,8 @@ function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: 
       selections.push(aliasedField(AUDIT_TYPE, '__typename'));
       // `id` exists on every subject type; under an abstract type, ask it per subject type.
       if (subjects.has(parent.name)) selections.push(aliasedField(AUDIT_ID, 'id'));
-      else
-        for (const t of schema.getPossibleTypes(parent as never)) {
+      else if (isAbstractType(parent))
+        for (const t of schema.getPossibleTypes(parent)) {
           if (subjects.has(t.name)) {
             selections.push({
               kind: Kind.INLINE_FRAGMENT,
@@ -259,7 +284,7 @@ function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: 
         }
         return d;
       }
-      const root = schema.getRootType((d as OperationDefinitionNode).operation);
+      const root = schema.getRootType(d.operation);
       return root ? { ...d, selectionSet: visit(d.selectionSet, root) } : d;
     }),
   };
@@ -276,9 +301,8 @@ function tallyResponse(
   const tally: Tally = { allowed: new Map(), denied: new Map() };
   const reaches = reachesSubject(schema, subjects);
   const errorsAt = new Map<string, string>();
-  for (const error of result.errors ?? []) if (error.path) errorsAt.set(JSON.stringify(error.path), String(error.extensions?.code ?? ''));
-  const sensitive = (type: string, field: string, returns: string) =>
-    rules.fields.has(`${type}.${field}`) || rules.types.has(returns) || rules.types.has(type);
+  for (const error of result.errors ?? []) if (error.path) errorsAt.set(JSON.stringify(error.path), errorCode(error));
+  const sensitive = (type: string, field: string, returns: string) => rules.fields.has(`${type}.${field}`) || rules.types.has(returns) || rules.types.has(type);
 
   const fieldsOf = (selectionSet: SelectionSetNode, concrete: GraphQLObjectType): FieldNode[] =>
     selectionSet.selections.flatMap((s) => {
@@ -343,7 +367,10 @@ function tallyResponse(
         // FORBIDDEN on a field of a person the viewer sees: the subgraph refused that kind of data
         // about them (a staff function held in another school), a denial like any other.
         if (code === UNAUTHORIZED_CODE || code === 'FORBIDDEN') {
-          const entry = tally.denied.get(target) ?? { fields: new Set<string>(), reason: code === 'FORBIDDEN' ? ('outside-perimeter' as const) : ('unauthorized-field' as const) };
+          const entry = tally.denied.get(target) ?? {
+            fields: new Set<string>(),
+            reason: code === 'FORBIDDEN' ? ('outside-perimeter' as const) : ('unauthorized-field' as const),
+          };
           entry.fields.add(name);
           tally.denied.set(target, entry);
         } else {
@@ -359,6 +386,6 @@ function tallyResponse(
   };
 
   const root = schema.getRootType(operation.operation);
-  if (result.data && root) walkObject(result.data as Record<string, unknown>, operation.selectionSet, root, []);
+  if (result.data && root) walkObject(result.data, operation.selectionSet, root, []);
   return tally;
 }

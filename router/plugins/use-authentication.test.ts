@@ -15,7 +15,17 @@ const CLAIRE: LinkedPerson = { personId: 'P-claire', profile: 'guardian', functi
 async function sessionOf(sessions: MemorySessionStore, factsAgeMs: number) {
   const { id, secret, secretHash } = newSessionCredentials();
   const now = Date.now();
-  const session: HubSession = { id, secretHash, ...CLAIRE, idp: 'educonnect', idpSubject: 'sub', createdAt: now - factsAgeMs, lastSeenAt: now, factsAt: now - factsAgeMs, transport: 'bearer' };
+  const session: HubSession = {
+    id,
+    secretHash,
+    ...CLAIRE,
+    idp: 'educonnect',
+    idpSubject: 'sub',
+    createdAt: now - factsAgeMs,
+    lastSeenAt: now,
+    factsAt: now - factsAgeMs,
+    transport: 'bearer',
+  };
   await sessions.put(session);
   return { id, token: `hubs_${secret}` };
 }

@@ -65,7 +65,10 @@ export function useAuthentication(options: AuthenticationOptions): GatewayPlugin
     }
     if (!linked || linked.personId !== session.personId || linked.profile !== session.profile) {
       await sessions.delete(session.id);
-      facts.log.info({ session: session.id, reason: linked ? 'profile-changed' : 'left-directory' }, 'session ended: the directory no longer knows this person as logged in');
+      facts.log.info(
+        { session: session.id, reason: linked ? 'profile-changed' : 'left-directory' },
+        'session ended: the directory no longer knows this person as logged in',
+      );
       return undefined;
     }
     const updated: HubSession = { ...session, functions: linked.functions, schools: linked.schools, children: linked.children, factsAt: Date.now() };

@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { Kind, visit, type DocumentNode, type ExecutionResult, type SelectionNode } from 'graphql';
+import { Kind, visit, type DocumentNode, type ExecutionArgs, type SelectionNode } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
@@ -92,7 +92,7 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
   };
   const interned = (original: DocumentNode, key: string, document: DocumentNode) => {
     let byDecision = filteredDocuments.get(original);
-    if (!byDecision) filteredDocuments.set(original, (byDecision = new Map()));
+    if (!byDecision) filteredDocuments.set(original, (byDecision = new Map<string, DocumentNode>()));
     let existing = byDecision.get(key);
     if (!existing) {
       // Bounded: an operation has few distinct decisions (viewer profiles × @skip/@include values).
@@ -109,7 +109,10 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
   });
 
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    onExecute({ args: hookArgs, setResultAndStopExecution }) {
+      // Envelop types its hooks' execution arguments with `any` fields (it serves several GraphQL
+      // engines); the gateway executes with graphql-js: the same object, with graphql-js's types.
+      const args: ExecutionArgs = hookArgs;
       // Decide on the inputs as they will run (defaults applied, values coerced), never as sent;
       // an operation whose inputs the executor would refuse, or with a malformed id, stops here.
       const inputs = operationInputs(args, options.idPolicy ?? DEFAULT_ID_POLICY);
@@ -158,7 +161,7 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;
-          setResult(restoreRemovedFields(result as ExecutionResult, filtered, args.schema, variables));
+          setResult(restoreRemovedFields(result, filtered, args.schema, variables));
         },
       };
     },

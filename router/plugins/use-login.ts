@@ -205,7 +205,12 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
       // free-text description not at all (it would let a link write on the hub's page).
       const code = providerError.slice(0, 64);
       options.log.info({ requestId: requestIdOf(request), idp: entry.idp, providerError: code }, 'login not completed at the provider');
-      return html(status, title, `<p>Code renvoyé par le fournisseur d’identité : <code>${escapeMarkup(code)}</code></p><p><a href="/auth/login">Réessayer</a></p>`, cleared);
+      return html(
+        status,
+        title,
+        `<p>Code renvoyé par le fournisseur d’identité : <code>${escapeMarkup(code)}</code></p><p><a href="/auth/login">Réessayer</a></p>`,
+        cleared,
+      );
     }
     const completed = await rp.finishLogin(url, entry);
     const userAgent = request.headers.get('user-agent')?.slice(0, 200) ?? undefined;
@@ -288,7 +293,11 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     if (session) await options.sessions.delete(session.id);
     options.log.info({ requestId: requestIdOf(request), idp: session?.idp }, 'logout');
     // RP-initiated logout: the provider ends its own session too, then sends the browser back.
-    const providerLogout = session && (await party(session.idp)?.logoutUrl(session.idToken, `${options.publicUrl()}/auth/logged-out`).catch(() => undefined));
+    const providerLogout =
+      session &&
+      (await party(session.idp)
+        ?.logoutUrl(session.idToken, `${options.publicUrl()}/auth/logged-out`)
+        .catch(() => undefined));
     return redirect(providerLogout ?? '/auth/logged-out', [['set-cookie', clearedSessionCookie()]]);
   }
 
@@ -322,20 +331,21 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
   }
 
   return {
-    onRequest({ request, url, endResponse }) {
+    onRequest(payload) {
+      const { request, url } = payload;
       if (!url.pathname.startsWith('/auth/')) return;
       const requestLog = options.log.child({ requestId: requestIdOf(request) });
       return route(request, url).then(
         (response) => {
-          if (response) endResponse(response);
+          if (response) payload.endResponse(response);
         },
         (error: unknown) => {
           if (error instanceof LoginError) {
-            endResponse(loginFailed(error));
+            payload.endResponse(loginFailed(error));
             return;
           }
           requestLog.error({ err: error }, 'login route failed');
-          endResponse(html(500, 'Erreur interne', '<p>La connexion a échoué. Réessayez plus tard.</p>'));
+          payload.endResponse(html(500, 'Erreur interne', '<p>La connexion a échoué. Réessayez plus tard.</p>'));
         },
       );
     },

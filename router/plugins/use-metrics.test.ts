@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { MetricLabels, UNREGISTERED } from './use-metrics.ts';
 
 describe('metric labels', () => {
-  const manifest = ['query GuardianDashboard { viewer { children { id } } }', 'mutation JustifyAbsence { justify }', 'not a document', `query ${'L'.repeat(300)} { a }`];
+  const manifest = [
+    'query GuardianDashboard { viewer { children { id } } }',
+    'mutation JustifyAbsence { justify }',
+    'not a document',
+    `query ${'L'.repeat(300)} { a }`,
+  ];
   const labels = new MetricLabels(manifest);
 
   it('name the operations of the trusted-documents manifest, and nothing else', () => {

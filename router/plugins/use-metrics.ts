@@ -1,10 +1,9 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { Logger as HiveLogger } from '@graphql-hive/logger';
-import useMeshPrometheus, { createCounter, createHistogram } from '@graphql-mesh/plugin-prometheus';
+import useMeshPrometheus, { createCounter, createHistogram, type FillLabelsFnParams } from '@graphql-mesh/plugin-prometheus';
 import { getOperationAST, parse, type DocumentNode } from 'graphql';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { listen, type RunningServer } from '../../lib/http-server.ts';
 
 /** A registry per router instance (tests start several in one process), with process metrics on it. */
 export function createMetricsRegistry(): Registry {
@@ -52,7 +51,7 @@ export class MetricLabels {
 
 const METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD']);
 const PHASES = new Set(['parse', 'validate', 'context', 'execute', 'subscribe']);
-const capped = (value: unknown) => String(value ?? '').slice(0, MAX_LABEL);
+const capped = (value: string | undefined) => (value ?? '').slice(0, MAX_LABEL);
 
 export interface MetricsOptions {
   registry: Registry;
@@ -75,23 +74,27 @@ export interface MetricsOptions {
  */
 export function useMetrics(options: MetricsOptions): GatewayPlugin[] {
   const { registry, labels } = options;
-  type OperationParams = { document?: DocumentNode; operationName?: string; operationType?: string };
-  const operationLabels = (params: OperationParams) => labels.operation(params.document, params.operationName);
-  // `never`: the plugin types each metric's phases as a literal tuple; ours are checked by the plugin at start.
-  const histogram = (name: string, help: string, phases: string[]): never =>
-    createHistogram({ registry, histogram: { name, help, labelNames: ['operationName', 'operationType'] }, phases: phases as never, fillLabelsFn: operationLabels as never }) as never;
+  const operationLabels = (params: FillLabelsFnParams) => labels.operation(params.document, params.operationName);
+  // The phases a metric observes: a non-empty list of the phases the plugin offers for that metric.
+  const histogram = <Phase extends string>(name: string, help: string, phases: [Phase, ...Phase[]]) =>
+    createHistogram<Phase, 'operationName' | 'operationType', FillLabelsFnParams>({
+      registry,
+      histogram: { name, help, labelNames: ['operationName', 'operationType'] },
+      phases,
+      fillLabelsFn: operationLabels,
+    });
 
   const prometheus = useMeshPrometheus({
     registry,
     log: options.log,
     // Served below (token) and on the separate listener (serveMetrics), never openly.
-    endpoint: false as unknown as string,
+    endpoint: false,
     metrics: {
       graphql_envelop_request: createCounter({
         registry,
         counter: { name: 'graphql_envelop_request', help: 'GraphQL operations executed.', labelNames: ['operationName', 'operationType'] },
         phases: ['execute', 'subscribe'],
-        fillLabelsFn: operationLabels as never,
+        fillLabelsFn: operationLabels,
       }),
       graphql_envelop_request_duration: histogram('graphql_envelop_request_duration', 'Time from parse to the end of execute.', ['execute', 'subscribe']),
       graphql_envelop_error_result: createCounter({
@@ -99,10 +102,10 @@ export function useMetrics(options: MetricsOptions): GatewayPlugin[] {
         // No `path` label: a path is made of the client's aliases.
         counter: { name: 'graphql_envelop_error_result', help: 'Errors, by phase.', labelNames: ['operationName', 'operationType', 'phase'] },
         phases: ['parse', 'validate', 'context', 'execute', 'subscribe'],
-        fillLabelsFn: ((params: OperationParams & { errorPhase?: string }) => ({
+        fillLabelsFn: (params) => ({
           ...operationLabels(params),
           phase: PHASES.has(params.errorPhase ?? '') ? params.errorPhase : 'unknown',
-        })) as never,
+        }),
       }),
       graphql_envelop_phase_parse: false,
       graphql_envelop_phase_validate: histogram('graphql_envelop_phase_validate', 'Time spent validating operations.', ['validate']),
@@ -116,36 +119,44 @@ export function useMetrics(options: MetricsOptions): GatewayPlugin[] {
       graphql_yoga_http_duration: createHistogram({
         registry,
         // No `url` label: the URL carries the client's query string.
-        histogram: { name: 'graphql_yoga_http_duration', help: 'Time spent on HTTP requests to /graphql.', labelNames: ['operationName', 'operationType', 'method', 'statusCode'] },
+        histogram: {
+          name: 'graphql_yoga_http_duration',
+          help: 'Time spent on HTTP requests to /graphql.',
+          labelNames: ['operationName', 'operationType', 'method', 'statusCode'],
+        },
         phases: ['request'],
-        fillLabelsFn: ((params: OperationParams & { request: Request; response: Response }) => ({
+        fillLabelsFn: (params) => ({
           ...operationLabels(params),
           method: METHODS.has(params.request.method) ? params.request.method : 'other',
           statusCode: params.response.status,
-        })) as never,
+        }),
       }),
       graphql_gateway_fetch_duration: createHistogram({
         registry,
         histogram: { name: 'graphql_gateway_fetch_duration', help: 'Time spent on fetches to subgraphs.', labelNames: ['url', 'method', 'statusCode'] },
         phases: ['fetch'],
-        fillLabelsFn: ((params: { url: string; options: { method?: string }; response: Response }) => ({
+        fillLabelsFn: (params) => ({
           url: subgraphUrlLabel(params.url),
           method: capped(params.options.method),
           statusCode: params.response.status,
-        })) as never,
+        }),
       }),
       // Subgraph operations are named by the planner after the client's operation: labelled by subgraph only.
       graphql_gateway_subgraph_execute_duration: createHistogram({
         registry,
-        histogram: { name: 'graphql_gateway_subgraph_execute_duration', help: 'Time spent on subgraph execution.', labelNames: ['subgraphName', 'operationType'] },
+        histogram: {
+          name: 'graphql_gateway_subgraph_execute_duration',
+          help: 'Time spent on subgraph execution.',
+          labelNames: ['subgraphName', 'operationType'],
+        },
         phases: ['subgraphExecute'],
-        fillLabelsFn: subgraphLabels as never,
+        fillLabelsFn: subgraphLabels,
       }),
       graphql_gateway_subgraph_execute_errors: createCounter({
         registry,
         counter: { name: 'graphql_gateway_subgraph_execute_errors', help: 'Errors in subgraph responses.', labelNames: ['subgraphName', 'operationType'] },
         phases: ['subgraphExecute'],
-        fillLabelsFn: subgraphLabels as never,
+        fillLabelsFn: subgraphLabels,
       }),
     },
     labels: { subgraphName: true, fetchRequestHeaders: false, fetchResponseHeaders: false },
@@ -172,14 +183,20 @@ function useMetricsEndpoint(registry: Registry, token: string | undefined): Gate
   const digest = (value: string) => createHash('sha256').update(value).digest();
   const expected = token === undefined ? undefined : digest(`Bearer ${token}`);
   return {
-    onRequest({ url, request, endResponse, fetchAPI }) {
+    onRequest(payload) {
+      const { url, request, fetchAPI } = payload;
       if (url.pathname !== '/metrics') return;
       // Digests have one length, so timingSafeEqual compares them whatever the client sent.
       if (!expected || !timingSafeEqual(digest(request.headers.get('authorization') ?? ''), expected)) {
-        endResponse(new fetchAPI.Response('metrics are not served here\n', { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' } }));
+        payload.endResponse(
+          new fetchAPI.Response('metrics are not served here\n', {
+            status: 401,
+            headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' },
+          }),
+        );
         return;
       }
-      return registry.metrics().then((text) => endResponse(new fetchAPI.Response(text, { headers: { 'content-type': registry.contentType } })));
+      return registry.metrics().then((text) => payload.endResponse(new fetchAPI.Response(text, { headers: { 'content-type': registry.contentType } })));
     },
   };
 }

@@ -25,7 +25,7 @@ export function useNoSuggestions(): GatewayPlugin {
   return {
     onValidate() {
       return ({ valid, result, setResult }) => {
-        if (!valid) setResult(result.map((error) => (error instanceof GraphQLError ? withoutSuggestion(error) : error)));
+        if (!valid) setResult(result.map((error: unknown) => (error instanceof GraphQLError ? withoutSuggestion(error) : error)));
       };
     },
     onExecute() {

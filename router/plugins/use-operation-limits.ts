@@ -3,7 +3,17 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError, Kind, validate, type DefinitionNode, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  validate,
+  type DefinitionNode,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { OperationLimits } from '../config.ts';
 import { costRulesOf, declaredCost } from './operation-cost.ts';
 
@@ -25,7 +35,6 @@ export interface OperationLimitsOptions {
 export function useOperationLimits(limits: Omit<OperationLimits, 'maxBatch' | 'maxBodyBytes'>, options: OperationLimitsOptions = {}): GatewayPlugin[] {
   const common = {
     exposeLimits: true,
-    onReject: [] as never[],
     propagateOnRejection: true,
   };
   return [
@@ -44,7 +53,9 @@ function shapeCost(schema: GraphQLSchema, document: DocumentNode, operation: Ope
   let costs = shapeCosts.get(document);
   if (!costs) {
     const found: number[] = [];
-    validate(schema, document, [costLimitRule({ maxCost: Number.MAX_SAFE_INTEGER, onAccept: [(_, details: { n: number }) => found.push(details.n)], propagateOnRejection: false })]);
+    validate(schema, document, [
+      costLimitRule({ maxCost: Number.MAX_SAFE_INTEGER, onAccept: [(_, details: { n: number }) => found.push(details.n)], propagateOnRejection: false }),
+    ]);
     shapeCosts.set(document, (costs = found));
   }
   const index = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).indexOf(operation);
@@ -61,15 +72,21 @@ function shapeCost(schema: GraphQLSchema, document: DocumentNode, operation: Ope
 function useRequestCostBudget(maxCost: number, supergraph: () => DocumentNode | undefined): GatewayPlugin {
   const spentByRequest = new WeakMap<object, number>();
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    onExecute({ args: hookArgs, setResultAndStopExecution }) {
+      // Envelop types its hooks' execution arguments with `any` fields (it serves several GraphQL
+      // engines); the gateway executes with graphql-js: the same object, with graphql-js's types.
+      const args: ExecutionArgs = hookArgs;
       const operation = args.document.definitions.find(
-        (d: DefinitionNode): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+        (d: DefinitionNode): d is OperationDefinitionNode =>
+          d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
       );
       if (!operation) return;
       const current = supergraph();
       const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-      const cost = shapeCost(args.schema, args.document, operation) + (current ? declaredCost(args.schema, args.document, operation, costRulesOf(current), variables) : 0);
-      const request = (args.contextValue as { request?: object }).request ?? args.contextValue;
+      const cost =
+        shapeCost(args.schema, args.document, operation) + (current ? declaredCost(args.schema, args.document, operation, costRulesOf(current), variables) : 0);
+      // The context as the hook types it (the gateway's, an object).
+      const request = (hookArgs.contextValue as { request?: object }).request ?? hookArgs.contextValue;
       const spent = spentByRequest.get(request) ?? 0;
       if (spent + cost <= maxCost) {
         spentByRequest.set(request, spent + cost);
@@ -80,7 +97,9 @@ function useRequestCostBudget(maxCost: number, supergraph: () => DocumentNode | 
           ? `Operation refused: Query cost limit of ${maxCost} exceeded, found ${cost}.`
           : `Operation refused: Request cost limit of ${maxCost} exceeded, found ${spent + cost} (the operations of a batch share one budget).`;
       setResultAndStopExecution({
-        errors: [new GraphQLError(message, { extensions: { code: 'OPERATION_LIMIT_EXCEEDED', cost: { operation: cost, request: spent + cost, max: maxCost } } })],
+        errors: [
+          new GraphQLError(message, { extensions: { code: 'OPERATION_LIMIT_EXCEEDED', cost: { operation: cost, request: spent + cost, max: maxCost } } }),
+        ],
       });
     },
   };
@@ -107,9 +126,10 @@ function tagLimitErrors(): GatewayPlugin {
     result.errors?.some((e) => ARMOR_LIMIT.test(e.message)) ? { ...result, errors: result.errors.map(retag) } : result;
   return {
     // Armor throws from parse and validation; the refusal surfaces in the final result, so retag there.
-    onResultProcess({ result, setResult }) {
-      if (Array.isArray(result)) setResult(result.map((r) => retagResult(r as ExecutionResult)));
-      else if (!(Symbol.asyncIterator in result)) setResult(retagResult(result as ExecutionResult));
+    onResultProcess(payload) {
+      const { result } = payload;
+      if (Array.isArray(result)) payload.setResult(result.map((r) => retagResult(r as ExecutionResult)));
+      else if (!(Symbol.asyncIterator in result)) payload.setResult(retagResult(result as ExecutionResult));
     },
   };
 }

@@ -46,8 +46,11 @@ export function addressKey(address: string): string {
   const [head = '', tail = ''] = address.split('::');
   const left = head ? head.split(':') : [];
   const right = address.includes('::') && tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = address.includes('::') ? [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 export interface RateLimitOptions {
@@ -77,7 +80,8 @@ export function useRateLimit(options: RateLimitOptions): { byAddress: GatewayPlu
   };
 
   const byAddress: GatewayPlugin = {
-    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+    async onRequest(payload) {
+      const { request, url, serverContext, fetchAPI } = payload;
       // The same rule as what the router serves (router/routes.ts): every other path is a 404.
       const auth = isAuthPath(url.pathname);
       if (!auth && !isGraphQLPath(url.pathname)) return;
@@ -87,7 +91,7 @@ export function useRateLimit(options: RateLimitOptions): { byAddress: GatewayPlu
       const hit = await store.hit(`${auth ? 'auth' : 'graphql'}:address:${address}`, config.windowMs);
       if (hit.count <= limit) return;
       refused(hit, limit, { limit: 'address', route: auth ? 'auth' : 'graphql', address });
-      endResponse(
+      payload.endResponse(
         new fetchAPI.Response(JSON.stringify({ errors: [{ message: MESSAGE, extensions: { code: RATE_LIMITED } }] }), {
           status: 429,
           headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': retryAfterSeconds(hit) },

@@ -109,12 +109,13 @@ export function useReadiness(options: ReadinessOptions): GatewayPlugin {
   };
 
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest(payload) {
+      const { request, url, fetchAPI } = payload;
       if (url.pathname !== endpoint || request.method !== 'GET') return;
       const now = Date.now();
       if (!cached || now - cached.at > cacheMs) cached = { at: now, report: check() };
       return cached.report.then((report) => {
-        endResponse(
+        payload.endResponse(
           new fetchAPI.Response(JSON.stringify(report), {
             status: report.ready ? 200 : 503,
             headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },

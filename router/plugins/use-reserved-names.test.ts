@@ -6,8 +6,7 @@ const schema = buildSchema(`
   type Query { pupil(id: ID): Pupil }
   type Pupil { id: ID! name: String grades: [Int] }
 `);
-const refusals = (query: string) =>
-  validate(schema, parse(query), [...specifiedRules, ReservedNamesRule]).map((e) => [e.extensions.code ?? null, e.message]);
+const refusals = (query: string) => validate(schema, parse(query), [...specifiedRules, ReservedNamesRule]).map((e) => [e.extensions.code ?? null, e.message]);
 
 describe('reserved names (`__…`) in operations', () => {
   it('refuses an alias, an operation, a fragment or a variable whose name begins with "__", with BAD_USER_INPUT', () => {
@@ -27,7 +26,11 @@ describe('reserved names (`__…`) in operations', () => {
   });
 
   it('accepts ordinary names, names with "__" inside, and the introspection fields themselves', () => {
-    for (const query of ['{ pupil { a_b: name x__y: id __typename } }', 'query Q_1($id: ID) { pupil(id: $id) { ...F } } fragment F on Pupil { id }', '{ __typename }']) {
+    for (const query of [
+      '{ pupil { a_b: name x__y: id __typename } }',
+      'query Q_1($id: ID) { pupil(id: $id) { ...F } } fragment F on Pupil { id }',
+      '{ __typename }',
+    ]) {
       expect(refusals(query), query).toEqual([]);
     }
   });

@@ -16,10 +16,11 @@ export interface ViewerOnContext {
 export function useViewerContext(key: Uint8Array, subgraphOf: (url: string) => string | undefined): GatewayPlugin<ViewerOnContext> {
   const signed = new WeakMap<object, Promise<string>>();
   return {
-    onFetch({ url, context, options, setOptions }) {
+    onFetch(payload) {
+      const { url, context, options } = payload;
       // Fetches without a request context are the runtime's own (e.g. loading a supergraph by URL).
       if (!('request' in context)) return;
-      const headers = (options.headers ?? {}) as Record<string, string>;
+      const headers = options.headers ?? {};
       let token = signed.get(context);
       if (!token) {
         const viewer = (context as ViewerOnContext).viewer ?? ANONYMOUS;
@@ -30,7 +31,10 @@ export function useViewerContext(key: Uint8Array, subgraphOf: (url: string) => s
       // A URL that names no subgraph of the supergraph gets a binding no subgraph accepts.
       const subgraph = subgraphOf(url) ?? '';
       return token.then((value) =>
-        setOptions({ ...options, headers: { ...headers, [VIEWER_HEADER]: value, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, value, subgraph, body) } }),
+        payload.setOptions({
+          ...options,
+          headers: { ...headers, [VIEWER_HEADER]: value, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, value, subgraph, body) },
+        }),
       );
     },
   };

@@ -27,9 +27,7 @@ export function readSupergraph(sdl: string, source = 'supergraph'): LoadedSuperg
   } catch (error) {
     throw new SupergraphError(`${source} is not valid GraphQL: ${(error as Error).message}`, { cause: error });
   }
-  const joinGraph = document.definitions.find(
-    (definition) => definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph',
-  );
+  const joinGraph = document.definitions.find((definition) => definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph');
   if (!joinGraph || joinGraph.kind !== Kind.ENUM_TYPE_DEFINITION || !joinGraph.values?.length) {
     throw new SupergraphError(`${source} is not a federation supergraph (no join__Graph enum)`);
   }

@@ -49,7 +49,14 @@ function textbook(id: string, subject: string, subjectCode: string, grade: keyof
   };
 }
 
-function general(id: string, name: string, publisher: string, presentation: { code: string; nom: string }, typology: string, audiences: CatalogueEntry['audiences']): CatalogueEntry {
+function general(
+  id: string,
+  name: string,
+  publisher: string,
+  presentation: { code: string; nom: string },
+  typology: string,
+  audiences: CatalogueEntry['audiences'],
+): CatalogueEntry {
   return {
     mefPrefixes: [],
     audiences,
@@ -78,9 +85,23 @@ export const CATALOGUE: CatalogueEntry[] = [
     textbook(`man-histgeo-${i}`, 'Histoire-Géographie', '043300', grade, 'Magnard'),
     textbook(`man-anglais-${i}`, 'Anglais', '030201', grade, 'Hachette Éducation'),
   ]),
-  general('dico-robert-college', 'Le Robert Collège', 'Le Robert', { code: 'DIC', nom: 'Dictionnaire' }, 'Dictionnaire', ['National_elv', 'National_ens', 'National_doc']),
-  general('dico-larousse-bilingue', 'Larousse dictionnaire bilingue anglais-français', 'Larousse', { code: 'DIC', nom: 'Dictionnaire' }, 'Dictionnaire', ['National_elv', 'National_ens', 'National_doc']),
-  general('video-lumni', 'Lumni – vidéos éducatives', 'France Télévisions', { code: 'VID', nom: 'Vidéo' }, 'Vidéo', ['National_elv', 'National_ens', 'National_doc']),
+  general('dico-robert-college', 'Le Robert Collège', 'Le Robert', { code: 'DIC', nom: 'Dictionnaire' }, 'Dictionnaire', [
+    'National_elv',
+    'National_ens',
+    'National_doc',
+  ]),
+  general('dico-larousse-bilingue', 'Larousse dictionnaire bilingue anglais-français', 'Larousse', { code: 'DIC', nom: 'Dictionnaire' }, 'Dictionnaire', [
+    'National_elv',
+    'National_ens',
+    'National_doc',
+  ]),
+  general('video-lumni', 'Lumni – vidéos éducatives', 'France Télévisions', { code: 'VID', nom: 'Vidéo' }, 'Vidéo', [
+    'National_elv',
+    'National_ens',
+    'National_doc',
+  ]),
   general('video-fondamentaux', 'Les Fondamentaux (Canopé)', 'Réseau Canopé', { code: 'VID', nom: 'Vidéo' }, 'Vidéo', ['National_elv', 'National_ens']),
-  general('banque-sujets', 'Banque de sujets et corrigés pour l’enseignant', 'Réseau Canopé', { code: 'RES', nom: 'Ressource enseignant' }, 'Exercice', ['National_ens']),
+  general('banque-sujets', 'Banque de sujets et corrigés pour l’enseignant', 'Réseau Canopé', { code: 'RES', nom: 'Ressource enseignant' }, 'Exercice', [
+    'National_ens',
+  ]),
 ];

@@ -46,7 +46,7 @@ export async function readGarExport(dir: string): Promise<Map<string, GarPerson>
         if (entry === 'GAREleve' || entry === 'GAREnseignant') {
           const uais = current.GARStructureUAI ?? [];
           const profiles = current.GARPersonProfil ?? [];
-          uais.forEach((uai, i) => profiles[i] && person.profiles.set(uai, profiles[i]!));
+          uais.forEach((uai, i) => profiles[i] && person.profiles.set(uai, profiles[i]));
         } else if (entry === 'GARPersonMEF') {
           person.mefs.set(current.GARStructureUAI![0]!, current.GARMEFCode![0]!);
         }
@@ -92,49 +92,50 @@ export async function startGarStandin(options: GarStandinOptions): Promise<Runni
     return CATALOGUE.filter(
       (entry) =>
         profile &&
-        entry.audiences.includes(profile as never) &&
+        entry.audiences.some((audience) => audience === profile) &&
         (profile !== 'National_elv' || !entry.mefPrefixes.length || (mef && entry.mefPrefixes.some((p) => mef.startsWith(p)))),
     ).map((entry) => entry.ressource);
   };
 
   const server: Server = createServer(
     { cert: options.serverCertPem, key: options.serverKeyPem, ca: [options.clientCaPem], requestCert: true, rejectUnauthorized: true },
-    async (req, res) => {
-      state.requests++;
-      const send = (status: number, body: unknown) => {
-        const json = Buffer.from(JSON.stringify(body));
-        const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
-        res.end(gzip ? gzipSync(json) : json);
-      };
-      if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
-      const path = new URL(req.url ?? '/', 'https://gar').pathname;
-      if (faults.errorRate && Math.random() < faults.errorRate) return send(503, erreur('Service Unavailable', 'Service momentanément indisponible', path));
-      const [, kind, idEnt, uai, garId] = path.split('/').map(decodeURIComponent);
-      if (idEnt !== options.idEnt) return send(403, erreur('Forbidden', 'ENT inconnu', path));
-      if (!uai || !schools.has(uai)) return send(400, erreur('Bad Request', 'Établissement non trouvé', path));
-      if (kind === 'abonnements') {
-        return send(200, {
-          abonnements: CATALOGUE.map((entry, i) => ({
-            idAbonnement: `ABO-${uai}-${i}`,
-            idRessource: entry.ressource.idRessource,
-            debutValidite: '2026-09-01T00:00:00',
-            finValidite: '2027-08-31T23:59:59',
-            uaiEtab: uai,
-            typeAffectation: 'ETABL',
-            nbLicences: [
-              { publicCible: 'ELEVE', nombre: entry.audiences.includes('National_elv') ? 'ILLIMITE' : '0' },
-              { publicCible: 'ENSEIGNANT', nombre: 'ILLIMITE' },
-            ],
-          })),
-        });
-      }
-      if (kind !== 'ressources' || !garId) return send(404, erreur('Not Found', 'Ressource inconnue', path));
-      const person = options.people.get(garId);
-      if (!person) return send(404, erreur('Not Found', 'Utilisateur non trouvé', path));
-      if (!person.profiles.has(uai)) return send(403, erreur('Forbidden', 'Utilisateur non rattaché à cet établissement', path));
-      return send(200, { listeRessources: { ressource: catalogueFor(person, uai) } });
-    },
+    (req, res) =>
+      void (async () => {
+        state.requests++;
+        const send = (status: number, body: unknown) => {
+          const json = Buffer.from(JSON.stringify(body));
+          const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+          res.end(gzip ? gzipSync(json) : json);
+        };
+        if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+        const path = new URL(req.url ?? '/', 'https://gar').pathname;
+        if (faults.errorRate && Math.random() < faults.errorRate) return send(503, erreur('Service Unavailable', 'Service momentanément indisponible', path));
+        const [, kind, idEnt, uai, garId] = path.split('/').map(decodeURIComponent);
+        if (idEnt !== options.idEnt) return send(403, erreur('Forbidden', 'ENT inconnu', path));
+        if (!uai || !schools.has(uai)) return send(400, erreur('Bad Request', 'Établissement non trouvé', path));
+        if (kind === 'abonnements') {
+          return send(200, {
+            abonnements: CATALOGUE.map((entry, i) => ({
+              idAbonnement: `ABO-${uai}-${i}`,
+              idRessource: entry.ressource.idRessource,
+              debutValidite: '2026-09-01T00:00:00',
+              finValidite: '2027-08-31T23:59:59',
+              uaiEtab: uai,
+              typeAffectation: 'ETABL',
+              nbLicences: [
+                { publicCible: 'ELEVE', nombre: entry.audiences.includes('National_elv') ? 'ILLIMITE' : '0' },
+                { publicCible: 'ENSEIGNANT', nombre: 'ILLIMITE' },
+              ],
+            })),
+          });
+        }
+        if (kind !== 'ressources' || !garId) return send(404, erreur('Not Found', 'Ressource inconnue', path));
+        const person = options.people.get(garId);
+        if (!person) return send(404, erreur('Not Found', 'Utilisateur non trouvé', path));
+        if (!person.profiles.has(uai)) return send(403, erreur('Forbidden', 'Utilisateur non rattaché à cet établissement', path));
+        return send(200, { listeRessources: { ressource: catalogueFor(person, uai) } });
+      })(),
   );
   server.on('tlsClientError', (error) => options.log.debug({ err: error.message }, 'GAR stand-in refused a TLS client'));
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));

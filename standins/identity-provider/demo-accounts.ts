@@ -23,7 +23,6 @@ export function demoPassword(login: string, seed: string): string {
   return createHmac('sha256', seed).update(login).digest('base64url').slice(0, 10);
 }
 
-
 /**
  * An account for every person of the embedded académie: pupils and guardians at the EduConnect
  * stand-in (EduConnect-shaped claims), teachers and staff at the agent stand-in (agent claims).

@@ -67,7 +67,6 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><main>${body}</main></body></html>`;
 }
 
-
 /**
  * A real OpenID Provider (panva's certified oidc-provider) serving the demo accounts, for the
  * embedded setup and tests. Authorization code with PKCE, userinfo, refresh tokens, RP-initiated
@@ -103,7 +102,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         });
         return;
       }
-      provider.callback()(req, res);
+      // Koa's handler answers its own errors (ctx.onerror): its promise only says when it is done.
+      void provider.callback()(req, res);
     },
     { port: options.port },
   );
@@ -121,7 +121,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       token_endpoint_auth_method: 'client_secret_basic',
       ...(c.backchannelLogoutUri ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
     })),
-    jwks: { keys: [signingKey as never] },
+    jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     claims: {

@@ -6,7 +6,8 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
  * quick-start adapter is neither). One cache per provider instance, shared by its models.
  */
 export function memoryAdapterFactory(): new (model: string) => Adapter {
-  const store = new LRUCache<string, AdapterPayload>({ max: 100_000, ttl: 24 * 3600_000 });
+  // `__id`: on the uid index entries, the id of the payload they point to.
+  const store = new LRUCache<string, AdapterPayload & { __id?: string }>({ max: 100_000, ttl: 24 * 3600_000 });
   const grants = new Map<string, Set<string>>();
   return class MemoryAdapter implements Adapter {
     constructor(private readonly model: string) {}
@@ -23,7 +24,7 @@ export function memoryAdapterFactory(): new (model: string) => Adapter {
         if (!keys) grants.set(payload.grantId, (keys = new Set()));
         keys.add(key);
       }
-      if (payload.uid) store.set(`${this.model}:uid:${payload.uid}`, { ...payload, __id: id } as AdapterPayload, { ttl: Math.max(1, expiresIn) * 1000 });
+      if (payload.uid) store.set(`${this.model}:uid:${payload.uid}`, { ...payload, __id: id }, { ttl: Math.max(1, expiresIn) * 1000 });
     }
 
     async find(id: string) {
@@ -31,7 +32,7 @@ export function memoryAdapterFactory(): new (model: string) => Adapter {
     }
 
     async findByUid(uid: string) {
-      const entry = store.get(`${this.model}:uid:${uid}`) as (AdapterPayload & { __id?: string }) | undefined;
+      const entry = store.get(`${this.model}:uid:${uid}`);
       return entry?.__id ? store.get(this.#key(entry.__id)) : undefined;
     }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AafStore } from '../../connectors/directory/aaf/store.ts';
-import type { EducationStaff, School, Student } from '../../connectors/directory/model.ts';
+import type { School, Student } from '../../connectors/directory/model.ts';
 
 /**
  * The stand-in's data, made deterministically from the directory: the same pupils, classes,
@@ -47,7 +47,7 @@ export function schoolData(store: AafStore, school: School): SchoolData {
   }
   const teachers = new Map<string, string[]>();
   const codes = new Set<string>();
-  for (const staff of store.records('PersEducNat') as IterableIterator<EducationStaff>) {
+  for (const staff of store.records('PersEducNat')) {
     for (const a of staff.classSubjects) {
       if (a.structureId !== school.id) continue;
       codes.add(a.subjectCode);

@@ -124,11 +124,26 @@ function lifeEvents(data: SchoolData, pupilId: string, from: string, to: string)
     .filter((day) => unit(`${pupilId}|${day}|abs`) < 0.03)
     .map((day) => {
       const justified = unit(`${pupilId}|${day}|just`) < 0.5;
-      return { id: `A-${pupilId}-${day}`, dateDebut: `${frDate(day)} 08:00:00`, dateFin: `${frDate(day)} 12:10:00`, justifiee: justified, listeMotifs: justified ? ['Maladie'] : [], shouldParentsJustify: !justified, reglee: justified, nbHeures: '4' };
+      return {
+        id: `A-${pupilId}-${day}`,
+        dateDebut: `${frDate(day)} 08:00:00`,
+        dateFin: `${frDate(day)} 12:10:00`,
+        justifiee: justified,
+        listeMotifs: justified ? ['Maladie'] : [],
+        shouldParentsJustify: !justified,
+        reglee: justified,
+        nbHeures: '4',
+      };
     });
   const retards = days
     .filter((day) => unit(`${pupilId}|${day}|ret`) < 0.03)
-    .map((day) => ({ id: `R-${pupilId}-${day}`, date: `${frDate(day)} 08:05:00`, duree: String(5 + Math.floor(unit(`${pupilId}|${day}|d`) * 15)), justifie: false, motif: '' }));
+    .map((day) => ({
+      id: `R-${pupilId}-${day}`,
+      date: `${frDate(day)} 08:05:00`,
+      duree: String(5 + Math.floor(unit(`${pupilId}|${day}|d`) * 15)),
+      justifie: false,
+      motif: '',
+    }));
   const punitions = days
     .filter((day) => unit(`${pupilId}|${day}|pun`) < 0.005)
     .map((day) => ({ id: `P-${pupilId}-${day}`, titre: 'Retenue', motifs: ['Travail non fait'], donneur: 'M. le CPE', date: frDate(day), duree: '60' }));
@@ -141,7 +156,17 @@ function lessonContents(data: SchoolData, classCode: string, from: string, to: s
     return SLOTS.flatMap(([start], slot) => {
       const subject = subjectAt(data, classCode, weekday, slot);
       if (!subject) return [];
-      return [{ id: `S-${data.school.uai}-${classCode}-${day}-${slot}`, debut: `${frDate(day)} ${start}`, matiere: { code: subject.code, libelle: subject.label }, titre: `Séance de ${subject.label.toLowerCase()}`, descriptif: '<p>Correction des exercices, puis cours.</p>', categorie: 'Cours', fichiers: [] }];
+      return [
+        {
+          id: `S-${data.school.uai}-${classCode}-${day}-${slot}`,
+          debut: `${frDate(day)} ${start}`,
+          matiere: { code: subject.code, libelle: subject.label },
+          titre: `Séance de ${subject.label.toLowerCase()}`,
+          descriptif: '<p>Correction des exercices, puis cours.</p>',
+          categorie: 'Cours',
+          fichiers: [],
+        },
+      ];
     });
   });
 }
@@ -156,6 +181,8 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
   const submissions: RunningVieScolaire['submissions'] = new Map();
   const done = new Set<string>();
 
+  /** A field of a request's JSON body as text: '' when absent or not a scalar (then nothing matches it). */
+  const textOf = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
   /** Writes: justifications and homework are received, then validated the next time they are looked at. */
   const write = async (req: import('node:http').IncomingMessage, url: URL, send: (status: number, body: unknown) => void) => {
     const body = JSON.parse((await readBody(req, 4 * 1024 * 1024)) || '{}') as Record<string, unknown>;
@@ -163,13 +190,13 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
     const handIn = /^\/api\/travailAFaire\/([^/]+)\/rendu$/.exec(url.pathname);
     const tick = /^\/api\/travailAFaire\/([^/]+)\/fait$/.exec(url.pathname);
     if (tick) {
-      if (body.fait) done.add(`${body.eleve}|${decodeURIComponent(tick[1]!)}`);
-      else done.delete(`${body.eleve}|${decodeURIComponent(tick[1]!)}`);
+      if (body.fait) done.add(`${textOf(body.eleve)}|${decodeURIComponent(tick[1]!)}`);
+      else done.delete(`${textOf(body.eleve)}|${decodeURIComponent(tick[1]!)}`);
       return send(200, { ok: true });
     }
     if (!justify && !handIn) return send(404, { erreur: 'inconnu' });
-    if (!data.pupils.has(String(body.eleve))) return send(400, { erreur: 'élève inconnu' });
-    const ref = String(body.referenceExterne ?? '');
+    if (!data.pupils.has(textOf(body.eleve))) return send(400, { erreur: 'élève inconnu' });
+    const ref = textOf(body.referenceExterne);
     const existing = submissions.get(ref);
     if (existing) return send(200, { id: existing.id, etat: 'recu' });
     const id = `${justify ? 'J' : 'R'}-${submissions.size + 1}`;

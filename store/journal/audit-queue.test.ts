@@ -9,7 +9,12 @@ import { DEFAULT_AUDIT_EVENT_BOUNDS, type AuditEvent, type AuditStore } from './
 import { FileAuditStore } from './file-store.ts';
 
 const event = (target: string, at = new Date().toISOString()): AuditEvent => ({
-  at, requestId: `r-${target}`, viewer: { kind: 'person', personId: 'v1', profile: 'teacher' }, targets: [target], fields: ['Student.birthDate'], outcome: 'allowed',
+  at,
+  requestId: `r-${target}`,
+  viewer: { kind: 'person', personId: 'v1', profile: 'teacher' },
+  targets: [target],
+  fields: ['Student.birthDate'],
+  outcome: 'allowed',
 });
 
 /** A store that fails while `down` is true: the disk full, the network share gone. */
@@ -27,7 +32,17 @@ class FlakyStore implements AuditStore {
 
 const queue = (store: AuditStore, options: { strict?: boolean; maxBuffered?: number } = {}) => {
   const metrics = new Registry();
-  return { metrics, queue: new AuditQueue({ store, strict: options.strict ?? false, maxBuffered: options.maxBuffered ?? 10, metrics, log: createLogger('audit'), flushIntervalMs: 10_000 }) };
+  return {
+    metrics,
+    queue: new AuditQueue({
+      store,
+      strict: options.strict ?? false,
+      maxBuffered: options.maxBuffered ?? 10,
+      metrics,
+      log: createLogger('audit'),
+      flushIntervalMs: 10_000,
+    }),
+  };
 };
 const metricValue = async (metrics: Registry, name: string) => (await metrics.getSingleMetricAsString(name)).match(/ (\d+)$/m)?.[1];
 
@@ -75,7 +90,15 @@ describe('audit queue', () => {
     const store = new FlakyStore();
     const { queue: q, metrics } = queue(store);
     const huge = 'x'.repeat(1_900_000);
-    q.push([{ ...event(huge), requestId: huge, operationName: huge, fields: Array.from({ length: 5000 }, (_, i) => `Student.f${i}`), viewer: { kind: 'person', personId: huge, profile: huge } }]);
+    q.push([
+      {
+        ...event(huge),
+        requestId: huge,
+        operationName: huge,
+        fields: Array.from({ length: 5000 }, (_, i) => `Student.f${i}`),
+        viewer: { kind: 'person', personId: huge, profile: huge },
+      },
+    ]);
     await q.flush();
     expect(store.written).toHaveLength(1);
     const written = store.written[0]!;
@@ -91,7 +114,13 @@ describe('audit queue', () => {
     const store = new FlakyStore();
     const metrics = new Registry();
     const q = new AuditQueue({
-      store, strict: false, maxBuffered: 1000, maxBufferedBytes: 2000, metrics, log: createLogger('audit'), flushIntervalMs: 10_000,
+      store,
+      strict: false,
+      maxBuffered: 1000,
+      maxBufferedBytes: 2000,
+      metrics,
+      log: createLogger('audit'),
+      flushIntervalMs: 10_000,
       eventBounds: { ...DEFAULT_AUDIT_EVENT_BOUNDS, maxEventBytes: 1000 },
     });
     q.push([{ ...event('a'), targets: Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(200, 'y')) }]);

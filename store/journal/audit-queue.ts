@@ -45,11 +45,24 @@ export class AuditQueue {
 
   constructor(private readonly options: AuditQueueOptions) {
     this.#lost = new Counter({ name: 'hub_audit_events_lost_total', help: 'Audit events dropped because the buffer was full.', registers: [options.metrics] });
-    this.#refused = new Counter({ name: 'hub_audit_events_refused_total', help: 'Audit events refused because, even with every value cut to its bound, they were too big.', registers: [options.metrics] });
-    this.#truncated = new Counter({ name: 'hub_audit_values_truncated_total', help: 'Values and lists of audit events cut to their bound.', registers: [options.metrics] });
+    this.#refused = new Counter({
+      name: 'hub_audit_events_refused_total',
+      help: 'Audit events refused because, even with every value cut to its bound, they were too big.',
+      registers: [options.metrics],
+    });
+    this.#truncated = new Counter({
+      name: 'hub_audit_values_truncated_total',
+      help: 'Values and lists of audit events cut to their bound.',
+      registers: [options.metrics],
+    });
     this.#maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.#written = new Counter({ name: 'hub_audit_events_written_total', help: 'Audit events written to the store.', registers: [options.metrics] });
-    this.#buffered = new Gauge({ name: 'hub_audit_events_buffered', help: 'Audit events waiting to be written.', registers: [options.metrics], collect: () => this.#buffered.set(this.#buffer.length) });
+    this.#buffered = new Gauge({
+      name: 'hub_audit_events_buffered',
+      help: 'Audit events waiting to be written.',
+      registers: [options.metrics],
+      collect: () => this.#buffered.set(this.#buffer.length),
+    });
     this.#timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 200);
     this.#timer.unref();
   }

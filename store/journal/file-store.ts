@@ -40,11 +40,19 @@ export class FileAuditStore implements AuditStore {
 
   async #rotateIfFull(file: string): Promise<void> {
     const max = this.options.maxFileBytes ?? 100 * 1024 * 1024;
-    const size = await stat(file).then((s) => s.size, () => 0);
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size < max) return;
     for (let n = 1; ; n++) {
       const target = file.replace(/\.jsonl$/, `.${n}.jsonl`);
-      if (!(await stat(target).then(() => true, () => false))) {
+      if (
+        !(await stat(target).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         await rename(file, target);
         return;
       }

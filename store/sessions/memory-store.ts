@@ -55,9 +55,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async listByPerson(personId: string) {
-    return [...(this.#byPerson.get(personId) ?? [])]
-      .map((id) => this.#sessions.get(this.#byId.get(id) ?? ''))
-      .filter((s): s is HubSession => !!s);
+    return [...(this.#byPerson.get(personId) ?? [])].map((id) => this.#sessions.get(this.#byId.get(id) ?? '')).filter((s): s is HubSession => !!s);
   }
 
   async deleteByIdpSession(idp: string, match: { idpSessionId?: string; idpSubject?: string }) {

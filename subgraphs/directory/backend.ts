@@ -45,7 +45,11 @@ export type DirectoryBackendConfig = EnvValues<typeof DIRECTORY_BACKEND_ENV.vari
 export async function directoryFromConfig(config: DirectoryBackendConfig, log: Logger): Promise<Directory> {
   if (config.DIRECTORY_BACKEND === 'ldap') {
     // Set: the schema's check refuses an LDAP backend without them.
-    const required = (value: string | undefined, name: string) => value ?? (() => { throw new Error(`${name} is required with DIRECTORY_BACKEND=ldap`); })();
+    const required = (value: string | undefined, name: string) =>
+      value ??
+      (() => {
+        throw new Error(`${name} is required with DIRECTORY_BACKEND=ldap`);
+      })();
     return new LdapDirectory(
       new LdapPool({
         url: required(config.DIRECTORY_LDAP_URL, 'DIRECTORY_LDAP_URL'),

@@ -17,11 +17,7 @@ export interface DirectoryContext {
   mefs: DataLoader<string, Mef | undefined>;
 }
 
-export function createDirectoryContext(
-  directory: Directory,
-  options: PerimeterOptions,
-  request: { viewer: Viewer; requestId: string },
-): DirectoryContext {
+export function createDirectoryContext(directory: Directory, options: PerimeterOptions, request: { viewer: Viewer; requestId: string }): DirectoryContext {
   const loader = <V>(load: (keys: readonly string[]) => Promise<(V | undefined)[]>) => new DataLoader<string, V | undefined>(load);
   return {
     ...request,

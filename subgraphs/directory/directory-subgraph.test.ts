@@ -24,7 +24,11 @@ describe('directory subgraph', () => {
   const ask = async (viewer: Viewer | string, query: string, variables: Record<string, unknown> = {}, target = subgraph) => {
     const v = typeof viewer === 'string' ? viewerFor(academie, viewer) : viewer;
     const body = JSON.stringify({ query, variables });
-    const response = await fetch(target.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(await routerHeaders('directory', v, body)) }, body });
+    const response = await fetch(target.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await routerHeaders('directory', v, body)) },
+      body,
+    });
     return (await response.json()) as { data?: any; errors?: any[] };
   };
   const personQuery = 'query($id: ID!) { person(id: $id) { id displayName ... on Student { birthDate classes { code } } } }';
@@ -154,11 +158,25 @@ describe('directory subgraph', () => {
   it('a guardian–pupil link carries the same flags from either side, as the directory records them', async () => {
     const flags = 'legalGuardian personInCharge financial contact relationship';
     const emma = [...academie.directory.store.records('Eleve')].find((s) => s.firstName === 'Emma' && s.lastName === 'ROBERT')!;
-    for (const [adult, pupilId] of [['sophie.martin', demoId(academie, 'lea.martin')], ['monique.durand', emma.id]] as const) {
+    for (const [adult, pupilId] of [
+      ['sophie.martin', demoId(academie, 'lea.martin')],
+      ['monique.durand', emma.id],
+    ] as const) {
       const adultId = demoId(academie, adult);
       const recorded = (await academie.directory.guardiansOf(pupilId)).find((l) => l.guardian?.id === adultId)!.link;
-      const expected = { legalGuardian: recorded.legal === 1, personInCharge: recorded.legal === 2, financial: recorded.financial, contact: recorded.contact, relationship: recorded.relationship };
-      const fromPupil = await ask(adult, `query($id: ID!) { person(id: $id) { ... on Student { guardians { ${flags} guardian { id } } } } }`, { id: pupilId }, lenient);
+      const expected = {
+        legalGuardian: recorded.legal === 1,
+        personInCharge: recorded.legal === 2,
+        financial: recorded.financial,
+        contact: recorded.contact,
+        relationship: recorded.relationship,
+      };
+      const fromPupil = await ask(
+        adult,
+        `query($id: ID!) { person(id: $id) { ... on Student { guardians { ${flags} guardian { id } } } } }`,
+        { id: pupilId },
+        lenient,
+      );
       const fromAdult = await ask(adult, `{ me { ... on Guardian { children { ${flags} student { id } } } } }`, {}, lenient);
       const { guardian, ...pupilSide } = fromPupil.data.person.guardians.find((l: any) => l.guardian?.id === adultId);
       const { student, ...adultSide } = fromAdult.data.me.children.find((l: any) => l.student.id === pupilId);
@@ -167,7 +185,9 @@ describe('directory subgraph', () => {
       expect(adultSide).toEqual(expected);
     }
     // Both kinds of link are covered: a responsable légal and a personne en charge.
-    expect((await ask('monique.durand', '{ me { ... on Guardian { children { personInCharge } } } }', {}, lenient)).data.me.children).toContainEqual({ personInCharge: true });
+    expect((await ask('monique.durand', '{ me { ... on Guardian { children { personInCharge } } } }', {}, lenient)).data.me.children).toContainEqual({
+      personInCharge: true,
+    });
   });
 
   it('classes and groups list their pupils and teachers alike; a teacher’s classes come once each', async () => {

@@ -61,7 +61,8 @@ export const resolvers: Resolvers = {
       try {
         return await ctx.audit.about(target, Math.min(Math.max(first ?? 50, 1), 200), after ?? undefined);
       } catch (error) {
-        if (error instanceof InvalidJournalCursorError) throw new GraphQLError('Invalid `after`: use the `cursor` of an event this journal returned.', { extensions: { code: 'BAD_USER_INPUT' } });
+        if (error instanceof InvalidJournalCursorError)
+          throw new GraphQLError('Invalid `after`: use the `cursor` of an event this journal returned.', { extensions: { code: 'BAD_USER_INPUT' } });
         throw error;
       }
     },

@@ -14,8 +14,15 @@ describe('a production subgraph’s errors', () => {
         name: 'noisy',
         typeDefs: parse(/* GraphQL */ `
           extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
-          enum Mood { HAPPY GRUMPY }
-          type Query { boom: String, school: String, mood(is: Mood): String }
+          enum Mood {
+            HAPPY
+            GRUMPY
+          }
+          type Query {
+            boom: String
+            school: String
+            mood(is: Mood): String
+          }
         `),
         resolvers: {
           Query: {
@@ -42,7 +49,11 @@ describe('a production subgraph’s errors', () => {
       headers: { 'content-type': 'application/json', ...(await routerHeaders('noisy', ANONYMOUS, text)), ...extra },
       body: text,
     });
-    return (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };
+    return (await response.json()) as {
+      data?: unknown;
+      errors?: { message: string; extensions?: Record<string, unknown> }[];
+      extensions?: Record<string, unknown>;
+    };
   };
 
   it('carry no stack trace or exception', async () => {

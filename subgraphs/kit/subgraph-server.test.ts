@@ -12,9 +12,16 @@ describe('subgraph trust: only the router may ask', () => {
   });
   afterAll(() => subgraph?.close(0));
 
-  const entities = { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on School { name } } }', variables: { r: [{ __typename: 'School', uai: '0750001A' }] } };
+  const entities = {
+    query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on School { name } } }',
+    variables: { r: [{ __typename: 'School', uai: '0750001A' }] },
+  };
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(subgraph.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(subgraph.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   /** A body as the router sends it, with its signed, bound context. */
   const asRouter = async (body: unknown, viewer: Viewer = ANONYMOUS) => {
     const text = JSON.stringify(body);

@@ -236,7 +236,7 @@ export class Perimeter {
   }
 
   async #canSeeGuardian(self: Person, guardian: Guardian): Promise<boolean> {
-    if (self.kind === 'student') return (self as Student).guardians.some((l) => l.adultId === guardian.id);
+    if (self.kind === 'student') return self.guardians.some((l) => l.adultId === guardian.id);
     if (self.kind === 'guardian') return false;
     const children = await this.childrenOf(guardian.id);
     for (const { student } of children) if (await this.#canSeeStudent(self, student, true)) return true;
@@ -263,11 +263,7 @@ export class Perimeter {
   #childIds(self: Guardian): Promise<Set<string>> {
     this.#children ??= this.childrenOf(self.id).then(
       (links) =>
-        new Set(
-          links
-            .filter(({ link }) => link.legal === 1 || (link.legal === 2 && this.options.personInChargeSeesChild))
-            .map(({ student }) => student.id),
-        ),
+        new Set(links.filter(({ link }) => link.legal === 1 || (link.legal === 2 && this.options.personInChargeSeesChild)).map(({ student }) => student.id)),
     );
     return this.#children;
   }

@@ -57,10 +57,14 @@ try {
     production: config.NODE_ENV === 'production',
   });
   log.info({ url: server.graphqlUrl }, 'resources subgraph listening');
-  exitOnSignal(async () => {
-    await server.close();
-    await gar.close();
-  }, log, 15_000);
+  exitOnSignal(
+    async () => {
+      await server.close();
+      await gar.close();
+    },
+    log,
+    15_000,
+  );
 } catch (error) {
   log.fatal({ err: error }, `resources subgraph failed to start: ${(error as Error).message}`);
   process.exitCode = 1;

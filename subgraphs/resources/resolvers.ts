@@ -9,7 +9,6 @@ export interface SchoolResourcesRef {
   filter?: ResourceFilter | null;
 }
 
-
 function garUnavailable(error: unknown): GraphQLError {
   const reason = error instanceof GarError ? error.reason : 'unavailable';
   return new GraphQLError(`GAR unavailable: ${error instanceof Error ? error.message : String(error)}`, {
@@ -22,8 +21,19 @@ export function matches(resource: GarResource, filter: ResourceFilter | null | u
   const has = (labels: { name: string }[], wanted: string) => labels.some((l) => fold(l.name) === fold(wanted));
   if (filter.domain && !has(resource.domains, filter.domain)) return false;
   if (filter.level && !has(resource.levels, filter.level)) return false;
-  if (filter.type && !(resource.presentationType && [resource.presentationType.code, resource.presentationType.name].some((v) => fold(v) === fold(filter.type!)))) return false;
-  if (filter.search && !fold(filter.search).split(/\s+/).filter(Boolean).every((word) => fold(resource.name).includes(word))) return false;
+  if (
+    filter.type &&
+    !(resource.presentationType && [resource.presentationType.code, resource.presentationType.name].some((v) => fold(v) === fold(filter.type!)))
+  )
+    return false;
+  if (
+    filter.search &&
+    !fold(filter.search)
+      .split(/\s+/)
+      .filter(Boolean)
+      .every((word) => fold(resource.name).includes(word))
+  )
+    return false;
   return true;
 }
 
@@ -61,7 +71,8 @@ export const resolvers: Resolvers = {
       // teaches at the lycée holds no role there, though his session has both the function and the school.
       const [structure] = await ctx.directory.schoolsByUai([school.uai]);
       const holdsRole = !!structure && (await ctx.perimeter.holdsFunctionAt(ASSIGNMENT_FUNCTIONS, structure.id));
-      if (!holdsRole) throw new GraphQLError('Forbidden: only the GAR assignment role holders of this school see its subscriptions.', { extensions: { code: 'FORBIDDEN' } });
+      if (!holdsRole)
+        throw new GraphQLError('Forbidden: only the GAR assignment role holders of this school see its subscriptions.', { extensions: { code: 'FORBIDDEN' } });
       try {
         return await ctx.gar.subscriptions(school.uai);
       } catch (error) {

@@ -33,7 +33,8 @@ export function startResourcesSubgraph(
         directory: options.directory,
         perimeter: new Perimeter(viewer, options.directory, options.perimeter),
         // Pupils, teachers and staff are in the GAR export; guardians are not.
-        garPersonId: viewer.kind === 'person' && viewer.personId && viewer.profile !== 'guardian' ? garPersonId(options.pseudonymSecret, viewer.personId) : undefined,
+        garPersonId:
+          viewer.kind === 'person' && viewer.personId && viewer.profile !== 'guardian' ? garPersonId(options.pseudonymSecret, viewer.personId) : undefined,
       }),
     },
     options,

@@ -3,8 +3,18 @@ import type { Grade } from '../../connectors/vie-scolaire/client.ts';
 import { periodAverages, subjectAverage } from './averages.ts';
 
 const g = (over: Partial<Grade>): Grade => ({
-  id: Math.random().toString(36), pupilId: 'p', subject: { code: '061300', label: 'MATHEMATIQUES' }, value: 10, outOf: 20, coefficient: 1,
-  date: '2026-10-01', periodId: 'T1', bonus: false, optional: false, scaleTo20: false, ...over,
+  id: Math.random().toString(36),
+  pupilId: 'p',
+  subject: { code: '061300', label: 'MATHEMATIQUES' },
+  value: 10,
+  outOf: 20,
+  coefficient: 1,
+  date: '2026-10-01',
+  periodId: 'T1',
+  bonus: false,
+  optional: false,
+  scaleTo20: false,
+  ...over,
 });
 
 describe('averages, computed as Pronote does', () => {
@@ -33,13 +43,12 @@ describe('averages, computed as Pronote does', () => {
     expect(subjectAverage([g({ value: 19 }), g({ value: 20, bonus: true })])).toBe(20);
   });
   it('the overall average is the mean of the subject averages, for the period asked', () => {
-    const grades = [
-      g({ value: 10 }),
-      g({ value: 16, subject: { code: '020700', label: 'FRANCAIS' } }),
-      g({ value: 2, periodId: 'T2' }),
-    ];
+    const grades = [g({ value: 10 }), g({ value: 16, subject: { code: '020700', label: 'FRANCAIS' } }), g({ value: 2, periodId: 'T2' })];
     const result = periodAverages('T1', grades);
     expect(result.overall).toBe(13);
-    expect(result.subjects.map((s) => [s.subjectLabel, s.average])).toEqual([['FRANCAIS', 16], ['MATHEMATIQUES', 10]]);
+    expect(result.subjects.map((s) => [s.subjectLabel, s.average])).toEqual([
+      ['FRANCAIS', 16],
+      ['MATHEMATIQUES', 10],
+    ]);
   });
 });

@@ -72,7 +72,10 @@ export function periodAverages(periodId: string, grades: Grade[]): PeriodAverage
     subjectCode: list[0]!.subject.code,
     subjectLabel: list[0]!.subject.label,
     average: subjectAverage(list),
-    classAverage: subjectAverage(list.map((g) => ({ ...g, kind: undefined, optional: false, bonus: false })), (g) => g.classAverage),
+    classAverage: subjectAverage(
+      list.map((g) => ({ ...g, kind: undefined, optional: false, bonus: false })),
+      (g) => g.classAverage,
+    ),
     counted: list.filter((g) => g.value !== undefined || (g.kind && COUNTS_AS_ZERO.has(g.kind))).length,
   }));
   const withAverage = subjects.filter((s) => s.average !== undefined);

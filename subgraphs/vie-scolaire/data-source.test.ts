@@ -17,7 +17,19 @@ function recordingClient() {
       const lessons = (id: string): Lesson[] =>
         Array.from({ length: daysBetween(range.from, range.to) + 1 }, (_, i) => {
           const day = addDays(range.from, i);
-          return { id: `${id}-${day}`, pupilId: id, start: `${day}T08:00:00+01:00`, end: `${day}T09:00:00+01:00`, subject: { code: 'M', label: 'Maths' }, teachers: [], rooms: [], groups: [], canceled: false, exempted: false, test: false };
+          return {
+            id: `${id}-${day}`,
+            pupilId: id,
+            start: `${day}T08:00:00+01:00`,
+            end: `${day}T09:00:00+01:00`,
+            subject: { code: 'M', label: 'Maths' },
+            teachers: [],
+            rooms: [],
+            groups: [],
+            canceled: false,
+            exempted: false,
+            test: false,
+          };
         });
       return new Map(ids.map((id) => [id, lessons(id)]));
     },
@@ -75,9 +87,13 @@ describe('vie scolaire data source', () => {
     const budgets = new UpstreamBudgets({ perRequest: 10, perViewer: 3 });
     const cache = new VieScolaireCache();
     const ask = (viewer: Viewer, i: number) =>
-      createDataSource(client, cache, budgets.forRequest(viewer)).timetable.load({ uai: UAI, pupilId: viewer.personId!, range: { from: addDays('2026-01-01', i * 200), to: addDays('2026-01-01', i * 200) } });
+      createDataSource(client, cache, budgets.forRequest(viewer)).timetable.load({
+        uai: UAI,
+        pupilId: viewer.personId!,
+        range: { from: addDays('2026-01-01', i * 200), to: addDays('2026-01-01', i * 200) },
+      });
     const first = await Promise.allSettled([0, 1, 2, 3, 4].map((i) => ask(pupil('attacker'), i)));
-    expect(first.filter((a) => a.status === 'rejected').map((a) => ((a as PromiseRejectedResult).reason as GraphQLError).extensions.limit)).toEqual(['viewer', 'viewer']);
+    expect(first.filter((a) => a.status === 'rejected').map((a) => (a.reason as GraphQLError).extensions.limit)).toEqual(['viewer', 'viewer']);
     expect(calls).toHaveLength(3);
     await expect(ask(pupil('someone-else'), 0)).resolves.toMatchObject({ known: true });
   });

@@ -1,7 +1,18 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { MAX_RANGE_DAYS, sliceToRange, type DateRange, type Grade, type Homework, type Lesson, type LessonContent, type LifeEvents, type Period, type VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
+import {
+  MAX_RANGE_DAYS,
+  sliceToRange,
+  type DateRange,
+  type Grade,
+  type Homework,
+  type Lesson,
+  type LessonContent,
+  type LifeEvents,
+  type Period,
+  type VieScolaireClient,
+} from '../../connectors/vie-scolaire/client.ts';
 import { UpstreamError } from '../../connectors/vie-scolaire/errors.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 import { envSchema, integer, type EnvValues } from '../../lib/config/env.ts';
@@ -133,10 +144,18 @@ export class RequestBudget {
   take(): void {
     const { perRequest, perViewer, windowMs } = this.budgets.options;
     if (this.#used >= perRequest) {
-      throw budgetExceeded(`Too many upstream calls: one request may ask the schools’ systems at most ${perRequest} times; ask for fewer date ranges at once.`, 'request', { max: perRequest });
+      throw budgetExceeded(
+        `Too many upstream calls: one request may ask the schools’ systems at most ${perRequest} times; ask for fewer date ranges at once.`,
+        'request',
+        { max: perRequest },
+      );
     }
     if (!this.budgets.takeForViewer(this.caller)) {
-      throw budgetExceeded(`Too many upstream calls: at most ${perViewer} calls to the schools’ systems per person every ${Math.ceil(windowMs / 1000)} s; try again shortly.`, 'viewer', { max: perViewer, retryAfterSeconds: Math.ceil(windowMs / 1000) });
+      throw budgetExceeded(
+        `Too many upstream calls: at most ${perViewer} calls to the schools’ systems per person every ${Math.ceil(windowMs / 1000)} s; try again shortly.`,
+        'viewer',
+        { max: perViewer, retryAfterSeconds: Math.ceil(windowMs / 1000) },
+      );
     }
     this.#used++;
   }
@@ -188,7 +207,11 @@ export function coveringRanges(ranges: readonly DateRange[]): DateRange[] {
  */
 export function createDataSource(client: VieScolaireClient, cache: VieScolaireCache, budget: RequestBudget) {
   const call = { caller: budget.caller };
-  const subjectLoader = <T>(kind: Exclude<Kind, 'periods'>, fetch: (uai: string, ids: string[], range: DateRange) => Promise<Map<string, T>>, slice?: (value: T, range: DateRange) => T) =>
+  const subjectLoader = <T>(
+    kind: Exclude<Kind, 'periods'>,
+    fetch: (uai: string, ids: string[], range: DateRange) => Promise<Map<string, T>>,
+    slice?: (value: T, range: DateRange) => T,
+  ) =>
     new DataLoader<SubjectKey, PerSchool<T>, string>(
       async (keys) => {
         const results = new Map<string, PerSchool<T> | Error>();
@@ -233,7 +256,11 @@ export function createDataSource(client: VieScolaireClient, cache: VieScolaireCa
     );
   // Arrays are cached wrapped in an object (the cache holds objects).
   const wrap = <T>(value: T[]) => ({ value });
-  const lessonContents = subjectLoader<LessonContent[]>('lessonContents', (uai, codes, range) => client.lessonContents(uai, codes, range, call), sliceToRange.lessonContents);
+  const lessonContents = subjectLoader<LessonContent[]>(
+    'lessonContents',
+    (uai, codes, range) => client.lessonContents(uai, codes, range, call),
+    sliceToRange.lessonContents,
+  );
   return {
     /** The request's budget, also charged for what is refused without an upstream call (a mutation's id that is not the pupil's). */
     budget,

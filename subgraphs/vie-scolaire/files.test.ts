@@ -24,18 +24,33 @@ describe('files handed in through the graph', () => {
   it('refuses any other ZIP sent as DOCX or ODT, as a file of the wrong type', async () => {
     const archive = zipOf({ 'notes.txt': 'not a document', 'run.sh': '#!/bin/sh' });
     for (const type of [DOCX, ODT]) {
-      expect(await refusal(() => checkedFile(file(type, archive), HOMEWORK_TYPES))).toEqual({ code: 'BAD_USER_INPUT', message: `the file's content is not ${type}` });
+      expect(await refusal(() => checkedFile(file(type, archive), HOMEWORK_TYPES))).toEqual({
+        code: 'BAD_USER_INPUT',
+        message: `the file's content is not ${type}`,
+      });
     }
     // Nor does a DOCX pass as an ODT.
-    expect(await refusal(() => checkedFile(file(ODT, minimalDocx()), HOMEWORK_TYPES))).toEqual({ code: 'BAD_USER_INPUT', message: `the file's content is not ${ODT}` });
+    expect(await refusal(() => checkedFile(file(ODT, minimalDocx()), HOMEWORK_TYPES))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: `the file's content is not ${ODT}`,
+    });
   });
 
   it('keeps the allowed list and the size limit', async () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n');
     expect(await checkedFile(file('application/pdf', pdf), JUSTIFICATION_TYPES)).toMatchObject({ contentType: 'application/pdf' });
-    expect(await refusal(() => checkedFile(file(DOCX, minimalDocx()), JUSTIFICATION_TYPES))).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('are not accepted here') });
+    expect(await refusal(() => checkedFile(file(DOCX, minimalDocx()), JUSTIFICATION_TYPES))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('are not accepted here'),
+    });
     const tooBig = Buffer.concat([pdf, Buffer.alloc(MAX_FILE_BYTES)]);
-    expect(await refusal(() => checkedFile(file('application/pdf', tooBig), JUSTIFICATION_TYPES))).toEqual({ code: 'BAD_USER_INPUT', message: `the file is larger than ${MAX_FILE_BYTES} bytes` });
-    expect(await refusal(() => checkedFile(file('image/png', pdf), HOMEWORK_TYPES))).toEqual({ code: 'BAD_USER_INPUT', message: "the file's content is not image/png" });
+    expect(await refusal(() => checkedFile(file('application/pdf', tooBig), JUSTIFICATION_TYPES))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: `the file is larger than ${MAX_FILE_BYTES} bytes`,
+    });
+    expect(await refusal(() => checkedFile(file('image/png', pdf), HOMEWORK_TYPES))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: "the file's content is not image/png",
+    });
   });
 });

@@ -80,11 +80,15 @@ try {
     production: config.NODE_ENV === 'production',
   });
   log.info({ url: server.graphqlUrl, metricsUrl: server.metricsUrl, schools: upstreams.schools }, 'vie scolaire subgraph listening');
-  exitOnSignal(async () => {
-    await server.close();
-    await outbox.stop();
-    await upstreams.close();
-  }, log, 15_000);
+  exitOnSignal(
+    async () => {
+      await server.close();
+      await outbox.stop();
+      await upstreams.close();
+    },
+    log,
+    15_000,
+  );
 } catch (error) {
   log.fatal({ err: error }, `vie scolaire subgraph failed to start: ${(error as Error).message}`);
   process.exitCode = 1;

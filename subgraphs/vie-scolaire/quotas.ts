@@ -38,5 +38,7 @@ const WHAT: Record<keyof VieScolaireQuotas, (limit: number) => string> = {
 
 /** The error a person sees past a quota: which limit, and its value. */
 export function quotaError(error: QuotaExceededError): GraphQLError {
-  return new GraphQLError(`Quota exceeded: ${WHAT[error.quota](error.limit)}.`, { extensions: { code: 'QUOTA_EXCEEDED', quota: error.quota, limit: error.limit } });
+  return new GraphQLError(`Quota exceeded: ${WHAT[error.quota](error.limit)}.`, {
+    extensions: { code: 'QUOTA_EXCEEDED', quota: error.quota, limit: error.limit },
+  });
 }

@@ -19,16 +19,21 @@ const ALL_TIME: DateRange = { from: '', to: '' };
 /** One part of what a school says of a pupil. */
 const only = <T, U>(answer: PerSchool<T>, pick: (value: T) => U): PerSchool<U> => (answer.known ? { known: true, value: pick(answer.value) } : answer);
 
-
 /** A date range from the arguments, with defaults and bounds; a bad one is the caller's error, said plainly. */
 export function dateRange(from: string | null | undefined, to: string | null | undefined, defaults: { from: number; to: number }, today: string): DateRange {
   const day = /^\d{4}-\d{2}-\d{2}$/;
-  for (const [name, value] of [['from', from], ['to', to]] as const) {
+  for (const [name, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (value && (!day.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {
       throw new GraphQLError(`${name} must be a day as yyyy-MM-dd, got "${value}"`, { extensions: { code: 'BAD_USER_INPUT' } });
     }
   }
-  const range = { from: from ?? addDays(to ?? today, to ? defaults.from - defaults.to : defaults.from), to: to ?? addDays(from ?? today, from ? defaults.to - defaults.from : defaults.to) };
+  const range = {
+    from: from ?? addDays(to ?? today, to ? defaults.from - defaults.to : defaults.from),
+    to: to ?? addDays(from ?? today, from ? defaults.to - defaults.from : defaults.to),
+  };
   if (range.from > range.to) throw new GraphQLError('from must not be after to', { extensions: { code: 'BAD_USER_INPUT' } });
   if (daysBetween(range.from, range.to) > MAX_RANGE_DAYS) {
     throw new GraphQLError(`a date range covers at most ${MAX_RANGE_DAYS} days`, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -42,7 +47,9 @@ function unavailable(error: unknown): GraphQLError {
       extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'vie-scolaire', uai: error.uai, reason: error.reason },
     });
   }
-  return error instanceof GraphQLError ? error : new GraphQLError(`Vie scolaire failed: ${(error as Error).message}`, { extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'vie-scolaire' } });
+  return error instanceof GraphQLError
+    ? error
+    : new GraphQLError(`Vie scolaire failed: ${(error as Error).message}`, { extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'vie-scolaire' } });
 }
 
 const outsidePerimeter = () => new GraphQLError('Forbidden: this person is outside your perimeter.', { extensions: { code: 'FORBIDDEN' } });
@@ -71,7 +78,11 @@ function readablePupil(ctx: VieScolaireContext, pupilId: string): Promise<string
  * schools). A school that fails only matters when no school knows the pupil: a lycée pupil's
  * timetable does not depend on the collège's system being up.
  */
-async function pupilData<T extends object>(ctx: VieScolaireContext, pupilId: string, load: (uai: string) => Promise<PerSchool<T[]>>): Promise<(T & { uai: string })[]> {
+async function pupilData<T extends object>(
+  ctx: VieScolaireContext,
+  pupilId: string,
+  load: (uai: string) => Promise<PerSchool<T[]>>,
+): Promise<(T & { uai: string })[]> {
   const schools = await readablePupil(ctx, pupilId);
   const answers = await Promise.allSettled(schools.map(load));
   const known = answers.flatMap((a, i) => (a.status === 'fulfilled' && a.value.known ? [a.value.value.map((item) => ({ ...item, uai: schools[i]! }))] : []));
@@ -96,7 +107,12 @@ const forbidden = (message: string) => new GraphQLError(`Forbidden: ${message}`,
  * school cannot say (its system is down), `verified` is false: a submission is then kept but
  * checked again before it is ever forwarded (the outbox), a direct write is refused.
  */
-async function ownTarget(ctx: VieScolaireContext, kind: SubmissionKind, pupilId: string, id: string): Promise<{ uai: string; upstreamId: string; verified: boolean; failure?: UpstreamError }> {
+async function ownTarget(
+  ctx: VieScolaireContext,
+  kind: SubmissionKind,
+  pupilId: string,
+  id: string,
+): Promise<{ uai: string; upstreamId: string; verified: boolean; failure?: UpstreamError }> {
   const notTheirs = () => {
     ctx.data.budget.take();
     return forbidden(kind === 'justification' ? 'no such absence for this pupil.' : 'no such homework for this pupil.');
@@ -134,7 +150,8 @@ async function withinQuota<T>(act: () => T | Promise<T>): Promise<T> {
 }
 
 /** Keeps a submission in the outbox, within the author's quotas (checked and reserved atomically there). */
-const submit = (ctx: VieScolaireContext, submission: Parameters<VieScolaireContext['outbox']['submit']>[0]) => withinQuota(() => ctx.outbox.submit(submission, ctx.quotas));
+const submit = (ctx: VieScolaireContext, submission: Parameters<VieScolaireContext['outbox']['submit']>[0]) =>
+  withinQuota(() => ctx.outbox.submit(submission, ctx.quotas));
 
 /** Refuses early, before asking the school anything, a submission already past its author's quotas. */
 const checkQuota = (ctx: VieScolaireContext, by: string, file: UpstreamFile | undefined) =>
@@ -184,7 +201,17 @@ export const resolvers: Resolvers = {
       const file = input.attachment ? await checkedFile(input.attachment, JUSTIFICATION_TYPES) : undefined;
       await checkQuota(ctx, viewer.personId!, file);
       const { uai, upstreamId, verified } = await ownTarget(ctx, 'justification', input.pupilId, input.absenceId);
-      return submit(ctx, { kind: 'justification', uai, pupilId: input.pupilId, targetId: upstreamId, submittedBy: viewer.personId!, reason, comment: input.comment ?? undefined, file, verified });
+      return submit(ctx, {
+        kind: 'justification',
+        uai,
+        pupilId: input.pupilId,
+        targetId: upstreamId,
+        submittedBy: viewer.personId!,
+        reason,
+        comment: input.comment ?? undefined,
+        file,
+        verified,
+      });
     },
     setHomeworkDone: async (_, { homeworkId, done }, ctx) => {
       if (ctx.viewer.kind !== 'person' || ctx.viewer.profile !== 'student') throw forbidden('only the pupil ticks their homework.');
@@ -205,7 +232,15 @@ export const resolvers: Resolvers = {
       const checked = await checkedFile(file, HOMEWORK_TYPES);
       await checkQuota(ctx, ctx.viewer.personId!, checked);
       const { uai, upstreamId, verified } = await ownTarget(ctx, 'homework', ctx.viewer.personId!, homeworkId);
-      return submit(ctx, { kind: 'homework', uai, pupilId: ctx.viewer.personId!, targetId: upstreamId, submittedBy: ctx.viewer.personId!, file: checked, verified });
+      return submit(ctx, {
+        kind: 'homework',
+        uai,
+        pupilId: ctx.viewer.personId!,
+        targetId: upstreamId,
+        submittedBy: ctx.viewer.personId!,
+        file: checked,
+        verified,
+      });
     },
   },
   CalendarFeed: {

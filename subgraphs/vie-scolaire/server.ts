@@ -78,7 +78,16 @@ export async function startVieScolaireSubgraph(options: {
         newFeedTokens: new Map(),
       }),
       publicRoutes: [
-        calendarFeedRoute({ store: options.feeds, client: options.client, cache, budgets, today, directory: options.directory, perimeter: options.perimeter, serving: options.calendarFeeds }),
+        calendarFeedRoute({
+          store: options.feeds,
+          client: options.client,
+          cache,
+          budgets,
+          today,
+          directory: options.directory,
+          perimeter: options.perimeter,
+          serving: options.calendarFeeds,
+        }),
         ...(options.metrics?.token ? [metricsRoute(options.metrics.registry, options.metrics.token)] : []),
       ],
       // Justifications carry an attachment of up to 1 MB, base64 (4/3) inside JSON.

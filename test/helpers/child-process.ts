@@ -27,7 +27,7 @@ export function startNodeProcess(argv: string[], env: Record<string, string> = {
   });
   const lines: Record<string, any>[] = [];
   const waiters = new Set<() => void>();
-  createInterface({ input: child.stdout! }).on('line', (text) => {
+  createInterface({ input: child.stdout }).on('line', (text) => {
     try {
       lines.push(JSON.parse(text));
     } catch {
@@ -36,7 +36,7 @@ export function startNodeProcess(argv: string[], env: Record<string, string> = {
     for (const wake of waiters) wake();
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {
       for (const wake of waiters) wake();

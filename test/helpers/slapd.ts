@@ -56,8 +56,10 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   throw new Error(`slapd did not listen on ${port}`);
 }
 
-
-export async function startSlapd(ldif: (service: { dn: string; passwordHash: string }) => string, options: { base?: string; sizeLimit?: number } = {}): Promise<RunningSlapd> {
+export async function startSlapd(
+  ldif: (service: { dn: string; passwordHash: string }) => string,
+  options: { base?: string; sizeLimit?: number } = {},
+): Promise<RunningSlapd> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-slapd-'));
   const base = options.base ?? 'dc=ent,dc=test';
   const sizeLimit = options.sizeLimit ?? 50;

@@ -142,8 +142,7 @@ export class AafDirectory implements Directory {
     const needle = foldName(text.trim());
     if (!needle) return [];
     const matches = (p: Person) =>
-      foldName(p.lastName).startsWith(needle) || foldName(p.firstName).startsWith(needle) ||
-      foldName(`${p.firstName} ${p.lastName}`).startsWith(needle);
+      foldName(p.lastName).startsWith(needle) || foldName(p.firstName).startsWith(needle) || foldName(`${p.firstName} ${p.lastName}`).startsWith(needle);
     const out: Person[] = [];
     for (const person of this.#everyone()) {
       if (matches(person)) out.push(person);

@@ -80,7 +80,11 @@ describe('generated académie', () => {
     expect(new Set(byName('Inès', 'PETIT').schoolIds).size).toBe(2);
     const lucas = byName('Lucas', 'BERNARD');
     expect(lucas.guardians.map((l) => l.legal).sort()).toEqual([0, 1]);
-    expect(byName('Emma', 'ROBERT').guardians.map((l) => l.legal).sort()).toEqual([1, 2]);
+    expect(
+      byName('Emma', 'ROBERT')
+        .guardians.map((l) => l.legal)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 });
 

@@ -138,8 +138,7 @@ export function toEducationStaff(id: string, a: AafAttributes): EducationStaff {
   const classes = structureCodes(all(a, 'ENTAuxEnsClasses'), 'ENTAuxEnsClasses');
   const groups = structureCodes(all(a, 'ENTAuxEnsGroupes'), 'ENTAuxEnsGroupes');
   // A teacher is whoever teaches: an ENS function, or classes/groups to teach.
-  const teaches =
-    functions.some((f) => f.code === 'ENS') || classSubjects.length + groupSubjects.length + classes.length + groups.length > 0;
+  const teaches = functions.some((f) => f.code === 'ENS') || classSubjects.length + groupSubjects.length + classes.length + groups.length > 0;
   return {
     ...personBase(id, a),
     kind: teaches ? 'teacher' : 'staff',
@@ -169,7 +168,10 @@ export function toSchool(id: string, a: AafAttributes): School {
   const uai = first(a, 'ENTStructureUAI') ?? first(a, 'ENTEtablissementUAI');
   if (!uai) throw new AafValueError('ENTStructureUAI: a school needs a UAI');
   if (!/^\d{7}[A-Z]$/.test(uai)) throw new AafValueError(`ENTStructureUAI: "${uai}" is not a UAI (7 digits and a letter)`);
-  const codes = (name: string) => all(a, name).map((v) => v.split('$')[0] ?? v).filter(Boolean);
+  const codes = (name: string) =>
+    all(a, name)
+      .map((v) => v.split('$')[0] ?? v)
+      .filter(Boolean);
   return {
     id,
     uai,

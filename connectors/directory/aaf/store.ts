@@ -75,7 +75,7 @@ export class AafStore {
 
   #table<V>(tables: Map<AafCategory, Map<string, V>>, category: AafCategory): Map<string, V> {
     let table = tables.get(category);
-    if (!table) tables.set(category, (table = new Map()));
+    if (!table) tables.set(category, (table = new Map<string, V>()));
     return table;
   }
 

@@ -11,7 +11,6 @@ const CATEGORY_ATTRIBUTE: Record<AafCategory, string> = {
   MatiereEducNat: 'categorieMatiere',
 };
 
-
 /** One `addRequest` in the real layout (one attribute a line, as the académies export them). */
 export function addRequestXml(category: AafCategory, id: string, attributes: AafAttributes): string {
   const attrs = Object.entries(attributes)
@@ -21,8 +20,7 @@ export function addRequestXml(category: AafCategory, id: string, attributes: Aaf
     })
     .join('\n');
   return (
-    `<addRequest>\n${operational(category)}\n` +
-    `<identifier><id>${escapeXml(id)}</id></identifier>\n<attributes>\n${attrs}\n</attributes>\n</addRequest>\n`
+    `<addRequest>\n${operational(category)}\n` + `<identifier><id>${escapeXml(id)}</id></identifier>\n<attributes>\n${attrs}\n</attributes>\n</addRequest>\n`
   );
 }
 

@@ -191,10 +191,20 @@ export function* generateAcademie(options: AcademieOptions = DEMO_ACADEMIE): Gen
           }),
         };
         if (school === schools[0] && index === 0) {
-          demo.push({ id, login: uniqueLogin(first, last), profile: 'teacher', description: `${subject.label.toLowerCase()} teacher of ${taughtClasses.join(', ')} at ${school.name}` });
+          demo.push({
+            id,
+            login: uniqueLogin(first, last),
+            profile: 'teacher',
+            description: `${subject.label.toLowerCase()} teacher of ${taughtClasses.join(', ')} at ${school.name}`,
+          });
         }
         if (school === schools[1] && index === 1 && half === 0) {
-          demo.push({ id, login: uniqueLogin(first, last), profile: 'teacher', description: `${subject.label.toLowerCase()} teacher of ${taughtClasses.join(', ')} at ${school.name}` });
+          demo.push({
+            id,
+            login: uniqueLogin(first, last),
+            profile: 'teacher',
+            description: `${subject.label.toLowerCase()} teacher of ${taughtClasses.join(', ')} at ${school.name}`,
+          });
         }
       }
     }
@@ -244,7 +254,12 @@ export function* generateAcademie(options: AcademieOptions = DEMO_ACADEMIE): Gen
       lastName: 'ROBERT',
       adults: [
         { first: 'Julie', link: { relationship: '2', financial: false, legal: 1 } },
-        { first: 'Monique', lastName: 'DURAND', link: { relationship: '50', financial: false, legal: 2 }, demo: 'grandmother, "personne en charge" (respLégal 2)' },
+        {
+          first: 'Monique',
+          lastName: 'DURAND',
+          link: { relationship: '50', financial: false, legal: 2 },
+          demo: 'grandmother, "personne en charge" (respLégal 2)',
+        },
       ],
       children: [{ first: 'Emma', enrolments: [{ school: college, klass: classOf(college, '6EA') }] }],
     },
@@ -284,7 +299,9 @@ export function* generateAcademie(options: AcademieOptions = DEMO_ACADEMIE): Gen
         id,
         attributes: {
           ENTPersonJointure: [id],
-          ENTEleveINE: [`${pad(100000000 + Number(id), 9)}${String.fromCharCode(65 + (Number(id) % 26))}${String.fromCharCode(65 + ((Number(id) >> 3) % 26))}`.slice(0, 11)],
+          ENTEleveINE: [
+            `${pad(100000000 + Number(id), 9)}${String.fromCharCode(65 + (Number(id) % 26))}${String.fromCharCode(65 + ((Number(id) >> 3) % 26))}`.slice(0, 11),
+          ],
           sn: [family.lastName],
           givenName: [child.first],
           ENTPersonNomPatro: [family.lastName],
@@ -295,7 +312,7 @@ export function* generateAcademie(options: AcademieOptions = DEMO_ACADEMIE): Gen
           ENTEleveGroupes: [`${main.school.id}$${main.klass.level.label}-${lv2}`],
           ENTEleveMEF: [main.klass.level.mef],
           ENTEleveLibelleMEF: [MEFS.find((m) => m.code === main.klass.level.mef)!.label],
-          ENTEleveRegime: [rand.int(3) === 0 ? 'EXTERNE LIBRE' : 'DEMI-PENSIONNAIRE DANS L\'ETABLISSEMENT'],
+          ENTEleveRegime: [rand.int(3) === 0 ? 'EXTERNE LIBRE' : "DEMI-PENSIONNAIRE DANS L'ETABLISSEMENT"],
           ENTEleveBoursier: [rand.int(5) === 0 ? 'O' : 'N'],
           ENTEleveTransport: ['N'],
           ENTEleveStatutEleve: ['SCOLAIRE'],

@@ -10,11 +10,7 @@ export interface WrittenAcademie {
 }
 
 /** Writes a generated académie as a full AAF export in `dir`, split like real exports. */
-export async function writeAcademie(
-  dir: string,
-  options: AcademieOptions = DEMO_ACADEMIE,
-  maxPerFile = 10_000,
-): Promise<WrittenAcademie> {
+export async function writeAcademie(dir: string, options: AcademieOptions = DEMO_ACADEMIE, maxPerFile = 10_000): Promise<WrittenAcademie> {
   await mkdir(dir, { recursive: true });
   const writer = new AafExportWriter(dir, { prefix: 'ENTHUB', date: '20260901', maxPerFile });
   const generator = generateAcademie(options);

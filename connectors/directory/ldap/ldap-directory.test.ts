@@ -29,7 +29,13 @@ describe.skipIf(!slapdAvailable())('SDET directory over LDAP (real slapd)', () =
   let ldap: LdapDirectory;
   const pools: LdapPool[] = [];
   const options = (extra: Partial<LdapConnectionOptions> = {}): LdapConnectionOptions => ({
-    url: slapd.url, bindDn: slapd.serviceDn, password: slapd.servicePassword, base: slapd.base, timeoutMs: 2000, pageSize: 20, ...extra,
+    url: slapd.url,
+    bindDn: slapd.serviceDn,
+    password: slapd.servicePassword,
+    base: slapd.base,
+    timeoutMs: 2000,
+    pageSize: 20,
+    ...extra,
   });
   const open = (extra: Partial<LdapConnectionOptions> = {}) => {
     const p = new LdapPool(options(extra));
@@ -51,7 +57,9 @@ describe.skipIf(!slapdAvailable())('SDET directory over LDAP (real slapd)', () =
   });
 
   it('gives the same people as the AAF backend, links resolved', async () => {
-    const ids = [...academie.directory.store.records('Eleve')].slice(0, 20).map((s) => s.id)
+    const ids = [...academie.directory.store.records('Eleve')]
+      .slice(0, 20)
+      .map((s) => s.id)
       .concat([id('sophie.martin'), id('manon.dubois'), id('elodie.girard'), id('ines.petit')]);
     const [fromLdap, fromAaf] = [await ldap.people(ids), await academie.directory.people(ids)];
     expect(fromLdap).toEqual(fromAaf);

@@ -2,7 +2,7 @@ import { AndFilter, EqualityFilter, OrFilter, SubstringFilter, type Entry, type 
 import type { AafAttributes } from '../aaf/entry.ts';
 import { AafValueError, toEducationStaff, toGuardian, toSchool, toStudent } from '../aaf/map.ts';
 import { codeKey, foldName, type ChildLink, type Directory, type GuardianOfStudent, type PersonCriteria } from '../directory.ts';
-import type { EducationStaff, Guardian, Mef, Person, School, Student, StructureCode, Subject } from '../model.ts';
+import type { EducationStaff, Mef, Person, School, Student, StructureCode, Subject } from '../model.ts';
 import { SdetDns } from './dn.ts';
 import type { LdapPool } from './ldap-pool.ts';
 import { isoDayToFrench } from '../../../lib/french-dates.ts';
@@ -99,7 +99,10 @@ export class LdapDirectory implements Directory {
     const entries = await this.pool.search(and([eq('objectClass', 'ENTStructure'), filter]), { base: `ou=structures,${this.dns.base}`, scope: 'one' });
     const schools = entries.flatMap((e) => this.#toSchool(e) ?? []);
     // Classes and groups are entries below each school.
-    const units = await this.pool.search(or([eq('objectClass', 'ENTClasse'), eq('objectClass', 'ENTGroupe')]), { base: `ou=structures,${this.dns.base}`, attributes: ['cn', 'objectClass'] });
+    const units = await this.pool.search(or([eq('objectClass', 'ENTClasse'), eq('objectClass', 'ENTGroupe')]), {
+      base: `ou=structures,${this.dns.base}`,
+      attributes: ['cn', 'objectClass'],
+    });
     for (const school of schools) {
       for (const unit of units) {
         const ref = this.dns.unitOf(unit.dn);
@@ -123,15 +126,30 @@ export class LdapDirectory implements Directory {
   }
 
   people(ids: readonly string[]) {
-    return this.#byIds(ids, (f) => this.#people(f), 'ENTPersonJointure', (p) => p.id);
+    return this.#byIds(
+      ids,
+      (f) => this.#people(f),
+      'ENTPersonJointure',
+      (p) => p.id,
+    );
   }
 
   schoolsByUai(uais: readonly string[]) {
-    return this.#byIds(uais, (f) => this.#schools(f), 'ENTStructureUAI', (s) => s.uai);
+    return this.#byIds(
+      uais,
+      (f) => this.#schools(f),
+      'ENTStructureUAI',
+      (s) => s.uai,
+    );
   }
 
   schoolsById(ids: readonly string[]) {
-    return this.#byIds(ids, (f) => this.#schools(f), 'ENTStructureJointure', (s) => s.id);
+    return this.#byIds(
+      ids,
+      (f) => this.#schools(f),
+      'ENTStructureJointure',
+      (s) => s.id,
+    );
   }
 
   async allSchools() {
@@ -168,7 +186,8 @@ export class LdapDirectory implements Directory {
     const students = new Map<string, Student>(); // a pupil of two adults of different chunks is found twice
     for (let i = 0; i < unique.length; i += IDS_PER_SEARCH) {
       const chunk = unique.slice(i, i + IDS_PER_SEARCH);
-      for (const student of (await this.#people(or(chunk.map((id) => startsWith('ENTElevePersRelEleve', `${id}$`))))) as Student[]) students.set(student.id, student);
+      for (const student of (await this.#people(or(chunk.map((id) => startsWith('ENTElevePersRelEleve', `${id}$`))))) as Student[])
+        students.set(student.id, student);
     }
     const byAdult = new Map<string, ChildLink[]>();
     for (const student of students.values()) {
@@ -181,7 +200,7 @@ export class LdapDirectory implements Directory {
     const [student] = await this.people([studentId]);
     if (student?.kind !== 'student') return [];
     const adults = await this.people(student.guardians.map((l) => l.adultId));
-    return student.guardians.map((link, i) => ({ guardian: adults[i]?.kind === 'guardian' ? (adults[i] as Guardian) : undefined, link }));
+    return student.guardians.map((link, i) => ({ guardian: adults[i]?.kind === 'guardian' ? adults[i] : undefined, link }));
   }
 
   async staffOfSchool(schoolId: string) {
@@ -216,7 +235,11 @@ export class LdapDirectory implements Directory {
     if (!filters.length) return [];
     // LDAP matching ignores case, not accents: check the folded names as the AAF backend does.
     const found = await this.#people(and(filters));
-    return found.filter((p) => (!criteria.lastName || foldName(p.lastName) === foldName(criteria.lastName)) && (!criteria.firstName || foldName(p.firstName) === foldName(criteria.firstName)));
+    return found.filter(
+      (p) =>
+        (!criteria.lastName || foldName(p.lastName) === foldName(criteria.lastName)) &&
+        (!criteria.firstName || foldName(p.firstName) === foldName(criteria.firstName)),
+    );
   }
 
   async searchPeople(text: string, options: { limit: number }): Promise<Person[]> {
@@ -231,13 +254,49 @@ export class LdapDirectory implements Directory {
 /** LDAP attribute names come back in the server's case; the AAF mappers expect the AAF spelling. */
 const CANONICAL = new Map(
   [
-    'ENTPersonJointure', 'ENTPersonDateNaissance', 'ENTPersonProfils', 'ENTPersonFonctions', 'ENTPersonAutresPrenoms',
-    'ENTPersonNomPatro', 'ENTPersonAdresse', 'ENTPersonCodePostal', 'ENTPersonVille', 'ENTPersonPays', 'ENTEleveINE',
-    'ENTEleveClasses', 'ENTEleveGroupes', 'ENTEleveMEF', 'ENTEleveLibelleMEF', 'ENTEleveRegime', 'ENTEleveBoursier',
-    'ENTElevePersRelEleve', 'ENTEleveStatutEleve', 'ENTEleveCodeEnseignements', 'ENTEleveTransport', 'ENTEleveNivFormation', 'ENTAuxEnsClasses', 'ENTAuxEnsGroupes', 'ENTAuxEnsClassesMatieres', 'ENTAuxEnsGroupesMatieres',
-    'ENTAuxEnsClassesPrincipal', 'ENTStructureJointure', 'ENTStructureUAI', 'ENTStructureNomCourant', 'ENTStructureTypeStruct',
-    'ENTServAcAcademie', 'ENTEtablissementContrat', 'PersEducNatPresenceDevantEleves', 'sn', 'givenName', 'mail', 'homePhone', 'mobile', 'personalTitle',
-    'street', 'postalCode', 'l',
+    'ENTPersonJointure',
+    'ENTPersonDateNaissance',
+    'ENTPersonProfils',
+    'ENTPersonFonctions',
+    'ENTPersonAutresPrenoms',
+    'ENTPersonNomPatro',
+    'ENTPersonAdresse',
+    'ENTPersonCodePostal',
+    'ENTPersonVille',
+    'ENTPersonPays',
+    'ENTEleveINE',
+    'ENTEleveClasses',
+    'ENTEleveGroupes',
+    'ENTEleveMEF',
+    'ENTEleveLibelleMEF',
+    'ENTEleveRegime',
+    'ENTEleveBoursier',
+    'ENTElevePersRelEleve',
+    'ENTEleveStatutEleve',
+    'ENTEleveCodeEnseignements',
+    'ENTEleveTransport',
+    'ENTEleveNivFormation',
+    'ENTAuxEnsClasses',
+    'ENTAuxEnsGroupes',
+    'ENTAuxEnsClassesMatieres',
+    'ENTAuxEnsGroupesMatieres',
+    'ENTAuxEnsClassesPrincipal',
+    'ENTStructureJointure',
+    'ENTStructureUAI',
+    'ENTStructureNomCourant',
+    'ENTStructureTypeStruct',
+    'ENTServAcAcademie',
+    'ENTEtablissementContrat',
+    'PersEducNatPresenceDevantEleves',
+    'sn',
+    'givenName',
+    'mail',
+    'homePhone',
+    'mobile',
+    'personalTitle',
+    'street',
+    'postalCode',
+    'l',
   ].map((name) => [name.toLowerCase(), name]),
 );
 function canonical(name: string): string {

@@ -108,11 +108,16 @@ export class LdapPool {
    * With `sizeLimit`, the server stops after that many entries (not paged: one page is all we want)
    * and what it sent is the answer, not an error.
    */
-  async search(filter: Filter, options: { base?: string; attributes?: string[]; scope?: 'sub' | 'one' | 'base'; paged?: boolean; sizeLimit?: number } = {}): Promise<Entry[]> {
+  async search(
+    filter: Filter,
+    options: { base?: string; attributes?: string[]; scope?: 'sub' | 'one' | 'base'; paged?: boolean; sizeLimit?: number } = {},
+  ): Promise<Entry[]> {
     for (let attempt = 0; ; attempt++) {
       const { slot, client } = this.#acquire();
       try {
-        const result = await (await client).search(options.base ?? this.options.base, {
+        const result = await (
+          await client
+        ).search(options.base ?? this.options.base, {
           scope: options.scope ?? 'sub',
           filter,
           attributes: options.attributes,

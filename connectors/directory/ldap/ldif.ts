@@ -38,12 +38,45 @@ export function academieLdif(store: AafStore, base: string, service?: { dn: stri
   const dns = new SdetDns(base);
   const [dc] = base.split(',');
   const entries: Entry[] = [
-    [base, [['objectClass', ['dcObject', 'organization']], ['dc', dc!.split('=')[1]], ['o', 'Académie']]],
-    [`ou=people,${base}`, [['objectClass', 'organizationalUnit'], ['ou', 'people']]],
-    [`ou=structures,${base}`, [['objectClass', 'organizationalUnit'], ['ou', 'structures']]],
-    [`ou=services,${base}`, [['objectClass', 'organizationalUnit'], ['ou', 'services']]],
+    [
+      base,
+      [
+        ['objectClass', ['dcObject', 'organization']],
+        ['dc', dc!.split('=')[1]],
+        ['o', 'Académie'],
+      ],
+    ],
+    [
+      `ou=people,${base}`,
+      [
+        ['objectClass', 'organizationalUnit'],
+        ['ou', 'people'],
+      ],
+    ],
+    [
+      `ou=structures,${base}`,
+      [
+        ['objectClass', 'organizationalUnit'],
+        ['ou', 'structures'],
+      ],
+    ],
+    [
+      `ou=services,${base}`,
+      [
+        ['objectClass', 'organizationalUnit'],
+        ['ou', 'services'],
+      ],
+    ],
   ];
-  if (service) entries.push([service.dn, [['objectClass', ['organizationalRole', 'simpleSecurityObject']], ['cn', service.dn.split(',')[0]!.split('=')[1]], ['userPassword', service.passwordHash]]]);
+  if (service)
+    entries.push([
+      service.dn,
+      [
+        ['objectClass', ['organizationalRole', 'simpleSecurityObject']],
+        ['cn', service.dn.split(',')[0]!.split('=')[1]],
+        ['userPassword', service.passwordHash],
+      ],
+    ]);
   for (const school of store.records('EtabEducNat')) {
     const dn = dns.structure(school.id);
     entries.push([
@@ -61,12 +94,48 @@ export function academieLdif(store: AafStore, base: string, service?: { dn: stri
         ['l', school.address.city],
       ],
     ]);
-    entries.push([`ou=classes,${dn}`, [['objectClass', 'organizationalUnit'], ['ou', 'classes']]]);
-    entries.push([`ou=groups,${dn}`, [['objectClass', 'organizationalUnit'], ['ou', 'groups']]]);
-    for (const code of school.classes) entries.push([dns.unit('classes', { structureId: school.id, code }), [['objectClass', 'ENTClasse'], ['cn', code]]]);
-    for (const code of school.groups) entries.push([dns.unit('groups', { structureId: school.id, code }), [['objectClass', 'ENTGroupe'], ['cn', code]]]);
+    entries.push([
+      `ou=classes,${dn}`,
+      [
+        ['objectClass', 'organizationalUnit'],
+        ['ou', 'classes'],
+      ],
+    ]);
+    entries.push([
+      `ou=groups,${dn}`,
+      [
+        ['objectClass', 'organizationalUnit'],
+        ['ou', 'groups'],
+      ],
+    ]);
+    for (const code of school.classes)
+      entries.push([
+        dns.unit('classes', { structureId: school.id, code }),
+        [
+          ['objectClass', 'ENTClasse'],
+          ['cn', code],
+        ],
+      ]);
+    for (const code of school.groups)
+      entries.push([
+        dns.unit('groups', { structureId: school.id, code }),
+        [
+          ['objectClass', 'ENTGroupe'],
+          ['cn', code],
+        ],
+      ]);
   }
-  const person = (p: { id: string; firstName: string; lastName: string; otherFirstNames: string[]; birthName?: string; title?: string; birthDate?: string; email?: string; schoolIds: string[] }) =>
+  const person = (p: {
+    id: string;
+    firstName: string;
+    lastName: string;
+    otherFirstNames: string[];
+    birthName?: string;
+    title?: string;
+    birthDate?: string;
+    email?: string;
+    schoolIds: string[];
+  }) =>
     [
       ['ENTPersonJointure', p.id],
       ['cn', `${p.firstName} ${p.lastName}`.trim()],
@@ -97,7 +166,10 @@ export function academieLdif(store: AafStore, base: string, service?: { dn: stri
         ['ENTEleveStatutEleve', s.status],
         ['ENTEleveNivFormation', s.level],
         ['ENTEleveCodeEnseignements', s.subjectCodes],
-        ['ENTElevePersRelEleve', s.guardians.map((l) => `${l.adultId}$${l.relationship}$${l.financial ? 1 : 0}$${l.legal}$${l.contact ? 1 : 0}$${l.payment ? 1 : 0}`)],
+        [
+          'ENTElevePersRelEleve',
+          s.guardians.map((l) => `${l.adultId}$${l.relationship}$${l.financial ? 1 : 0}$${l.legal}$${l.contact ? 1 : 0}$${l.payment ? 1 : 0}`),
+        ],
         ['homePhone', s.homePhone],
         ...addressAttributes(s.address),
       ],
@@ -109,9 +181,21 @@ export function academieLdif(store: AafStore, base: string, service?: { dn: stri
       [
         ['objectClass', ['ENTPerson', t.kind === 'teacher' ? 'ENTAuxEnseignant' : 'ENTAuxNonEnsEtab']],
         ...person(t),
-        ['ENTPersonProfils', t.kind === 'teacher' ? 'National_ENS' : t.functions.some((f) => f.code === 'DIR') ? 'National_DIR' : t.functions.some((f) => f.code === 'DOC') ? 'National_DOC' : 'National_EVS'],
+        [
+          'ENTPersonProfils',
+          t.kind === 'teacher'
+            ? 'National_ENS'
+            : t.functions.some((f) => f.code === 'DIR')
+              ? 'National_DIR'
+              : t.functions.some((f) => f.code === 'DOC')
+                ? 'National_DOC'
+                : 'National_EVS',
+        ],
         ['PersEducNatPresenceDevantEleves', t.teachesPupils ? 'O' : 'N'],
-        ['ENTPersonFonctions', t.functions.map((f) => [f.structureId, f.code, f.label ?? '', f.disciplineCode ?? '', f.disciplineLabel ?? ''].join('$').replace(/\$+$/, ''))],
+        [
+          'ENTPersonFonctions',
+          t.functions.map((f) => [f.structureId, f.code, f.label ?? '', f.disciplineCode ?? '', f.disciplineLabel ?? ''].join('$').replace(/\$+$/, '')),
+        ],
         ...(t.kind === 'teacher'
           ? ([
               ['ENTAuxEnsClasses', t.classes.map((c) => dns.unit('classes', c))],

@@ -45,7 +45,9 @@ describe('GAR-ENT v1.7 export', () => {
     expect(result.entries.Eleve).toBeGreaterThan(10_000);
     expect(eleve.length).toBe(Math.ceil(result.entries.Eleve / 10_000));
     for (const file of result.files) {
-      const entries = readFileSync(join(out, file), 'utf8').split('\n').filter((l) => l.startsWith('<men:GAR') && !l.startsWith('<men:GAR-ENT')).length;
+      const entries = readFileSync(join(out, file), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('<men:GAR') && !l.startsWith('<men:GAR-ENT')).length;
       expect(entries, file).toBeLessThanOrEqual(10_000);
     }
     for (const kind of ['Enseignant', 'Etab', 'Groupe', 'RespAff']) expect(result.files.some((f) => f.includes(`_${kind}_`))).toBe(true);
@@ -59,7 +61,13 @@ describe('GAR-ENT v1.7 export', () => {
   });
 
   it('identifies people by a stable pseudonym, never by their AAF jointure', () => {
-    const eleve = readFileSync(join(out, result.files.find((f) => f.includes('_Eleve_0000'))!), 'utf8');
+    const eleve = readFileSync(
+      join(
+        out,
+        result.files.find((f) => f.includes('_Eleve_0000'))!,
+      ),
+      'utf8',
+    );
     const pupil = [...store.records('Eleve')][0]!;
     expect(eleve).toContain(`<men:GARPersonIdentifiant>${garPersonId(SECRET, pupil.id)}</men:GARPersonIdentifiant>`);
     const ids = [...eleve.matchAll(/<men:GARPersonIdentifiant>([^<]+)</g)].map((m) => m[1]!);
@@ -70,7 +78,13 @@ describe('GAR-ENT v1.7 export', () => {
   });
 
   it('lists the assignment role holders (documentation, direction) in RespAff, with their schools', () => {
-    const respAff = readFileSync(join(out, result.files.find((f) => f.includes('_RespAff_'))!), 'utf8');
+    const respAff = readFileSync(
+      join(
+        out,
+        result.files.find((f) => f.includes('_RespAff_'))!,
+      ),
+      'utf8',
+    );
     const holders = [...store.records('PersEducNat')].filter((p) => p.functions.some((f) => f.code === 'DOC' || f.code === 'DIR'));
     expect(respAff.match(/<men:GARRespAff>/g)).toHaveLength(holders.length);
     expect(respAff).toContain(`<men:GARPersonIdentifiant>${garPersonId(SECRET, holders[0]!.id)}</men:GARPersonIdentifiant>`);
@@ -80,7 +94,13 @@ describe('GAR-ENT v1.7 export', () => {
     const [first] = [...store.records('EtabEducNat')];
     const only = mkdtempSync(join(tmpdir(), 'hub-gar-one-'));
     const one = await exportToGar(store, { idEnt: 'ENTTEST', outDir: only, pseudonymSecret: SECRET, uais: [first!.uai] });
-    const etab = readFileSync(join(only, one.files.find((f) => f.includes('_Etab_'))!), 'utf8');
+    const etab = readFileSync(
+      join(
+        only,
+        one.files.find((f) => f.includes('_Etab_'))!,
+      ),
+      'utf8',
+    );
     expect(etab.match(/<men:GAREtab>/g)).toHaveLength(1);
     expect(one.entries.Eleve).toBeLessThan(result.entries.Eleve);
   });

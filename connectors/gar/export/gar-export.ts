@@ -41,7 +41,10 @@ const timestamp = (date: Date) => date.toISOString().replace(/[-:T]/g, '').slice
 
 /** `<men:Name>value</men:Name>` for each value; nothing for an absent one. */
 const el = (name: string, ...values: (string | undefined)[]) =>
-  values.filter((v): v is string => v !== undefined && v !== '').map((v) => `<men:${name}>${escapeMarkup(v)}</men:${name}>`).join('');
+  values
+    .filter((v): v is string => v !== undefined && v !== '')
+    .map((v) => `<men:${name}>${escapeMarkup(v)}</men:${name}>`)
+    .join('');
 const wrap = (name: string, inner: string) => `<men:${name}>${inner}</men:${name}>\n`;
 
 /** The GAR's national profiles for staff, from AAF functions (teaching comes first). */
@@ -108,18 +111,31 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
     }
     const uais = uaisOf(s.schoolIds);
     await series.Eleve.add(
-      wrap('GAREleve', identity(s.id, uais.map((u) => [u, 'National_elv']), s, uais[0]) + el('GARPersonEtab', ...uais) + el('GARPersonDateNaissance', s.birthDate)),
+      wrap(
+        'GAREleve',
+        identity(
+          s.id,
+          uais.map((u) => [u, 'National_elv']),
+          s,
+          uais[0],
+        ) +
+          el('GARPersonEtab', ...uais) +
+          el('GARPersonDateNaissance', s.birthDate),
+      ),
     );
   }
   for (const s of students) {
     if (!s.mef || !s.firstName) continue;
-    for (const uai of uaisOf(s.schoolIds)) await series.Eleve.add(wrap('GARPersonMEF', el('GARStructureUAI', uai) + el('GARPersonIdentifiant', pseudonym(s.id)) + el('GARMEFCode', s.mef)));
+    for (const uai of uaisOf(s.schoolIds))
+      await series.Eleve.add(wrap('GARPersonMEF', el('GARStructureUAI', uai) + el('GARPersonIdentifiant', pseudonym(s.id)) + el('GARMEFCode', s.mef)));
   }
   for (const s of students) {
     if (!s.firstName) continue;
     const uai = uaisOf(s.schoolIds)[0]!;
     for (const code of new Set(s.subjectCodes)) {
-      await series.Eleve.add(wrap('GAREleveEnseignement', el('GARStructureUAI', uai) + el('GARPersonIdentifiant', pseudonym(s.id)) + el('GARMatiereCode', code)));
+      await series.Eleve.add(
+        wrap('GAREleveEnseignement', el('GARStructureUAI', uai) + el('GARPersonIdentifiant', pseudonym(s.id)) + el('GARMatiereCode', code)),
+      );
     }
   }
 
@@ -138,10 +154,17 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
     await series.Enseignant.add(
       wrap(
         'GAREnseignant',
-        identity(p.id, uais.map((u) => [u, staffProfile(p)]), p, uais[0]) +
+        identity(
+          p.id,
+          uais.map((u) => [u, staffProfile(p)]),
+          p,
+          uais[0],
+        ) +
           el('GARPersonEtab', ...uais) +
           el('GARPersonDateNaissance', p.birthDate) +
-          [...disciplines].map(([uai, codes]) => wrap('GAREnsDisciplinesPostes', el('GARStructureUAI', uai) + el('GAREnsDisciplinePosteCode', ...codes)).trimEnd()).join('') +
+          [...disciplines]
+            .map(([uai, codes]) => wrap('GAREnsDisciplinesPostes', el('GARStructureUAI', uai) + el('GAREnsDisciplinePosteCode', ...codes)).trimEnd())
+            .join('') +
           el('GARPersonMail', p.email),
       ),
     );
@@ -156,7 +179,15 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
       continue;
     }
     await series.RespAff.add(
-      wrap('GARRespAff', el('GARPersonIdentifiant', pseudonym(p.id)) + el('GARPersonNom', p.lastName) + el('GARPersonPrenom', p.firstName) + el('GARPersonCivilite', p.title) + el('GARPersonMail', p.email) + el('GARRespAffEtab', ...uais)),
+      wrap(
+        'GARRespAff',
+        el('GARPersonIdentifiant', pseudonym(p.id)) +
+          el('GARPersonNom', p.lastName) +
+          el('GARPersonPrenom', p.firstName) +
+          el('GARPersonCivilite', p.title) +
+          el('GARPersonMail', p.email) +
+          el('GARRespAffEtab', ...uais),
+      ),
     );
   }
 
@@ -166,7 +197,10 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
     for (const s of students) for (const uai of uaisOf(s.schoolIds)) for (const code of pick(s)) out.set(uai, (out.get(uai) ?? new Set()).add(code));
     return out;
   };
-  for (const school of schools) await series.Etab.add(wrap('GAREtab', el('GARStructureUAI', school.uai) + el('GARStructureNomCourant', school.name) + el('GARStructureContrat', school.contract)));
+  for (const school of schools)
+    await series.Etab.add(
+      wrap('GAREtab', el('GARStructureUAI', school.uai) + el('GARStructureNomCourant', school.name) + el('GARStructureContrat', school.contract)),
+    );
   for (const [uai, codes] of used((s) => (s.mef ? [s.mef] : []))) {
     for (const code of codes) {
       const label = store.record('MefEducNat', code)?.label ?? students.find((s) => s.mef === code)?.mefLabel ?? code;
@@ -175,7 +209,12 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
   }
   for (const [uai, codes] of used((s) => s.subjectCodes)) {
     for (const code of codes) {
-      await series.Etab.add(wrap('GARMatiere', el('GARStructureUAI', uai) + el('GARMatiereCode', code) + el('GARMatiereLibelle', store.record('MatiereEducNat', code)?.label ?? code)));
+      await series.Etab.add(
+        wrap(
+          'GARMatiere',
+          el('GARStructureUAI', uai) + el('GARMatiereCode', code) + el('GARMatiereLibelle', store.record('MatiereEducNat', code)?.label ?? code),
+        ),
+      );
     }
   }
 
@@ -183,8 +222,11 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
   // subjects per group and per class.
   const inScope = (c: { structureId: string }) => schoolById.get(c.structureId);
   const groupEntries = (school: School, codes: string[], statut: 'DIVISION' | 'GROUPE') =>
-    codes.map((code) => wrap('GARGroupe', el('GARGroupeCode', code) + el('GARStructureUAI', school.uai) + el('GARGroupeLibelle', code) + el('GARGroupeStatut', statut)));
-  for (const school of schools) for (const entry of [...groupEntries(school, school.classes, 'DIVISION'), ...groupEntries(school, school.groups, 'GROUPE')]) await series.Groupe.add(entry);
+    codes.map((code) =>
+      wrap('GARGroupe', el('GARGroupeCode', code) + el('GARStructureUAI', school.uai) + el('GARGroupeLibelle', code) + el('GARGroupeStatut', statut)),
+    );
+  for (const school of schools)
+    for (const entry of [...groupEntries(school, school.classes, 'DIVISION'), ...groupEntries(school, school.groups, 'GROUPE')]) await series.Groupe.add(entry);
   const membership = async (personId: string, units: { structureId: string; code: string }[]) => {
     const seen = new Set<string>();
     for (const unit of units) {
@@ -192,12 +234,17 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
       const key = codeKey(unit);
       if (!school || seen.has(key)) continue;
       seen.add(key);
-      await series.Groupe.add(wrap('GARPersonGroupe', el('GARStructureUAI', school.uai) + el('GARPersonIdentifiant', pseudonym(personId)) + el('GARGroupeCode', unit.code)));
+      await series.Groupe.add(
+        wrap('GARPersonGroupe', el('GARStructureUAI', school.uai) + el('GARPersonIdentifiant', pseudonym(personId)) + el('GARGroupeCode', unit.code)),
+      );
     }
   };
   for (const s of students) if (s.firstName) await membership(s.id, [...s.classes, ...s.groups]);
   for (const p of staff) if (p.firstName) await membership(p.id, [...p.classes, ...p.groups]);
-  const subjectsByUnit = async (entry: 'GAREnsGroupeMatiere' | 'GAREnsClasseMatiere', pick: (p: EducationStaff) => { structureId: string; code: string; subjectCode: string }[]) => {
+  const subjectsByUnit = async (
+    entry: 'GAREnsGroupeMatiere' | 'GAREnsClasseMatiere',
+    pick: (p: EducationStaff) => { structureId: string; code: string; subjectCode: string }[],
+  ) => {
     for (const p of staff) {
       if (!p.firstName) continue;
       const byUnit = new Map<string, { school: School; code: string; subjects: Set<string> }>();
@@ -210,7 +257,15 @@ export async function exportToGar(store: AafStore, options: GarExportOptions): P
         byUnit.set(key, unit);
       }
       for (const unit of byUnit.values()) {
-        await series.Groupe.add(wrap(entry, el('GARStructureUAI', unit.school.uai) + el('GARPersonIdentifiant', pseudonym(p.id)) + el('GARGroupeCode', unit.code) + el('GARMatiereCode', ...unit.subjects)));
+        await series.Groupe.add(
+          wrap(
+            entry,
+            el('GARStructureUAI', unit.school.uai) +
+              el('GARPersonIdentifiant', pseudonym(p.id)) +
+              el('GARGroupeCode', unit.code) +
+              el('GARMatiereCode', ...unit.subjects),
+          ),
+        );
       }
     }
   };

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ical from 'node-ical';
+import ical, { type ParameterValue, type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VieScolaireClient } from '../../../connectors/vie-scolaire/client.ts';
 import { UpstreamPool } from '../../../connectors/vie-scolaire/upstream.ts';
@@ -22,7 +22,23 @@ async function schoolSystem(descriptionHtml: string): Promise<{ url: string; clo
     const pupil = url.searchParams.get('eleves') ?? '';
     const body =
       url.pathname === '/api/travailAFaire'
-        ? { eleves: [{ id: pupil, devoirs: [{ id: 'T1', matiere: { code: 'NSI', libelle: 'NSI' }, descriptif: descriptionHtml, donneLe: '20/11/2026', PourLe: '25/11/2026', TAFFait: false }] }] }
+        ? {
+            eleves: [
+              {
+                id: pupil,
+                devoirs: [
+                  {
+                    id: 'T1',
+                    matiere: { code: 'NSI', libelle: 'NSI' },
+                    descriptif: descriptionHtml,
+                    donneLe: '20/11/2026',
+                    PourLe: '25/11/2026',
+                    TAFFait: false,
+                  },
+                ],
+              },
+            ],
+          }
         : { eleves: [{ id: pupil, cours: [] }] };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
@@ -53,14 +69,24 @@ describe('calendar feed: what a calendar app shows of a homework', () => {
     const store = new FeedStore(join(mkdtempSync(join(tmpdir(), 'hub-feed-route-')), 'feeds.json'));
     await store.init();
     const { token } = await store.create({ ownerId: pupilId, pupilId }, 5);
-    const route = calendarFeedRoute({ store, client: new VieScolaireClient(upstreams), cache: new VieScolaireCache(), budgets: new UpstreamBudgets(), today: () => TODAY, directory: academie.directory, perimeter: { personInChargeSeesChild: false } });
+    const route = calendarFeedRoute({
+      store,
+      client: new VieScolaireClient(upstreams),
+      cache: new VieScolaireCache(),
+      budgets: new UpstreamBudgets(),
+      today: () => TODAY,
+      directory: academie.directory,
+      perimeter: { personInChargeSeesChild: false },
+    });
     const server: RunningServer = await listen((req, res) => void route.handle(req, res), { port: 0 });
     started.push(server);
     const response = await fetch(`${server.url}/calendar/${token}.ics`);
     expect(response.status).toBe(200);
-    const events = Object.values(ical.sync.parseICS(await response.text())).filter((c) => c?.type === 'VEVENT');
-    const homework = events.find((e) => String((e as { summary?: unknown }).summary).startsWith('Devoir'));
-    return String((homework as { description?: unknown } | undefined)?.description ?? '');
+    const events = Object.values(ical.sync.parseICS(await response.text())).filter((c): c is VEvent => c?.type === 'VEVENT');
+    // A property is its text, or its text with parameters (`{ val, params }`).
+    const textOf = (value: ParameterValue | undefined) => (typeof value === 'string' ? value : (value?.val ?? ''));
+    const homework = events.find((e) => textOf(e.summary).startsWith('Devoir'));
+    return textOf(homework?.description);
   }
 
   it('shows escaped markup once decoded, never twice', async () => {
@@ -69,8 +95,10 @@ describe('calendar feed: what a calendar app shows of a homework', () => {
   });
 
   it('decodes numeric and named entities, and keeps paragraphs and links readable', async () => {
-    const shown = await shownDescription('<p>Lire l&#8217;&#233;nonc&eacute; &#x2014; exercice&nbsp;3.</p><p><a href="https://lumni.fr/">Vidéo d&#39;appui</a></p>');
+    const shown = await shownDescription(
+      '<p>Lire l&#8217;&#233;nonc&eacute; &#x2014; exercice&nbsp;3.</p><p><a href="https://lumni.fr/">Vidéo d&#39;appui</a></p>',
+    );
     expect(shown).not.toMatch(/&#?\w+;/);
-    expect(shown.split('\n').filter(Boolean)).toEqual(['Lire l’énoncé — exercice\u00a03.', 'Vidéo d\'appui [https://lumni.fr/]']);
+    expect(shown.split('\n').filter(Boolean)).toEqual(['Lire l’énoncé — exercice\u00a03.', "Vidéo d'appui [https://lumni.fr/]"]);
   });
 });

@@ -33,6 +33,11 @@ describe('calendar feed store', () => {
       ...Array.from({ length: 5 }, (_, i) => store.create({ ownerId: 'o', pupilId: `q${i}` }, 20)),
     ]);
     const restarted = await storeIn(dir);
-    expect(restarted.ownedBy('o').map((f) => f.pupilId).sort()).toEqual(['p3', 'p4', 'q0', 'q1', 'q2', 'q3', 'q4']);
+    expect(
+      restarted
+        .ownedBy('o')
+        .map((f) => f.pupilId)
+        .sort(),
+    ).toEqual(['p3', 'p4', 'q0', 'q1', 'q2', 'q3', 'q4']);
   });
 });

@@ -38,7 +38,11 @@ export function foldLine(line: string): string {
   return out.join('\r\n ');
 }
 
-const utc = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const utc = (iso: string) =>
+  new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 const day = (isoDay: string) => isoDay.replace(/-/g, '');
 const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
