@@ -1,5 +1,5 @@
 import type { AafStore } from '../aaf/store.ts';
-import type { Address } from '../model.ts';
+import type { Address, Person } from '../model.ts';
 import { SdetDns } from './dn.ts';
 import { isoDayToFrench } from '../../../lib/french-dates.ts';
 
@@ -125,17 +125,7 @@ export function academieLdif(store: AafStore, base: string, service?: { dn: stri
         ],
       ]);
   }
-  const person = (p: {
-    id: string;
-    firstName: string;
-    lastName: string;
-    otherFirstNames: string[];
-    birthName?: string;
-    title?: string;
-    birthDate?: string;
-    email?: string;
-    schoolIds: string[];
-  }) =>
+  const person = (p: Pick<Person, 'id' | 'firstName' | 'lastName' | 'otherFirstNames' | 'birthName' | 'title' | 'birthDate' | 'email' | 'schoolIds'>) =>
     [
       ['ENTPersonJointure', p.id],
       ['cn', `${p.firstName} ${p.lastName}`.trim()],
