@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { academieOfSize, writeAcademie } from '../connectors/directory/generator/write-academie.ts';
-import { GENERATOR_VERSION } from '../connectors/directory/generator/academie.ts';
+import { academieOfSize, writeAcademie } from '../tooling/academie/write-academie.ts';
+import { GENERATOR_VERSION } from '../tooling/academie/academie.ts';
 
 export interface AafImportFigures {
   people: number;

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
-import { loadEmbeddedAcademie } from '../connectors/directory/embedded.ts';
+import { loadEmbeddedAcademie } from '../tooling/academie/embedded.ts';
 import { linkLogin, relinkPerson } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
 import { createLogger } from '../lib/logger.ts';

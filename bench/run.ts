@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { loadEmbeddedAcademie } from '../connectors/directory/embedded.ts';
+import { loadEmbeddedAcademie } from '../tooling/academie/embedded.ts';
 import { linkLogin } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
 import { DEFAULT_DEMO_PASSWORD_SEED } from '../hub/embedded-hub.ts';

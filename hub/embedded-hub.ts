@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../connectors/directory/embedded.ts';
+import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../tooling/academie/embedded.ts';
 import type { Env } from '../lib/config/env.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { viewerContextKey } from '../lib/viewer-context.ts';
@@ -14,7 +14,7 @@ import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
 import { VieScolaireClient } from '../connectors/vie-scolaire/client.ts';
 import { Outbox } from '../connectors/vie-scolaire/outbox.ts';
-import { FeedStore } from '../subgraphs/vie-scolaire/calendar/feed-store.ts';
+import { moveFileFeeds } from '../subgraphs/vie-scolaire/calendar/feed-store.ts';
 import { DEFAULT_UPSTREAM_OPTIONS, UpstreamPool, type UpstreamOptions } from '../connectors/vie-scolaire/upstream.ts';
 import { startVieScolaireStandin, type RunningVieScolaire } from '../standins/vie-scolaire/server.ts';
 import { parisToday, startVieScolaireSubgraph } from '../subgraphs/vie-scolaire/server.ts';
@@ -196,12 +196,14 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     await outbox.init();
     outbox.start();
     started.push({ close: () => outbox.stop() });
-    const feeds = new FeedStore(join(options.dataDir, 'calendar-feeds.json'));
-    await feeds.init();
+    // Feeds an earlier version kept in a file of the data folder move into the database once.
+    const movedFeeds = await moveFileFeeds(join(options.dataDir, 'calendar-feeds.json'), store.store.feeds);
+    if (movedFeeds) log.info({ feeds: movedFeeds }, 'calendar feeds moved from the data folder into the database');
     const vieScolaire = await startVieScolaireSubgraph({
       client: vieScolaireClient,
       outbox,
-      feeds,
+      // In the hub's database, like sessions and the journal: they survive restarts, shared by every instance.
+      feeds: store.store.feeds,
       directory: academie.directory,
       perimeter,
       quotas: options.vieScolaireQuotas,

@@ -5,7 +5,7 @@
  *
  * HUB_URL (default http://localhost:4000) says where the hub runs.
  */
-import { loadEmbeddedAcademie } from '../connectors/directory/embedded.ts';
+import { loadEmbeddedAcademie } from '../tooling/academie/embedded.ts';
 import { DEFAULT_DEMO_PASSWORD_SEED } from '../hub/embedded-hub.ts';
 import { loginFlow } from '../hub/login-flow.ts';
 import { demoAccounts } from '../standins/identity-provider/demo-accounts.ts';

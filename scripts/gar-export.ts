@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { importAafDirectory } from '../connectors/directory/aaf/import.ts';
-import { loadEmbeddedAcademie } from '../connectors/directory/embedded.ts';
+import { loadEmbeddedAcademie } from '../tooling/academie/embedded.ts';
 import { exportToGar } from '../connectors/gar/export/gar-export.ts';
 import { garPseudonymSecret } from '../connectors/gar/pseudonym.ts';
 

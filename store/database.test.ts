@@ -121,6 +121,7 @@ describe('the database layer', () => {
         'count',
       ],
       journal_targets: ['person_id', 'at', 'event_id'],
+      calendar_feeds: ['id', 'token_hash', 'owner_id', 'pupil_id', 'created_at', 'last_used_at', 'revoked_at'],
     };
     for (const [table, names] of Object.entries(columns)) {
       const { rows } = await database.pool.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1', [table]);

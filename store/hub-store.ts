@@ -1,5 +1,6 @@
 import type { Logger } from '../lib/logger.ts';
 import { openDatabase, type DatabaseConfig, type HubDatabase } from './database.ts';
+import { PostgresFeedStore } from './feeds/postgres-store.ts';
 import { ensureJournalPartitionsAhead, PostgresAuditStore } from './journal/postgres-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import { PostgresSessionStore } from './sessions/postgres-store.ts';
@@ -19,6 +20,8 @@ export interface HubStore {
   readonly database: HubDatabase;
   readonly sessions: PostgresSessionStore;
   readonly journal: PostgresAuditStore;
+  /** The vie scolaire subgraph's calendar feeds. */
+  readonly feeds: PostgresFeedStore;
   /** For `/ready`: one round trip to the database. */
   readonly readiness: () => Promise<{ ready: boolean; error?: string }>;
   /** Runs the upkeep now (it also runs at open and then every interval). */
@@ -44,6 +47,7 @@ export async function openHubStore(options: HubStoreOptions): Promise<HubStore> 
   }
   const opened = sessions;
   const journal = new PostgresAuditStore(database);
+  const feeds = new PostgresFeedStore(database);
 
   const maintain = async () => {
     // Each step is idempotent and safe with several instances running it at once.
@@ -61,6 +65,7 @@ export async function openHubStore(options: HubStoreOptions): Promise<HubStore> 
     database,
     sessions: opened,
     journal,
+    feeds,
     readiness: async () => {
       try {
         await database.ping();

@@ -11,6 +11,7 @@ export interface Database {
   login_events: LoginEventsTable;
   journal_events: JournalEventsTable;
   journal_targets: JournalTargetsTable;
+  calendar_feeds: CalendarFeedsTable;
 }
 
 /** timestamptz: read as a Date, written as a Date (or an ISO string). */
@@ -73,5 +74,19 @@ export interface JournalTargetsTable {
   event_id: string;
 }
 
+/** A calendar feed: found by its token's hash; revoked feeds keep their row (`revoked_at`). */
+export interface CalendarFeedsTable {
+  id: string;
+  /** SHA-256 (hex) of the token in the feed's URL: the token itself is never stored. */
+  token_hash: string;
+  owner_id: string;
+  pupil_id: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  /** Touched by a GET at most once a minute. */
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export type SessionRow = Selectable<SessionsTable>;
 export type JournalEventRow = Selectable<JournalEventsTable>;
+export type CalendarFeedRow = Selectable<CalendarFeedsTable>;

@@ -7,7 +7,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { createDevCa, type DevCa, type DevCertificate } from '../../standins/dev-pki.ts';
 import { readGarExport, startGarStandin, type RunningGarStandin } from '../../standins/gar/gar-standin.ts';
 import { demoAcademie } from '../../test/helpers/demo-academie.ts';
-import type { EmbeddedAcademie } from '../directory/embedded.ts';
+import type { EmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import { exportToGar } from './export/gar-export.ts';
 import { GarClient, GarError, parseResources } from './gar-client.ts';
 import { garPersonId } from './pseudonym.ts';

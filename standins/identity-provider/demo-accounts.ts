@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AafStore } from '../../connectors/directory/aaf/store.ts';
-import type { DemoPerson } from '../../connectors/directory/generator/academie.ts';
+import type { DemoPerson } from '../../tooling/academie/academie.ts';
 import type { Person } from '../../connectors/directory/model.ts';
 import { loginOf } from '../../lib/text.ts';
 import { opaqueSubject, type IdpAccount } from './identity-provider.ts';

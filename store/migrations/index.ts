@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as sessions from './0001-sessions.ts';
 import * as journal from './0002-journal.ts';
+import * as calendarFeeds from './0003-calendar-feeds.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -10,6 +11,7 @@ import * as journal from './0002-journal.ts';
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-sessions': sessions,
   '0002-journal': journal,
+  '0003-calendar-feeds': calendarFeeds,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

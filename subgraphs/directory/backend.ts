@@ -10,7 +10,7 @@ import { LdapDirectory } from '../../connectors/directory/ldap/ldap-directory.ts
 import { LdapPool } from '../../connectors/directory/ldap/ldap-pool.ts';
 import { AafDirectory } from '../../connectors/directory/aaf/aaf-directory.ts';
 import { importAafDirectory } from '../../connectors/directory/aaf/import.ts';
-import { loadEmbeddedAcademie } from '../../connectors/directory/embedded.ts';
+import { loadEmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import { boolean, envSchema, file, integer, oneOf, readEnv, secret, text, url, type Env, type EnvValues } from '../../lib/config/env.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PerimeterOptions } from '../perimeter/perimeter.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedAcademie } from '../../connectors/directory/embedded.ts';
+import type { EmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
 import { demoAcademie, demoId, viewerFor } from '../../test/helpers/demo-academie.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Directory } from '../../connectors/directory/directory.ts';
-import type { EmbeddedAcademie } from '../../connectors/directory/embedded.ts';
+import type { EmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import type { EducationStaff, Person, School, Student } from '../../connectors/directory/model.ts';
 import { demoAcademie, demoId, viewerFor } from '../../test/helpers/demo-academie.ts';
 import { Perimeter } from './perimeter.ts';

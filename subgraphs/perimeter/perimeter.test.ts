@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedAcademie } from '../../connectors/directory/embedded.ts';
+import type { EmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import type { Student } from '../../connectors/directory/model.ts';
 import { demoAcademie, demoId, viewerFor } from '../../test/helpers/demo-academie.ts';
 import { Perimeter } from './perimeter.ts';

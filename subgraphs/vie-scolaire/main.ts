@@ -1,7 +1,8 @@
 /**
  * The vie scolaire subgraph alone, as in production. Configuration from the environment (README):
- * VIE_SCOLAIRE_UPSTREAMS (JSON: {"UAI": "https://…"}), VIE_SCOLAIRE_DATA_DIR (the outbox and the
- * calendar feeds), VIE_SCOLAIRE_CALENDAR_BASE_URL, VIE_SCOLAIRE_PORT, VIE_SCOLAIRE_HOST,
+ * VIE_SCOLAIRE_UPSTREAMS (JSON: {"UAI": "https://…"}), VIE_SCOLAIRE_DATA_DIR (the outbox, and the
+ * calendar feeds without DATABASE_URL), DATABASE_URL and DATABASE_* (store/database.ts: the calendar
+ * feeds in the hub's database), VIE_SCOLAIRE_CALENDAR_BASE_URL, VIE_SCOLAIRE_PORT, VIE_SCOLAIRE_HOST,
  * VIE_SCOLAIRE_MAX_FEEDS_PER_PERSON, VIE_SCOLAIRE_MAX_SUBMISSIONS_PER_DAY,
  * VIE_SCOLAIRE_MAX_ATTACHMENT_BYTES_PER_DAY, VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS,
  * VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_REQUEST, VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_VIEWER,
@@ -22,8 +23,11 @@ import { createLogger } from '../../lib/logger.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { readEnv } from '../../lib/config/env.ts';
+import { databaseConfigFromEnv, openDatabase, type HubDatabase } from '../../store/database.ts';
+import { PostgresFeedStore } from '../../store/feeds/postgres-store.ts';
+import { migrateToLatest } from '../../store/migrate.ts';
 import { directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
-import { FeedStore } from './calendar/feed-store.ts';
+import { FileFeedStore, moveFileFeeds, type FeedStore } from './calendar/feed-store.ts';
 import { feedServingOf } from './calendar/feed-route.ts';
 import { createVieScolaireMetrics, metricsListenerFromEnv } from './metrics.ts';
 import { VIE_SCOLAIRE_PROCESS_ENV } from './config.ts';
@@ -60,8 +64,25 @@ try {
   });
   await outbox.init();
   outbox.start();
-  const feeds = new FeedStore(join(dataDir, 'calendar-feeds.json'));
-  await feeds.init();
+  // With DATABASE_URL, the feeds are in the hub's PostgreSQL database, shared by every instance
+  // (migrated at start; a database that cannot be reached stops the start, naming it); without, a
+  // JSON file in the data folder (one instance only).
+  let database: HubDatabase | undefined;
+  let feeds: FeedStore;
+  if (env.DATABASE_URL) {
+    database = await openDatabase(databaseConfigFromEnv(env), log.child({ component: 'store' }));
+    await migrateToLatest(database, log.child({ component: 'store' }));
+    const postgresFeeds = new PostgresFeedStore(database);
+    // Feeds this instance kept in its file before: moved into the database once.
+    const moved = await moveFileFeeds(join(dataDir, 'calendar-feeds.json'), postgresFeeds);
+    if (moved) log.info({ feeds: moved }, 'calendar feeds moved from the data folder into the database');
+    feeds = postgresFeeds;
+  } else {
+    log.warn('DATABASE_URL is not set: calendar feeds are kept in a file of the data folder (one vie scolaire instance only)');
+    const fileFeeds = new FileFeedStore(join(dataDir, 'calendar-feeds.json'));
+    await fileFeeds.init();
+    feeds = fileFeeds;
+  }
   const server = await startVieScolaireSubgraph({
     client,
     outbox,
@@ -85,6 +106,7 @@ try {
       await server.close();
       await outbox.stop();
       await upstreams.close();
+      await database?.close();
     },
     log,
     15_000,

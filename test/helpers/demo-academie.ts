@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../../connectors/directory/embedded.ts';
+import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 
 let cached: Promise<EmbeddedAcademie> | undefined;

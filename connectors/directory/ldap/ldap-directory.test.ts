@@ -1,10 +1,10 @@
 import { Client, EqualityFilter } from 'ldapts';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedAcademie } from '../embedded.ts';
+import type { EmbeddedAcademie } from '../../../tooling/academie/embedded.ts';
 import { demoAcademie } from '../../../test/helpers/demo-academie.ts';
 import { slapdAvailable, startSlapd, type RunningSlapd } from '../../../test/helpers/slapd.ts';
-import { academieLdif } from './ldif.ts';
+import { academieLdif } from '../../../tooling/ldif/ldif.ts';
 import { LdapDirectory } from './ldap-directory.ts';
 import { LdapError, LdapPool, type LdapConnectionOptions } from './ldap-pool.ts';
 

@@ -7,7 +7,7 @@ import { list as listTar } from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importAafDirectory } from '../../directory/aaf/import.ts';
 import type { AafStore } from '../../directory/aaf/store.ts';
-import { academieOfSize, writeAcademie } from '../../directory/generator/write-academie.ts';
+import { academieOfSize, writeAcademie } from '../../../tooling/academie/write-academie.ts';
 import { garPersonId } from '../pseudonym.ts';
 import { exportToGar, type GarExportResult } from './gar-export.ts';
 

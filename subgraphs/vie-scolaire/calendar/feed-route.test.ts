@@ -6,11 +6,11 @@ import ical, { type ParameterValue, type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VieScolaireClient } from '../../../connectors/vie-scolaire/client.ts';
 import { UpstreamPool } from '../../../connectors/vie-scolaire/upstream.ts';
-import type { EmbeddedAcademie } from '../../../connectors/directory/embedded.ts';
+import type { EmbeddedAcademie } from '../../../tooling/academie/embedded.ts';
 import { listen, type RunningServer } from '../../../lib/http-server.ts';
 import { demoAcademie, demoId } from '../../../test/helpers/demo-academie.ts';
 import { calendarFeedRoute } from './feed-route.ts';
-import { FeedStore } from './feed-store.ts';
+import { FileFeedStore } from './feed-store.ts';
 import { UpstreamBudgets, VieScolaireCache } from '../data-source.ts';
 
 const TODAY = '2026-11-23';
@@ -66,7 +66,7 @@ describe('calendar feed: what a calendar app shows of a homework', () => {
     const system = await schoolSystem(descriptionHtml);
     const upstreams = new UpstreamPool({ [uai]: system.url });
     started.push(system, { close: () => upstreams.close() });
-    const store = new FeedStore(join(mkdtempSync(join(tmpdir(), 'hub-feed-route-')), 'feeds.json'));
+    const store = new FileFeedStore(join(mkdtempSync(join(tmpdir(), 'hub-feed-route-')), 'feeds.json'));
     await store.init();
     const { token } = await store.create({ ownerId: pupilId, pupilId }, 5);
     const route = calendarFeedRoute({

@@ -111,7 +111,7 @@ export function calendarFeedRoute(options: {
     prefix: '/calendar/',
     async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const token = /^\/calendar\/([\w-]{20,100})\.ics$/.exec(new URL(req.url ?? '/', 'http://x').pathname)?.[1];
-      const feed = token ? options.store.byToken(token) : undefined;
+      const feed = token ? await options.store.byToken(token) : undefined;
       if (req.method !== 'GET' || !feed) return text(res, 404, 'Not found');
       // Counted per feed (known tokens only: a made-up one is a 404 and no counter).
       const hit = await rateLimits.hit(`calendar-feed:${feed.id}`, serving.windowMs);

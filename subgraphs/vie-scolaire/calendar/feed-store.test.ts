@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FeedStore } from './feed-store.ts';
+import { FileFeedStore } from './feed-store.ts';
 
 const storeIn = async (dir: string) => {
-  const store = new FeedStore(join(dir, 'calendar-feeds.json'));
+  const store = new FileFeedStore(join(dir, 'calendar-feeds.json'));
   await store.init();
   return store;
 };
@@ -18,8 +18,8 @@ describe('calendar feed store', () => {
     expect(created).toHaveLength(10);
 
     const restarted = await storeIn(dir);
-    for (const { feed, token } of created) expect(restarted.byToken(token)?.id).toBe(feed.id);
-    expect(restarted.ownedBy('owner-0')).toHaveLength(4);
+    for (const { feed, token } of created) expect((await restarted.byToken(token))?.id).toBe(feed.id);
+    expect(await restarted.ownedBy('owner-0')).toHaveLength(4);
     // No temporary file left behind.
     expect(readdirSync(dir)).toEqual(['calendar-feeds.json']);
   });
@@ -33,11 +33,6 @@ describe('calendar feed store', () => {
       ...Array.from({ length: 5 }, (_, i) => store.create({ ownerId: 'o', pupilId: `q${i}` }, 20)),
     ]);
     const restarted = await storeIn(dir);
-    expect(
-      restarted
-        .ownedBy('o')
-        .map((f) => f.pupilId)
-        .sort(),
-    ).toEqual(['p3', 'p4', 'q0', 'q1', 'q2', 'q3', 'q4']);
+    expect((await restarted.ownedBy('o')).map((f) => f.pupilId).sort()).toEqual(['p3', 'p4', 'q0', 'q1', 'q2', 'q3', 'q4']);
   });
 });

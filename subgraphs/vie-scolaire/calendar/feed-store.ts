@@ -1,33 +1,20 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { QuotaExceededError } from '../../../connectors/vie-scolaire/outbox.ts';
+import { hashFeedToken, type CalendarFeed, type FeedStore, type NewCalendarFeed } from '../../../store/feeds/feed.ts';
 
-export interface CalendarFeed {
-  id: string;
-  /** SHA-256 of the secret token: the URL cannot be rebuilt from what is stored. */
-  tokenHash: string;
-  /** Who created it (and may list and revoke it). */
-  ownerId: string;
-  /** Whose timetable and homework it shows (the owner, or one of their children). */
-  pupilId: string;
-  /**
-   * Feeds of an earlier version kept the schools the owner's session listed at creation; no longer
-   * used: the schools to ask, and whether the owner may still follow the pupil, come from the
-   * directory each time the feed is served.
-   */
-  schools?: string[];
-  createdAt: string;
-}
-
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+// The feed and the store's interface are the hub store's (store/feeds/): one definition for both stores.
+export type { CalendarFeed, FeedStore } from '../../../store/feeds/feed.ts';
 
 /**
  * Calendar feeds, kept in one JSON file written atomically; small (a few per person). Writes go one
  * at a time, each to a temporary file of its own renamed over the file: concurrent creations never
  * share a temporary file, and the file on disk is always a whole state, the last one written.
+ * For one vie scolaire subgraph instance without a database (`DATABASE_URL` unset); with one,
+ * `PostgresFeedStore` (store/feeds/postgres-store.ts).
  */
-export class FeedStore {
+export class FileFeedStore implements FeedStore {
   #feeds = new Map<string, CalendarFeed>();
   /** The same feeds by token hash: a calendar app's GET finds its feed without a scan. */
   #byHash = new Map<string, CalendarFeed>();
@@ -86,14 +73,11 @@ export class FeedStore {
     }
   }
 
-  /**
-   * Creates a feed; the token is returned once, never stored. At most `maxPerOwner` feeds per owner
-   * (checked and taken synchronously, so concurrent creations cannot pass it).
-   */
-  async create(feed: Omit<CalendarFeed, 'id' | 'tokenHash' | 'createdAt' | 'schools'>, maxPerOwner: number): Promise<{ feed: CalendarFeed; token: string }> {
-    if (this.ownedBy(feed.ownerId).length >= maxPerOwner) throw new QuotaExceededError('feedsPerPerson', maxPerOwner);
+  /** The quota is checked and taken synchronously, so concurrent creations cannot pass it. */
+  async create(feed: NewCalendarFeed, maxPerOwner: number): Promise<{ feed: CalendarFeed; token: string }> {
+    if (this.#ownedBy(feed.ownerId).length >= maxPerOwner) throw new QuotaExceededError('feedsPerPerson', maxPerOwner);
     const token = randomBytes(32).toString('base64url');
-    const created: CalendarFeed = { ...feed, id: randomUUID(), tokenHash: hash(token), createdAt: new Date().toISOString() };
+    const created: CalendarFeed = { ...feed, id: randomUUID(), tokenHash: hashFeedToken(token), createdAt: new Date().toISOString() };
     this.#add(created);
     try {
       await this.#save();
@@ -105,11 +89,20 @@ export class FeedStore {
     return { feed: created, token };
   }
 
-  byToken(token: string): CalendarFeed | undefined {
-    return this.#byHash.get(hash(token));
+  /** Every feed kept (to move them into the database). */
+  all(): CalendarFeed[] {
+    return [...this.#feeds.values()];
   }
 
-  ownedBy(ownerId: string): CalendarFeed[] {
+  async byToken(token: string): Promise<CalendarFeed | undefined> {
+    return this.#byHash.get(hashFeedToken(token));
+  }
+
+  async ownedBy(ownerId: string): Promise<CalendarFeed[]> {
+    return this.#ownedBy(ownerId);
+  }
+
+  #ownedBy(ownerId: string): CalendarFeed[] {
     return [...this.#feeds.values()].filter((f) => f.ownerId === ownerId).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
@@ -119,7 +112,6 @@ export class FeedStore {
     return this.remove(id);
   }
 
-  /** Ends a feed whatever its owner (its owner no longer may follow the pupil). */
   async remove(id: string): Promise<boolean> {
     const feed = this.#feeds.get(id);
     if (!feed) return false;
@@ -127,4 +119,22 @@ export class FeedStore {
     await this.#save();
     return true;
   }
+}
+
+/**
+ * A hub moving to the database (`PostgresFeedStore`) keeps the feeds of its JSON file: they are
+ * copied in (same token hashes: the URLs in calendar apps keep working) and the file is renamed
+ * `….imported`, so it is read once. Returns how many feeds were added (0 without a file).
+ */
+export async function moveFileFeeds(file: string, into: { adopt(feeds: readonly CalendarFeed[]): Promise<number> }): Promise<number> {
+  try {
+    await access(file);
+  } catch {
+    return 0;
+  }
+  const kept = new FileFeedStore(file);
+  await kept.init();
+  const added = await into.adopt(kept.all());
+  await rename(file, `${file}.imported`);
+  return added;
 }

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { AafExportWriter } from '../aaf/write.ts';
+import { AafExportWriter } from '../../connectors/directory/aaf/write.ts';
 import { DEMO_ACADEMIE, generateAcademie, type AcademieOptions, type DemoPerson } from './academie.ts';
 
 export interface WrittenAcademie {

@@ -1,7 +1,7 @@
-import { loginOf } from '../../../lib/text.ts';
-import type { AafAttributes, AafCategory } from '../aaf/entry.ts';
+import { loginOf } from '../../lib/text.ts';
+import type { AafAttributes, AafCategory } from '../../connectors/directory/aaf/entry.ts';
 import { FIRST_NAMES, LAST_NAMES, MEFS, SUBJECTS, type LevelPlan } from './reference-data.ts';
-import { isoDayToFrench } from '../../../lib/french-dates.ts';
+import { isoDayToFrench } from '../../lib/french-dates.ts';
 
 /**
  * A deterministic synthetic académie, in AAF terms. The same options always give the same export,

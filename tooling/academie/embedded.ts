@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AafDirectory } from './aaf/aaf-directory.ts';
-import { importAafDirectory, type AafImportReport } from './aaf/import.ts';
-import { DEMO_ACADEMIE, GENERATOR_VERSION, type AcademieOptions, type DemoPerson } from './generator/academie.ts';
-import { writeAcademie } from './generator/write-academie.ts';
+import { AafDirectory } from '../../connectors/directory/aaf/aaf-directory.ts';
+import { importAafDirectory, type AafImportReport } from '../../connectors/directory/aaf/import.ts';
+import { DEMO_ACADEMIE, GENERATOR_VERSION, type AcademieOptions, type DemoPerson } from './academie.ts';
+import { writeAcademie } from './write-academie.ts';
 
 export interface EmbeddedAcademie {
   directory: AafDirectory;

@@ -1,7 +1,7 @@
-import type { AafStore } from '../aaf/store.ts';
-import type { Address, Person } from '../model.ts';
-import { SdetDns } from './dn.ts';
-import { isoDayToFrench } from '../../../lib/french-dates.ts';
+import type { AafStore } from '../../connectors/directory/aaf/store.ts';
+import type { Address, Person } from '../../connectors/directory/model.ts';
+import { SdetDns } from '../../connectors/directory/ldap/dn.ts';
+import { isoDayToFrench } from '../../lib/french-dates.ts';
 
 type Entry = [dn: string, attributes: [string, string | undefined | (string | undefined)[]][]];
 
