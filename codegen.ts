@@ -1,3 +1,4 @@
+import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-preset';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
@@ -24,6 +25,19 @@ const config: CodegenConfig = {
   overwrite: true,
   hooks: {},
   generates: {
+    // The portal's operations, typed from the graph its clients see (schema/public.graphql, made by
+    // `npm run compose`): an operation that a subgraph's change breaks fails here, hence `npm test`.
+    // Each document carries its hash; persisted-documents.json is what the router registers
+    // (trusted documents). __typename is added so the client's document cache knows what a
+    // mutation touched, in the registered documents too.
+    'portal/src/gql/': {
+      schema: 'schema/public.graphql',
+      documents: ['portal/src/**/*.tsx', 'portal/src/**/*.ts', '!portal/src/gql/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
+      documentTransforms: [addTypenameSelectionDocumentTransform],
+      config: { useTypeImports: true, enumsAsTypes: true, scalars: { ID: 'string' }, avoidOptionals: false },
+    },
     'subgraphs/directory/generated/resolvers-types.ts': {
       schema: 'subgraphs/directory/schema.graphql',
       ...resolvers('../context.ts#DirectoryContext', {
@@ -50,6 +64,7 @@ const config: CodegenConfig = {
         Session: '../../../store/sessions/session.ts#HubSession',
         LoginEvent: '../../../store/sessions/session.ts#LoginEvent',
         AccessEvent: '../../../store/journal/event.ts#JournalEntry',
+        DataExport: '../../../store/privacy/data-exports.ts#DataExport',
       }),
     },
     'subgraphs/resources/generated/resolvers-types.ts': {
@@ -73,8 +88,8 @@ const config: CodegenConfig = {
         LessonContent: '../../../connectors/vie-scolaire/client.ts#LessonContent',
         PeriodAverages: '../averages.ts#PeriodAverages',
         SubjectAverage: '../averages.ts#SubjectAverage',
-        Justification: '../../../connectors/vie-scolaire/outbox.ts#OutboxItem',
-        HomeworkSubmission: '../../../connectors/vie-scolaire/outbox.ts#OutboxItem',
+        Justification: '../../../store/outbox/item.ts#OutboxItem',
+        HomeworkSubmission: '../../../store/outbox/item.ts#OutboxItem',
         CalendarFeed: '../calendar/feed-store.ts#CalendarFeed',
       }),
     },

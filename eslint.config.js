@@ -7,7 +7,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'coverage/', '.hub-data/', '**/generated/', 'bench/results/']),
+  globalIgnores(['dist/', 'coverage/', '.hub-data/', '**/generated/', 'bench/results/', 'portal/dist/', 'portal/src/gql/', 'test-artifacts/']),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -11,8 +11,9 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
-    // One real PostgreSQL server for the whole run; each test file makes its own database on it.
-    globalSetup: ['./test/database-server.ts'],
+    // One real PostgreSQL server for the whole run (each test file makes its own database on it), and
+    // the portal built once.
+    globalSetup: ['./test/database-server.ts', './test/portal-setup.ts'],
     exclude: ['node_modules/**'],
     env: { HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'silent' },
     testTimeout: 30_000,

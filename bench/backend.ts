@@ -22,6 +22,8 @@ hub.gar.standin.faults.latencyMs = latency;
 
 const stats = () => ({
   subgraphUrls: hub.subgraphUrls,
+  // The routers of the benchmark link logins with the directory in this hub's database (loopback only).
+  databaseUrl: hub.store.databaseUrl,
   providers: hub.providers,
   upstream: {
     vieScolaireRequests: hub.vieScolaire.standins.reduce((sum, s) => sum + [...s.requests.values()].reduce((a, b) => a + b, 0), 0),

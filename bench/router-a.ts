@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
-import { loadEmbeddedAcademie } from '../tooling/academie/embedded.ts';
+import { databaseConfigFromEnv, openDatabase } from '../store/database.ts';
+import { PostgresDirectory } from '../store/directory/postgres-directory.ts';
 import { linkLogin, relinkPerson } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -13,8 +14,14 @@ import { routerConfigFromEnv } from '../router/config.ts';
 import { startRouter } from '../router/router.ts';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
 
-const backend = (await (await fetch(process.env.BENCH_STATS_URL!)).json()) as { subgraphUrls: Record<string, string>; providers: IdentityProviderConfig[] };
-const academie = await loadEmbeddedAcademie(process.env.HUB_DATA_DIR!);
+const backend = (await (await fetch(process.env.BENCH_STATS_URL!)).json()) as {
+  subgraphUrls: Record<string, string>;
+  providers: IdentityProviderConfig[];
+  databaseUrl: string;
+};
+// The directory as a deployed router reads it: the imported académie in the hub's database.
+const database = await openDatabase(databaseConfigFromEnv(process.env, backend.databaseUrl), createLogger('router-a-store', 'warn'));
+const directory = new PostgresDirectory(database.db);
 const router = await startRouter(
   {
     ...routerConfigFromEnv({
@@ -35,8 +42,8 @@ const router = await startRouter(
   {
     login: {
       providers: () => backend.providers,
-      link: (claims, provider) => linkLogin(claims, provider, academie.directory),
-      relink: (personId) => relinkPerson(personId, academie.directory),
+      link: (claims, provider) => linkLogin(claims, provider, directory),
+      relink: (personId) => relinkPerson(personId, directory),
     },
   },
 );

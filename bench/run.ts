@@ -11,13 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { loadEmbeddedAcademie } from '../tooling/academie/embedded.ts';
+import { readEmbeddedAcademie } from '../tooling/academie/embedded.ts';
+import { databaseConfigFromEnv, openDatabase } from '../store/database.ts';
+import { PostgresDirectory } from '../store/directory/postgres-directory.ts';
+import { createLogger } from '../lib/logger.ts';
 import { linkLogin } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
 import { DEFAULT_DEMO_PASSWORD_SEED } from '../hub/embedded-hub.ts';
 import { loginFlow } from '../hub/login-flow.ts';
 import { signViewerContext, viewerContextKey } from '../lib/viewer-context.ts';
-import { DEFAULT_SCOPE_MAPPING } from '../router/auth/scope-mapping.ts';
+import { DEFAULT_AUTHORIZATION_PATH, loadAuthorizationConfig } from '../router/authz/authorization-config.ts';
 import { viewerOfSession } from '../router/plugins/use-authentication.ts';
 import { demoAccounts } from '../standins/identity-provider/demo-accounts.ts';
 import { PROJECT_ROOT, startTsProcess, type ChildHandle } from '../test/helpers/child-process.ts';
@@ -57,6 +60,7 @@ const ready = async (entry: string, extra: Record<string, string>) => {
 const backendStats = async () =>
   (await (await fetch(env.BENCH_STATS_URL)).json()) as {
     providers: IdentityProviderConfig[];
+    databaseUrl: string;
     upstream: { vieScolaireRequests: number; garRequests: number };
     cache: { vieScolaireHits: number; vieScolaireMisses: number; garCalls: number };
   };
@@ -108,12 +112,14 @@ async function main() {
 
   // The people: guardians with children, pupils, teachers; logged in on (a), and as (a) would see
   // them, signed viewer contexts for (b) and (c).
-  const academie = await loadEmbeddedAcademie(dataDir);
-  const { logins } = demoAccounts(academie.directory.store, academie.demo, {
+  const academie = await readEmbeddedAcademie(dataDir);
+  const { providers, databaseUrl } = await backendStats();
+  const database = await openDatabase(databaseConfigFromEnv(process.env, databaseUrl), createLogger('bench-store', 'warn'));
+  const directory = new PostgresDirectory(database.db);
+  const { logins } = demoAccounts(academie.store, academie.demo, {
     seed: DEFAULT_DEMO_PASSWORD_SEED,
     issuerSecrets: { educonnect: 'x', agents: 'x' },
   });
-  const { providers } = await backendStats();
   const guardians = logins.filter((l) => l.profile === 'guardian').slice(0, 30);
   const pupils = logins.filter((l) => l.profile === 'student').slice(0, 30);
   const teachers = logins.filter((l) => l.profile === 'teacher').slice(0, 8);
@@ -132,17 +138,17 @@ async function main() {
       const claims =
         l.idp === 'educonnect'
           ? { FrEduCtRefId: [`{AAF}PAR||${l.personId}`], FrEduCtPersonAffiliation: [kind === 'pupil' ? 'eleve2d' : 'resp2d'] }
-          : { email: academie.directory.store.person(l.personId)?.email };
-      const linked = await linkLogin(claims, provider, academie.directory);
-      const teacher = kind === 'teacher' ? academie.directory.store.record('PersEducNat', l.personId) : undefined;
+          : { email: academie.store.person(l.personId)?.email };
+      const linked = await linkLogin(claims, provider, directory);
+      const teacher = kind === 'teacher' ? academie.store.record('PersEducNat', l.personId) : undefined;
       const klass = teacher?.classSubjects[0];
-      const school = klass ? academie.directory.store.record('EtabEducNat', klass.structureId) : undefined;
+      const school = klass ? academie.store.record('EtabEducNat', klass.structureId) : undefined;
       return {
         kind,
         token: result.token,
         viewer: viewerOfSession(
           { id: 'bench', ...linked, idp: l.idp, idpSubject: 'x', createdAt: 0, lastSeenAt: 0, transport: 'bearer' },
-          DEFAULT_SCOPE_MAPPING,
+          loadAuthorizationConfig(DEFAULT_AUTHORIZATION_PATH).scopes,
         ),
         variables: klass && school ? { id: `${school.uai}:${klass.code}` } : undefined,
       };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AafStore } from '../connectors/directory/aaf/store.ts';
+import type { Directory } from '../connectors/directory/directory.ts';
 import { exportToGar } from '../connectors/gar/export/gar-export.ts';
 import { GarClient } from '../connectors/gar/gar-client.ts';
 import { garPseudonymSecret } from '../connectors/gar/pseudonym.ts';
@@ -21,7 +21,7 @@ export interface EmbeddedGar {
  * the stand-in that learns people from it, a dev PKI made at start, and the connector with its
  * client certificate. The pseudonym secret is made once and kept, so pseudonyms stay stable.
  */
-export async function startEmbeddedGar(options: { dataDir: string; store: AafStore; port: number; idEnt?: string; log: Logger }): Promise<EmbeddedGar> {
+export async function startEmbeddedGar(options: { dataDir: string; directory: Directory; port: number; idEnt?: string; log: Logger }): Promise<EmbeddedGar> {
   const idEnt = options.idEnt ?? 'ENTHUB';
   const secretFile = join(options.dataDir, 'secrets', 'gar-pseudonym-secret');
   if (!process.env.GAR_PSEUDONYM_SECRET && !existsSync(secretFile)) {
@@ -31,7 +31,7 @@ export async function startEmbeddedGar(options: { dataDir: string; store: AafSto
   const pseudonymSecret = garPseudonymSecret(process.env.GAR_PSEUDONYM_SECRET ?? readFileSync(secretFile, 'utf8'));
   const exportDir = join(options.dataDir, 'gar', 'export');
   rmSync(exportDir, { recursive: true, force: true });
-  await exportToGar(options.store, { idEnt, outDir: exportDir, pseudonymSecret });
+  await exportToGar(options.directory, { idEnt, outDir: exportDir, pseudonymSecret });
 
   const ca = createDevCa('GAR stand-in CA');
   const server = ca.issue('127.0.0.1', 'server');

@@ -10,10 +10,14 @@ import { SUBGRAPHS, SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
 import type { StartedSubgraph } from '../subgraphs/kit/subgraph-server.ts';
 import { startDirectorySubgraph } from '../subgraphs/directory/server.ts';
 import { startIdentitySubgraph } from '../subgraphs/identity/server.ts';
+import { startDataExports } from '../subgraphs/identity/data-exports.ts';
+import { DATA_EXPORT_ROUTE_PREFIX } from '../subgraphs/identity/data-export-route.ts';
+import { dataExportConfigFromEnv } from '../store/privacy/config.ts';
 import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
 import { VieScolaireClient } from '../connectors/vie-scolaire/client.ts';
-import { Outbox } from '../connectors/vie-scolaire/outbox.ts';
+import { Outbox } from '../store/outbox/outbox.ts';
+import { moveFileOutbox } from '../store/outbox/file-import.ts';
 import { moveFileFeeds } from '../subgraphs/vie-scolaire/calendar/feed-store.ts';
 import { DEFAULT_UPSTREAM_OPTIONS, UpstreamPool, type UpstreamOptions } from '../connectors/vie-scolaire/upstream.ts';
 import { startVieScolaireStandin, type RunningVieScolaire } from '../standins/vie-scolaire/server.ts';
@@ -121,7 +125,17 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
   let router: HubRouter | undefined;
 
   try {
-    const academie = await loadEmbeddedAcademie(options.dataDir);
+    const store = await openEmbeddedStore({
+      dataDir: options.dataDir,
+      env,
+      databaseUrl: options.databaseUrl,
+      postgresPort: options.postgresPort,
+      sessionTimeouts: routerConfig.sessionTimeouts,
+      log,
+    });
+    started.push(store);
+    // The generated académie, imported into the hub's database the first time (the directory reads it there).
+    const academie = await loadEmbeddedAcademie(options.dataDir, store.store.database, { log: log.child({ component: 'directory-import' }) });
     // One perimeter for every subgraph that serves data about people, over the same directory.
     const perimeter: PerimeterOptions = { personInChargeSeesChild: false };
     const directory: StartedSubgraph = await startDirectorySubgraph({
@@ -132,19 +146,20 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       port: portOf('directory'),
     });
     started.push(directory);
-    const store = await openEmbeddedStore({
-      dataDir: options.dataDir,
-      env,
-      databaseUrl: options.databaseUrl,
-      postgresPort: options.postgresPort,
-      sessionTimeouts: routerConfig.sessionTimeouts,
-      log,
-    });
-    started.push(store);
     const { sessions, journal: auditStore } = store.store;
+    // The right of access: requests in the database, produced by a worker of this process.
+    const dataExports = startDataExports({
+      database: store.store.database,
+      directory: academie.directory,
+      journal: auditStore,
+      config: dataExportConfigFromEnv(env),
+      log: log.child({ component: 'data-exports' }),
+    });
+    started.push({ close: () => dataExports.stop() });
     const identity = await startIdentitySubgraph({
       sessions,
       audit: auditStore,
+      dataExports,
       directory: academie.directory,
       perimeter,
       viewerContextKey: key,
@@ -155,7 +170,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
 
     const gar = await startEmbeddedGar({
       dataDir: options.dataDir,
-      store: academie.directory.store,
+      directory: academie.directory,
       port: options.garPort ?? DEFAULT_GAR_PORT,
       log: log.child({ component: 'gar-standin' }),
     });
@@ -175,7 +190,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     const vieScolaireStandins: RunningVieScolaire[] = [];
     const basePort = options.vieScolaireBasePort ?? DEFAULT_VIE_SCOLAIRE_BASE_PORT;
     for (const [i, school] of (await academie.directory.allSchools()).entries()) {
-      const standin = await startVieScolaireStandin(academie.directory.store, school, basePort ? basePort + i : 0);
+      const standin = await startVieScolaireStandin(academie.store, school, basePort ? basePort + i : 0);
       vieScolaireStandins.push(standin);
       started.push(standin);
     }
@@ -187,13 +202,17 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     );
     started.push({ close: () => upstreams.close() });
     const vieScolaireClient = new VieScolaireClient(upstreams, { metrics: vieScolaireMetrics });
-    // Submissions survive restarts: they live under the data folder until the school has them.
-    const outbox = new Outbox(join(options.dataDir, 'outbox'), vieScolaireClient, log.child({ component: 'outbox' }), {
+    // Submissions survive restarts: they live in the hub's database until the school has them, shared
+    // by every instance. A demo's school comes back within seconds: retries stay a few seconds apart.
+    const outbox = new Outbox(store.store.database, vieScolaireClient, log.child({ component: 'outbox' }), {
       verify: submissionCheck(vieScolaireClient, options.today ?? parisToday),
       retryBaseMs: 500,
+      maxBackoffMs: 5_000,
       tickMs: 500,
     });
-    await outbox.init();
+    // What the file outbox of an earlier version kept in the data folder moves into the database once.
+    const movedSubmissions = await moveFileOutbox(join(options.dataDir, 'outbox'), outbox);
+    if (movedSubmissions) log.info({ submissions: movedSubmissions }, 'vie scolaire outbox moved from the data folder into the database');
     outbox.start();
     started.push({ close: () => outbox.stop() });
     // Feeds an earlier version kept in a file of the data folder move into the database once.
@@ -230,6 +249,8 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         supergraphPath: SUPERGRAPH_PATH,
         port: options.routerPort ?? routerConfig.port,
         subgraphUrls,
+        // The one-time download links of data exports, on the hub's origin (unless configured otherwise).
+        passThroughRoutes: routerConfig.passThroughRoutes ?? [{ prefix: DATA_EXPORT_ROUTE_PREFIX, subgraph: 'identity' }],
         ...options.routerOverrides,
       },
       log.child({ component: 'router' }),
@@ -247,7 +268,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
 
     const clientSecret = randomBytes(24).toString('base64url');
     const idpPorts = options.idpPorts ?? DEFAULT_IDP_PORTS;
-    const { accounts, logins } = demoAccounts(academie.directory.store, academie.demo, {
+    const { accounts, logins } = demoAccounts(academie.store, academie.demo, {
       seed: options.demoPasswordSeed ?? DEFAULT_DEMO_PASSWORD_SEED,
       issuerSecrets: { educonnect: randomBytes(16).toString('hex'), agents: randomBytes(16).toString('hex') },
     });
@@ -282,6 +303,8 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
       });
     }
     const running = router;
+    // The daily retention purge's counts, beside the router's metrics.
+    store.store.retention.registerMetrics(running.metrics);
     return {
       router: running,
       store,
@@ -312,8 +335,10 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),
       ],
       async stop() {
-        // The router first (it drains in-flight requests), then what it depends on.
+        // The router first (it drains in-flight requests), then what it depends on. The outbox's pass
+        // ends before the database closes: a claim it holds would otherwise wait out its lease.
         await running.stop();
+        await outbox.stop();
         await Promise.all(started.map((s) => s.close(2000)));
       },
     };

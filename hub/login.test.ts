@@ -169,7 +169,7 @@ describe('login through the embedded identity providers', () => {
   });
 
   it('links by names, birth date and school when the login carries no directory link, if exactly one person matches', async () => {
-    const ines = [...hub.academie.directory.store.records('Eleve')].find((s) => s.firstName === 'Inès' && s.lastName === 'PETIT')!;
+    const ines = [...hub.academie.store.records('Eleve')].find((s) => s.firstName === 'Inès' && s.lastName === 'PETIT')!;
     const lycee = (await hub.academie.directory.schoolsById([ines.schoolIds[0]!]))[0]!;
     Object.assign(fallbackClaims, { given_name: 'Inès', family_name: 'Petit', birthdate: ines.birthDate, FrEduCtEleveUAI: lycee.uai });
     const result = await login('no.jointure');

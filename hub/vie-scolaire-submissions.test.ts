@@ -95,7 +95,7 @@ describe('what guardians and pupils submit', () => {
   it('only a legal guardian may justify, with a sound attachment', async () => {
     const ask = session(hub);
     const { pupilId, absenceId } = await childAbsence(ask);
-    const lucas = [...hub.academie.directory.store.records('Eleve')].find((s) => s.firstName === 'Lucas' && s.lastName === 'BERNARD')!;
+    const lucas = [...hub.academie.store.records('Eleve')].find((s) => s.firstName === 'Lucas' && s.lastName === 'BERNARD')!;
     const father = await ask('marc.bernard', JUSTIFY, { input: { pupilId: lucas.id, absenceId, reason: 'Maladie' } });
     expect(father.errors?.[0].extensions.code).toBe('FORBIDDEN');
     const notHers = await ask('claire.bernard', JUSTIFY, { input: { pupilId, absenceId, reason: 'Maladie' } });

@@ -6,8 +6,9 @@ import {
   COMMON_ENV,
   envSchema,
   family,
-  file,
+  existingFilePath,
   integer,
+  json,
   list,
   mergeEnv,
   oneOf,
@@ -21,15 +22,18 @@ import {
   type Env,
 } from '../lib/config/env.ts';
 import { viewerContextKey } from '../lib/viewer-context.ts';
-import { loadScopeMapping, type ScopeMapping } from './auth/scope-mapping.ts';
+import type { ScopeMapping } from './auth/scope-mapping.ts';
+import { DEFAULT_AUTHORIZATION_PATH, loadAuthorizationConfig, policyRegistryOf } from './authz/authorization-config.ts';
+import type { PolicyRegistry } from './authz/evaluate.ts';
 import { loadTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers.ts';
 import type { AuthorizationMode } from './plugins/use-authorization.ts';
 import { parseTrustedProxies } from './client-address.ts';
+import type { PassThroughRoute } from './plugins/use-pass-through.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './plugins/use-rate-limit.ts';
 import { DEFAULT_JOURNAL_THROTTLE } from './plugins/audit-throttle.ts';
 import { PLANNER_FALLBACKS, PLANNERS, type PlannerFallback, type QueryPlanner } from './planner.ts';
 
-/** Everything the router needs, from the environment (see the README's table). No secret has a default. */
+/** Everything the router needs, from the environment (see docs/configuration.md). No secret has a default. */
 export interface RouterConfig {
   production: boolean;
   host: string;
@@ -42,7 +46,10 @@ export interface RouterConfig {
   subgraphTimeoutMs: number;
   subgraphTimeoutsMs: Record<string, number>;
   limits: OperationLimits;
-  trustedDocuments?: { manifestPath: string; allowArbitrary: boolean };
+  /** Manifests of the operations frontends registered (`ROUTER_TRUSTED_DOCUMENTS`, comma-separated: the portal's, a mobile app's…). */
+  trustedDocuments?: { manifestPaths: string[]; allowArbitrary: boolean };
+  /** A built web application served at `/` on the router's origin (`ROUTER_STATIC_DIR`): the portal. */
+  staticSiteDir?: string;
   shutdownGraceMs: number;
   /** Key signing the viewer context sent to subgraphs (`HUB_VIEWER_CONTEXT_SECRET`, shared with them). */
   viewerContextKey: Uint8Array;
@@ -54,7 +61,10 @@ export interface RouterConfig {
    * them again from the directory (`ROUTER_SESSION_FACTS_MAX_AGE_SECONDS`, 300 by default).
    */
   sessionFactsMaxAgeMs: number;
+  /** The scopes of each profile and function (`scopes` of `ROUTER_AUTHORIZATION_FILE`). */
   scopeMapping: ScopeMapping;
+  /** What each named policy means (`policies` of `ROUTER_AUTHORIZATION_FILE`). */
+  policies: PolicyRegistry;
   trustedIssuers: TrustedIssuer[];
   authorizationMode: AuthorizationMode;
   audit: AuditConfig;
@@ -79,6 +89,11 @@ export interface RouterConfig {
   corsOrigins?: string[];
   metrics: MetricsConfig;
   rateLimit: RateLimitConfig;
+  /**
+   * Path prefixes forwarded as is to a subgraph's own routes (`ROUTER_PASS_THROUGH_ROUTES`, JSON
+   * `{"/prefix/": "subgraph"}`): routes carrying their own credential, reached on the hub's origin.
+   */
+  passThroughRoutes?: PassThroughRoute[];
 }
 
 export interface MetricsConfig {
@@ -92,7 +107,10 @@ export interface MetricsConfig {
 export interface AuditConfig {
   /** Folder of the rotated JSON-lines journal (`ROUTER_AUDIT_DIR`). */
   dir: string;
-  /** Types whose objects are people, named in events (`ROUTER_AUDIT_SUBJECT_TYPES`, comma-separated). */
+  /**
+   * Types whose objects are people, named in events, besides those the supergraph marks
+   * `@auditSubject` (`ROUTER_AUDIT_SUBJECT_TYPES`, comma-separated; none by default).
+   */
   subjectTypes: string[];
   /** Refuse requests rather than lose events (`ROUTER_AUDIT_STRICT=true`). */
   strict: boolean;
@@ -137,7 +155,18 @@ const origin = z
   .refine((entry) => URL.canParse(entry) && new URL(entry).origin !== 'null' && new URL(entry).origin === entry.replace(/\/$/, ''))
   .transform((entry) => new URL(entry).origin);
 
-/** Every variable the router reads (the README's table), with its default and bounds. No secret has a default. */
+/**
+ * `ROUTER_PASS_THROUGH_ROUTES`: `{"/prefix/": "subgraph"}`. A prefix is whole path segments between
+ * slashes, and never one the router serves itself.
+ */
+const passThroughRoutes = z
+  .record(z.string().regex(/^(\/[A-Za-z0-9._~-]+)+\/$/), z.string().regex(/^[A-Za-z][\w-]*$/))
+  .refine((routes) => Object.keys(routes).every((prefix) => !/^\/(graphql|auth|health|ready|metrics|runtime-readiness)\//.test(prefix)), {
+    message: 'a prefix the router serves itself',
+  })
+  .transform((routes) => Object.entries(routes).map(([prefix, subgraph]) => ({ prefix, subgraph })));
+
+/** Every variable the router reads (docs/configuration.md), with its default and bounds. No secret has a default. */
 const ROUTER_ENV = mergeEnv(
   mergeEnv(COMMON_ENV, VIEWER_CONTEXT_ENV),
   envSchema({
@@ -155,14 +184,19 @@ const ROUTER_ENV = mergeEnv(
     ROUTER_MAX_BATCH: integer({ min: 1, max: 1000, default: DEFAULT_LIMITS.maxBatch }),
     ROUTER_MAX_BODY_BYTES: integer({ min: 1024, max: 1024 * 1024 * 1024, default: DEFAULT_LIMITS.maxBodyBytes }),
     ROUTER_MAX_ID_LENGTH: integer({ min: 1, max: 65_536, default: DEFAULT_LIMITS.maxIdLength ?? 256 }),
-    ROUTER_TRUSTED_DOCUMENTS: file({}),
+    ROUTER_TRUSTED_DOCUMENTS: list(existingFilePath, 'paths of existing files', {}),
     ROUTER_TRUSTED_DOCUMENTS_ONLY: boolean({ default: true }),
+    ROUTER_STATIC_DIR: text({}),
     ROUTER_SHUTDOWN_GRACE_MS: integer({ min: 0, max: 3_600_000, default: 10_000 }),
     ROUTER_PUBLIC_URL: url({}),
     ROUTER_SESSION_IDLE_MINUTES: integer({ min: 1, max: 7 * 24 * 60, default: DEFAULT_SESSION_TIMEOUTS.idleMs / 60_000 }),
     ROUTER_SESSION_ABSOLUTE_HOURS: integer({ min: 1, max: 30 * 24, default: DEFAULT_SESSION_TIMEOUTS.absoluteMs / 3600_000 }),
     ROUTER_SESSION_FACTS_MAX_AGE_SECONDS: integer({ min: 0, max: 86_400, default: 300 }),
-    ROUTER_SCOPE_MAPPING: parsedBy((path) => loadScopeMapping(path), 'a JSON file { "profiles": {…}, "functions": {…} }', {}),
+    ROUTER_AUTHORIZATION_FILE: parsedBy(
+      (path) => loadAuthorizationConfig(path),
+      'a JSON file { "scopes": {…}, "policies": {…} } (config/authorization.json)',
+      {},
+    ),
     ROUTER_TRUSTED_ISSUERS: parsedBy((path) => loadTrustedIssuers(path), 'a JSON file listing trusted issuers', {}),
     ROUTER_AUTHORIZATION_MODE: oneOf(['enforce', 'reject', 'dry-run'], { default: 'enforce' }),
     ROUTER_PLANNER: oneOf(PLANNERS, { default: 'native' }),
@@ -178,8 +212,10 @@ const ROUTER_ENV = mergeEnv(
     ROUTER_RATE_LIMIT_PER_ADDRESS: integer({ min: 0, default: DEFAULT_RATE_LIMITS.perAddress }),
     ROUTER_RATE_LIMIT_AUTH_PER_ADDRESS: integer({ min: 0, default: DEFAULT_RATE_LIMITS.authPerAddress }),
     ROUTER_RATE_LIMIT_MAX_KEYS: integer({ min: 1, max: 100_000_000, default: DEFAULT_RATE_LIMITS.maxKeys }),
+    ROUTER_PASS_THROUGH_ROUTES: json(passThroughRoutes, 'a JSON object {"/prefix/": "subgraph name"}', {}),
     ROUTER_AUDIT_DIR: text({ default: '.hub-data/audit' }),
-    ROUTER_AUDIT_SUBJECT_TYPES: list(z.string().regex(/^[_A-Za-z]\w*$/), 'GraphQL type names', { default: ['Student', 'Guardian', 'Teacher', 'Staff'] }),
+    // Besides the types the supergraph marks @auditSubject (router/plugins/audit-subjects.ts).
+    ROUTER_AUDIT_SUBJECT_TYPES: list(z.string().regex(/^[_A-Za-z]\w*$/), 'GraphQL type names', { default: [] }),
     ROUTER_AUDIT_STRICT: boolean({ default: false }),
     ROUTER_AUDIT_MAX_BUFFERED: integer({ min: 1, max: 100_000_000, default: 100_000 }),
     ROUTER_AUDIT_MAX_SCAN_BYTES: integer({ min: 1024, default: 32 * 1024 * 1024 }),
@@ -191,6 +227,7 @@ const ROUTER_ENV = mergeEnv(
 export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
   const v = readEnv(ROUTER_ENV, env);
   const production = v.NODE_ENV === 'production';
+  const authorization = v.ROUTER_AUTHORIZATION_FILE ?? loadAuthorizationConfig(DEFAULT_AUTHORIZATION_PATH);
   return {
     production,
     host: v.ROUTER_HOST,
@@ -209,7 +246,10 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
       maxBodyBytes: v.ROUTER_MAX_BODY_BYTES,
       maxIdLength: v.ROUTER_MAX_ID_LENGTH,
     },
-    trustedDocuments: v.ROUTER_TRUSTED_DOCUMENTS ? { manifestPath: v.ROUTER_TRUSTED_DOCUMENTS, allowArbitrary: !v.ROUTER_TRUSTED_DOCUMENTS_ONLY } : undefined,
+    trustedDocuments: v.ROUTER_TRUSTED_DOCUMENTS?.length
+      ? { manifestPaths: v.ROUTER_TRUSTED_DOCUMENTS, allowArbitrary: !v.ROUTER_TRUSTED_DOCUMENTS_ONLY }
+      : undefined,
+    staticSiteDir: v.ROUTER_STATIC_DIR,
     shutdownGraceMs: v.ROUTER_SHUTDOWN_GRACE_MS,
     viewerContextKey: viewerContextKey(v.HUB_VIEWER_CONTEXT_SECRET),
     publicUrl: v.ROUTER_PUBLIC_URL?.replace(/\/$/, ''),
@@ -218,7 +258,8 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
       absoluteMs: v.ROUTER_SESSION_ABSOLUTE_HOURS * 3600_000,
     },
     sessionFactsMaxAgeMs: v.ROUTER_SESSION_FACTS_MAX_AGE_SECONDS * 1000,
-    scopeMapping: v.ROUTER_SCOPE_MAPPING ?? loadScopeMapping(undefined),
+    scopeMapping: authorization.scopes,
+    policies: policyRegistryOf(authorization.policies),
     trustedIssuers: v.ROUTER_TRUSTED_ISSUERS ?? loadTrustedIssuers(undefined),
     authorizationMode: v.ROUTER_AUTHORIZATION_MODE,
     planner: v.ROUTER_PLANNER,
@@ -228,6 +269,7 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
     loginSecret: v.ROUTER_LOGIN_SECRET,
     corsOrigins: v.ROUTER_CORS_ORIGINS?.length ? v.ROUTER_CORS_ORIGINS : undefined,
     metrics: { host: v.ROUTER_METRICS_HOST, port: v.ROUTER_METRICS_PORT, token: v.ROUTER_METRICS_TOKEN },
+    passThroughRoutes: v.ROUTER_PASS_THROUGH_ROUTES,
     rateLimit: {
       windowMs: v.ROUTER_RATE_LIMIT_WINDOW_MS,
       perViewer: v.ROUTER_RATE_LIMIT_PER_VIEWER,

@@ -1,13 +1,14 @@
 /**
  * The router alone, as in production: `node dist/router/main.js [--supergraph FILE]` after
  * `npm run build` (`npm run router` runs these sources with tsx).
- * Everything else comes from the environment (README, "Configuration").
+ * Everything else comes from the environment (docs/configuration.md).
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '../lib/logger.ts';
 import { exitOnSignal } from '../lib/shutdown.ts';
 import { databaseConfigFromEnv } from '../store/database.ts';
 import { openHubStore } from '../store/hub-store.ts';
+import { retentionConfigFromEnv } from '../store/retention/config.ts';
 import { routerConfigFromEnv } from './config.ts';
 import { startRouter } from './router.ts';
 
@@ -20,10 +21,17 @@ try {
     ...(values.supergraph ? { ROUTER_SUPERGRAPH: values.supergraph } : {}),
     ...(values.port ? { ROUTER_PORT: values.port } : {}),
   });
+  // Checked at start too, with or without a database: a bad retention variable is named now, not in a year.
+  const retention = retentionConfigFromEnv(process.env);
   // With DATABASE_URL, sessions and the journal are in PostgreSQL, shared by every instance (migrated
   // at start); without, in this process's memory and files (one instance only).
   const store = process.env.DATABASE_URL
-    ? await openHubStore({ database: databaseConfigFromEnv(process.env), sessionTimeouts: config.sessionTimeouts, log: log.child({ component: 'store' }) })
+    ? await openHubStore({
+        database: databaseConfigFromEnv(process.env),
+        sessionTimeouts: config.sessionTimeouts,
+        retention,
+        log: log.child({ component: 'store' }),
+      })
     : undefined;
   if (!store) log.warn('DATABASE_URL is not set: sessions and the journal stay in this process (one router instance only)');
   const router = await startRouter(
@@ -34,6 +42,8 @@ try {
     await store?.close();
     throw error;
   });
+  // The daily purge's counts per kind of data, beside the router's own metrics.
+  store?.retention.registerMetrics(router.metrics);
   exitOnSignal(
     async () => {
       await router.stop();

@@ -12,15 +12,16 @@ import { refusalEvent, useAudit } from './plugins/use-audit.ts';
 import { DEFAULT_JOURNAL_THROTTLE, JournalThrottle } from './plugins/audit-throttle.ts';
 import type { RouterConfig } from './config.ts';
 import { useRequestId } from './request-id.ts';
-import { GRAPHQL_PATH, useOnlyKnownRoutes } from './routes.ts';
+import { GRAPHQL_PATH, isAuthPath, isGraphQLPath, useOnlyKnownRoutes } from './routes.ts';
+import { useStaticSite } from './plugins/use-static-site.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useAuthorization } from './plugins/use-authorization.ts';
-import { DEFAULT_POLICIES } from './authz/evaluate.ts';
 import { DEFAULT_ID_POLICY } from './authz/operation-inputs.ts';
 import { useLogin, type LoginOptions } from './plugins/use-login.ts';
 import { loginCookieKey } from './auth/login-cookie.ts';
 import { hiveLoggerFor } from './plugins/hive-log-writer.ts';
 import { useAccessLog } from './plugins/use-access-log.ts';
+import { passThroughLogPath, usePassThroughRoutes } from './plugins/use-pass-through.ts';
 import { createMetricsRegistry, MetricLabels, serveMetrics, useMetrics } from './plugins/use-metrics.ts';
 import { corsPolicy, useVaryOrigin } from './plugins/cors.ts';
 import { useNoSuggestions } from './plugins/use-no-suggestions.ts';
@@ -78,6 +79,9 @@ const sameUrl = (a: string, b: string): boolean => {
   }
 };
 
+/** The router's own routes besides GraphQL and login: never the static site's. */
+const RESERVED_PATHS = new Set(['/health', '/ready', '/runtime-readiness', '/metrics']);
+
 export async function startRouter(config: RouterConfig, log: Logger, extensions: RouterExtensions = {}): Promise<HubRouter> {
   const supergraph = new SupergraphFile(config.supergraphPath, log);
   await supergraph.load();
@@ -93,7 +97,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     ...DEFAULT_JOURNAL_THROTTLE,
     maxDenialsPerViewer: config.audit.maxDenialsPerViewer ?? DEFAULT_JOURNAL_THROTTLE.maxDenialsPerViewer,
   });
-  const trusted = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPath) : undefined;
+  const trusted = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPaths) : undefined;
   const metricLabels = new MetricLabels(trusted?.values());
   const rateLimit = useRateLimit({
     config: config.rateLimit,
@@ -150,7 +154,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     plugins: () => [
       useRequestId(),
       useVaryOrigin(),
-      useAccessLog(log),
+      useAccessLog(log, { logPath: passThroughLogPath(config.passThroughRoutes ?? []) }),
       // Wired with login, the router is only ready once its identity providers answer (people must be able to log in).
       useReadiness({
         subgraphs: subgraphEndpoints,
@@ -161,6 +165,13 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       rateLimit.byAddress,
       ...useMetrics({ registry: metrics, log: hiveLog, labels: metricLabels, token: config.metrics.token }),
       useRequestBodyLimit(config.limits.maxBodyBytes),
+      // Before login and authentication: these routes carry their own credential, and no session is read.
+      usePassThroughRoutes({
+        routes: config.passThroughRoutes ?? [],
+        subgraphUrl: (name) => subgraphEndpoints()?.find((s) => s.name === name)?.url,
+        timeoutMs: (name) => config.subgraphTimeoutsMs[name] || config.subgraphTimeoutMs,
+        log,
+      }),
       useSubgraphErrorHygiene({ production: config.production }),
       ...(config.production ? [useNoSuggestions()] : []),
       ...useOperationLimits(config.limits, { supergraph: () => supergraph.current?.document }),
@@ -187,7 +198,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       rateLimit.byViewer,
       useAuthorization({
         supergraph: () => supergraph.current?.document,
-        policies: DEFAULT_POLICIES,
+        policies: config.policies,
         mode: config.authorizationMode,
         metrics,
         operationLabel: (name) => metricLabels.operationName(name),
@@ -201,6 +212,15 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       ...(extensions.plugins?.({ metrics, log }) ?? []),
       useViewerContext(config.viewerContextKey, (url) => subgraphEndpoints()?.find((s) => sameUrl(s.url, url))?.name),
       // Last: whatever no plugin above answered reaches the GraphQL server only at its exact path.
+      ...(config.staticSiteDir
+        ? [
+            useStaticSite({
+              dir: config.staticSiteDir,
+              isReserved: (path) =>
+                isGraphQLPath(path) || isAuthPath(path) || RESERVED_PATHS.has(path) || (config.passThroughRoutes ?? []).some((r) => path.startsWith(r.prefix)),
+            }),
+          ]
+        : []),
       useOnlyKnownRoutes(),
     ],
   });

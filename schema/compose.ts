@@ -15,8 +15,12 @@ export class CompositionError extends HubError {
   }
 }
 
-/** Composes subgraph SDLs into a supergraph SDL, or throws the composer's own messages. */
-export function composeSupergraph(subgraphs: SubgraphSource[]): string {
+/**
+ * Composes subgraph SDLs, or throws the composer's own messages. `supergraphSdl` is what the router
+ * runs; `publicSdl` the graph clients see (no federation machinery, no `@inaccessible` fields): the
+ * schema frontends generate their types from (schema/public.graphql).
+ */
+export function composeGraph(subgraphs: SubgraphSource[]): { supergraphSdl: string; publicSdl: string } {
   const result = composeServices(
     subgraphs.map((s) => ({
       name: s.name,
@@ -25,5 +29,8 @@ export function composeSupergraph(subgraphs: SubgraphSource[]): string {
     })),
   );
   if (result.errors) throw new CompositionError(result.errors.map((e) => e.message));
-  return result.supergraphSdl;
+  return { supergraphSdl: result.supergraphSdl, publicSdl: result.publicSdl };
 }
+
+/** Composes subgraph SDLs into a supergraph SDL, or throws the composer's own messages. */
+export const composeSupergraph = (subgraphs: SubgraphSource[]): string => composeGraph(subgraphs).supergraphSdl;

@@ -3,16 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import codegenConfig from '../codegen.ts';
-import { CompositionError, composeSupergraph } from './compose.ts';
-import { SUPERGRAPH_PATH, embeddedSubgraphSources } from './subgraphs.ts';
+import { CompositionError, composeGraph, composeSupergraph } from './compose.ts';
+import { PUBLIC_SCHEMA_PATH, SUPERGRAPH_PATH, embeddedSubgraphSources } from './subgraphs.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
 describe('generated files are up to date (CI fails when they are stale)', () => {
-  it('schema/supergraph.graphql is what `npm run compose` makes of the subgraph schemas', () => {
-    const fresh = composeSupergraph(embeddedSubgraphSources());
-    const checkedIn = readFileSync(SUPERGRAPH_PATH, 'utf8');
-    expect(checkedIn === fresh, 'schema/supergraph.graphql is stale: run `npm run compose` and commit it').toBe(true);
+  it('schema/supergraph.graphql and schema/public.graphql are what `npm run compose` makes of the subgraph schemas', () => {
+    const fresh = composeGraph(embeddedSubgraphSources());
+    expect(readFileSync(SUPERGRAPH_PATH, 'utf8') === fresh.supergraphSdl, 'schema/supergraph.graphql is stale: run `npm run compose` and commit it').toBe(true);
+    expect(readFileSync(PUBLIC_SCHEMA_PATH, 'utf8') === fresh.publicSdl, 'schema/public.graphql is stale: run `npm run compose` and commit it').toBe(true);
   });
 
   it('the typed resolvers are what `npm run codegen` makes of the subgraph schemas', async () => {

@@ -13,6 +13,8 @@ export const SUBGRAPHS = [
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 
 export const SUPERGRAPH_PATH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
+/** The graph as its clients see it (written with the supergraph by `npm run compose`): frontends generate their types from it. */
+export const PUBLIC_SCHEMA_PATH = fileURLToPath(new URL('./public.graphql', import.meta.url));
 
 export function schemaPathOf(folder: string): string {
   return fileURLToPath(new URL(`../subgraphs/${folder}/schema.graphql`, import.meta.url));

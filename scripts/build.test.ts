@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabaseUrl } from '../test/helpers/database.ts';
 import { startNodeProcess, type ChildHandle } from '../test/helpers/child-process.ts';
 import { TEST_VIEWER_SECRET } from '../test/helpers/viewer.ts';
 import { build, buildProblems, javaScriptFiles, PROJECT_ROOT } from './build.ts';
@@ -73,6 +74,8 @@ describe('npm run build', () => {
         HUB_DATA_DIR: join(work, 'data'),
         HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET,
         DIRECTORY_PORT: '0',
+        // The directory is read from the hub's database (the demo académie imported into it at start).
+        DATABASE_URL: await createTestDatabaseUrl(),
       },
       work,
     );

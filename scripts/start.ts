@@ -4,15 +4,23 @@
 import { createLogger } from '../lib/logger.ts';
 import { exitOnSignal } from '../lib/shutdown.ts';
 import { startEmbeddedHub } from '../hub/embedded-hub.ts';
+import { ensurePortalBuilt, PORTAL_DIST, PORTAL_PERSISTED_DOCUMENTS } from './portal-build.ts';
 
 // Quiet unless asked; a level it does not know is refused by the hub's configuration check, naming it.
 const log = createLogger('hub', process.env.HUB_LOG_LEVEL ? undefined : 'warn');
 try {
   // The router's variables (ROUTER_PORT, ROUTER_SESSION_*, …) come from this environment, checked whole first.
+  // The portal, built when its sources changed, served by the router at `/`; its operations are
+  // registered (trusted documents), other documents still allowed here (curl, GraphiQL, the tests).
+  await ensurePortalBuilt(log);
   const hub = await startEmbeddedHub({
     dataDir: process.env.HUB_DATA_DIR || '.hub-data',
     demoPasswordSeed: process.env.HUB_DEMO_PASSWORD_SEED || undefined,
     log,
+    routerOverrides: {
+      staticSiteDir: process.env.ROUTER_STATIC_DIR || PORTAL_DIST,
+      trustedDocuments: { manifestPaths: [PORTAL_PERSISTED_DOCUMENTS], allowArbitrary: true },
+    },
   });
   const lines = [
     '',
@@ -21,6 +29,8 @@ try {
     ...hub.services.map((s) => `  ${s.name.padEnd(18)} ${s.url.padEnd(32)} ${s.role}`),
     '',
     `Embedded académie: ${hub.academie.report.appliedEntries} AAF entries from ${hub.academie.aafDir}`,
+    '',
+    'The portal: http://localhost:4000/ (log in with a demo account below).',
     '',
     'Demo accounts (log in at http://localhost:4000/auth/login, or get a token with npm run -s dev:token -- LOGIN):',
     `  ${'login'.padEnd(22)} ${'password'.padEnd(12)} ${'profile'.padEnd(9)} who`,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from '../lib/logger.ts';
 import { databaseConfigFromEnv, embeddedPostgresPort } from './database.ts';
 import { openHubStore, type HubStore } from './hub-store.ts';
+import { retentionConfigFromEnv } from './retention/config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './postgres/embedded-server.ts';
 import type { SessionTimeouts } from './sessions/session.ts';
 
@@ -47,6 +48,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     store = await openHubStore({
       database: databaseConfigFromEnv(options.env, databaseUrl),
       sessionTimeouts: options.sessionTimeouts,
+      retention: retentionConfigFromEnv(options.env),
       log: options.log.child({ component: 'store' }),
     });
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { AuditEvent } from './journal/event.ts';
+import type { AafAttributes, AafCategory } from '../connectors/directory/aaf/entry.ts';
 
 /**
  * The hub's own tables, as the migrations (store/migrations/) make them: Kysely checks every query
@@ -12,6 +13,13 @@ export interface Database {
   journal_events: JournalEventsTable;
   journal_targets: JournalTargetsTable;
   calendar_feeds: CalendarFeedsTable;
+  directory_entries: DirectoryEntriesTable;
+  directory_links: DirectoryLinksTable;
+  directory_imports: DirectoryImportsTable;
+  vie_scolaire_outbox: VieScolaireOutboxTable;
+  vie_scolaire_outbox_files: VieScolaireOutboxFilesTable;
+  hub_job_runs: HubJobRunsTable;
+  data_exports: DataExportsTable;
 }
 
 /** timestamptz: read as a Date, written as a Date (or an ISO string). */
@@ -87,6 +95,106 @@ export interface CalendarFeedsTable {
   revoked_at: Timestamp | null;
 }
 
+/** One periodic job shared by every instance (migration 0006): claimed by moving `next_run_at` forward. */
+export interface HubJobRunsTable {
+  name: string;
+  next_run_at: Timestamp;
+  last_started_at: Timestamp | null;
+  last_finished_at: Timestamp | null;
+  /** What the last run did (counts per kind), as JSON. */
+  last_result: ColumnType<unknown, string | null, string | null> | null;
+}
+
+/** A request for an export of what the hub holds about a person (the RGPD right of access; migration 0006). */
+export interface DataExportsTable {
+  id: string;
+  /** Whose data. */
+  person_id: string;
+  /** Who asked: the person, or their responsable légal. */
+  requested_by: string;
+  /** The request id of the GraphQL request that asked (the journal's events name it). */
+  request_id: string;
+  status: 'pending' | 'running' | 'ready' | 'downloaded' | 'expired' | 'failed';
+  requested_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  claimed_at: Timestamp | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  ready_at: Timestamp | null;
+  /** When the document is deleted if nobody downloaded it. */
+  expires_at: Timestamp | null;
+  /** The JSON document, until downloaded or expired. */
+  document: string | null;
+  /** SHA-256 (hex) of the download link's token: the token itself is never stored. */
+  token_hash: string | null;
+  link_expires_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+/** A submission of the vie scolaire outbox (migration 0004): claimed by one instance at a time, under a lease. */
+export interface VieScolaireOutboxTable {
+  id: string;
+  kind: 'justification' | 'homework';
+  uai: string;
+  pupil_id: string;
+  target_id: string;
+  submitted_by: string;
+  reason: string | null;
+  comment: string | null;
+  file_name: string | null;
+  file_content_type: string | null;
+  file_bytes: number | null;
+  verified: boolean;
+  state: 'PENDING' | 'SENT' | 'ACCEPTED' | 'REJECTED';
+  upstream_id: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The instance holding the claim, and until when (a crashed instance's claim lapses). */
+  claimed_by: string | null;
+  claimed_until: Timestamp | null;
+  last_error: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** When nothing more will happen to it: the retention counts from it. */
+  settled_at: Timestamp | null;
+}
+
+/** An attached file's content, until the school has it (deleted with its item). */
+export interface VieScolaireOutboxFilesTable {
+  item_id: string;
+  content: Buffer;
+}
+
+/** One entry of the imported AAF directory (store/migrations/0005-directory.ts): its attributes and search keys. */
+export interface DirectoryEntriesTable {
+  category: AafCategory;
+  id: string;
+  /** Attribute name → values, as imported (only attributes that hold a value). */
+  attributes: ColumnType<AafAttributes, string, string>;
+  last_name_key: string | null;
+  first_name_key: string | null;
+  full_name_key: string | null;
+  email_key: string | null;
+  birth_date: string | null;
+  uai: string | null;
+}
+
+export interface DirectoryLinksTable {
+  category: AafCategory;
+  entry_id: string;
+  relation: 'student_class' | 'student_group' | 'student_school' | 'teacher_class' | 'teacher_group' | 'staff_school' | 'guardian';
+  /** `structure$code` for a class or group, a school id, an adult's id. */
+  target: string;
+  position: ColumnType<number, number | undefined, number>;
+}
+
+export interface DirectoryImportsTable {
+  source: string;
+  imported_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  applied_entries: number;
+  rejected_entries: number;
+}
+
 export type SessionRow = Selectable<SessionsTable>;
 export type JournalEventRow = Selectable<JournalEventsTable>;
 export type CalendarFeedRow = Selectable<CalendarFeedsTable>;
+export type VieScolaireOutboxRow = Selectable<VieScolaireOutboxTable>;
+export type DataExportRow = Selectable<DataExportsTable>;

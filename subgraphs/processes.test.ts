@@ -42,6 +42,8 @@ describe('subgraph processes refuse a bad configuration, naming every bad variab
     expect(said).toContain('VIE_SCOLAIRE_MAX_FEEDS_PER_PERSON must be an integer from 1 to 10000, got \\"-1\\"');
     expect(said).toContain('VIE_SCOLAIRE_PORT must be an integer from 0 to 65535, got \\"abc\\"');
     expect(said).toContain('VIE_SCOLAIRE_UPSTREAM_BUDGET_WINDOW_MS must be');
+    // The outbox and the calendar feeds are in the hub's database: no database, no start.
+    expect(said).toContain('DATABASE_URL must be set to an absolute postgres or postgresql URL');
   });
 
   it('resources, never showing a secret', async () => {

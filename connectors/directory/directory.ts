@@ -31,7 +31,10 @@ export interface Directory {
   /** `childrenOf` for many adults at once, in the order asked: one round trip (per 100 adults) for the whole list. */
   childrenOfMany(guardianIds: readonly string[]): Promise<ChildLink[][]>;
   guardiansOf(studentId: string): Promise<GuardianOfStudent[]>;
+  /** Teachers and other staff attached to a school (`ENTPersonStructRattach`) or holding a function in it. */
   staffOfSchool(schoolId: string): Promise<EducationStaff[]>;
+  /** Pupils attached to a school (`ENTPersonStructRattach`), whatever their classes: the GAR export's pupils. */
+  studentsOfSchool(schoolId: string): Promise<Student[]>;
   subjects(codes: readonly string[]): Promise<(Subject | undefined)[]>;
   mefs(codes: readonly string[]): Promise<(Mef | undefined)[]>;
   /**

@@ -46,7 +46,7 @@ describe('GAR connector against the stand-in (mutual TLS)', () => {
   beforeAll(async () => {
     academie = await demoAcademie();
     const exportDir = mkdtempSync(join(tmpdir(), 'hub-gar-export-'));
-    await exportToGar(academie.directory.store, { idEnt: 'ENTTEST', outDir: exportDir, pseudonymSecret: SECRET });
+    await exportToGar(academie.directory, { idEnt: 'ENTTEST', outDir: exportDir, pseudonymSecret: SECRET });
     ca = createDevCa('GAR test CA');
     const server = ca.issue('127.0.0.1', 'server');
     client = ca.issue('ENT hub', 'client');

@@ -232,7 +232,7 @@ describe('amplification: one pupil cannot take vie scolaire down for the school'
 
   it('writes count too: one homework ticked 30 times in one request reaches the school at most the request’s budget', async () => {
     // A pupil of the collège nobody else uses here (budgets untouched).
-    const store = hub.academie.directory.store;
+    const store = hub.academie.store;
     const pupil = hub.logins.find((l) => l.profile === 'student' && store.record('Eleve', l.personId)?.classes.some((c) => c.code === '5EB'))!.login;
     const { data } = await session.ask(pupil, '{ me { ... on Student { homework(from: "2026-11-23", to: "2026-12-18") { id } } } }');
     const homework = data.me.homework[0].id as string;

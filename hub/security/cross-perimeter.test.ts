@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../store/journal/event.ts';
-import { importAafDirectory } from '../../connectors/directory/aaf/import.ts';
+import { importAafIntoDatabase } from '../../store/directory/aaf-writer.ts';
 import { aafDocument, modifyRequestXml } from '../../connectors/directory/aaf/write.ts';
 import { viewerContextKey, type Viewer } from '../../lib/viewer-context.ts';
 import { testHubOptions } from '../../test/helpers/database.ts';
@@ -93,7 +93,7 @@ describe('cross-perimeter reads and writes', () => {
     expect(forged.errors?.[0].extensions.code).toBe('FORBIDDEN');
     await new Promise((r) => setTimeout(r, 700)); // an outbox pass would have forwarded anything kept
     expect(hub.vieScolaire.standins[0]!.submissions.size).toBe(submissionsBefore);
-    expect(hub.vieScolaire.outbox.list({ pupilId: id('lea.martin') })).toEqual([]);
+    expect(await hub.vieScolaire.outbox.list({ pupilId: id('lea.martin') })).toEqual([]);
   });
 
   it('a pupil cannot tick or hand in a homework of another class', async () => {
@@ -215,7 +215,7 @@ describe('cross-perimeter reads and writes', () => {
   });
 
   it('the cahier de textes of a class is for the people of that class', async () => {
-    const lucas = hub.academie.directory.store.record('Eleve', id('lucas.bernard'))!;
+    const lucas = hub.academie.store.record('Eleve', id('lucas.bernard'))!;
     const klass = `${college()}:${lucas.classes[0]!.code}`;
     const query = `query($id: ID!) { class(id: $id) { lessonContents(from: "2026-11-16", to: "2026-11-20") { title } } }`;
     const father = await ask('marc.bernard', query, { id: klass });
@@ -244,7 +244,7 @@ describe('cross-perimeter reads and writes', () => {
     const absenceId = await absenceOf('claire.bernard', 'lucas.bernard', college());
 
     // Tonight's delta: the court decision reaches the AAF; her link to Lucas no longer carries legal authority.
-    const store = hub.academie.directory.store;
+    const store = hub.academie.store;
     const links = store.snapshot().Eleve![lucas]!.ENTElevePersRelEleve!;
     const changed = links.map((l) =>
       l.startsWith(`${claire}$`)
@@ -257,7 +257,8 @@ describe('cross-perimeter reads and writes', () => {
     expect(changed).not.toEqual(links);
     const deltaDir = mkdtempSync(join(tmpdir(), 'hub-xperimeter-delta-'));
     writeFileSync(join(deltaDir, 'ENT_Delta_20261124_Eleve_0000.xml'), aafDocument([modifyRequestXml('Eleve', lucas, { ENTElevePersRelEleve: changed })]));
-    const { report } = await importAafDirectory(deltaDir, store);
+    // Applied to the directory the hub reads, in its database, as `npm run aaf:import` does.
+    const { report } = await importAafIntoDatabase(hub.store.store.database, deltaDir);
     expect(report.appliedEntries).toBe(1);
 
     // Same session (its snapshot still lists Lucas as her child): the vie scolaire refuses now.

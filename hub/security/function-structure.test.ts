@@ -13,7 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importAafDirectory } from '../../connectors/directory/aaf/import.ts';
+import { importAafIntoDatabase } from '../../store/directory/aaf-writer.ts';
 import { aafDocument, modifyRequestXml } from '../../connectors/directory/aaf/write.ts';
 import type { School } from '../../connectors/directory/model.ts';
 import { testHubOptions } from '../../test/helpers/database.ts';
@@ -40,7 +40,7 @@ describe('rights from a staff function hold only in that function’s school', (
     process.env.HUB_VIEWER_CONTEXT_SECRET = SECRET;
     hub = await startEmbeddedHub({ dataDir, ...(await testHubOptions()) });
     ({ ask } = hubSession(hub));
-    const store = hub.academie.directory.store;
+    const store = hub.academie.store;
     const schools = [...store.records('EtabEducNat')];
     college = schools.find((s) => s.name.startsWith('Collège'))!;
     lycee = schools.find((s) => s.name.startsWith('Lycée'))!;
@@ -62,7 +62,8 @@ describe('rights from a staff function hold only in that function’s school', (
       join(deltaDir, 'ENT_Delta_20261124_PersEducNat_0000.xml'),
       aafDocument([alsoTeachesAtLycee(staff('CPE, Collège').id), alsoTeachesAtLycee(staff('principal, Collège').id)]),
     );
-    const { report } = await importAafDirectory(deltaDir, store);
+    // Applied to the directory the hub reads, in its database, as `npm run aaf:import` does.
+    const { report } = await importAafIntoDatabase(hub.store.store.database, deltaDir);
     expect(report.appliedEntries).toBe(2);
   });
   afterAll(async () => {

@@ -216,9 +216,11 @@ export function secret<P extends { required: true } | { optional?: true }>(optio
 }
 
 /** The path of a file that exists. */
+/** The path of an existing file (a variable's value, or one entry of a `list`). */
+export const existingFilePath = z.string().refine((path) => existsSync(path) && statSync(path).isFile(), detail('no such file'));
+
 export function file<P extends Presence<string>>(options: P): EnvVariable<Given<string, P>> {
-  const value = z.string().refine((path) => existsSync(path) && statSync(path).isFile(), detail('no such file'));
-  return variable(value, 'the path of an existing file', options);
+  return variable(existingFilePath, 'the path of an existing file', options);
 }
 
 /**

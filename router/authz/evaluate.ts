@@ -2,25 +2,11 @@ import type { Viewer } from '../../lib/viewer-context.ts';
 import type { Requirement } from './rules.ts';
 
 /**
- * Named policies implemented in the router: a policy holds for a viewer when its function says so,
- * or when the viewer was granted it (service clients, from a JWT claim: `viewer.policies`).
+ * Named policies: a policy holds for a viewer when its function says so, or when the viewer was
+ * granted it (service clients, from a JWT claim: `viewer.policies`). The functions come from the
+ * hub's configuration (authorization-config.ts): the router names no policy itself.
  */
-export type PolicyRegistry = Record<string, (viewer: Viewer) => boolean>;
-
-export const DEFAULT_POLICIES: PolicyRegistry = {
-  /** A person logged in as a guardian. */
-  guardian: (v) => v.kind === 'person' && v.profile === 'guardian',
-  /** A person logged in as a pupil. */
-  student: (v) => v.kind === 'person' && v.profile === 'student',
-  /** Teachers, and staff teaching (ENS). */
-  teacher: (v) => v.kind === 'person' && (v.profile === 'teacher' || (v.functions ?? []).includes('ENS')),
-  /** The direction of a school (DIR). */
-  direction: (v) => v.kind === 'person' && (v.functions ?? []).includes('DIR'),
-  /** Vie scolaire: CPE and direction (EDU, DIR). */
-  vie_scolaire: (v) => v.kind === 'person' && (v.functions ?? []).some((f) => f === 'EDU' || f === 'DIR'),
-  /** Any authenticated person (not a service client). */
-  person: (v) => v.kind === 'person',
-};
+export type PolicyRegistry = Readonly<Record<string, (viewer: Viewer) => boolean>>;
 
 export interface Authorizer {
   satisfies(requirements: readonly Requirement[]): boolean;
@@ -35,7 +21,8 @@ export function authorizerFor(viewer: Viewer, policies: PolicyRegistry): Authori
   const holds = (policy: string) => {
     let result = policyCache.get(policy);
     if (result === undefined) {
-      result = authenticated && (granted.has(policy) || (policies[policy]?.(viewer) ?? false));
+      // Own entries only: a policy named like an Object.prototype member is not a function of the registry.
+      result = authenticated && (granted.has(policy) || (Object.hasOwn(policies, policy) && policies[policy]!(viewer)));
       policyCache.set(policy, result);
     }
     return result;

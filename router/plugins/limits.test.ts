@@ -154,7 +154,7 @@ describe('trusted documents mode', () => {
         operations: [{ id: 'schools-v1', name: 'Schools', type: 'query', body: 'query Schools { schools { uai name } }' }],
       }),
     );
-    hub = await startRouterHarness({ trustedDocuments: { manifestPath, allowArbitrary: false } });
+    hub = await startRouterHarness({ trustedDocuments: { manifestPaths: [manifestPath], allowArbitrary: false } });
   });
   afterAll(() => hub?.close());
 

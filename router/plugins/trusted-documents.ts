@@ -1,12 +1,25 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Loads a trusted-documents manifest: the operations a production frontend registered at build time.
+ * Loads trusted-documents manifests: the operations production frontends registered at build time.
  * Two common shapes are accepted: Apollo's persisted query manifest
  * (`{"format":"apollo-persisted-query-manifest","operations":[{"id","body"}]}`) and a flat
  * `{"<hash>": "<document>"}` map (GraphQL Codegen's client preset, Relay).
  */
-export function loadTrustedDocuments(path: string): Map<string, string> {
+export function loadTrustedDocuments(paths: readonly string[]): Map<string, string> {
+  const documents = new Map<string, string>();
+  for (const path of paths) {
+    for (const [id, body] of loadManifest(path)) {
+      const known = documents.get(id);
+      // Two frontends may register the same operation; one id for two documents is a broken manifest.
+      if (known !== undefined && known !== body) throw new Error(`trusted documents manifest ${path}: id ${id} names another document in an earlier manifest`);
+      documents.set(id, body);
+    }
+  }
+  return documents;
+}
+
+function loadManifest(path: string): Map<string, string> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));

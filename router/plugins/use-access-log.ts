@@ -7,7 +7,7 @@ import { requestIdOf } from '../request-id.ts';
  * One JSON line per HTTP request: request id, operation name, status and duration. Variables and
  * response bodies are never logged: they hold personal data, which belongs in the audit trail only.
  */
-export function useAccessLog(log: Logger, options: { skipPaths?: string[] } = {}): GatewayPlugin {
+export function useAccessLog(log: Logger, options: { skipPaths?: string[]; logPath?: (pathname: string) => string } = {}): GatewayPlugin {
   const skip = new Set(options.skipPaths ?? ['/health', '/ready', '/metrics']);
   const started = new WeakMap<Request, { at: number; operationName?: string }>();
   return {
@@ -32,7 +32,8 @@ export function useAccessLog(log: Logger, options: { skipPaths?: string[] } = {}
           // The id as settled by useRequestId (bounded, checked), never the header as the client sent it.
           requestId: requestIdOf(request) || undefined,
           method: request.method,
-          path: new URL(request.url).pathname,
+          // A route whose path holds its own credential (a pass-through route) is logged by its prefix.
+          path: (options.logPath ?? String)(new URL(request.url).pathname),
           operationName: entry.operationName,
           status: response.status,
           durationMs: Math.round((performance.now() - entry.at) * 10) / 10,

@@ -24,12 +24,14 @@ import {
 } from 'graphql';
 import type { AuditEvent } from '../../store/journal/event.ts';
 import type { AuditQueue } from '../../store/journal/audit-queue.ts';
+import { oncePerObject } from '../../lib/once-per-object.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
 import { aliasedField, fragmentApplies, inlinedOperation, isSkipped, routerKey } from '../authz/filter-operation.ts';
 import { operationInputs } from '../authz/operation-inputs.ts';
 import { UNAUTHORIZED_CODE } from '../authz/restore-response.ts';
 import { authorizationRulesOf, type AuthorizationRules } from '../authz/rules.ts';
 import { requestIdOf } from '../request-id.ts';
+import { auditSubjectsOf, subjectsNamedBy, type AuditSubjects } from './audit-subjects.ts';
 import { operationAsSent, type AuthorizationDecision } from './use-authorization.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
 
@@ -40,7 +42,10 @@ const AUDIT_TYPE = routerKey('audit_type');
 export interface AuditOptions {
   /** The audit queue, usually behind a JournalThrottle (see audit-throttle.ts). */
   queue: Pick<AuditQueue, 'push' | 'accepting'>;
-  /** Types whose objects are people (their `id` is the audit target), e.g. Student, Guardian. */
+  /**
+   * Types whose objects are people (their `id` is the audit target), besides those the supergraph
+   * marks with `@auditSubject` (see audit-subjects.ts): for subgraphs whose schema cannot say it.
+   */
   subjectTypes: string[];
   supergraph: () => DocumentNode | undefined;
 }
@@ -57,13 +62,17 @@ interface Tally {
  * (FORBIDDEN). Events go to a bounded queue; the request never waits for the disk.
  */
 export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> {
-  const subjects = new Set(options.subjectTypes);
+  // The people of a supergraph: the types it marks and those configured (one set per supergraph).
+  const subjectTypesOf = oncePerObject((declared: AuditSubjects) => new Set([...options.subjectTypes, ...declared.types]));
 
-  // The planner caches plans per document object: the same operation must give the same object.
-  const withKeys = new WeakMap<DocumentNode, DocumentNode>();
-  const auditDocument = (document: DocumentNode, schema: GraphQLSchema) => {
-    let keyed = withKeys.get(document);
-    if (!keyed) withKeys.set(document, (keyed = withAuditKeys(document, schema, subjects)));
+  // The planner caches plans per document object: the same operation must give the same object
+  // (per set of subject types: a supergraph reloaded with other marks keys documents anew).
+  const withKeys = new WeakMap<ReadonlySet<string>, WeakMap<DocumentNode, DocumentNode>>();
+  const auditDocument = (document: DocumentNode, schema: GraphQLSchema, subjects: ReadonlySet<string>) => {
+    let bySubjects = withKeys.get(subjects);
+    if (!bySubjects) withKeys.set(subjects, (bySubjects = new WeakMap()));
+    let keyed = bySubjects.get(document);
+    if (!keyed) bySubjects.set(document, (keyed = withAuditKeys(document, schema, subjects)));
     return keyed;
   };
 
@@ -80,7 +89,10 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
       // engines); the gateway executes with graphql-js: the same object, with graphql-js's types.
       const args: ExecutionArgs = hookArgs;
       const supergraph = options.supergraph();
-      if (!supergraph || !subjects.size) return;
+      if (!supergraph) return;
+      const declared = auditSubjectsOf(supergraph);
+      const subjects = subjectTypesOf(declared);
+      if (!subjects.size && !declared.arguments.size && !declared.inputFields.size) return;
       const original = inlinedOperation(operationAsSent(args.contextValue as object, args.document), args.operationName);
       if (!original) return;
       // The same values authorization decided on: as executed, defaults applied (see operation-inputs.ts).
@@ -89,7 +101,7 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
       const variables = inputs.variables;
       const schema = args.schema;
       // Ask for each person's id and type (hidden), so the journal can name whose data was read.
-      args.document = auditDocument(args.document, schema);
+      args.document = auditDocument(args.document, schema, subjects);
       const context = args.contextValue as ViewerOnContext & { request?: Request };
       return {
         onExecuteDone({ result }) {
@@ -100,7 +112,9 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
           const operationName = args.operationName ?? original.name?.value;
           options.queue.push(eventsOf(tally, viewer, requestId, operationName));
           if (original.operation === 'mutation') {
-            options.queue.push(mutationEvents(result, original, schema, authorizationRulesOf(supergraph), variables, viewer, requestId, operationName));
+            options.queue.push(
+              mutationEvents(result, original, schema, authorizationRulesOf(supergraph), declared, variables, viewer, requestId, operationName),
+            );
           }
         },
       };
@@ -150,16 +164,18 @@ function eventsOf(tally: Tally, viewer: Viewer, requestId: string, operationName
 
 /**
  * What people submit (a justification, a homework, a feed revoked) is journaled too: one event per
- * guarded mutation field, with the pupil it concerns (a `pupilId` argument, or one inside an input
- * object, with the values as executed: defaults applied). The outcome is what the answer says
- * happened: refused by a directive or the perimeter is `denied`; an answer of `false` or `null`, or
- * an error at the field, means nothing was done, which is `failed`, never `allowed`.
+ * guarded mutation field, with the people it concerns (the arguments and input fields the schema
+ * marks `@auditSubject`, with the values as executed: defaults applied), else the viewer. The
+ * outcome is what the answer says happened: refused by a directive or the perimeter is `denied`; an
+ * answer of `false` or `null`, or an error at the field, means nothing was done, which is `failed`,
+ * never `allowed`.
  */
 function mutationEvents(
   result: ExecutionResult,
   operation: OperationDefinitionNode,
   schema: GraphQLSchema,
   rules: AuthorizationRules,
+  declared: AuditSubjects,
   variables: Record<string, unknown>,
   viewer: Viewer,
   requestId: string,
@@ -168,14 +184,10 @@ function mutationEvents(
   const errorsAt = new Map((result.errors ?? []).filter((e) => e.path?.length === 1).map((e) => [String(e.path![0]), errorCode(e)]));
   const mutationType = schema.getMutationType();
   const data = result.data ?? undefined;
-  const pupilOf = (field: FieldNode): string[] => {
+  const subjectsOf = (field: FieldNode): string[] => {
     const definition = mutationType?.getFields()[field.name.value];
-    if (!definition) return [];
-    const values = argumentValues(definition, field, variables);
-    const found = Object.values(values).flatMap((v) =>
-      typeof v === 'object' && v !== null && !Array.isArray(v) ? [(v as Record<string, unknown>).pupilId] : [],
-    );
-    return [values.pupilId, ...found].filter((v): v is string => typeof v === 'string');
+    if (!mutationType || !definition) return [];
+    return [...new Set(subjectsNamedBy(declared, mutationType.name, definition, argumentValues(definition, field, variables)))];
   };
   return operation.selectionSet.selections.flatMap((selection) => {
     if (selection.kind !== Kind.FIELD || isSkipped(selection, variables) || !rules.fields.has(`Mutation.${selection.name.value}`)) return [];
@@ -190,13 +202,13 @@ function mutationEvents(
         : answer === null || answer === undefined || answer === false
           ? 'no-effect'
           : undefined;
-    const pupils = pupilOf(selection);
+    const concerned = subjectsOf(selection);
     const event: AuditEvent = {
       at: new Date().toISOString(),
       requestId,
       viewer: viewerSummary(viewer),
       operationName,
-      targets: pupils.length ? pupils : viewer.personId ? [viewer.personId] : [],
+      targets: concerned.length ? concerned : viewer.personId ? [viewer.personId] : [],
       fields: [`Mutation.${selection.name.value}`],
       outcome: denied ? 'denied' : failed ? 'failed' : 'allowed',
       ...(denied ? { reason: code === 'FORBIDDEN' ? ('outside-perimeter' as const) : ('unauthorized-field' as const) } : failed ? { reason: failed } : {}),
@@ -217,7 +229,7 @@ function argumentValues(definition: GraphQLField<unknown, unknown>, field: Field
 const reachability = new WeakMap<GraphQLSchema, Map<string, boolean>>();
 
 /** Whether an object of this type, or anything below it, can be a subject (computed once per schema). */
-function reachesSubject(schema: GraphQLSchema, subjects: Set<string>): (typeName: string) => boolean {
+function reachesSubject(schema: GraphQLSchema, subjects: ReadonlySet<string>): (typeName: string) => boolean {
   let memo = reachability.get(schema);
   if (!memo) reachability.set(schema, (memo = new Map<string, boolean>()));
   const known = memo;
@@ -241,7 +253,7 @@ function reachesSubject(schema: GraphQLSchema, subjects: Set<string>): (typeName
 }
 
 /** Adds `AUDIT_ID: id` and `AUDIT_TYPE: __typename` wherever a person may come back. */
-function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: Set<string>): DocumentNode {
+function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: ReadonlySet<string>): DocumentNode {
   const isSubjectPosition = (type: GraphQLCompositeType) =>
     subjects.has(type.name) || (isAbstractType(type) && schema.getPossibleTypes(type).some((t) => subjects.has(t.name)));
   const visit = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): SelectionSetNode => {
@@ -295,7 +307,7 @@ function tallyResponse(
   operation: OperationDefinitionNode,
   schema: GraphQLSchema,
   rules: AuthorizationRules,
-  subjects: Set<string>,
+  subjects: ReadonlySet<string>,
   variables: Record<string, unknown>,
 ): Tally {
   const tally: Tally = { allowed: new Map(), denied: new Map() };

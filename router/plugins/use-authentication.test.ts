@@ -4,7 +4,7 @@ import { DEFAULT_SESSION_TIMEOUTS, newSessionCredentials, type HubSession } from
 import type { LinkedPerson } from '../../connectors/sso/linking.ts';
 import { createLogger } from '../../lib/logger.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
-import { DEFAULT_SCOPE_MAPPING } from '../auth/scope-mapping.ts';
+import { DEFAULT_AUTHORIZATION_PATH, loadAuthorizationConfig } from '../authz/authorization-config.ts';
 import { TrustedIssuers } from '../auth/trusted-issuers.ts';
 import { useAuthentication } from './use-authentication.ts';
 
@@ -44,7 +44,7 @@ describe('session facts follow the directory', () => {
     useAuthentication({
       sessions,
       timeouts: DEFAULT_SESSION_TIMEOUTS,
-      scopeMapping: DEFAULT_SCOPE_MAPPING,
+      scopeMapping: loadAuthorizationConfig(DEFAULT_AUTHORIZATION_PATH).scopes,
       trustedIssuers: new TrustedIssuers([]),
       sessionFacts: { maxAgeMs: 5 * MINUTE, relink, log },
     });

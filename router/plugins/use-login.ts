@@ -162,7 +162,12 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     const idp = url.searchParams.get('idp') ?? undefined;
     const rp = party(idp);
     if (!rp) {
-      const links = options.providers().map((p) => `<li><a href="/auth/login?idp=${encodeURIComponent(p.id)}">${escapeMarkup(p.label)}</a></li>`);
+      // The page the person came from goes along with the choice of provider (checked again then).
+      const returnTo = safeReturnTo(url.searchParams.get('return_to'), origin());
+      const along = returnTo ? `&return_to=${encodeURIComponent(returnTo)}` : '';
+      const links = options
+        .providers()
+        .map((p) => `<li><a href="${escapeMarkup(`/auth/login?idp=${encodeURIComponent(p.id)}${along}`)}">${escapeMarkup(p.label)}</a></li>`);
       return html(idp ? 400 : 200, idp ? TITLE_OF['unknown-provider'] : 'Se connecter', `<ul>${links.join('')}</ul>`);
     }
     const started = await rp.startLogin(redirectUri(), {

@@ -20,8 +20,11 @@ export interface Faults {
 export interface RunningVieScolaire extends RunningServer {
   uai: string;
   faults: Faults;
-  /** Submissions received, by the hub's reference (a replayed one is answered, not duplicated). */
-  submissions: Map<string, { id: string; kind: 'justification' | 'homework'; body: Record<string, unknown>; polled: number }>;
+  /**
+   * Submissions received, by the hub's reference (a replayed one is answered, not duplicated);
+   * `deliveries` counts how many times it was sent, replays included (the exactly-once tests).
+   */
+  submissions: Map<string, { id: string; kind: 'justification' | 'homework'; body: Record<string, unknown>; polled: number; deliveries: number }>;
   /** Homework ticked as done, `pupil|homework`. */
   done: Set<string>;
   /** Requests served, by path (the efficiency tests count upstream calls). */
@@ -94,12 +97,32 @@ function lessons(data: SchoolData, pupilId: string, from: string, to: string) {
   });
 }
 
-function homework(data: SchoolData, pupilId: string, from: string, to: string, done: Set<string>) {
+/** Whether a class has homework in a subject due that day (about one subject-day in eight). */
+const homeworkDue = (data: SchoolData, classCode: string, subjectCode: string, day: string) =>
+  unit(`${data.school.uai}|${classCode}|${subjectCode}|${day}|taf`) < 0.12;
+
+/**
+ * The first homework due in a class each week is to be handed in online, besides one in five drawn:
+ * every pupil has one to hand in within a week (the portal's tests rely on it), whatever the date.
+ */
+function firstOfItsWeek(data: SchoolData, classCode: string, subjectCode: string, day: string): boolean {
+  const monday = new Date(`${day}T12:00:00Z`);
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+  const friday = new Date(monday);
+  friday.setUTCDate(friday.getUTCDate() + 4);
+  for (const weekDay of schoolDays(monday.toISOString().slice(0, 10), friday.toISOString().slice(0, 10))) {
+    const first = data.subjects.find((subject) => homeworkDue(data, classCode, subject.code, weekDay));
+    if (first) return weekDay === day && first.code === subjectCode;
+  }
+  return false;
+}
+
+function homework(data: SchoolData, pupilId: string, from: string, to: string, done: Set<string>, handedIn: Set<string>) {
   const entry = data.pupils.get(pupilId);
   if (!entry) return [];
   return schoolDays(from, to).flatMap((day) =>
     data.subjects
-      .filter((subject) => unit(`${data.school.uai}|${entry.classCode}|${subject.code}|${day}|taf`) < 0.12)
+      .filter((subject) => homeworkDue(data, entry.classCode, subject.code, day))
       .map((subject) => {
         const given = new Date(`${day}T12:00:00Z`);
         given.setUTCDate(given.getUTCDate() - 3);
@@ -112,7 +135,10 @@ function homework(data: SchoolData, pupilId: string, from: string, to: string, d
           PourLe: frDate(day),
           TAFFait: done.has(`${pupilId}|${id}`) || unit(`${pupilId}|${subject.code}|${day}|done`) < 0.3,
           piecesJointes: [],
-          rendu: { type: unit(`${subject.code}|${day}|rendu`) < 0.2 ? 'fichier' : 'papier', effectue: false },
+          rendu: {
+            type: unit(`${subject.code}|${day}|rendu`) < 0.2 || firstOfItsWeek(data, entry.classCode, subject.code, day) ? 'fichier' : 'papier',
+            effectue: handedIn.has(`${pupilId}|${id}`),
+          },
         };
       }),
   );
@@ -180,6 +206,8 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
   const requests = new Map<string, number>();
   const submissions: RunningVieScolaire['submissions'] = new Map();
   const done = new Set<string>();
+  /** Homework files received, `pupil|homework`: the homework then says it was handed in. */
+  const handedIn = new Set<string>();
 
   /** A field of a request's JSON body as text: '' when absent or not a scalar (then nothing matches it). */
   const textOf = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
@@ -198,9 +226,13 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
     if (!data.pupils.has(textOf(body.eleve))) return send(400, { erreur: 'élève inconnu' });
     const ref = textOf(body.referenceExterne);
     const existing = submissions.get(ref);
-    if (existing) return send(200, { id: existing.id, etat: 'recu' });
+    if (existing) {
+      existing.deliveries++;
+      return send(200, { id: existing.id, etat: 'recu' });
+    }
     const id = `${justify ? 'J' : 'R'}-${submissions.size + 1}`;
-    submissions.set(ref, { id, kind: justify ? 'justification' : 'homework', body, polled: 0 });
+    submissions.set(ref, { id, kind: justify ? 'justification' : 'homework', body, polled: 0, deliveries: 1 });
+    if (handIn) handedIn.add(`${textOf(body.eleve)}|${decodeURIComponent(handIn[1]!)}`);
     return send(201, { id, etat: 'recu' });
   };
 
@@ -240,7 +272,9 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
           case '/api/emploiDuTemps':
             return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, cours: lessons(data, id, from!, to!) })) });
           case '/api/travailAFaire':
-            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, devoirs: homework(data, id, from!, to!, done) })) });
+            return send(200, {
+              eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, devoirs: homework(data, id, from!, to!, done, handedIn) })),
+            });
           case '/api/vieScolaire':
             return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => lifeEvents(data, id, from!, to!)) });
           case '/api/cahierDeTextes': {

@@ -21,8 +21,8 @@ export interface CalendarFeed {
 export type NewCalendarFeed = Pick<CalendarFeed, 'ownerId' | 'pupilId'>;
 
 /**
- * The calendar feeds the vie scolaire subgraph serves: `FileFeedStore` (one subgraph instance, a
- * JSON file) or `PostgresFeedStore` (several instances sharing the hub's database).
+ * The calendar feeds the vie scolaire subgraph serves: `PostgresFeedStore`, shared by every
+ * instance through the hub's database.
  */
 export interface FeedStore {
   /**

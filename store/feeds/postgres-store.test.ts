@@ -1,14 +1,15 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QuotaExceededError } from '../../connectors/vie-scolaire/outbox.ts';
+import { QuotaExceededError } from '../quota.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { FileFeedStore, moveFileFeeds } from '../../subgraphs/vie-scolaire/calendar/feed-store.ts';
+import { moveFileFeeds } from '../../subgraphs/vie-scolaire/calendar/feed-store.ts';
 import { openTestDatabase } from '../../test/helpers/database.ts';
 import { openDatabase, type HubDatabase } from '../database.ts';
+import { hashFeedToken } from './feed.ts';
 import { PostgresFeedStore } from './postgres-store.ts';
 
 let database: HubDatabase;
@@ -110,9 +111,12 @@ describe('calendar feeds in PostgreSQL', () => {
   it('feeds an earlier version kept in a file move in once: their URLs keep working', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-feeds-move-'));
     const file = join(dir, 'calendar-feeds.json');
-    const fileStore = new FileFeedStore(file);
-    await fileStore.init();
-    const kept = await Promise.all(['m1', 'm2'].map((pupilId) => fileStore.create({ ownerId: 'mover', pupilId }, 5)));
+    // The file as an earlier version wrote it: an array of feeds, token hashes only.
+    const kept = ['m1', 'm2'].map((pupilId) => {
+      const token = randomBytes(32).toString('base64url');
+      return { token, feed: { id: randomUUID(), tokenHash: hashFeedToken(token), ownerId: 'mover', pupilId, createdAt: new Date().toISOString() } };
+    });
+    writeFileSync(file, JSON.stringify(kept.map((k) => k.feed)));
 
     expect(await moveFileFeeds(file, store)).toBe(2);
     for (const { feed, token } of kept) expect(await store.byToken(token)).toEqual(feed);

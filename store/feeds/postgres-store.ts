@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { QuotaExceededError } from '../../connectors/vie-scolaire/outbox.ts';
+import { QuotaExceededError } from '../quota.ts';
 import type { HubDatabase } from '../database.ts';
 import type { CalendarFeedRow } from '../schema.ts';
 import { hashFeedToken, type CalendarFeed, type FeedStore, type NewCalendarFeed } from './feed.ts';
@@ -84,7 +84,7 @@ export class PostgresFeedStore implements FeedStore {
   }
 
   /**
-   * Takes in feeds kept by a `FileFeedStore` (a hub upgraded to the database): same token hashes, so
+   * Takes in feeds an earlier version kept in a file (a hub upgraded to the database): same token hashes, so
    * the URLs already pasted into calendar apps keep working. Idempotent (a feed already here is
    * skipped); returns how many were added.
    */

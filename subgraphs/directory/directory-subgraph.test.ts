@@ -71,14 +71,14 @@ describe('directory subgraph', () => {
   });
 
   it('separated parents: only the one with legal authority sees the child', async () => {
-    const lucas = [...academie.directory.store.records('Eleve')].find((s) => s.firstName === 'Lucas' && s.lastName === 'BERNARD')!;
+    const lucas = [...academie.store.records('Eleve')].find((s) => s.firstName === 'Lucas' && s.lastName === 'BERNARD')!;
     const see = async (login: string) => (await ask(login, personQuery, { id: lucas.id })).data?.person !== null;
     expect(await see('claire.bernard')).toBe(true);
     expect(await see('marc.bernard')).toBe(false);
   });
 
   it('a "personne en charge" sees the child only where configuration allows', async () => {
-    const emma = [...academie.directory.store.records('Eleve')].find((s) => s.firstName === 'Emma' && s.lastName === 'ROBERT')!;
+    const emma = [...academie.store.records('Eleve')].find((s) => s.firstName === 'Emma' && s.lastName === 'ROBERT')!;
     const see = async (on: StartedSubgraph) => (await ask('monique.durand', personQuery, { id: emma.id }, on)).data?.person !== null;
     expect(await see(subgraph)).toBe(false);
     expect(await see(lenient)).toBe(true);
@@ -157,7 +157,7 @@ describe('directory subgraph', () => {
 
   it('a guardian–pupil link carries the same flags from either side, as the directory records them', async () => {
     const flags = 'legalGuardian personInCharge financial contact relationship';
-    const emma = [...academie.directory.store.records('Eleve')].find((s) => s.firstName === 'Emma' && s.lastName === 'ROBERT')!;
+    const emma = [...academie.store.records('Eleve')].find((s) => s.firstName === 'Emma' && s.lastName === 'ROBERT')!;
     for (const [adult, pupilId] of [
       ['sophie.martin', demoId(academie, 'lea.martin')],
       ['monique.durand', emma.id],

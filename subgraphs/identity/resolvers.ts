@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { InvalidJournalCursorError } from '../../store/journal/event.ts';
+import { QuotaExceededError } from '../../store/quota.ts';
+import { DATA_EXPORT_ROUTE_PREFIX } from './data-export-route.ts';
 import type { IdentityContext } from './context.ts';
 import type { Profile, Resolvers } from './generated/resolvers-types.ts';
 
@@ -21,6 +23,11 @@ function personViewer(ctx: IdentityContext) {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+function dataExportsOf(ctx: IdentityContext) {
+  if (!ctx.dataExports) throw new GraphQLError('Data exports are not available on this hub.', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  return ctx.dataExports;
+}
+
 export const resolvers: Resolvers = {
   Query: {
     viewer: (_, __, ctx) => personViewer(ctx),
@@ -41,6 +48,33 @@ export const resolvers: Resolvers = {
       await Promise.all(others.map((s) => ctx.sessions.delete(s.id)));
       return others.length;
     },
+    requestDataExport: async (_, { personId: asked }, ctx) => {
+      const viewer = personViewer(ctx);
+      const exports = dataExportsOf(ctx);
+      const personId = asked ?? viewer.personId;
+      // One's own data, or a child's for their responsable légal (as the directory says now); no hint why not.
+      if (personId !== viewer.personId && !(await ctx.perimeter.isGuardianOf(personId))) {
+        throw new GraphQLError('Forbidden: you may ask for your own data or your children’s.', { extensions: { code: 'FORBIDDEN' } });
+      }
+      try {
+        const requested = await exports.store.request({ personId, requestedBy: viewer.personId, requestId: ctx.requestId }, exports.config.perDay);
+        exports.wake();
+        return requested;
+      } catch (error) {
+        if (!(error instanceof QuotaExceededError)) throw error;
+        const message =
+          error.quota === 'dataExportsInProgress'
+            ? 'An export of this person’s data is already being prepared.'
+            : `At most ${error.limit} exports a day: try again tomorrow.`;
+        throw new GraphQLError(message, { extensions: { code: 'QUOTA_EXCEEDED', quota: error.quota, limit: error.limit } });
+      }
+    },
+    dataExportLink: async (_, { id }, ctx) => {
+      const viewer = personViewer(ctx);
+      const exports = dataExportsOf(ctx);
+      const link = await exports.store.issueLink(id, viewer.personId, exports.config.linkMs);
+      return link ? { path: `${DATA_EXPORT_ROUTE_PREFIX}${link.token}`, expiresAt: link.expiresAt.toISOString() } : null;
+    },
   },
   Viewer: {
     person: (v) => ({ id: v.personId! }),
@@ -52,6 +86,7 @@ export const resolvers: Resolvers = {
     session: async (v, _, ctx) => (v.sessionId ? ((await ctx.sessions.get(v.sessionId)) ?? null) : null),
     sessions: async (v, _, ctx) => (await ctx.sessions.listByPerson(v.personId!)).sort((a, b) => b.lastSeenAt - a.lastSeenAt),
     loginHistory: (v, { first }, ctx) => ctx.sessions.loginHistory(v.personId!, Math.min(Math.max(first ?? 20, 1), 100)),
+    dataExports: (v, _, ctx) => (ctx.dataExports ? ctx.dataExports.store.requestedBy(v.personId!) : []),
     accessLog: async (v, { personId, first, after }, ctx) => {
       const target = personId ?? v.personId!;
       // One's own journal, or a child's for their responsable légal; nothing else, and no hint why.
@@ -66,6 +101,13 @@ export const resolvers: Resolvers = {
         throw error;
       }
     },
+  },
+  DataExport: {
+    person: (e) => ({ id: e.personId }),
+    status: (e) => e.status.toUpperCase() as Uppercase<typeof e.status>,
+    requestedAt: (e) => e.requestedAt.toISOString(),
+    readyAt: (e) => e.readyAt?.toISOString() ?? null,
+    expiresAt: (e) => e.expiresAt?.toISOString() ?? null,
   },
   AccessEvent: {
     accessor: (e) => (e.viewer.personId ? { id: e.viewer.personId } : null),

@@ -5,6 +5,8 @@ import type { SessionStore } from '../../store/sessions/session.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph, type SubgraphServerOptions } from '../kit/subgraph-server.ts';
 import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 import { resolvers } from './resolvers.ts';
+import type { DataExportService } from './context.ts';
+import { dataExportRoute } from './data-export-route.ts';
 
 export const IDENTITY_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
 
@@ -15,6 +17,8 @@ export function startIdentitySubgraph(
     /** The directory and perimeter the other subgraphs decide from: a guardian's children are its answer. */
     directory: Directory;
     perimeter: PerimeterOptions;
+    /** The right of access (requests, links, the download route); without it the mutations say it is unavailable. */
+    dataExports?: DataExportService;
   },
 ): Promise<StartedSubgraph> {
   return startSubgraph(
@@ -30,7 +34,9 @@ export function startIdentitySubgraph(
         sessions: options.sessions,
         audit: options.audit,
         perimeter: new Perimeter(viewer, options.directory, options.perimeter),
+        dataExports: options.dataExports,
       }),
+      publicRoutes: options.dataExports ? [dataExportRoute({ exports: options.dataExports.store, journal: options.audit, log: options.log })] : [],
     },
     options,
   );

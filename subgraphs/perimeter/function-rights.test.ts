@@ -103,7 +103,7 @@ describe('perimeter: a staff function is a right in its own school only', () => 
 
   it('deciding about many guardians asks the directory for their children in one call', async () => {
     const principal = academie.demo.find((d) => d.description.startsWith('principal, Collège'))!;
-    const guardians = [...academie.directory.store.records('PersRelEleve')].slice(0, 200);
+    const guardians = [...academie.store.records('PersRelEleve')].slice(0, 200);
     const perimeter = perimeterOf(principal.id, 'staff');
     await perimeter.self();
     calls.clear();

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { codeKey, type ChildLink, type Directory } from '../../connectors/directory/directory.ts';
-import type { EducationStaff, Guardian, Person, PersonKind, Student, StructureCode } from '../../connectors/directory/model.ts';
+import type { EducationStaff, Guardian, Person, PersonKind, School, Student, StructureCode } from '../../connectors/directory/model.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 
 /*
@@ -28,9 +28,9 @@ const ALL_DATA: readonly PersonData[] = ['identity', 'contact', 'schooling'];
 const DATA_BY_PROFILE: Record<PersonKind, readonly PersonData[]> = { student: ALL_DATA, guardian: ALL_DATA, teacher: ['identity'], staff: [] };
 /**
  * What a staff function adds, about the people of the school it is held in and no one else. The
- * router's scope mapping (router/auth/scope-mapping.ts) grants a function's scopes whatever its
- * school: that is the coarse gate; this is the fine one, so a mapping that grants more is narrowed
- * here, never widened.
+ * router's scope mapping (config/authorization.json, applied by router/auth/scope-mapping.ts)
+ * grants a function's scopes whatever its school: that is the coarse gate; this is the fine one, so
+ * a mapping that grants more is narrowed here, never widened.
  */
 const DATA_BY_FUNCTION: Readonly<Record<string, readonly PersonData[]>> = { DIR: ALL_DATA, EDU: ALL_DATA, DOC: ['identity'], ENS: ['identity'] };
 
@@ -56,6 +56,13 @@ export class Perimeter {
    * page of guardians is one directory call, not one per guardian.
    */
   readonly #childrenOf: DataLoader<string, ChildLink[]>;
+  /**
+   * People and schools the request reads, batched: the perimeter checks of a guardian's three
+   * children are one directory read each, and settle together (so what is fetched next for them, one
+   * upstream call per school, is asked for together too).
+   */
+  readonly #people: DataLoader<string, Person | undefined>;
+  readonly #schools: DataLoader<string, School | undefined>;
 
   constructor(
     readonly viewer: Viewer,
@@ -63,6 +70,8 @@ export class Perimeter {
     private readonly options: PerimeterOptions,
   ) {
     this.#childrenOf = new DataLoader((ids) => directory.childrenOfMany(ids), { maxBatchSize: 500 });
+    this.#people = new DataLoader((ids) => directory.people(ids), { maxBatchSize: 500 });
+    this.#schools = new DataLoader((ids) => directory.schoolsById(ids), { maxBatchSize: 500 });
   }
 
   /** The pupils linked to an adult (every link, whatever its flags), from this request's batch. */
@@ -142,7 +151,7 @@ export class Perimeter {
   pupil(id: string): Promise<Student | undefined> {
     let pupil = this.#pupils.get(id);
     if (!pupil) {
-      pupil = this.directory.people([id]).then(async ([p]) => (p?.kind === 'student' && (await this.canSee(p)) ? p : undefined));
+      pupil = this.#people.load(id).then(async (p) => (p?.kind === 'student' && (await this.canSee(p)) ? p : undefined));
       this.#pupils.set(id, pupil);
     }
     return pupil;
@@ -160,6 +169,11 @@ export class Perimeter {
     const [self, pupil] = await Promise.all([this.self(), this.pupil(id)]);
     if (!self || !pupil) return undefined;
     return self.id === pupil.id ? schoolsOf(pupil) : this.#sharedSchools(self, pupil);
+  }
+
+  /** Schools by id, from this request's batch. */
+  async schoolsById(ids: readonly string[]): Promise<(School | undefined)[]> {
+    return Promise.all(ids.map((id) => this.#schools.load(id)));
   }
 
   /** The pupils the viewer is a guardian of (as the perimeter counts one); none for anyone else. */

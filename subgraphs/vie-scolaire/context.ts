@@ -3,7 +3,7 @@ import type { Viewer } from '../../lib/viewer-context.ts';
 import type { Perimeter } from '../perimeter/perimeter.ts';
 import type { VieScolaireQuotas } from './quotas.ts';
 import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
-import type { Outbox } from '../../connectors/vie-scolaire/outbox.ts';
+import type { Outbox } from '../../store/outbox/outbox.ts';
 import type { FeedStore } from './calendar/feed-store.ts';
 import type { VieScolaireCache, VieScolaireDataSource } from './data-source.ts';
 

@@ -1,8 +1,9 @@
 /**
  * The vie scolaire subgraph alone, as in production. Configuration from the environment (README):
- * VIE_SCOLAIRE_UPSTREAMS (JSON: {"UAI": "https://…"}), VIE_SCOLAIRE_DATA_DIR (the outbox, and the
- * calendar feeds without DATABASE_URL), DATABASE_URL and DATABASE_* (store/database.ts: the calendar
- * feeds in the hub's database), VIE_SCOLAIRE_CALENDAR_BASE_URL, VIE_SCOLAIRE_PORT, VIE_SCOLAIRE_HOST,
+ * VIE_SCOLAIRE_UPSTREAMS (JSON: {"UAI": "https://…"}), DATABASE_URL (required) and DATABASE_*
+ * (store/database.ts: the outbox and the calendar feeds in the hub's database), VIE_SCOLAIRE_DATA_DIR
+ * (where an earlier version kept them in files, moved into the database once),
+ * VIE_SCOLAIRE_CALENDAR_BASE_URL, VIE_SCOLAIRE_PORT, VIE_SCOLAIRE_HOST,
  * VIE_SCOLAIRE_MAX_FEEDS_PER_PERSON, VIE_SCOLAIRE_MAX_SUBMISSIONS_PER_DAY,
  * VIE_SCOLAIRE_MAX_ATTACHMENT_BYTES_PER_DAY, VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS,
  * VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_REQUEST, VIE_SCOLAIRE_MAX_UPSTREAM_CALLS_PER_VIEWER,
@@ -17,17 +18,18 @@
  */
 import { join } from 'node:path';
 import { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
-import { Outbox } from '../../connectors/vie-scolaire/outbox.ts';
 import { UpstreamPool, upstreamOptionsFromEnv } from '../../connectors/vie-scolaire/upstream.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { readEnv } from '../../lib/config/env.ts';
-import { databaseConfigFromEnv, openDatabase, type HubDatabase } from '../../store/database.ts';
+import { databaseConfigFromEnv, openDatabase } from '../../store/database.ts';
 import { PostgresFeedStore } from '../../store/feeds/postgres-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
+import { moveFileOutbox } from '../../store/outbox/file-import.ts';
+import { Outbox } from '../../store/outbox/outbox.ts';
 import { directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
-import { FileFeedStore, moveFileFeeds, type FeedStore } from './calendar/feed-store.ts';
+import { moveFileFeeds } from './calendar/feed-store.ts';
 import { feedServingOf } from './calendar/feed-route.ts';
 import { createVieScolaireMetrics, metricsListenerFromEnv } from './metrics.ts';
 import { VIE_SCOLAIRE_PROCESS_ENV } from './config.ts';
@@ -58,31 +60,21 @@ try {
   const quotas = quotasOf(config);
   const retentionDays = config.VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS;
   const directory = await directoryFromConfig(config, log);
-  const outbox = new Outbox(join(dataDir, 'outbox'), client, log.child({ component: 'outbox' }), {
+  // The outbox and the feeds are in the hub's PostgreSQL database, shared by every instance (migrated
+  // at start; a database that cannot be reached stops the start, naming it).
+  const database = await openDatabase(databaseConfigFromEnv(env, config.DATABASE_URL), log.child({ component: 'store' }));
+  await migrateToLatest(database, log.child({ component: 'store' }));
+  const outbox = new Outbox(database, client, log.child({ component: 'outbox' }), {
     verify: submissionCheck(client, parisToday),
     retentionMs: retentionDays * 86_400_000,
   });
-  await outbox.init();
+  // What this instance kept in files before (an earlier version): moved into the database once.
+  const movedSubmissions = await moveFileOutbox(join(dataDir, 'outbox'), outbox);
+  if (movedSubmissions) log.info({ submissions: movedSubmissions }, 'vie scolaire outbox moved from the data folder into the database');
+  const feeds = new PostgresFeedStore(database);
+  const movedFeeds = await moveFileFeeds(join(dataDir, 'calendar-feeds.json'), feeds);
+  if (movedFeeds) log.info({ feeds: movedFeeds }, 'calendar feeds moved from the data folder into the database');
   outbox.start();
-  // With DATABASE_URL, the feeds are in the hub's PostgreSQL database, shared by every instance
-  // (migrated at start; a database that cannot be reached stops the start, naming it); without, a
-  // JSON file in the data folder (one instance only).
-  let database: HubDatabase | undefined;
-  let feeds: FeedStore;
-  if (env.DATABASE_URL) {
-    database = await openDatabase(databaseConfigFromEnv(env), log.child({ component: 'store' }));
-    await migrateToLatest(database, log.child({ component: 'store' }));
-    const postgresFeeds = new PostgresFeedStore(database);
-    // Feeds this instance kept in its file before: moved into the database once.
-    const moved = await moveFileFeeds(join(dataDir, 'calendar-feeds.json'), postgresFeeds);
-    if (moved) log.info({ feeds: moved }, 'calendar feeds moved from the data folder into the database');
-    feeds = postgresFeeds;
-  } else {
-    log.warn('DATABASE_URL is not set: calendar feeds are kept in a file of the data folder (one vie scolaire instance only)');
-    const fileFeeds = new FileFeedStore(join(dataDir, 'calendar-feeds.json'));
-    await fileFeeds.init();
-    feeds = fileFeeds;
-  }
   const server = await startVieScolaireSubgraph({
     client,
     outbox,
@@ -106,7 +98,7 @@ try {
       await server.close();
       await outbox.stop();
       await upstreams.close();
-      await database?.close();
+      await database.close();
     },
     log,
     15_000,

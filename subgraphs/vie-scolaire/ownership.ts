@@ -1,5 +1,5 @@
 import type { DateRange, VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
-import type { SubmissionKind, SubmissionTarget } from '../../connectors/vie-scolaire/outbox.ts';
+import type { SubmissionKind, SubmissionTarget } from '../../store/outbox/item.ts';
 import { addDays } from './days.ts';
 
 /** Absences a guardian may justify through the hub: the last 16 weeks and the coming week (an upstream answers at most 120 days). */

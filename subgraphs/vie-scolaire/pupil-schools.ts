@@ -1,4 +1,3 @@
-import type { Directory } from '../../connectors/directory/directory.ts';
 import type { Perimeter } from '../perimeter/perimeter.ts';
 
 /**
@@ -8,14 +7,9 @@ import type { Perimeter } from '../perimeter/perimeter.ts';
  * function's school for staff) that have a vie scolaire system configured. `undefined` when the
  * pupil is outside the viewer's perimeter (or unknown, or not a pupil). Never the session's snapshot.
  */
-export async function readableSchools(
-  perimeter: Perimeter,
-  directory: Directory,
-  pupilId: string,
-  configured: ReadonlySet<string>,
-): Promise<string[] | undefined> {
+export async function readableSchools(perimeter: Perimeter, pupilId: string, configured: ReadonlySet<string>): Promise<string[] | undefined> {
   const ids = await perimeter.pupilSchools(pupilId);
   if (!ids) return undefined;
-  const schools = await directory.schoolsById(ids);
+  const schools = await perimeter.schoolsById(ids);
   return [...new Set(schools.flatMap((s) => (s && configured.has(s.uai) ? [s.uai] : [])))].sort();
 }

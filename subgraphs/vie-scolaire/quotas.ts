@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { envSchema, integer, type EnvValues } from '../../lib/config/env.ts';
-import { QuotaExceededError, type SubmissionQuotas } from '../../connectors/vie-scolaire/outbox.ts';
+import { QuotaExceededError, type SubmissionQuotas } from '../../store/quota.ts';
 
 /** What one person may create: bounded, so one account (or one stolen session) cannot flood a school or the hub's disk. */
 export interface VieScolaireQuotas extends SubmissionQuotas {
@@ -30,7 +30,8 @@ export function quotasOf(config: EnvValues<typeof QUOTAS_ENV.variables>): VieSco
   };
 }
 
-const WHAT: Record<keyof VieScolaireQuotas, (limit: number) => string> = {
+// Every vie scolaire quota worded; another kind (the identity subgraph's data exports) is named as is.
+const WHAT: Record<keyof VieScolaireQuotas, (limit: number) => string> & Partial<Record<QuotaExceededError['quota'], (limit: number) => string>> = {
   feedsPerPerson: (n) => `at most ${n} calendar feeds per person; revoke one to create another`,
   submissionsPerDay: (n) => `at most ${n} submissions per person in 24 hours`,
   attachmentBytesPerDay: (n) => `at most ${n} bytes of attached files per person in 24 hours`,
@@ -38,7 +39,7 @@ const WHAT: Record<keyof VieScolaireQuotas, (limit: number) => string> = {
 
 /** The error a person sees past a quota: which limit, and its value. */
 export function quotaError(error: QuotaExceededError): GraphQLError {
-  return new GraphQLError(`Quota exceeded: ${WHAT[error.quota](error.limit)}.`, {
+  return new GraphQLError(`Quota exceeded: ${WHAT[error.quota]?.(error.limit) ?? `at most ${error.limit} (${error.quota})`}.`, {
     extensions: { code: 'QUOTA_EXCEEDED', quota: error.quota, limit: error.limit },
   });
 }

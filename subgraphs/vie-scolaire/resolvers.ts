@@ -7,7 +7,8 @@ import { addDays, daysBetween } from './days.ts';
 import type { PerSchool } from './data-source.ts';
 import { checkedFile, HOMEWORK_TYPES, JUSTIFICATION_TYPES } from './files.ts';
 import type { Resolvers } from './generated/resolvers-types.ts';
-import { QuotaExceededError, type SubmissionKind } from '../../connectors/vie-scolaire/outbox.ts';
+import { QuotaExceededError } from '../../store/quota.ts';
+import type { SubmissionKind } from '../../store/outbox/item.ts';
 import { mayFollowPupil } from './calendar/feed-route.ts';
 import { ownershipRange } from './ownership.ts';
 import { readableSchools } from './pupil-schools.ts';
@@ -64,7 +65,7 @@ const outsidePerimeter = () => new GraphQLError('Forbidden: this person is outsi
 function readablePupil(ctx: VieScolaireContext, pupilId: string): Promise<string[]> {
   let schools = ctx.readablePupils.get(pupilId);
   if (!schools) {
-    schools = readableSchools(ctx.perimeter, ctx.directory, pupilId, ctx.schools).then((uais) => {
+    schools = readableSchools(ctx.perimeter, pupilId, ctx.schools).then((uais) => {
       if (!uais) throw outsidePerimeter();
       return uais;
     });
@@ -271,12 +272,10 @@ export const resolvers: Resolvers = {
   Student: {
     // What was sent to a school is read like what the school says: only in the viewer's schools.
     justifications: async (student, _, ctx) => {
-      const schools = await readablePupil(ctx, student.id);
-      return ctx.outbox.list({ pupilId: student.id, kind: 'justification' }).filter((j) => schools.includes(j.uai));
+      return ctx.outbox.list({ pupilId: student.id, kind: 'justification', uais: await readablePupil(ctx, student.id) });
     },
     homeworkSubmissions: async (student, _, ctx) => {
-      const schools = await readablePupil(ctx, student.id);
-      return ctx.outbox.list({ pupilId: student.id, kind: 'homework' }).filter((h) => schools.includes(h.uai));
+      return ctx.outbox.list({ pupilId: student.id, kind: 'homework', uais: await readablePupil(ctx, student.id) });
     },
     // A refusal fails this item only (the kit's _entities resolves each representation on its own):
     // a forbidden pupil does not blank a sibling fetched in the same batch.

@@ -3,7 +3,7 @@ import type { Directory } from '../../connectors/directory/directory.ts';
 import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 import { DEFAULT_QUOTAS, type VieScolaireQuotas } from './quotas.ts';
 import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
-import type { Outbox } from '../../connectors/vie-scolaire/outbox.ts';
+import type { Outbox } from '../../store/outbox/outbox.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { RunningServer } from '../../lib/http-server.ts';
 import { metricsRoute, serveMetrics, type MetricsListenerConfig } from '../../lib/metrics-server.ts';

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
+import { openTestDatabase } from './database.ts';
 
 let cached: Promise<EmbeddedAcademie> | undefined;
 
-/** The demo académie, generated and imported once per test process. */
+/** The demo académie, generated and imported once per test file, into a database of its own on the run's server. */
 export function demoAcademie(): Promise<EmbeddedAcademie> {
-  cached ??= loadEmbeddedAcademie(mkdtempSync(join(tmpdir(), 'hub-demo-')));
+  cached ??= (async () => loadEmbeddedAcademie(mkdtempSync(join(tmpdir(), 'hub-demo-')), await openTestDatabase()))();
   return cached;
 }
 

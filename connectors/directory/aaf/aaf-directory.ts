@@ -11,6 +11,7 @@ interface Indexes {
   teachersByGroup: Map<string, EducationStaff[]>;
   childrenByAdult: Map<string, ChildLink[]>;
   staffBySchool: Map<string, EducationStaff[]>;
+  studentsBySchool: Map<string, Student[]>;
 }
 
 const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
@@ -39,11 +40,13 @@ export class AafDirectory implements Directory {
       teachersByGroup: new Map(),
       childrenByAdult: new Map(),
       staffBySchool: new Map(),
+      studentsBySchool: new Map(),
     };
     for (const school of this.store.records('EtabEducNat')) ix.schoolByUai.set(school.uai, school);
     for (const student of this.store.records('Eleve')) {
       for (const c of student.classes) push(ix.studentsByClass, codeKey(c), student);
       for (const g of student.groups) push(ix.studentsByGroup, codeKey(g), student);
+      for (const schoolId of student.schoolIds) push(ix.studentsBySchool, schoolId, student);
       for (const link of student.guardians) push(ix.childrenByAdult, link.adultId, { student, link });
     }
     for (const staff of this.store.records('PersEducNat')) {
@@ -109,6 +112,10 @@ export class AafDirectory implements Directory {
 
   async staffOfSchool(schoolId: string) {
     return this.#index().staffBySchool.get(schoolId) ?? [];
+  }
+
+  async studentsOfSchool(schoolId: string) {
+    return this.#index().studentsBySchool.get(schoolId) ?? [];
   }
 
   async subjects(codes: readonly string[]) {

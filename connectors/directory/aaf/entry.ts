@@ -23,6 +23,8 @@ export interface AafRejectedEntry {
   file: string;
   line: number;
   id?: string;
+  /** When the entry named a known one. */
+  category?: AafCategory;
   reason: string;
 }
 
@@ -34,4 +36,11 @@ export function categoryOf(value: string | undefined): AafCategory | undefined {
 
 export function first(attributes: AafAttributes, name: string): string | undefined {
   return attributes[name]?.[0];
+}
+
+/** Only the attributes that hold a value: what is stored (`<value/>` everywhere would otherwise cost room). */
+export function withValues(attributes: AafAttributes): AafAttributes {
+  const compact: AafAttributes = {};
+  for (const [name, values] of Object.entries(attributes)) if (values.length) compact[name] = values;
+  return compact;
 }

@@ -13,7 +13,7 @@ import type {
 } from '../model.ts';
 import { FrenchDateError, frenchDayToIso } from '../../../lib/french-dates.ts';
 import { codeKey } from '../directory.ts';
-import { first, type AafAttributes } from './entry.ts';
+import { first, type AafAttributes, type AafCategory } from './entry.ts';
 import { HubError } from '../../../lib/errors.ts';
 
 /** A value that breaks the format of its attribute: the entry is rejected with this reason. */
@@ -192,3 +192,34 @@ export function toMef(id: string, a: AafAttributes): Mef {
 export function toSubject(id: string, a: AafAttributes): Subject {
   return { code: first(a, 'ENTMatJointure') ?? id, label: first(a, 'ENTLibelleMatiere') ?? id };
 }
+
+/** The typed record each AAF category maps to. */
+export type RecordOf = {
+  Eleve: Student;
+  PersEducNat: EducationStaff;
+  PersRelEleve: Guardian;
+  EtabEducNat: School;
+  MefEducNat: Mef;
+  MatiereEducNat: Subject;
+};
+
+const MAPPERS: { [C in AafCategory]: (id: string, a: AafAttributes) => RecordOf[C] } = {
+  Eleve: toStudent,
+  PersEducNat: toEducationStaff,
+  PersRelEleve: toGuardian,
+  EtabEducNat: toSchool,
+  MefEducNat: toMef,
+  MatiereEducNat: toSubject,
+};
+
+/**
+ * The record an entry's attributes stand for: a pure function of them, which is what lets a
+ * `modifyRequest` re-derive it and makes re-imports idempotent. Throws AafValueError on a bad value.
+ */
+export function recordOf<C extends AafCategory>(category: C, id: string, attributes: AafAttributes): RecordOf[C] {
+  return MAPPERS[category](id, attributes);
+}
+
+/** The categories whose records are people, in the order an id is looked up when several hold it. */
+export const PERSON_CATEGORIES = ['Eleve', 'PersEducNat', 'PersRelEleve'] as const satisfies readonly AafCategory[];
+export type PersonCategory = (typeof PERSON_CATEGORIES)[number];

@@ -121,7 +121,7 @@ export async function* parseAafFile(path: string): AsyncGenerator<AafParseEvent>
 function finish(pending: PendingEntry, file: string): AafParseEvent {
   const reject = (reason: string): AafParseEvent => ({
     kind: 'rejected',
-    rejected: { file, line: pending.line, id: pending.id || undefined, reason },
+    rejected: { file, line: pending.line, id: pending.id || undefined, category: categoryOf(pending.category), reason },
   });
   if (pending.problem) return reject(pending.problem);
   if (!pending.id) return reject('entry has no identifier');

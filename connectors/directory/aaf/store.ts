@@ -1,24 +1,6 @@
-import type { EducationStaff, Guardian, Mef, Person, School, Student, Subject } from '../model.ts';
-import type { AafAttributes, AafCategory, AafEntry } from './entry.ts';
-import { AafValueError, toEducationStaff, toGuardian, toMef, toSchool, toStudent, toSubject } from './map.ts';
-
-type RecordOf = {
-  Eleve: Student;
-  PersEducNat: EducationStaff;
-  PersRelEleve: Guardian;
-  EtabEducNat: School;
-  MefEducNat: Mef;
-  MatiereEducNat: Subject;
-};
-
-const MAPPERS: { [C in AafCategory]: (id: string, a: AafAttributes) => RecordOf[C] } = {
-  Eleve: toStudent,
-  PersEducNat: toEducationStaff,
-  PersRelEleve: toGuardian,
-  EtabEducNat: toSchool,
-  MefEducNat: toMef,
-  MatiereEducNat: toSubject,
-};
+import type { Person } from '../model.ts';
+import { withValues, type AafAttributes, type AafCategory, type AafEntry } from './entry.ts';
+import { AafValueError, recordOf, type RecordOf } from './map.ts';
 
 export type ApplyResult = { ok: true } | { ok: false; reason: string };
 
@@ -59,15 +41,12 @@ export class AafStore {
   #put(category: AafCategory, id: string, attributes: AafAttributes): ApplyResult {
     let record: RecordOf[AafCategory];
     try {
-      record = MAPPERS[category](id, attributes);
+      record = recordOf(category, id, attributes);
     } catch (error) {
       if (error instanceof AafValueError) return { ok: false, reason: error.message };
       throw error;
     }
-    // Keep only attributes that hold a value: `<value/>` everywhere would otherwise cost memory.
-    const compact: AafAttributes = {};
-    for (const [name, values] of Object.entries(attributes)) if (values.length) compact[name] = values;
-    this.#table(this.#attributes, category).set(id, compact);
+    this.#table(this.#attributes, category).set(id, withValues(attributes));
     this.#table(this.#records, category).set(id, record);
     this.#version++;
     return { ok: true };

@@ -46,7 +46,7 @@ describe.skipIf(!slapdAvailable())('SDET directory over LDAP (real slapd)', () =
 
   beforeAll(async () => {
     academie = await demoAcademie();
-    slapd = await startSlapd((service) => academieLdif(academie.directory.store, 'dc=ent,dc=test', service), { sizeLimit: 50 });
+    slapd = await startSlapd((service) => academieLdif(academie.store, 'dc=ent,dc=test', service), { sizeLimit: 50 });
     pool = new CountingPool(options());
     pools.push(pool);
     ldap = new LdapDirectory(pool);
@@ -57,7 +57,7 @@ describe.skipIf(!slapdAvailable())('SDET directory over LDAP (real slapd)', () =
   });
 
   it('gives the same people as the AAF backend, links resolved', async () => {
-    const ids = [...academie.directory.store.records('Eleve')]
+    const ids = [...academie.store.records('Eleve')]
       .slice(0, 20)
       .map((s) => s.id)
       .concat([id('sophie.martin'), id('manon.dubois'), id('elodie.girard'), id('ines.petit')]);
@@ -84,7 +84,7 @@ describe.skipIf(!slapdAvailable())('SDET directory over LDAP (real slapd)', () =
   });
 
   it('batches a request’s id lookups into one search with an OR filter', async () => {
-    const ids = [...academie.directory.store.records('PersRelEleve')].slice(0, 60).map((g) => g.id);
+    const ids = [...academie.store.records('PersRelEleve')].slice(0, 60).map((g) => g.id);
     const before = pool.searches;
     const found = await ldap.people(ids);
     expect(pool.searches - before).toBe(1);
@@ -111,7 +111,7 @@ describe.skipIf(!slapdAvailable())('SDET directory over LDAP (real slapd)', () =
   });
 
   it('pages past the server’s size limit', async () => {
-    const pupils = academie.directory.store.count('Eleve');
+    const pupils = academie.store.count('Eleve');
     expect(pupils).toBeGreaterThan(slapd.sizeLimit);
     const filter = new EqualityFilter({ attribute: 'objectClass', value: 'ENTEleve' });
     const paged = await pool.search(filter, { base: `ou=people,${slapd.base}`, attributes: ['ENTPersonJointure'] });
@@ -134,7 +134,7 @@ describe.skipIf(!slapdAvailable())('SDET directory over LDAP (real slapd)', () =
   });
 
   it('looks up the children of many adults in one search per 100 adults, linked as the AAF backend links them', async () => {
-    const adults = [...academie.directory.store.records('PersRelEleve')].slice(0, 150).map((g) => g.id);
+    const adults = [...academie.store.records('PersRelEleve')].slice(0, 150).map((g) => g.id);
     const before = pool.searches;
     const fromLdap = await ldap.childrenOfMany(adults);
     expect(pool.searches - before).toBe(2);

@@ -212,6 +212,10 @@ export class LdapDirectory implements Directory {
     )) as EducationStaff[];
   }
 
+  async studentsOfSchool(schoolId: string) {
+    return (await this.#people(and([eq('objectClass', 'ENTEleve'), eq('ENTPersonStructRattach', this.dns.structure(schoolId))]))) as Student[];
+  }
+
   /** The SDET holds no subject or MEF nomenclature: labels come from the pupils' own entries. */
   async subjects(codes: readonly string[]): Promise<(Subject | undefined)[]> {
     return codes.map(() => undefined);

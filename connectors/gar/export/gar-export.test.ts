@@ -4,8 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { list as listTar } from 'tar';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AafDirectory } from '../../directory/aaf/aaf-directory.ts';
 import { importAafDirectory } from '../../directory/aaf/import.ts';
+import { LdapDirectory } from '../../directory/ldap/ldap-directory.ts';
+import { LdapPool } from '../../directory/ldap/ldap-pool.ts';
+import { slapdAvailable, startSlapd, type RunningSlapd } from '../../../test/helpers/slapd.ts';
+import { academieLdif } from '../../../tooling/ldif/ldif.ts';
+import type { EmbeddedAcademie } from '../../../tooling/academie/embedded.ts';
+import { demoAcademie } from '../../../test/helpers/demo-academie.ts';
+import type { Directory } from '../../directory/directory.ts';
 import type { AafStore } from '../../directory/aaf/store.ts';
 import { academieOfSize, writeAcademie } from '../../../tooling/academie/write-academie.ts';
 import { garPersonId } from '../pseudonym.ts';
@@ -24,6 +32,12 @@ if (!existsSync(XSD)) console.warn(`skipped: XSD validation needs ${XSD} (../sha
 if (!xmllint) console.warn('skipped: XSD validation needs xmllint (Debian libxml2-utils); .ci/run installs it');
 
 const SECRET = 'test-only-gar-pseudonym-secret-0123456789abcdef';
+const validatesAgainstXsd = (dir: string, files: string[]) => {
+  for (const file of files) {
+    const output = execFileSync('xmllint', ['--noout', '--schema', XSD, join(dir, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(output).toBe('');
+  }
+};
 
 describe('GAR-ENT v1.7 export', () => {
   let store: AafStore;
@@ -36,7 +50,7 @@ describe('GAR-ENT v1.7 export', () => {
     await writeAcademie(aafDir, academieOfSize(4000));
     ({ store } = await importAafDirectory(aafDir));
     out = mkdtempSync(join(tmpdir(), 'hub-gar-out-'));
-    result = await exportToGar(store, { idEnt: 'ENTTEST', outDir: out, pseudonymSecret: SECRET, now: new Date('2026-11-22T10:43:05Z') });
+    result = await exportToGar(new AafDirectory(store), { idEnt: 'ENTTEST', outDir: out, pseudonymSecret: SECRET, now: new Date('2026-11-22T10:43:05Z') });
   }, 120_000);
 
   it('names the files as the reference does and splits at 10,000 entries', () => {
@@ -54,10 +68,7 @@ describe('GAR-ENT v1.7 export', () => {
   });
 
   it.skipIf(!existsSync(XSD) || !xmllint)('every file validates against the official XSD (xmllint)', () => {
-    for (const file of result.files) {
-      const output = execFileSync('xmllint', ['--noout', '--schema', XSD, join(out, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      expect(output).toBe('');
-    }
+    validatesAgainstXsd(out, result.files);
   });
 
   it('identifies people by a stable pseudonym, never by their AAF jointure', () => {
@@ -93,7 +104,7 @@ describe('GAR-ENT v1.7 export', () => {
   it('exports only the schools asked for, and the people in them', async () => {
     const [first] = [...store.records('EtabEducNat')];
     const only = mkdtempSync(join(tmpdir(), 'hub-gar-one-'));
-    const one = await exportToGar(store, { idEnt: 'ENTTEST', outDir: only, pseudonymSecret: SECRET, uais: [first!.uai] });
+    const one = await exportToGar(new AafDirectory(store), { idEnt: 'ENTTEST', outDir: only, pseudonymSecret: SECRET, uais: [first!.uai] });
     const etab = readFileSync(
       join(
         only,
@@ -109,5 +120,55 @@ describe('GAR-ENT v1.7 export', () => {
     const names: string[] = [];
     await listTar({ file: join(out, result.bundle), onentry: (entry) => names.push(entry.path) });
     expect(names.sort()).toEqual([...result.files].sort());
+  });
+});
+
+/** The entries of an export, sorted, labels aside (the SDET holds no MEF or subject nomenclature). */
+function entriesOf(dir: string, files: string[]): string[] {
+  return files
+    .flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n'))
+    .filter((line) => line.startsWith('<men:GAR') && !line.startsWith('<men:GAR-ENT'))
+    .map((line) => line.replace(/<men:(GARMEFLibelle|GARMatiereLibelle)>[^<]*<\/men:\1>/g, ''))
+    .sort();
+}
+
+describe.skipIf(!slapdAvailable())('GAR-ENT v1.7 export from every directory backend', () => {
+  let academie: EmbeddedAcademie;
+  let slapd: RunningSlapd;
+  let pool: LdapPool;
+
+  beforeAll(async () => {
+    // One académie three ways: parsed in memory (AAF), imported into the hub's database, and loaded into a real slapd.
+    academie = await demoAcademie();
+    slapd = await startSlapd((service) => academieLdif(academie.store, 'dc=ent,dc=test', service));
+    pool = new LdapPool({ url: slapd.url, bindDn: slapd.serviceDn, password: slapd.servicePassword, base: slapd.base, timeoutMs: 5000, pageSize: 50 });
+  }, 120_000);
+  afterAll(async () => {
+    await pool?.close();
+    await slapd?.stop();
+  });
+
+  const exportOf = async (directory: Directory) => {
+    const outDir = mkdtempSync(join(tmpdir(), 'hub-gar-backend-'));
+    const result = await exportToGar(directory, { idEnt: 'ENTTEST', outDir, pseudonymSecret: SECRET, now: new Date('2026-11-22T10:43:05Z') });
+    return { result, outDir, entries: entriesOf(outDir, result.files) };
+  };
+
+  it('the SDET directory over LDAP gives the same entries as the AAF export it was loaded from, valid against the XSD', async () => {
+    const ldap = await exportOf(new LdapDirectory(pool));
+    const aaf = await exportOf(new AafDirectory(academie.store));
+    expect(ldap.result.entries.Eleve).toBeGreaterThan(0);
+    expect(ldap.result.entries.Enseignant).toBeGreaterThan(0);
+    expect(ldap.result.entries.RespAff).toBeGreaterThan(0);
+    expect(ldap.result.entries).toEqual(aaf.result.entries);
+    expect(ldap.entries).toEqual(aaf.entries);
+    if (existsSync(XSD) && xmllint) validatesAgainstXsd(ldap.outDir, ldap.result.files);
+  });
+
+  it('the directory imported into the hub’s database gives the same entries too', async () => {
+    const database = await exportOf(academie.directory);
+    const aaf = await exportOf(new AafDirectory(academie.store));
+    expect(database.result.entries).toEqual(aaf.result.entries);
+    expect(database.entries).toEqual(aaf.entries);
   });
 });

@@ -460,6 +460,10 @@ export type ResolversParentTypes = ResolversObject<{
   Teaching: TeachingRefModel;
 }>;
 
+export type AuditSubjectDirectiveArgs = { };
+
+export type AuditSubjectDirectiveResolver<Result, Parent, ContextType = DirectoryContext, Args = AuditSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AddressResolvers<ContextType = DirectoryContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
   city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -647,3 +651,6 @@ export type Resolvers<ContextType = DirectoryContext> = ResolversObject<{
   Teaching?: TeachingResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = DirectoryContext> = ResolversObject<{
+  auditSubject?: AuditSubjectDirectiveResolver<any, any, ContextType>;
+}>;

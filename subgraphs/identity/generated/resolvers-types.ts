@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer as ViewerModel } from '../../../lib/viewer-context.ts';
 import type { HubSession as HubSessionModel, LoginEvent as LoginEventModel } from '../../../store/sessions/session.ts';
 import type { JournalEntry as JournalEntryModel } from '../../../store/journal/event.ts';
+import type { DataExport as DataExportModel } from '../../../store/privacy/data-exports.ts';
 import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -33,6 +34,34 @@ export type AccessEvent = {
   serviceClient?: Maybe<Scalars['String']['output']>;
 };
 
+/** A request for an export of what the hub keeps about a person (RGPD right of access). */
+export type DataExport = {
+  __typename?: 'DataExport';
+  /** When a ready export is deleted if it has not been downloaded. */
+  expiresAt?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Whose data: the viewer, or one of their children. */
+  person: Person;
+  readyAt?: Maybe<Scalars['String']['output']>;
+  requestedAt: Scalars['String']['output'];
+  status: DataExportStatus;
+};
+
+export type DataExportLink = {
+  __typename?: 'DataExportLink';
+  expiresAt: Scalars['String']['output'];
+  /** The download's path on the hub's origin (where this graph is served). Works once. */
+  path: Scalars['String']['output'];
+};
+
+export type DataExportStatus =
+  | 'DOWNLOADED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'READY'
+  | 'RUNNING';
+
 export type LoginEvent = {
   __typename?: 'LoginEvent';
   at: Scalars['String']['output'];
@@ -43,15 +72,37 @@ export type LoginEvent = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * A download link for one of your ready exports: it works once, for a few minutes. Asking again
+   * gives a new link and ends the previous one. Null when the export is not yours or not ready.
+   */
+  dataExportLink?: Maybe<DataExportLink>;
   /** Ends every session of the viewer except the current one. Returns how many ended. */
   endOtherSessions: Scalars['Int']['output'];
   /** Ends one of the viewer's own sessions (logs that device out). */
   endSession: Scalars['Boolean']['output'];
+  /**
+   * Asks for an export of everything the hub keeps about you (RGPD right of access), or, with
+   * `personId`, about one of the pupils you are responsable légal of. Produced in the background as one
+   * JSON document: follow it with `viewer { dataExports }`, then ask `dataExportLink`. One export of a
+   * person at a time, and a few requests a day (QUOTA_EXCEEDED past them).
+   */
+  requestDataExport: DataExport;
+};
+
+
+export type MutationDataExportLinkArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
 export type MutationEndSessionArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRequestDataExportArgs = {
+  personId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type Person = {
@@ -107,6 +158,8 @@ export type Viewer = {
   accessLog: Array<AccessEvent>;
   /** For a guardian: the pupils they are responsable légal of. */
   children: Array<Student>;
+  /** The exports of personal data the viewer asked for (their own and their children's), newest first. */
+  dataExports: Array<DataExport>;
   /** Staff function codes (DIR, EDU, DOC, ENS…). */
   functions: Array<Scalars['String']['output']>;
   loginHistory: Array<LoginEvent>;
@@ -227,10 +280,13 @@ export type ResolversTypes = ResolversObject<{
   AccessEvent: ResolverTypeWrapper<JournalEntryModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DataExport: ResolverTypeWrapper<DataExportModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DataExportLink: ResolverTypeWrapper<DataExportLink>;
+  DataExportStatus: DataExportStatus;
   LoginEvent: ResolverTypeWrapper<LoginEventModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Person: ResolverTypeWrapper<Person>;
   Profile: Profile;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -245,10 +301,12 @@ export type ResolversParentTypes = ResolversObject<{
   AccessEvent: JournalEntryModel;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  DataExport: DataExportModel;
+  ID: Scalars['ID']['output'];
+  DataExportLink: DataExportLink;
   LoginEvent: LoginEventModel;
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
-  ID: Scalars['ID']['output'];
   Person: Person | FederationReferenceTypes['Person'];
   Query: Record<PropertyKey, never>;
   School: School;
@@ -256,6 +314,10 @@ export type ResolversParentTypes = ResolversObject<{
   Student: Student;
   Viewer: ViewerModel;
 }>;
+
+export type AuditSubjectDirectiveArgs = { };
+
+export type AuditSubjectDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = AuditSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AccessEventResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AccessEvent'] = ResolversParentTypes['AccessEvent']> = ResolversObject<{
   accessor?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
@@ -269,6 +331,20 @@ export type AccessEventResolvers<ContextType = IdentityContext, ParentType exten
   serviceClient?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type DataExportResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['DataExport'] = ResolversParentTypes['DataExport']> = ResolversObject<{
+  expiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  readyAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DataExportStatus'], ParentType, ContextType>;
+}>;
+
+export type DataExportLinkResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['DataExportLink'] = ResolversParentTypes['DataExportLink']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type LoginEventResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['LoginEvent'] = ResolversParentTypes['LoginEvent']> = ResolversObject<{
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   identityProvider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -277,8 +353,10 @@ export type LoginEventResolvers<ContextType = IdentityContext, ParentType extend
 }>;
 
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  dataExportLink?: Resolver<Maybe<ResolversTypes['DataExportLink']>, ParentType, ContextType, RequireFields<MutationDataExportLinkArgs, 'id'>>;
   endOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   endSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationEndSessionArgs, 'id'>>;
+  requestDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType, Partial<MutationRequestDataExportArgs>>;
 }>;
 
 export type PersonResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = ResolversObject<{
@@ -311,6 +389,7 @@ export type StudentResolvers<ContextType = IdentityContext, ParentType extends R
 export type ViewerResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
   accessLog?: Resolver<Array<ResolversTypes['AccessEvent']>, ParentType, ContextType, RequireFields<ViewerAccessLogArgs, 'first'>>;
   children?: Resolver<Array<ResolversTypes['Student']>, ParentType, ContextType>;
+  dataExports?: Resolver<Array<ResolversTypes['DataExport']>, ParentType, ContextType>;
   functions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   loginHistory?: Resolver<Array<ResolversTypes['LoginEvent']>, ParentType, ContextType, RequireFields<ViewerLoginHistoryArgs, 'first'>>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
@@ -322,6 +401,8 @@ export type ViewerResolvers<ContextType = IdentityContext, ParentType extends Re
 
 export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   AccessEvent?: AccessEventResolvers<ContextType>;
+  DataExport?: DataExportResolvers<ContextType>;
+  DataExportLink?: DataExportLinkResolvers<ContextType>;
   LoginEvent?: LoginEventResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
@@ -332,3 +413,6 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   Viewer?: ViewerResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = IdentityContext> = ResolversObject<{
+  auditSubject?: AuditSubjectDirectiveResolver<any, any, ContextType>;
+}>;

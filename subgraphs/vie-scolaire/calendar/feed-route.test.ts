@@ -1,7 +1,4 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ical, { type ParameterValue, type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VieScolaireClient } from '../../../connectors/vie-scolaire/client.ts';
@@ -10,7 +7,8 @@ import type { EmbeddedAcademie } from '../../../tooling/academie/embedded.ts';
 import { listen, type RunningServer } from '../../../lib/http-server.ts';
 import { demoAcademie, demoId } from '../../../test/helpers/demo-academie.ts';
 import { calendarFeedRoute } from './feed-route.ts';
-import { FileFeedStore } from './feed-store.ts';
+import { PostgresFeedStore } from '../../../store/feeds/postgres-store.ts';
+import { openTestDatabase } from '../../../test/helpers/database.ts';
 import { UpstreamBudgets, VieScolaireCache } from '../data-source.ts';
 
 const TODAY = '2026-11-23';
@@ -66,8 +64,9 @@ describe('calendar feed: what a calendar app shows of a homework', () => {
     const system = await schoolSystem(descriptionHtml);
     const upstreams = new UpstreamPool({ [uai]: system.url });
     started.push(system, { close: () => upstreams.close() });
-    const store = new FileFeedStore(join(mkdtempSync(join(tmpdir(), 'hub-feed-route-')), 'feeds.json'));
-    await store.init();
+    const database = await openTestDatabase();
+    started.push(database);
+    const store = new PostgresFeedStore(database);
     const { token } = await store.create({ ownerId: pupilId, pupilId }, 5);
     const route = calendarFeedRoute({
       store,

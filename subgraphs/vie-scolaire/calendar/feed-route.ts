@@ -127,7 +127,7 @@ export function calendarFeedRoute(options: {
           await options.store.remove(feed.id);
           return text(res, 410, 'This calendar feed has ended.');
         }
-        schools = (await readableSchools(perimeter, options.directory, feed.pupilId, configured)) ?? [];
+        schools = (await readableSchools(perimeter, feed.pupilId, configured)) ?? [];
       } catch {
         // The directory unreachable: nothing is served that was not checked.
         return text(res, 503, 'The directory is unavailable; try again later.', { 'retry-after': '300' });

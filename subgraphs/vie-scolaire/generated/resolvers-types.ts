@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Grade as GradeModel, Period as PeriodModel, Absence as AbsenceModel, Lateness as LatenessModel, Punishment as PunishmentModel, Homework as HomeworkModel, Lesson as LessonModel, LessonContent as LessonContentModel } from '../../../connectors/vie-scolaire/client.ts';
 import type { PeriodAverages as PeriodAveragesModel, SubjectAverage as SubjectAverageModel } from '../averages.ts';
-import type { OutboxItem as OutboxItemModel } from '../../../connectors/vie-scolaire/outbox.ts';
+import type { OutboxItem as OutboxItemModel } from '../../../store/outbox/item.ts';
 import type { CalendarFeed as CalendarFeedModel } from '../calendar/feed-store.ts';
 import type { VieScolaireContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -492,6 +492,10 @@ export type ResolversParentTypes = ResolversObject<{
   VsSubject: VsSubject;
 }>;
 
+export type AuditSubjectDirectiveArgs = { };
+
+export type AuditSubjectDirectiveResolver<Result, Parent, ContextType = VieScolaireContext, Args = AuditSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AbsenceResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Absence'] = ResolversParentTypes['Absence']> = ResolversObject<{
   end?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hoursMissed?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -686,3 +690,6 @@ export type Resolvers<ContextType = VieScolaireContext> = ResolversObject<{
   VsSubject?: VsSubjectResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = VieScolaireContext> = ResolversObject<{
+  auditSubject?: AuditSubjectDirectiveResolver<any, any, ContextType>;
+}>;

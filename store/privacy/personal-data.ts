@@ -1,0 +1,191 @@
+import type { HubDatabase } from '../database.ts';
+import { PostgresAuditStore } from '../journal/postgres-store.ts';
+import { DataExportStore } from './data-exports.ts';
+
+/**
+ * One kind of data the hub holds about a person, for their export (the RGPD right of access). A
+ * new kind of data (a later issue's table) adds a source: the export then includes it. `collect`
+ * returns only what is about that person, and never a secret (a session's secret hash, a provider's
+ * ID token, a feed's token hash).
+ */
+export interface PersonalDataSource {
+  /** The key of this kind in the document (camelCase, stable). */
+  readonly kind: string;
+  collect(personId: string): Promise<unknown>;
+}
+
+/** The most rows of one kind an export carries (newest first); past it the document says it was cut. */
+export const MAX_ROWS_PER_KIND = 10_000;
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+/** Sessions open now (a session's row is deleted when it ends). */
+export const sessionsSource = (database: HubDatabase): PersonalDataSource => ({
+  kind: 'sessions',
+  async collect(personId) {
+    const rows = await database.db
+      .selectFrom('sessions')
+      .select(['id', 'profile', 'functions', 'schools', 'children', 'idp', 'idp_subject', 'created_at', 'last_seen_at', 'transport', 'user_agent'])
+      .where('person_id', '=', personId)
+      .orderBy('created_at', 'desc')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      profile: r.profile,
+      functions: r.functions,
+      schools: r.schools,
+      children: r.children,
+      identityProvider: r.idp,
+      subjectAtProvider: r.idp_subject,
+      createdAt: iso(r.created_at),
+      lastSeenAt: iso(r.last_seen_at),
+      kind: r.transport === 'cookie' ? 'WEB' : 'APP',
+      userAgent: r.user_agent,
+    }));
+  },
+});
+
+export const loginHistorySource = (database: HubDatabase): PersonalDataSource => ({
+  kind: 'loginHistory',
+  async collect(personId) {
+    const rows = await database.db
+      .selectFrom('login_events')
+      .select(['at', 'idp', 'outcome', 'reason', 'user_agent'])
+      .where('person_id', '=', personId)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    return rows.map((r) => ({ at: iso(r.at), identityProvider: r.idp, outcome: r.outcome, reason: r.reason, userAgent: r.user_agent }));
+  },
+});
+
+/**
+ * Who accessed the person's data (the journal's events about them), newest first, read page by page
+ * through the same index as `viewer { accessLog }`. The events' other targets are left out: an
+ * event is in this export because it is about this person, and it says nothing of anyone else.
+ */
+export const accessJournalSource = (database: HubDatabase): PersonalDataSource => ({
+  kind: 'accessJournal',
+  async collect(personId) {
+    const journal = new PostgresAuditStore(database);
+    const events = [];
+    let after: string | undefined;
+    while (events.length < MAX_ROWS_PER_KIND) {
+      const page = await journal.about(personId, Math.min(1000, MAX_ROWS_PER_KIND - events.length), after);
+      events.push(...page);
+      if (page.length < 1000) break;
+      after = page.at(-1)!.cursor;
+    }
+    return events.map((e) => ({
+      at: e.at,
+      accessor: e.viewer,
+      operationName: e.operationName ?? null,
+      fields: e.fields,
+      outcome: e.outcome,
+      reason: e.reason ?? null,
+      count: e.count ?? 1,
+    }));
+  },
+});
+
+/** Calendar feeds the person made, and those showing their timetable; never a token or its hash. */
+export const calendarFeedsSource = (database: HubDatabase): PersonalDataSource => ({
+  kind: 'calendarFeeds',
+  async collect(personId) {
+    const rows = await database.db
+      .selectFrom('calendar_feeds')
+      .select(['id', 'owner_id', 'pupil_id', 'created_at', 'last_used_at', 'revoked_at'])
+      .where((eb) => eb.or([eb('owner_id', '=', personId), eb('pupil_id', '=', personId)]))
+      .orderBy('created_at')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      createdBy: r.owner_id,
+      showsTimetableOf: r.pupil_id,
+      createdAt: iso(r.created_at),
+      lastUsedAt: iso(r.last_used_at),
+      revokedAt: iso(r.revoked_at),
+    }));
+  },
+});
+
+/** The person's earlier export requests (by them or their guardian): when, by whom, what became of them. */
+export const dataExportsSource = (database: HubDatabase): PersonalDataSource => ({
+  kind: 'dataExports',
+  async collect(personId) {
+    return (await new DataExportStore(database).about(personId)).map((e) => ({
+      id: e.id,
+      requestedBy: e.requestedBy,
+      status: e.status,
+      requestedAt: e.requestedAt.toISOString(),
+      readyAt: e.readyAt?.toISOString() ?? null,
+    }));
+  },
+});
+
+/**
+ * Vie scolaire submissions (justifications, homework) about the person (as the pupil) or made by them
+ * (as a guardian), while the outbox keeps them: what was sent, its state at the school. An attached
+ * file is described (name, type, size), not copied: the school's system holds it once received.
+ */
+export const submissionsSource = (database: HubDatabase): PersonalDataSource => ({
+  kind: 'submissions',
+  async collect(personId) {
+    const rows = await database.db
+      .selectFrom('vie_scolaire_outbox')
+      .select(['id', 'kind', 'uai', 'pupil_id', 'target_id', 'submitted_by', 'reason', 'comment', 'file_name', 'file_content_type', 'file_bytes', 'state'])
+      .select(['created_at', 'updated_at', 'settled_at'])
+      .where((eb) => eb.or([eb('pupil_id', '=', personId), eb('submitted_by', '=', personId)]))
+      .orderBy('created_at', 'desc')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      school: r.uai,
+      pupil: r.pupil_id,
+      about: r.target_id,
+      submittedBy: r.submitted_by,
+      reason: r.reason,
+      comment: r.comment,
+      file: r.file_name === null ? null : { name: r.file_name, contentType: r.file_content_type, bytes: r.file_bytes },
+      state: r.state,
+      createdAt: iso(r.created_at),
+      updatedAt: iso(r.updated_at),
+      settledAt: iso(r.settled_at),
+    }));
+  },
+});
+
+/** Every kind of data the store's own tables hold about a person; the process adds the rest (the directory's record). */
+export function storePersonalDataSources(database: HubDatabase): PersonalDataSource[] {
+  return [
+    sessionsSource(database),
+    loginHistorySource(database),
+    accessJournalSource(database),
+    submissionsSource(database),
+    calendarFeedsSource(database),
+    dataExportsSource(database),
+  ];
+}
+
+/** The export document: one JSON object, one key per kind of data. */
+export async function exportDocument(personId: string, sources: readonly PersonalDataSource[], now = new Date()): Promise<string> {
+  const data: Record<string, unknown> = {};
+  for (const source of sources) data[source.kind] = await source.collect(personId);
+  return JSON.stringify(
+    {
+      format: 'ent-hub-personal-data-export/1',
+      person: personId,
+      producedAt: now.toISOString(),
+      about: 'Everything this ENT hub keeps about this person, by kind of data (see the register of processing, docs/privacy.md).',
+      maxRowsPerKind: MAX_ROWS_PER_KIND,
+      data,
+    },
+    null,
+    2,
+  );
+}
