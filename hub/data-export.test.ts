@@ -83,6 +83,21 @@ describe('the right of access through the graph', () => {
     expect(logText()).toContain('/privacy/exports/…');
   });
 
+  it('a mother’s export of her son shows nothing of the other parent: not his link to the child, nor what he did', async () => {
+    const lucas = personId('lucas.bernard');
+    const father = personId('marc.bernard');
+    // The father (without legal authority) once made a feed of Lucas's timetable, before the court decision.
+    await hub.store.store.feeds.adopt([
+      { id: '6f1c2a44-95b7-4a8e-9d55-0d1f3a2b7c11', tokenHash: 'f'.repeat(64), ownerId: father, pupilId: lucas, createdAt: new Date().toISOString() },
+    ]);
+    const id = await readyExport('claire.bernard', lucas);
+    const link = await ask('claire.bernard', LINK, { id });
+    const document = (await (await download(link.data.dataExportLink.path)).json()) as { data: Record<string, any> };
+    expect(document.data.directoryRecord.guardians.map((g: { adultId: string }) => g.adultId)).toEqual([personId('claire.bernard')]);
+    expect(document.data.calendarFeeds).toEqual([]);
+    expect(JSON.stringify(document)).not.toContain(father);
+  });
+
   it('a guardian cannot export another child’s data, nor a pupil their sister’s', async () => {
     const other = await ask('sophie.martin', REQUEST, { p: personId('ines.petit') });
     expect(other.errors?.[0].extensions.code).toBe('FORBIDDEN');
@@ -111,5 +126,19 @@ describe('the right of access through the graph', () => {
     expect([expired.status, await expired.text()]).toEqual([404, 'Not Found\n']);
     // Only GET reaches it.
     expect((await fetch(new URL(path, hub.router.publicUrl), { method: 'POST' })).status).toBe(405);
+  });
+
+  it('a flood of made-up download links from one address is refused (429) like a login flood', async () => {
+    const statuses = new Map<number, number>();
+    // The default budget of /auth/* per address and window (300), plus a few.
+    for (let i = 0; i < 310; i++) {
+      const response = await download(`/privacy/exports/${'x'.repeat(43)}${i}`);
+      await response.body?.cancel();
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    }
+    // The downloads of the tests above count in the same window: at most 300 answered, the rest refused.
+    expect(statuses.get(404)).toBeLessThanOrEqual(300);
+    expect(statuses.get(429)).toBeGreaterThanOrEqual(10);
+    expect((statuses.get(404) ?? 0) + (statuses.get(429) ?? 0)).toBe(310);
   });
 });

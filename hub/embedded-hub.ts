@@ -101,17 +101,36 @@ export interface EmbeddedHub {
   stop(): Promise<void>;
 }
 
+/** What a step started, closed in reverse order of need by `stop` (or at once when a later step fails). */
+type Closeable = { close(graceMs?: number): Promise<void> };
+
+/** What every step is given: the options, the log, the viewer-context key, and where to put what it starts. */
+interface StepContext {
+  options: EmbeddedHubOptions;
+  log: Logger;
+  env: Env;
+  key: Uint8Array;
+  started: Closeable[];
+  portOf: (subgraph: string) => number;
+  /** One perimeter for every subgraph that serves data about people, over the same directory. */
+  perimeter: PerimeterOptions;
+}
+
 /**
  * The whole hub in one process, with embedded defaults and no configuration: the generated
  * académie, every subgraph on its own port, and the router. It is what `npm start` runs, and what
  * end-to-end tests and the benchmark start. In production each piece starts alone instead.
+ *
+ * In steps, each a function below: the hub's state (PostgreSQL, the académie imported into it),
+ * the directory and identity subgraphs, the GAR and the resources subgraph, the schools' vie
+ * scolaire systems and their subgraph, the router, then the identity providers (which need the
+ * router's URL). Whatever started is stopped if a later step fails.
  */
 export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<EmbeddedHub> {
   const log = options.log ?? createLogger('hub');
   const env = options.env ?? process.env;
   // One secret for this run: every piece lives in this process, so nothing needs to be configured.
   const secret = env.HUB_VIEWER_CONTEXT_SECRET || randomBytes(32).toString('base64url');
-  const key = viewerContextKey(secret);
   // The router's configuration from the real environment, checked before anything starts.
   const routerConfig = routerConfigFromEnv({
     ROUTER_AUDIT_DIR: join(options.dataDir, 'audit'),
@@ -120,231 +139,301 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     ...(options.routerPort === 0 ? { ROUTER_METRICS_PORT: '0' } : {}),
     HUB_VIEWER_CONTEXT_SECRET: secret,
   });
-  const portOf = (name: string) => options.subgraphPorts?.[name] ?? SUBGRAPHS.find((s) => s.name === name)!.port;
-  const started: { close(graceMs?: number): Promise<void> }[] = [];
+  const step: StepContext = {
+    options,
+    log,
+    env,
+    key: viewerContextKey(secret),
+    started: [],
+    portOf: (name) => options.subgraphPorts?.[name] ?? SUBGRAPHS.find((s) => s.name === name)!.port,
+    perimeter: { personInChargeSeesChild: false },
+  };
   let router: HubRouter | undefined;
-
   try {
-    const store = await openEmbeddedStore({
-      dataDir: options.dataDir,
-      env,
-      databaseUrl: options.databaseUrl,
-      postgresPort: options.postgresPort,
-      sessionTimeouts: routerConfig.sessionTimeouts,
-      log,
-    });
-    started.push(store);
-    // The generated académie, imported into the hub's database the first time (the directory reads it there).
-    const academie = await loadEmbeddedAcademie(options.dataDir, store.store.database, { log: log.child({ component: 'directory-import' }) });
-    // One perimeter for every subgraph that serves data about people, over the same directory.
-    const perimeter: PerimeterOptions = { personInChargeSeesChild: false };
-    const directory: StartedSubgraph = await startDirectorySubgraph({
-      directory: academie.directory,
-      perimeter,
-      viewerContextKey: key,
-      log: log.child({ component: 'directory' }),
-      port: portOf('directory'),
-    });
-    started.push(directory);
-    const { sessions, journal: auditStore } = store.store;
-    // The right of access: requests in the database, produced by a worker of this process.
-    const dataExports = startDataExports({
-      database: store.store.database,
-      directory: academie.directory,
-      journal: auditStore,
-      config: dataExportConfigFromEnv(env),
-      log: log.child({ component: 'data-exports' }),
-    });
-    started.push({ close: () => dataExports.stop() });
-    const identity = await startIdentitySubgraph({
-      sessions,
-      audit: auditStore,
-      dataExports,
-      directory: academie.directory,
-      perimeter,
-      viewerContextKey: key,
-      log: log.child({ component: 'identity' }),
-      port: portOf('identity'),
-    });
-    started.push(identity);
-
-    const gar = await startEmbeddedGar({
-      dataDir: options.dataDir,
-      directory: academie.directory,
-      port: options.garPort ?? DEFAULT_GAR_PORT,
-      log: log.child({ component: 'gar-standin' }),
-    });
-    started.push(gar);
-    const resources = await startResourcesSubgraph({
-      gar: gar.client,
-      directory: academie.directory,
-      perimeter,
-      pseudonymSecret: gar.pseudonymSecret,
-      viewerContextKey: key,
-      log: log.child({ component: 'resources' }),
-      port: portOf('resources'),
-    });
-    started.push(resources);
-
-    // One vie scolaire system per school, as with Pronote: the connector gets the UAI → URL map.
-    const vieScolaireStandins: RunningVieScolaire[] = [];
-    const basePort = options.vieScolaireBasePort ?? DEFAULT_VIE_SCOLAIRE_BASE_PORT;
-    for (const [i, school] of (await academie.directory.allSchools()).entries()) {
-      const standin = await startVieScolaireStandin(academie.store, school, basePort ? basePort + i : 0);
-      vieScolaireStandins.push(standin);
-      started.push(standin);
-    }
-    const vieScolaireMetrics = createVieScolaireMetrics();
-    const upstreams = new UpstreamPool(
-      Object.fromEntries(vieScolaireStandins.map((s) => [s.uai, s.url])),
-      { ...DEFAULT_UPSTREAM_OPTIONS, ...options.vieScolaireUpstream },
-      { log: log.child({ component: 'vie-scolaire-upstream' }), metrics: vieScolaireMetrics },
-    );
-    started.push({ close: () => upstreams.close() });
-    const vieScolaireClient = new VieScolaireClient(upstreams, { metrics: vieScolaireMetrics });
-    // Submissions survive restarts: they live in the hub's database until the school has them, shared
-    // by every instance. A demo's school comes back within seconds: retries stay a few seconds apart.
-    const outbox = new Outbox(store.store.database, vieScolaireClient, log.child({ component: 'outbox' }), {
-      verify: submissionCheck(vieScolaireClient, options.today ?? parisToday),
-      retryBaseMs: 500,
-      maxBackoffMs: 5_000,
-      tickMs: 500,
-    });
-    // What the file outbox of an earlier version kept in the data folder moves into the database once.
-    const movedSubmissions = await moveFileOutbox(join(options.dataDir, 'outbox'), outbox);
-    if (movedSubmissions) log.info({ submissions: movedSubmissions }, 'vie scolaire outbox moved from the data folder into the database');
-    outbox.start();
-    started.push({ close: () => outbox.stop() });
-    // Feeds an earlier version kept in a file of the data folder move into the database once.
-    const movedFeeds = await moveFileFeeds(join(options.dataDir, 'calendar-feeds.json'), store.store.feeds);
-    if (movedFeeds) log.info({ feeds: movedFeeds }, 'calendar feeds moved from the data folder into the database');
-    const vieScolaire = await startVieScolaireSubgraph({
-      client: vieScolaireClient,
-      outbox,
-      // In the hub's database, like sessions and the journal: they survive restarts, shared by every instance.
-      feeds: store.store.feeds,
-      directory: academie.directory,
-      perimeter,
-      quotas: options.vieScolaireQuotas,
-      viewerContextKey: key,
-      // A subgraph on a free port (tests, the benchmark's backends) gets a free metrics port too.
-      metrics: { registry: vieScolaireMetrics, ...metricsListenerFromEnv(process.env), ...(portOf('vie-scolaire') === 0 ? { port: 0 } : {}) },
-      log: log.child({ component: 'vie-scolaire' }),
-      port: portOf('vie-scolaire'),
-      today: options.today,
-    });
-    started.push(vieScolaire);
-
+    const { store, academie } = await openState(step, routerConfig);
+    const people = await startPeopleSubgraphs(step, store, academie);
+    const resources = await startResources(step, academie);
+    const vieScolaire = await startVieScolaire(step, store, academie);
+    const subgraphUrls: Record<string, string> = {
+      directory: people.directory.graphqlUrl,
+      identity: people.identity.graphqlUrl,
+      resources: resources.subgraph.graphqlUrl,
+      'vie-scolaire': vieScolaire.subgraph.graphqlUrl,
+    };
     // The providers are known once started, which needs the router's URL: the router reads them lazily.
     const providers: IdentityProviderConfig[] = [];
-    const subgraphUrls: Record<string, string> = {
-      directory: directory.graphqlUrl,
-      identity: identity.graphqlUrl,
-      resources: resources.graphqlUrl,
-      'vie-scolaire': vieScolaire.graphqlUrl,
-    };
-    router = await startRouter(
-      {
-        ...routerConfig,
-        supergraphPath: SUPERGRAPH_PATH,
-        port: options.routerPort ?? routerConfig.port,
-        subgraphUrls,
-        // The one-time download links of data exports, on the hub's origin (unless configured otherwise).
-        passThroughRoutes: routerConfig.passThroughRoutes ?? [{ prefix: DATA_EXPORT_ROUTE_PREFIX, subgraph: 'identity' }],
-        ...options.routerOverrides,
-      },
-      log.child({ component: 'router' }),
-      {
-        sessions,
-        auditStore,
-        readinessChecks: { database: store.store.readiness },
-        login: {
-          providers: () => providers,
-          link: (claims, provider) => linkLogin(claims, provider, academie.directory),
-          relink: (personId) => relinkPerson(personId, academie.directory),
-        },
-      },
-    );
-
-    const clientSecret = randomBytes(24).toString('base64url');
-    const idpPorts = options.idpPorts ?? DEFAULT_IDP_PORTS;
-    const { accounts, logins } = demoAccounts(academie.store, academie.demo, {
-      seed: options.demoPasswordSeed ?? DEFAULT_DEMO_PASSWORD_SEED,
-      issuerSecrets: { educonnect: randomBytes(16).toString('hex'), agents: randomBytes(16).toString('hex') },
-    });
-    const idps = [
-      { id: 'educonnect', label: 'EduConnect (embedded stand-in)', linking: 'educonnect', fallbackLinking: true },
-      { id: 'agents', label: 'Agents de l’académie (embedded stand-in)', linking: 'agent', fallbackLinking: false },
-    ] as const;
-    for (const idp of idps) {
-      const idpServer = await startIdentityProvider({
-        label: idp.label,
-        port: idpPorts[idp.id],
-        accounts: [...accounts[idp.id], ...(options.extraAccounts?.[idp.id] ?? [])],
-        clients: [
-          {
-            clientId: 'ent-hub',
-            clientSecret,
-            redirectUris: [router.publicUrl, ...(options.extraRouterUrls ?? [])].map((u) => `${u}/auth/callback`),
-            postLogoutRedirectUris: [router.publicUrl, ...(options.extraRouterUrls ?? [])].map((u) => `${u}/auth/logged-out`),
-            backchannelLogoutUri: `${router.publicUrl}/auth/backchannel-logout/${idp.id}`,
-          },
-        ],
-        log: log.child({ component: `idp-${idp.id}` }),
-      });
-      started.push(idpServer);
-      providers.push({
-        ...idp,
-        issuer: idpServer.issuer,
-        clientId: 'ent-hub',
-        clientSecret,
-        // No offline_access: the hub keeps no provider refresh token (it never used one).
-        scopes: ['openid', 'profile', 'email'],
-      });
-    }
+    router = await startHubRouter(step, routerConfig, store, academie, subgraphUrls, providers);
+    const logins = await startIdentityProviders(step, academie, router, providers);
     const running = router;
     // The daily retention purge's counts, beside the router's metrics.
     store.store.retention.registerMetrics(running.metrics);
     return {
       router: running,
       store,
-      gar,
-      vieScolaire: { standins: vieScolaireStandins, upstreams, cache: vieScolaire.cache, outbox, metricsUrl: vieScolaire.metricsUrl },
+      gar: resources.gar,
+      vieScolaire: {
+        standins: vieScolaire.standins,
+        upstreams: vieScolaire.upstreams,
+        cache: vieScolaire.subgraph.cache,
+        outbox: vieScolaire.outbox,
+        metricsUrl: vieScolaire.subgraph.metricsUrl,
+      },
       subgraphUrls,
       academie,
       logins,
       providers,
-      services: [
-        { name: 'router', url: `${running.publicUrl}/graphql`, role: 'the one graph (GraphiQL in a browser); login at /auth/login' },
-        { name: 'metrics', url: running.metricsUrl, role: 'Prometheus metrics (a loopback listener of its own; ROUTER_METRICS_PORT)' },
-        { name: 'directory', url: directory.graphqlUrl, role: 'subgraph: schools, classes, people (AAF)' },
-        { name: 'identity', url: identity.graphqlUrl, role: 'subgraph: the viewer, sessions, login history' },
-        { name: 'resources', url: resources.graphqlUrl, role: 'subgraph: GAR digital resources' },
-        { name: 'vie-scolaire', url: vieScolaire.graphqlUrl, role: 'subgraph: grades, absences, homework, timetable' },
-        ...(vieScolaire.metricsUrl
-          ? [
-              {
-                name: 'vie-scolaire metrics',
-                url: vieScolaire.metricsUrl,
-                role: 'Prometheus metrics of the vie scolaire subgraph: breakers per school (VIE_SCOLAIRE_METRICS_PORT)',
-              },
-            ]
-          : []),
-        { name: 'gar', url: gar.standin.url, role: 'stand-in GAR (mutual TLS; learns people from the export)' },
-        ...vieScolaireStandins.map((s) => ({ name: `pronote ${s.uai}`, url: s.url, role: 'stand-in vie scolaire system of one school' })),
-        ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),
-      ],
+      services: describeServices(running, subgraphUrls, resources.gar, vieScolaire, providers),
       async stop() {
         // The router first (it drains in-flight requests), then what it depends on. The outbox's pass
         // ends before the database closes: a claim it holds would otherwise wait out its lease.
         await running.stop();
-        await outbox.stop();
-        await Promise.all(started.map((s) => s.close(2000)));
+        await vieScolaire.outbox.stop();
+        await Promise.all(step.started.map((s) => s.close(2000)));
       },
     };
   } catch (error) {
     await router?.stop();
-    await Promise.all(started.map((s) => s.close(0)));
+    await Promise.all(step.started.map((s) => s.close(0)));
     throw error;
   }
+}
+
+/** The hub's state in PostgreSQL, and the generated académie imported into it the first time (the directory reads it there). */
+async function openState(step: StepContext, routerConfig: RouterConfig) {
+  const store = await openEmbeddedStore({
+    dataDir: step.options.dataDir,
+    env: step.env,
+    databaseUrl: step.options.databaseUrl,
+    postgresPort: step.options.postgresPort,
+    sessionTimeouts: routerConfig.sessionTimeouts,
+    log: step.log,
+  });
+  step.started.push(store);
+  const academie = await loadEmbeddedAcademie(step.options.dataDir, store.store.database, { log: step.log.child({ component: 'directory-import' }) });
+  return { store, academie };
+}
+
+/** The directory subgraph, and the identity subgraph with the right of access's worker (requests in the database). */
+async function startPeopleSubgraphs(step: StepContext, store: EmbeddedStore, academie: EmbeddedAcademie) {
+  const directory: StartedSubgraph = await startDirectorySubgraph({
+    directory: academie.directory,
+    perimeter: step.perimeter,
+    viewerContextKey: step.key,
+    log: step.log.child({ component: 'directory' }),
+    port: step.portOf('directory'),
+  });
+  step.started.push(directory);
+  const dataExports = startDataExports({
+    database: store.store.database,
+    directory: academie.directory,
+    journal: store.store.journal,
+    config: dataExportConfigFromEnv(step.env),
+    log: step.log.child({ component: 'data-exports' }),
+  });
+  step.started.push({ close: () => dataExports.stop() });
+  const identity = await startIdentitySubgraph({
+    sessions: store.store.sessions,
+    audit: store.store.journal,
+    dataExports,
+    directory: academie.directory,
+    perimeter: step.perimeter,
+    viewerContextKey: step.key,
+    log: step.log.child({ component: 'identity' }),
+    port: step.portOf('identity'),
+  });
+  step.started.push(identity);
+  return { directory, identity };
+}
+
+/** The GAR stand-in (learning people from the export) and the resources subgraph that asks it. */
+async function startResources(step: StepContext, academie: EmbeddedAcademie) {
+  const gar = await startEmbeddedGar({
+    dataDir: step.options.dataDir,
+    directory: academie.directory,
+    port: step.options.garPort ?? DEFAULT_GAR_PORT,
+    log: step.log.child({ component: 'gar-standin' }),
+  });
+  step.started.push(gar);
+  const subgraph = await startResourcesSubgraph({
+    gar: gar.client,
+    directory: academie.directory,
+    perimeter: step.perimeter,
+    pseudonymSecret: gar.pseudonymSecret,
+    viewerContextKey: step.key,
+    log: step.log.child({ component: 'resources' }),
+    port: step.portOf('resources'),
+  });
+  step.started.push(subgraph);
+  return { gar, subgraph };
+}
+
+/**
+ * One vie scolaire system per school (stand-ins speaking the Pronote-style dialect), the connector
+ * over them, the outbox of submissions in the database, and the vie scolaire subgraph.
+ */
+async function startVieScolaire(step: StepContext, store: EmbeddedStore, academie: EmbeddedAcademie) {
+  const { options, log } = step;
+  const standins: RunningVieScolaire[] = [];
+  const basePort = options.vieScolaireBasePort ?? DEFAULT_VIE_SCOLAIRE_BASE_PORT;
+  for (const [i, school] of (await academie.directory.allSchools()).entries()) {
+    const standin = await startVieScolaireStandin(academie.store, school, basePort ? basePort + i : 0);
+    standins.push(standin);
+    step.started.push(standin);
+  }
+  const metrics = createVieScolaireMetrics();
+  const upstreams = new UpstreamPool(
+    Object.fromEntries(standins.map((s) => [s.uai, s.url])),
+    { ...DEFAULT_UPSTREAM_OPTIONS, ...options.vieScolaireUpstream },
+    { log: log.child({ component: 'vie-scolaire-upstream' }), metrics },
+  );
+  step.started.push({ close: () => upstreams.close() });
+  const client = new VieScolaireClient(upstreams, { metrics });
+  // Submissions survive restarts: they live in the hub's database until the school has them, shared
+  // by every instance. A demo's school comes back within seconds: retries stay a few seconds apart.
+  const outbox = new Outbox(store.store.database, client, log.child({ component: 'outbox' }), {
+    verify: submissionCheck(client, options.today ?? parisToday),
+    retryBaseMs: 500,
+    maxBackoffMs: 5_000,
+    tickMs: 500,
+  });
+  // What the file outbox of an earlier version kept in the data folder moves into the database once.
+  const movedSubmissions = await moveFileOutbox(join(options.dataDir, 'outbox'), outbox);
+  if (movedSubmissions) log.info({ submissions: movedSubmissions }, 'vie scolaire outbox moved from the data folder into the database');
+  outbox.start();
+  step.started.push({ close: () => outbox.stop() });
+  // Feeds an earlier version kept in a file of the data folder move into the database once.
+  const movedFeeds = await moveFileFeeds(join(options.dataDir, 'calendar-feeds.json'), store.store.feeds);
+  if (movedFeeds) log.info({ feeds: movedFeeds }, 'calendar feeds moved from the data folder into the database');
+  const subgraph = await startVieScolaireSubgraph({
+    client,
+    outbox,
+    // In the hub's database, like sessions and the journal: they survive restarts, shared by every instance.
+    feeds: store.store.feeds,
+    directory: academie.directory,
+    perimeter: step.perimeter,
+    quotas: options.vieScolaireQuotas,
+    viewerContextKey: step.key,
+    // A subgraph on a free port (tests, the benchmark's backends) gets a free metrics port too.
+    metrics: { registry: metrics, ...metricsListenerFromEnv(process.env), ...(step.portOf('vie-scolaire') === 0 ? { port: 0 } : {}) },
+    log: log.child({ component: 'vie-scolaire' }),
+    port: step.portOf('vie-scolaire'),
+    today: options.today,
+  });
+  step.started.push(subgraph);
+  return { standins, upstreams, outbox, subgraph };
+}
+
+/** The router over the subgraphs, with the hub's stores, login through the embedded providers, and linking to the directory. */
+function startHubRouter(
+  step: StepContext,
+  routerConfig: RouterConfig,
+  store: EmbeddedStore,
+  academie: EmbeddedAcademie,
+  subgraphUrls: Record<string, string>,
+  providers: IdentityProviderConfig[],
+): Promise<HubRouter> {
+  return startRouter(
+    {
+      ...routerConfig,
+      supergraphPath: SUPERGRAPH_PATH,
+      port: step.options.routerPort ?? routerConfig.port,
+      subgraphUrls,
+      // The one-time download links of data exports, on the hub's origin (unless configured otherwise).
+      passThroughRoutes: routerConfig.passThroughRoutes ?? [{ prefix: DATA_EXPORT_ROUTE_PREFIX, subgraph: 'identity' }],
+      ...step.options.routerOverrides,
+    },
+    step.log.child({ component: 'router' }),
+    {
+      sessions: store.store.sessions,
+      auditStore: store.store.journal,
+      readinessChecks: { database: store.store.readiness },
+      login: {
+        providers: () => providers,
+        link: (claims, provider) => linkLogin(claims, provider, academie.directory),
+        relink: (personId) => relinkPerson(personId, academie.directory),
+      },
+    },
+  );
+}
+
+/**
+ * The two embedded OpenID providers (EduConnect for pupils and guardians, the académie's agents for
+ * staff), with an account for every person; fills `providers`, which the router reads lazily.
+ * Returns every person's demo login.
+ */
+async function startIdentityProviders(
+  step: StepContext,
+  academie: EmbeddedAcademie,
+  router: HubRouter,
+  providers: IdentityProviderConfig[],
+): Promise<DemoLogin[]> {
+  const { options } = step;
+  const clientSecret = randomBytes(24).toString('base64url');
+  const idpPorts = options.idpPorts ?? DEFAULT_IDP_PORTS;
+  const { accounts, logins } = demoAccounts(academie.store, academie.demo, {
+    seed: options.demoPasswordSeed ?? DEFAULT_DEMO_PASSWORD_SEED,
+    issuerSecrets: { educonnect: randomBytes(16).toString('hex'), agents: randomBytes(16).toString('hex') },
+  });
+  const idps = [
+    { id: 'educonnect', label: 'EduConnect (embedded stand-in)', linking: 'educonnect', fallbackLinking: true },
+    { id: 'agents', label: 'Agents de l’académie (embedded stand-in)', linking: 'agent', fallbackLinking: false },
+  ] as const;
+  const routerUrls = [router.publicUrl, ...(options.extraRouterUrls ?? [])];
+  for (const idp of idps) {
+    const idpServer = await startIdentityProvider({
+      label: idp.label,
+      port: idpPorts[idp.id],
+      accounts: [...accounts[idp.id], ...(options.extraAccounts?.[idp.id] ?? [])],
+      clients: [
+        {
+          clientId: 'ent-hub',
+          clientSecret,
+          redirectUris: routerUrls.map((u) => `${u}/auth/callback`),
+          postLogoutRedirectUris: routerUrls.map((u) => `${u}/auth/logged-out`),
+          backchannelLogoutUri: `${router.publicUrl}/auth/backchannel-logout/${idp.id}`,
+        },
+      ],
+      log: step.log.child({ component: `idp-${idp.id}` }),
+    });
+    step.started.push(idpServer);
+    providers.push({
+      ...idp,
+      issuer: idpServer.issuer,
+      clientId: 'ent-hub',
+      clientSecret,
+      // No offline_access: the hub keeps no provider refresh token (it never used one).
+      scopes: ['openid', 'profile', 'email'],
+    });
+  }
+  return logins;
+}
+
+/** What runs where, as `npm start` prints it. */
+function describeServices(
+  router: HubRouter,
+  subgraphUrls: Record<string, string>,
+  gar: EmbeddedGar,
+  vieScolaire: { standins: RunningVieScolaire[]; subgraph: { metricsUrl?: string } },
+  providers: IdentityProviderConfig[],
+): ServiceInfo[] {
+  return [
+    { name: 'router', url: `${router.publicUrl}/graphql`, role: 'the one graph (GraphiQL in a browser); login at /auth/login' },
+    { name: 'metrics', url: router.metricsUrl, role: 'Prometheus metrics (a loopback listener of its own; ROUTER_METRICS_PORT)' },
+    { name: 'directory', url: subgraphUrls.directory!, role: 'subgraph: schools, classes, people (AAF)' },
+    { name: 'identity', url: subgraphUrls.identity!, role: 'subgraph: the viewer, sessions, login history' },
+    { name: 'resources', url: subgraphUrls.resources!, role: 'subgraph: GAR digital resources' },
+    { name: 'vie-scolaire', url: subgraphUrls['vie-scolaire']!, role: 'subgraph: grades, absences, homework, timetable' },
+    ...(vieScolaire.subgraph.metricsUrl
+      ? [
+          {
+            name: 'vie-scolaire metrics',
+            url: vieScolaire.subgraph.metricsUrl,
+            role: 'Prometheus metrics of the vie scolaire subgraph: breakers per school (VIE_SCOLAIRE_METRICS_PORT)',
+          },
+        ]
+      : []),
+    { name: 'gar', url: gar.standin.url, role: 'stand-in GAR (mutual TLS; learns people from the export)' },
+    ...vieScolaire.standins.map((s) => ({ name: `pronote ${s.uai}`, url: s.url, role: 'stand-in vie scolaire system of one school' })),
+    ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),
+  ];
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   boolean,
   COMMON_ENV,
+  ConfigError,
   envSchema,
   family,
   existingFilePath,
@@ -224,7 +225,17 @@ const ROUTER_ENV = mergeEnv(
 );
 
 /** The router's configuration from `env`; a ConfigError names every bad variable. */
+/**
+ * Variables of earlier versions whose meaning moved elsewhere: set, they refuse the start rather than
+ * be ignored (a narrowed scope mapping silently widened back to the defaults would be a hole).
+ */
+const RETIRED_VARIABLES: Record<string, string> = {
+  ROUTER_SCOPE_MAPPING: 'unset: the scopes of each profile and function are in ROUTER_AUTHORIZATION_FILE (config/authorization.json), "scopes"',
+};
+
 export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
+  const retired = Object.entries(RETIRED_VARIABLES).filter(([name]) => env[name] !== undefined);
+  if (retired.length) throw new ConfigError(retired.map(([variable, expected]) => ({ variable, expected })));
   const v = readEnv(ROUTER_ENV, env);
   const production = v.NODE_ENV === 'production';
   const authorization = v.ROUTER_AUTHORIZATION_FILE ?? loadAuthorizationConfig(DEFAULT_AUTHORIZATION_PATH);

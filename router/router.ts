@@ -103,6 +103,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     config: config.rateLimit,
     store: extensions.rateLimitStore ?? new MemoryRateLimitStore(config.rateLimit.maxKeys),
     trustedProxies: config.trustedProxies,
+    passThroughPrefixes: (config.passThroughRoutes ?? []).map((r) => r.prefix),
     log,
   });
   // Browsers may call with credentials from these origins only; the public origin is known once listening.

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
+import { buildSchema, Kind, parse, validate, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { PORTAL_PERSISTED_DOCUMENTS } from '../scripts/portal-build.ts';
 import { composeGraph } from './compose.ts';
@@ -11,8 +11,10 @@ const operations = Object.entries(JSON.parse(readFileSync(PORTAL_PERSISTED_DOCUM
 /** What each operation of the portal would get wrong on the graph composed from these subgraph schemas. */
 function brokenOperations(schema: GraphQLSchema): string[] {
   return operations.flatMap(([, document]) => {
-    const errors = validate(schema, parse(document));
-    const name = /^(query|mutation|subscription)\s+(\w+)/.exec(document)?.[2] ?? 'anonymous';
+    const parsed = parse(document);
+    const errors = validate(schema, parsed);
+    const operation = parsed.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    const name = operation?.name?.value ?? 'anonymous';
     return errors.map((e) => `${name}: ${e.message}`);
   });
 }

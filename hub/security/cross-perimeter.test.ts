@@ -8,6 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../../test/helpers/until.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../store/journal/event.ts';
 import { importAafIntoDatabase } from '../../store/directory/aaf-writer.ts';
@@ -242,6 +243,14 @@ describe('cross-perimeter reads and writes', () => {
     expect(before.errors).toBeUndefined();
     expect(before.data.person.grades.length).toBeGreaterThan(0);
     const absenceId = await absenceOf('claire.bernard', 'lucas.bernard', college());
+    // She asked for an export of Lucas's data (RGPD right of access) while she had authority.
+    const requested = await ask('claire.bernard', 'mutation($p: ID) { requestDataExport(personId: $p) { id } }', { p: lucas });
+    expect(requested.errors).toBeUndefined();
+    const exportId = requested.data.requestDataExport.id;
+    await until(async () => {
+      const list = await ask('claire.bernard', '{ viewer { dataExports { id status } } }');
+      return list.data.viewer.dataExports.some((e: any) => e.id === exportId && e.status === 'READY');
+    });
 
     // Tonight's delta: the court decision reaches the AAF; her link to Lucas no longer carries legal authority.
     const store = hub.academie.store;
@@ -273,6 +282,10 @@ describe('cross-perimeter reads and writes', () => {
     expect(identity.data.viewer.children.map((c: any) => c.id)).not.toContain(lucas);
     const journalRead = await ask('claire.bernard', 'query($p: ID) { viewer { accessLog(personId: $p) { at } } }', { p: lucas });
     expect(journalRead.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    // The export produced while she had authority is no longer hers to download: no link.
+    const link = await ask('claire.bernard', 'mutation($id: ID!) { dataExportLink(id: $id) { path } }', { id: exportId });
+    expect(link.errors).toBeUndefined();
+    expect(link.data.dataExportLink).toBeNull();
     // The feed is re-checked when served: gone, and it stays gone.
     expect([404, 410]).toContain((await fetch(feed.url)).status);
     expect((await ask('claire.bernard', '{ myCalendarFeeds { id } }')).data.myCalendarFeeds.map((f: any) => f.id)).not.toContain(feed.id);

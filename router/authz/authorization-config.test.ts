@@ -82,6 +82,12 @@ describe('the authorization configuration', () => {
     expect(problemOf(join(dir, 'missing.json'))).toMatch(/missing\.json/);
   });
 
+  it('refuses the retired ROUTER_SCOPE_MAPPING rather than ignore it (a narrowed mapping would widen back to the defaults)', () => {
+    const env = { HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_SCOPE_MAPPING: '{"profiles":{"teacher":["directory:identity:read"]}}' };
+    expect(() => routerConfigFromEnv(env)).toThrow(ConfigError);
+    expect(() => routerConfigFromEnv(env)).toThrow(/ROUTER_SCOPE_MAPPING.*ROUTER_AUTHORIZATION_FILE/);
+  });
+
   it('no profile, function or policy name of the configuration is written in router code', () => {
     const shipped = JSON.parse(readFileSync(SHIPPED, 'utf8')) as {
       scopes: { profiles: Record<string, unknown>; functions: Record<string, unknown> };

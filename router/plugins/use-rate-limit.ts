@@ -57,6 +57,11 @@ export interface RateLimitOptions {
   config: RateLimitConfig;
   store: RateLimitStore;
   trustedProxies: ReadonlySet<string>;
+  /**
+   * Path prefixes forwarded to subgraphs (`ROUTER_PASS_THROUGH_ROUTES`): counted per address with
+   * the `/auth/*` budget, so that a flood of made-up download links is refused like a login flood.
+   */
+  passThroughPrefixes?: readonly string[];
   log: Logger;
 }
 
@@ -83,14 +88,20 @@ export function useRateLimit(options: RateLimitOptions): { byAddress: GatewayPlu
     async onRequest(payload) {
       const { request, url, serverContext, fetchAPI } = payload;
       // The same rule as what the router serves (router/routes.ts): every other path is a 404.
-      const auth = isAuthPath(url.pathname);
-      if (!auth && !isGraphQLPath(url.pathname)) return;
-      const limit = auth ? config.authPerAddress : config.perAddress;
+      const route = isAuthPath(url.pathname)
+        ? 'auth'
+        : isGraphQLPath(url.pathname)
+          ? 'graphql'
+          : options.passThroughPrefixes?.some((prefix) => url.pathname.startsWith(prefix))
+            ? 'pass-through'
+            : undefined;
+      if (!route) return;
+      const limit = route === 'graphql' ? config.perAddress : config.authPerAddress;
       if (limit === 0) return;
       const address = addressKey(clientAddressOf(request, serverContext, { trustedProxies: options.trustedProxies }));
-      const hit = await store.hit(`${auth ? 'auth' : 'graphql'}:address:${address}`, config.windowMs);
+      const hit = await store.hit(`${route}:address:${address}`, config.windowMs);
       if (hit.count <= limit) return;
-      refused(hit, limit, { limit: 'address', route: auth ? 'auth' : 'graphql', address });
+      refused(hit, limit, { limit: 'address', route, address });
       payload.endResponse(
         new fetchAPI.Response(JSON.stringify({ errors: [{ message: MESSAGE, extensions: { code: RATE_LIMITED } }] }), {
           status: 429,

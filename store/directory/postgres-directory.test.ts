@@ -116,6 +116,10 @@ describe('a later full export in PostgreSQL', () => {
     expect(broken.report.removedEntries).toBeUndefined();
     const empty = await importAafIntoDatabase(database, fullExport('20261002', []));
     expect(empty.report.removedEntries).toBeUndefined();
+    // A delivery missing its first part (only `_0001` arrived) is not a full export either.
+    const partial = tempDir('full-partial');
+    writeFileSync(join(partial, 'X_Complet_20261003_Eleve_0001.xml'), aafDocument(['1'].map(pupil)));
+    expect((await importAafIntoDatabase(database, partial)).report.removedEntries).toBeUndefined();
     expect(ids((await directory.people(['1', '2', '3'])).filter((p) => p !== undefined))).toEqual(['1', '2', '3']);
   });
 });

@@ -66,7 +66,7 @@ export class DataExportWorker {
     const claimed = await exports.claimNext();
     if (!claimed) return false;
     try {
-      const document = await exportDocument(claimed.personId, sources);
+      const document = await exportDocument(claimed.personId, claimed.requestedBy, sources);
       await exports.complete(claimed.id, document, keepMs);
       // Producing it read every kind of data about the person, on behalf of whoever asked.
       await journal.append([

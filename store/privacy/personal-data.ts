@@ -11,8 +11,17 @@ import { DataExportStore } from './data-exports.ts';
 export interface PersonalDataSource {
   /** The key of this kind in the document (camelCase, stable). */
   readonly kind: string;
-  collect(personId: string): Promise<unknown>;
+  /**
+   * What this kind holds about `personId`, for `requestedBy` (the person, or a responsable légal for
+   * their child). For a guardian, what another adult did about the child (the other parent's feeds,
+   * submissions, export requests, their link to the child) stays out: the right of access is the
+   * child's, exercised by this guardian, not a view of the other parent.
+   */
+  collect(personId: string, requestedBy: string): Promise<unknown>;
 }
+
+/** The people whose own actions about the person an export shows: the person and whoever asked. */
+const actorsOf = (personId: string, requestedBy: string) => [...new Set([personId, requestedBy])];
 
 /** The most rows of one kind an export carries (newest first); past it the document says it was cut. */
 export const MAX_ROWS_PER_KIND = 10_000;
@@ -93,11 +102,12 @@ export const accessJournalSource = (database: HubDatabase): PersonalDataSource =
 /** Calendar feeds the person made, and those showing their timetable; never a token or its hash. */
 export const calendarFeedsSource = (database: HubDatabase): PersonalDataSource => ({
   kind: 'calendarFeeds',
-  async collect(personId) {
+  async collect(personId, requestedBy) {
     const rows = await database.db
       .selectFrom('calendar_feeds')
       .select(['id', 'owner_id', 'pupil_id', 'created_at', 'last_used_at', 'revoked_at'])
       .where((eb) => eb.or([eb('owner_id', '=', personId), eb('pupil_id', '=', personId)]))
+      .where('owner_id', 'in', actorsOf(personId, requestedBy))
       .orderBy('created_at')
       .limit(MAX_ROWS_PER_KIND)
       .execute();
@@ -115,14 +125,17 @@ export const calendarFeedsSource = (database: HubDatabase): PersonalDataSource =
 /** The person's earlier export requests (by them or their guardian): when, by whom, what became of them. */
 export const dataExportsSource = (database: HubDatabase): PersonalDataSource => ({
   kind: 'dataExports',
-  async collect(personId) {
-    return (await new DataExportStore(database).about(personId)).map((e) => ({
-      id: e.id,
-      requestedBy: e.requestedBy,
-      status: e.status,
-      requestedAt: e.requestedAt.toISOString(),
-      readyAt: e.readyAt?.toISOString() ?? null,
-    }));
+  async collect(personId, requestedBy) {
+    const actors = actorsOf(personId, requestedBy);
+    return (await new DataExportStore(database).about(personId))
+      .filter((e) => actors.includes(e.requestedBy))
+      .map((e) => ({
+        id: e.id,
+        requestedBy: e.requestedBy,
+        status: e.status,
+        requestedAt: e.requestedAt.toISOString(),
+        readyAt: e.readyAt?.toISOString() ?? null,
+      }));
   },
 });
 
@@ -133,12 +146,13 @@ export const dataExportsSource = (database: HubDatabase): PersonalDataSource => 
  */
 export const submissionsSource = (database: HubDatabase): PersonalDataSource => ({
   kind: 'submissions',
-  async collect(personId) {
+  async collect(personId, requestedBy) {
     const rows = await database.db
       .selectFrom('vie_scolaire_outbox')
       .select(['id', 'kind', 'uai', 'pupil_id', 'target_id', 'submitted_by', 'reason', 'comment', 'file_name', 'file_content_type', 'file_bytes', 'state'])
       .select(['created_at', 'updated_at', 'settled_at'])
       .where((eb) => eb.or([eb('pupil_id', '=', personId), eb('submitted_by', '=', personId)]))
+      .where('submitted_by', 'in', actorsOf(personId, requestedBy))
       .orderBy('created_at', 'desc')
       .limit(MAX_ROWS_PER_KIND)
       .execute();
@@ -173,9 +187,9 @@ export function storePersonalDataSources(database: HubDatabase): PersonalDataSou
 }
 
 /** The export document: one JSON object, one key per kind of data. */
-export async function exportDocument(personId: string, sources: readonly PersonalDataSource[], now = new Date()): Promise<string> {
+export async function exportDocument(personId: string, requestedBy: string, sources: readonly PersonalDataSource[], now = new Date()): Promise<string> {
   const data: Record<string, unknown> = {};
-  for (const source of sources) data[source.kind] = await source.collect(personId);
+  for (const source of sources) data[source.kind] = await source.collect(personId, requestedBy);
   return JSON.stringify(
     {
       format: 'ent-hub-personal-data-export/1',

@@ -8,10 +8,19 @@ import { DataExportWorker } from '../../store/privacy/export-worker.ts';
 import { storePersonalDataSources, type PersonalDataSource } from '../../store/privacy/personal-data.ts';
 import type { DataExportService } from './context.ts';
 
-/** The person's record in the académie's directory, as the hub reads it (AAF import or LDAP). */
+/**
+ * The person's record in the académie's directory, as the hub reads it (AAF import or LDAP). For a
+ * guardian asking about their child, the child's links to adults are cut to the guardian's own: the
+ * other adults linked to the child are not theirs to see (the perimeter hides them too).
+ */
 export const directoryRecordSource = (directory: Pick<Directory, 'people'>): PersonalDataSource => ({
   kind: 'directoryRecord',
-  collect: async (personId) => (await directory.people([personId]))[0] ?? null,
+  collect: async (personId, requestedBy) => {
+    const record = (await directory.people([personId]))[0];
+    if (!record) return null;
+    if (requestedBy === personId || record.kind !== 'student') return record;
+    return { ...record, guardians: record.guardians.filter((link) => link.adultId === requestedBy) };
+  },
 });
 
 /** Every kind of data about a person this hub keeps or reads: the store's tables and the directory's record. */

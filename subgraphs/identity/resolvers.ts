@@ -72,6 +72,10 @@ export const resolvers: Resolvers = {
     dataExportLink: async (_, { id }, ctx) => {
       const viewer = personViewer(ctx);
       const exports = dataExportsOf(ctx);
+      // The right is checked again now, from the directory: a parent who lost legal authority since
+      // asking gets no link (the only way to the document), whatever was produced meanwhile.
+      const asked = (await exports.store.requestedBy(viewer.personId)).find((e) => e.id === id);
+      if (!asked || (asked.personId !== viewer.personId && !(await ctx.perimeter.isGuardianOf(asked.personId)))) return null;
       const link = await exports.store.issueLink(id, viewer.personId, exports.config.linkMs);
       return link ? { path: `${DATA_EXPORT_ROUTE_PREFIX}${link.token}`, expiresAt: link.expiresAt.toISOString() } : null;
     },

@@ -64,13 +64,20 @@ export interface AafImportTarget {
  * The full exports of a folder, per day and category (`Complet_20260901_Eleve_0000.xml`,
  * `…_0001.xml`): how many files each has, so the import knows when one is complete.
  */
-function fullExportGroups(files: readonly string[]): Map<string, number> {
-  const groups = new Map<string, number>();
+function fullExportGroups(files: readonly string[]): Map<string, { count: number; complete: boolean }> {
+  const parts = new Map<string, number[]>();
   for (const name of files) {
     const m = AAF_FILE.exec(name);
-    if (m?.[1] === 'Complet') groups.set(`${m[2]}|${m[3]}`, (groups.get(`${m[2]}|${m[3]}`) ?? 0) + 1);
+    if (m?.[1] === 'Complet') parts.set(`${m[2]}|${m[3]}`, [...(parts.get(`${m[2]}|${m[3]}`) ?? []), Number(m[4])]);
   }
-  return groups;
+  // Parts numbered from 0000 without a gap: a delivery missing one part is not a full export, and
+  // removes nobody (it would remove everyone the missing part names).
+  return new Map(
+    [...parts].map(([group, numbers]) => {
+      const sorted = [...numbers].sort((a, b) => a - b);
+      return [group, { count: numbers.length, complete: sorted.every((n, i) => n === i) }];
+    }),
+  );
 }
 
 /** The in-memory store as an import target: one entry at a time, nothing to commit. */
@@ -102,7 +109,7 @@ export async function importAafFolder(dir: string, target: AafImportTarget): Pro
   // complete one removes anything: a broken file, or a full export naming nobody, removes nothing.
   const groups = fullExportGroups(files);
   const named = new Map<string, { left: number; broken: boolean; ids: Map<AafCategory, Set<string>> }>();
-  for (const [group, count] of groups) named.set(group, { left: count, broken: false, ids: new Map() });
+  for (const [group, { count, complete }] of groups) named.set(group, { left: count, broken: !complete, ids: new Map() });
   for (const name of files) {
     const fileReport: AafFileReport = { file: name, entries: 0, rejected: 0 };
     report.files.push(fileReport);

@@ -28,48 +28,7 @@ const GuardianHome = graphql(`
             name
           }
         }
-        timetable(from: $today, to: $tomorrow) {
-          id
-          start
-          end
-          canceled
-          status
-          rooms
-          subject {
-            label
-          }
-        }
-        grades {
-          id
-          value
-          kind
-          outOf
-          date
-          comment
-          subject {
-            label
-          }
-        }
-        averages {
-          overall
-          subjects {
-            average
-            subject {
-              label
-            }
-          }
-        }
-        homework {
-          id
-          dueOn
-          done
-          descriptionHtml
-          returnKind
-          submitted
-          subject {
-            label
-          }
-        }
+        ...PupilDay
         absences {
           id
           start

@@ -16,53 +16,12 @@ const PupilHome = graphql(`
       id
       displayName
       ... on Student {
-        timetable(from: $today, to: $tomorrow) {
-          id
-          start
-          end
-          canceled
-          status
-          rooms
-          subject {
-            label
-          }
-        }
-        grades {
-          id
-          value
-          kind
-          outOf
-          date
-          comment
-          subject {
-            label
-          }
-        }
-        averages {
-          overall
-          subjects {
-            average
-            subject {
-              label
-            }
-          }
-        }
+        ...PupilDay
         homeworkSubmissions {
           id
           homeworkId
           fileName
           state
-        }
-        homework {
-          id
-          dueOn
-          done
-          descriptionHtml
-          returnKind
-          submitted
-          subject {
-            label
-          }
         }
       }
     }

@@ -3,6 +3,58 @@
  * the grades. One component each, for both pages.
  */
 import { formatDay, formatMark, formatShortDay, formatTime } from '../format.ts';
+import { graphql } from '../gql/index.ts';
+
+/**
+ * What both pages read of a pupil's day (the operation defines `$today` and `$tomorrow`): one
+ * definition, so the guardian's cards and the pupil's home show the same things.
+ */
+export const PupilDay = graphql(`
+  fragment PupilDay on Student {
+    timetable(from: $today, to: $tomorrow) {
+      id
+      start
+      end
+      canceled
+      status
+      rooms
+      subject {
+        label
+      }
+    }
+    grades {
+      id
+      value
+      kind
+      outOf
+      date
+      comment
+      subject {
+        label
+      }
+    }
+    averages {
+      overall
+      subjects {
+        average
+        subject {
+          label
+        }
+      }
+    }
+    homework {
+      id
+      dueOn
+      done
+      descriptionHtml
+      returnKind
+      submitted
+      subject {
+        label
+      }
+    }
+  }
+`);
 
 export interface LessonView {
   id: string;
