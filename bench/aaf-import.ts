@@ -105,7 +105,7 @@ export async function benchAafImport(people = 100_000): Promise<AafImportFigures
     const database = await openDatabase(databaseConfigFromEnv(process.env, url), log);
     try {
       await migrateToLatest(database, log);
-      await database.pool.query('TRUNCATE directory_entries, directory_links, directory_imports');
+      await database.pool.query('TRUNCATE directory_entries, directory_links, directory_imports, directory_files');
     } finally {
       await database.close();
     }

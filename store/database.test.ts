@@ -125,6 +125,7 @@ describe('the database layer', () => {
       directory_entries: ['category', 'id', 'attributes', 'last_name_key', 'first_name_key', 'full_name_key', 'email_key', 'birth_date', 'uai'],
       directory_links: ['category', 'entry_id', 'relation', 'target', 'position'],
       directory_imports: ['source', 'imported_at', 'applied_entries', 'rejected_entries'],
+      directory_files: ['name', 'sha256', 'day', 'category', 'imported_at'],
       vie_scolaire_outbox: [
         'id',
         'kind',

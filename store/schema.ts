@@ -16,6 +16,7 @@ export interface Database {
   directory_entries: DirectoryEntriesTable;
   directory_links: DirectoryLinksTable;
   directory_imports: DirectoryImportsTable;
+  directory_files: DirectoryFilesTable;
   vie_scolaire_outbox: VieScolaireOutboxTable;
   vie_scolaire_outbox_files: VieScolaireOutboxFilesTable;
   hub_job_runs: HubJobRunsTable;
@@ -184,6 +185,16 @@ export interface DirectoryLinksTable {
   /** `structure$code` for a class or group, a school id, an adult's id. */
   target: string;
   position: ColumnType<number, number | undefined, number>;
+}
+
+/** An AAF file applied to the imported directory (migration 0007). */
+export interface DirectoryFilesTable {
+  name: string;
+  sha256: string;
+  /** `yyyyMMdd` of the export, from the file's name. */
+  day: string | null;
+  category: string | null;
+  imported_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
 export interface DirectoryImportsTable {

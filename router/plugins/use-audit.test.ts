@@ -4,17 +4,17 @@
  * input field (its value is the id of the person a mutation concerns), composed into the supergraph.
  */
 import { join } from 'node:path';
-import { parse } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.ts';
 import type { AuditEvent, AuditStore } from '../../store/journal/event.ts';
 import { sessionSecretHash } from '../../store/sessions/session.ts';
-import { startSubgraph, type StartedSubgraph } from '../../subgraphs/kit/subgraph-server.ts';
+import { startSubgraph } from '../../subgraphs/kit/subgraph-server.ts';
 import { composedSupergraphFile } from '../../test/helpers/supergraph-file.ts';
 import { until } from '../../test/helpers/until.ts';
 import { TEST_VIEWER_KEY, TEST_VIEWER_SECRET } from '../../test/helpers/viewer.ts';
 import { routerConfigFromEnv } from '../config.ts';
-import { startRouter, type HubRouter } from '../router.ts';
+import { startRouter } from '../router.ts';
 
 /** A subgraph of another domain than the hub's: none of its names is known to the router. */
 const libraryTypeDefs = parse(/* GraphQL */ `
@@ -46,39 +46,30 @@ const libraryTypeDefs = parse(/* GraphQL */ `
   }
 `);
 
-describe('the journal’s subjects come from the schema', () => {
-  let library: StartedSubgraph;
-  let router: HubRouter;
+/** The library subgraph behind a router of its own, journaling into memory; `ask` is a signed-in librarian. */
+async function libraryHub(typeDefs: DocumentNode) {
   const appended: AuditEvent[] = [];
   const store: AuditStore = { append: async (events) => void appended.push(...events), about: async () => [] };
-
-  beforeAll(async () => {
-    library = await startSubgraph(
-      {
-        name: 'library',
-        typeDefs: libraryTypeDefs,
-        viewerContextKey: TEST_VIEWER_KEY,
-        log: createLogger('library'),
-        context: () => ({}),
-        resolvers: {
-          Query: { reader: (_: unknown, { id }: { id: string }) => ({ id, name: 'Ada', loans: ['b1'] }) },
-          Mutation: { lend: () => true, fine: () => true },
-        },
+  const library = await startSubgraph(
+    {
+      name: 'library',
+      typeDefs,
+      viewerContextKey: TEST_VIEWER_KEY,
+      log: createLogger('library'),
+      context: () => ({}),
+      resolvers: {
+        Query: { reader: (_: unknown, { id }: { id: string }) => ({ id, name: 'Ada', loans: ['b1'] }) },
+        Mutation: { lend: () => true, fine: () => true },
       },
-      { port: 0 },
-    );
-    const { dir, supergraphPath } = composedSupergraphFile('hub-audit-subject-', [{ name: 'library', url: library.graphqlUrl, typeDefs: libraryTypeDefs }]);
-    const config = routerConfigFromEnv({ ROUTER_METRICS_PORT: '0', HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit') });
-    // No subject type configured: the schema says which they are.
-    router = await startRouter({ ...config, port: 0, supergraphPath, audit: { ...config.audit, subjectTypes: [] } }, createLogger('router'), {
-      auditStore: store,
-    });
+    },
+    { port: 0 },
+  );
+  const { dir, supergraphPath } = composedSupergraphFile('hub-audit-subject-', [{ name: 'library', url: library.graphqlUrl, typeDefs }]);
+  const config = routerConfigFromEnv({ ROUTER_METRICS_PORT: '0', HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit') });
+  // No subject type configured: the schema says which they are.
+  const router = await startRouter({ ...config, port: 0, supergraphPath, audit: { ...config.audit, subjectTypes: [] } }, createLogger('router'), {
+    auditStore: store,
   });
-  afterAll(async () => {
-    await router?.stop();
-    await library?.close(0);
-  });
-
   async function ask(query: string, variables: Record<string, unknown> = {}): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
     const id = 'audit-subject-librarian';
     await router.sessions.put({
@@ -106,6 +97,21 @@ describe('the journal’s subjects come from the schema', () => {
     await until(async () => appended.some((e) => e.fields.includes(field)));
     return appended.find((e) => e.fields.includes(field))!;
   };
+  const close = async () => {
+    await router.stop();
+    await library.close(0);
+  };
+  return { ask, eventFor, close };
+}
+
+describe('the journal’s subjects come from the schema', () => {
+  let hub: Awaited<ReturnType<typeof libraryHub>>;
+  beforeAll(async () => {
+    hub = await libraryHub(libraryTypeDefs);
+  });
+  afterAll(() => hub?.close());
+  const ask = (query: string, variables?: Record<string, unknown>) => hub.ask(query, variables);
+  const eventFor = (field: string) => hub.eventFor(field);
 
   it('a mutation argument carrying @auditSubject names the person journaled, not the viewer', async () => {
     const answer = await ask('mutation($who: ID!) { lend(reader: $who, book: "b-9", borrower: "someone-else") }', { who: 'reader-42' });
@@ -124,5 +130,42 @@ describe('the journal’s subjects come from the schema', () => {
     const answer = await ask('{ reader(id: "reader-5") { name loans } }');
     expect(answer).toEqual({ data: { reader: { name: 'Ada', loans: ['b1'] } } });
     expect(await eventFor('Reader.loans')).toMatchObject({ outcome: 'allowed', targets: ['reader-5'] });
+  });
+});
+
+describe('a supergraph that marks no subject (composed elsewhere, or by an older version)', () => {
+  let hub: Awaited<ReturnType<typeof libraryHub>>;
+  beforeAll(async () => {
+    // The same library, its schema without a single @auditSubject.
+    hub = await libraryHub(
+      parse(/* GraphQL */ `
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@authenticated"])
+        type Query {
+          reader(id: ID!): Reader
+        }
+        type Mutation {
+          lend(reader: ID!, book: ID!, borrower: ID): Boolean @authenticated
+          fine(input: FineInput!): Boolean @authenticated
+        }
+        input FineInput {
+          amount: Int!
+          payer: PayerInput!
+        }
+        input PayerInput {
+          member: ID!
+        }
+        type Reader @key(fields: "id") {
+          id: ID!
+          name: String!
+          loans: [String!] @authenticated
+        }
+      `),
+    );
+  });
+  afterAll(() => hub?.close());
+
+  it('still journals every guarded mutation, naming the viewer', async () => {
+    expect(await hub.ask('mutation { lend(reader: "reader-42", book: "b-9") }')).toEqual({ data: { lend: true } });
+    expect(await hub.eventFor('Mutation.lend')).toMatchObject({ outcome: 'allowed', targets: ['librarian-1'] });
   });
 });

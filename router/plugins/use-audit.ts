@@ -92,7 +92,8 @@ export function useAudit(options: AuditOptions): GatewayPlugin<ViewerOnContext> 
       if (!supergraph) return;
       const declared = auditSubjectsOf(supergraph);
       const subjects = subjectTypesOf(declared);
-      if (!subjects.size && !declared.arguments.size && !declared.inputFields.size) return;
+      // A supergraph marking no subject (composed elsewhere, or by an older version) still has every
+      // guarded mutation journaled, naming the viewer: the journal never goes silent.
       const original = inlinedOperation(operationAsSent(args.contextValue as object, args.document), args.operationName);
       if (!original) return;
       // The same values authorization decided on: as executed, defaults applied (see operation-inputs.ts).

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { codeKey, foldName } from '../../connectors/directory/directory.ts';
 import { withValues, type AafAttributes, type AafCategory, type AafEntry } from '../../connectors/directory/aaf/entry.ts';
-import { aafFileOrder, importAafFolder, type AafImportReport, type AafImportTarget } from '../../connectors/directory/aaf/import.ts';
+import { aafFileOrder, importAafFolder, type AafFileIdentity, type AafImportReport, type AafImportTarget } from '../../connectors/directory/aaf/import.ts';
 import { AafValueError, recordOf, type RecordOf } from '../../connectors/directory/aaf/map.ts';
 import type { ApplyResult } from '../../connectors/directory/aaf/store.ts';
 import type { HubDatabase } from '../database.ts';
@@ -42,15 +42,36 @@ export class PostgresAafTarget implements AafImportTarget {
     this.batchSize = options.batchSize ?? DIRECTORY_WRITE_BATCH;
   }
 
-  async importFile(work: (apply: (entries: readonly AafEntry[]) => Promise<ApplyResult[]>) => Promise<void>): Promise<void> {
+  async importFile(work: (apply: (entries: readonly AafEntry[]) => Promise<ApplyResult[]>) => Promise<void>, file: AafFileIdentity): Promise<void> {
     await this.client.query('BEGIN');
     try {
       await work((entries) => this.#apply(entries));
+      // Recorded with the file's changes: applied and remembered together, or neither.
+      await this.client.query('INSERT INTO directory_files (name, sha256, day, category) VALUES ($1, $2, $3, $4) ON CONFLICT (name, sha256) DO NOTHING', [
+        file.name,
+        file.sha256,
+        file.day ?? null,
+        file.category ?? null,
+      ]);
       await this.client.query('COMMIT');
     } catch (error) {
       await this.client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * A file applied before (same name and content) is not applied again; one older than the newest
+   * applied for its category would replay old state over newer (a parent's lost authority back for
+   * the seconds between two files, a pupil added since removed) and is refused.
+   */
+  async skipReason(file: AafFileIdentity): Promise<string | undefined> {
+    const { rowCount } = await this.client.query('SELECT 1 FROM directory_files WHERE name = $1 AND sha256 = $2', [file.name, file.sha256]);
+    if (rowCount) return 'already imported';
+    if (!file.day || !file.category) return undefined;
+    const { rows } = await this.client.query<{ latest: string | null }>('SELECT max(day) AS latest FROM directory_files WHERE category = $1', [file.category]);
+    const latest = rows[0]?.latest;
+    return latest && file.day < latest ? `older than the ${latest} export already imported for ${file.category}` : undefined;
   }
 
   /**

@@ -21,7 +21,7 @@ let directory: PostgresDirectory;
 /** The demo académie as exported (in memory), to pick people from and to compare with. */
 let exported: AafStore;
 let aafDir: string;
-const reset = () => database.pool.query('TRUNCATE directory_entries, directory_links, directory_imports');
+const reset = () => database.pool.query('TRUNCATE directory_entries, directory_links, directory_imports, directory_files');
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -121,6 +121,34 @@ describe('a later full export in PostgreSQL', () => {
     writeFileSync(join(partial, 'X_Complet_20261003_Eleve_0001.xml'), aafDocument(['1'].map(pupil)));
     expect((await importAafIntoDatabase(database, partial)).report.removedEntries).toBeUndefined();
     expect(ids((await directory.people(['1', '2', '3'])).filter((p) => p !== undefined))).toEqual(['1', '2', '3']);
+  });
+});
+
+describe('re-importing a folder in PostgreSQL', () => {
+  const pupil = (id: string, givenName: string) => addRequestXml('Eleve', id, { ENTPersonJointure: [id], sn: ['DUPONT'], givenName: [givenName] });
+
+  it('applies only its new files: an old full export is never replayed over the deltas applied since', async () => {
+    await reset();
+    const dir = tempDir('replay');
+    writeFileSync(join(dir, 'X_Complet_20260901_Eleve_0000.xml'), aafDocument([pupil('1', 'Avant'), pupil('2', 'Deux')]));
+    writeFileSync(join(dir, 'X_Delta_20260902_Eleve_0000.xml'), aafDocument([modifyRequestXml('Eleve', '1', { givenName: ['Après'] })]));
+    await importAafIntoDatabase(database, dir);
+    // The next night: a new delta arrives beside the others, and the folder is imported again.
+    writeFileSync(join(dir, 'X_Delta_20260903_Eleve_0000.xml'), aafDocument([pupil('3', 'Trois')]));
+    const again = await importAafIntoDatabase(database, dir);
+    expect(again.report.files.map((f) => [f.file, f.skipped ?? 'applied'])).toEqual([
+      ['X_Complet_20260901_Eleve_0000.xml', 'already imported'],
+      ['X_Delta_20260902_Eleve_0000.xml', 'already imported'],
+      ['X_Delta_20260903_Eleve_0000.xml', 'applied'],
+    ]);
+    expect(again.report.appliedEntries).toBe(1);
+    expect((await directory.people(['1']))[0]).toMatchObject({ firstName: 'Après' });
+    // An older export brought in later (another folder) is refused, naming what is newer.
+    const old = tempDir('replay-old');
+    writeFileSync(join(old, 'X_Complet_20260815_Eleve_0000.xml'), aafDocument([pupil('1', 'Ancien')]));
+    const stale = await importAafIntoDatabase(database, old);
+    expect(stale.report.files[0]!.skipped).toBe('older than the 20260903 export already imported for Eleve');
+    expect((await directory.people(['1', '3'])).map((p) => p?.firstName)).toEqual(['Après', 'Trois']);
   });
 });
 

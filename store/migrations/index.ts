@@ -5,6 +5,7 @@ import * as calendarFeeds from './0003-calendar-feeds.ts';
 import * as vieScolaireOutbox from './0004-vie-scolaire-outbox.ts';
 import * as directory from './0005-directory.ts';
 import * as privacy from './0006-privacy.ts';
+import * as directoryFiles from './0007-directory-files.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-vie-scolaire-outbox': vieScolaireOutbox,
   '0005-directory': directory,
   '0006-privacy': privacy,
+  '0007-directory-files': directoryFiles,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

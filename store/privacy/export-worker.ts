@@ -67,8 +67,8 @@ export class DataExportWorker {
     if (!claimed) return false;
     try {
       const document = await exportDocument(claimed.personId, claimed.requestedBy, sources);
-      await exports.complete(claimed.id, document, keepMs);
-      // Producing it read every kind of data about the person, on behalf of whoever asked.
+      // Producing it read every kind of data about the person, on behalf of whoever asked: journaled
+      // before the document can be downloaded (a journal that fails leaves no export unjournaled).
       await journal.append([
         {
           at: new Date().toISOString(),
@@ -80,6 +80,7 @@ export class DataExportWorker {
           outcome: 'allowed',
         },
       ]);
+      await exports.complete(claimed.id, document, keepMs);
       log.info({ export: claimed.id, bytes: Buffer.byteLength(document) }, 'data export produced');
     } catch (error) {
       // Claimed again later (after the claim timeout), up to a few attempts, then failed.

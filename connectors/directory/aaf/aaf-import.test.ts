@@ -44,7 +44,7 @@ const memory = (): Target => {
 };
 const postgres = (): Target => ({
   fresh: async () => {
-    await database.pool.query('TRUNCATE directory_entries, directory_links, directory_imports');
+    await database.pool.query('TRUNCATE directory_entries, directory_links, directory_imports, directory_files');
   },
   import: async (dir) => {
     const { report } = await importAafIntoDatabase(database, dir);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AafCategory, AafEntry, AafRejectedEntry } from './entry.ts';
@@ -10,6 +12,18 @@ export interface AafFileReport {
   rejected: number;
   /** Set when the file itself is broken (not well-formed XML); entries before the fault were kept. */
   error?: string;
+  /** Why the file was not applied (already applied, older than what was): nothing of it was read. */
+  skipped?: string;
+}
+
+/** What identifies a file to a target that remembers what it applied. */
+export interface AafFileIdentity {
+  name: string;
+  /** SHA-256 of the content: the same name with other content is another file. */
+  sha256: string;
+  /** `yyyyMMdd` and category from the name, when it follows the AAF naming. */
+  day?: string;
+  category?: string;
 }
 
 export interface AafImportReport {
@@ -49,7 +63,12 @@ export interface AafImportTarget {
    * one transaction (PostgreSQL): `work` returns normally even when the file breaks midway, so what
    * came before the fault is kept, as in memory.
    */
-  importFile(work: (apply: (entries: readonly AafEntry[]) => Promise<ApplyResult[]>) => Promise<void>): Promise<void>;
+  importFile(work: (apply: (entries: readonly AafEntry[]) => Promise<ApplyResult[]>) => Promise<void>, file: AafFileIdentity): Promise<void>;
+  /**
+   * Why not to apply this file (a target that keeps its entries across imports: it was applied
+   * already, or it is older than what was applied for its category); undefined to apply it.
+   */
+  skipReason?(file: AafFileIdentity): Promise<string | undefined>;
   /** Entries applied per call of `apply`. */
   readonly batchSize: number;
   /**
@@ -114,6 +133,15 @@ export async function importAafFolder(dir: string, target: AafImportTarget): Pro
     const fileReport: AafFileReport = { file: name, entries: 0, rejected: 0 };
     report.files.push(fileReport);
     const m = AAF_FILE.exec(name);
+    const identity: AafFileIdentity = { name, sha256: target.skipReason ? await sha256Of(join(dir, name)) : '', day: m?.[2], category: m?.[3] };
+    const skipped = await target.skipReason?.(identity);
+    if (skipped) {
+      fileReport.skipped = skipped;
+      // Part of a full export not applied now: that export removes nobody in this run.
+      const group = m?.[1] === 'Complet' ? named.get(`${m[2]}|${m[3]}`) : undefined;
+      if (group) group.broken = true;
+      continue;
+    }
     const full = m?.[1] === 'Complet' && target.removeAbsent ? named.get(`${m[2]}|${m[3]}`) : undefined;
     /** Every entry a full export names counts as present, even one rejected (its earlier version stays). */
     const present = (category: AafCategory | undefined, id: string | undefined) => {
@@ -167,7 +195,7 @@ export async function importAafFolder(dir: string, target: AafImportTarget): Pro
       }
       await flush();
       await writing;
-    });
+    }, identity);
     if (full) {
       full.broken ||= fileReport.error !== undefined;
       if (--full.left === 0 && !full.broken) {
@@ -179,4 +207,11 @@ export async function importAafFolder(dir: string, target: AafImportTarget): Pro
     }
   }
   return report;
+}
+
+/** The SHA-256 of a file, streamed (a full export is hundreds of MB). */
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest('hex');
 }
