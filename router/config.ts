@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../store/sessions/session.ts';
+import { SESSION_TIMEOUTS_ENV, sessionTimeoutsOf, type SessionTimeouts } from '../store/sessions/session.ts';
 import { z } from 'zod';
 import {
   boolean,
@@ -169,7 +169,7 @@ const passThroughRoutes = z
 
 /** Every variable the router reads (docs/configuration.md), with its default and bounds. No secret has a default. */
 const ROUTER_ENV = mergeEnv(
-  mergeEnv(COMMON_ENV, VIEWER_CONTEXT_ENV),
+  mergeEnv(mergeEnv(COMMON_ENV, VIEWER_CONTEXT_ENV), SESSION_TIMEOUTS_ENV),
   envSchema({
     ROUTER_HOST: text({ default: '127.0.0.1' }),
     ROUTER_PORT: port(4000),
@@ -190,8 +190,6 @@ const ROUTER_ENV = mergeEnv(
     ROUTER_STATIC_DIR: text({}),
     ROUTER_SHUTDOWN_GRACE_MS: integer({ min: 0, max: 3_600_000, default: 10_000 }),
     ROUTER_PUBLIC_URL: url({}),
-    ROUTER_SESSION_IDLE_MINUTES: integer({ min: 1, max: 7 * 24 * 60, default: DEFAULT_SESSION_TIMEOUTS.idleMs / 60_000 }),
-    ROUTER_SESSION_ABSOLUTE_HOURS: integer({ min: 1, max: 30 * 24, default: DEFAULT_SESSION_TIMEOUTS.absoluteMs / 3600_000 }),
     ROUTER_SESSION_FACTS_MAX_AGE_SECONDS: integer({ min: 0, max: 86_400, default: 300 }),
     ROUTER_AUTHORIZATION_FILE: parsedBy(
       (path) => loadAuthorizationConfig(path),
@@ -264,10 +262,7 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
     shutdownGraceMs: v.ROUTER_SHUTDOWN_GRACE_MS,
     viewerContextKey: viewerContextKey(v.HUB_VIEWER_CONTEXT_SECRET),
     publicUrl: v.ROUTER_PUBLIC_URL?.replace(/\/$/, ''),
-    sessionTimeouts: {
-      idleMs: v.ROUTER_SESSION_IDLE_MINUTES * 60_000,
-      absoluteMs: v.ROUTER_SESSION_ABSOLUTE_HOURS * 3600_000,
-    },
+    sessionTimeouts: sessionTimeoutsOf(v),
     sessionFactsMaxAgeMs: v.ROUTER_SESSION_FACTS_MAX_AGE_SECONDS * 1000,
     scopeMapping: authorization.scopes,
     policies: policyRegistryOf(authorization.policies),

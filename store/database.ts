@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { envSchema, integer, port, readEnv, type Env } from '../lib/config/env.ts';
+import { envSchema, integer, mergeEnv, port, readEnv, url, type Env } from '../lib/config/env.ts';
 import { HubError } from '../lib/errors.ts';
 import { EMBEDDED_POSTGRES_PORT } from './postgres/embedded-server.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -45,6 +45,13 @@ export function databaseConfigFromEnv(env: Env, url = env.DATABASE_URL): Databas
 
 /** The embedded PostgreSQL's port from the environment (`HUB_POSTGRES_PORT`, 4300 by default). */
 export const embeddedPostgresPort = (env: Env): number => readEnv(DATABASE_ENV, env).HUB_POSTGRES_PORT;
+
+/**
+ * For a process that keeps its state only in the hub's database (the identity and vie scolaire
+ * subgraphs): `DATABASE_URL` is required, checked with the rest (no embedded server here: that is
+ * `npm start`'s).
+ */
+export const REQUIRED_DATABASE_ENV = mergeEnv(envSchema({ DATABASE_URL: url({ required: true, protocols: ['postgres:', 'postgresql:'] }) }), DATABASE_ENV);
 
 /** A database setting is missing or malformed: the process refuses to start, naming the variable. */
 export class DatabaseConfigError extends HubError {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTsProcess } from '../test/helpers/child-process.ts';
+import { createTestDatabaseUrl } from '../test/helpers/database.ts';
 import { TEST_VIEWER_SECRET } from '../test/helpers/viewer.ts';
 
 /**
@@ -44,6 +45,27 @@ describe('subgraph processes refuse a bad configuration, naming every bad variab
     expect(said).toContain('VIE_SCOLAIRE_UPSTREAM_BUDGET_WINDOW_MS must be');
     // The outbox and the calendar feeds are in the hub's database: no database, no start.
     expect(said).toContain('DATABASE_URL must be set to an absolute postgres or postgresql URL');
+  });
+
+  it('identity: its state is in the hub’s database, and its sessions’ timeouts are the router’s', async () => {
+    const said = await refusal('subgraphs/identity/main.ts', { IDENTITY_PORT: 'x', ROUTER_SESSION_IDLE_MINUTES: '0', HUB_DATA_EXPORTS_PER_DAY: 'many' });
+    expect(said).toContain('IDENTITY_PORT must be an integer from 0 to 65535, got \\"x\\"');
+    expect(said).toContain('ROUTER_SESSION_IDLE_MINUTES must be an integer from 1');
+    expect(said).toContain('HUB_DATA_EXPORTS_PER_DAY must be');
+    expect(said).toContain('DATABASE_URL must be set');
+  });
+
+  it('identity starts alone on the hub’s database and stops on SIGTERM', async () => {
+    const proc = startTsProcess('subgraphs/identity/main.ts', [], {
+      HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET,
+      HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-identity-')),
+      DATABASE_URL: await createTestDatabaseUrl(),
+      IDENTITY_PORT: '0',
+    });
+    const listening = await proc.waitFor((l) => l.msg === 'identity subgraph listening', 60_000);
+    expect(String(listening.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    proc.child.kill('SIGTERM');
+    expect((await proc.exited).code).toBe(0);
   });
 
   it('resources, never showing a secret', async () => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { envSchema, integer, readEnv, type Env } from '../../lib/config/env.ts';
 
 /**
  * A hub session: what a login produced, kept server-side. The browser or app holds only its
@@ -71,6 +72,23 @@ export interface SessionTimeouts {
 }
 
 export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000 };
+
+/**
+ * The session timeouts, read by every process that keeps sessions (the router, which checks them, and
+ * the identity subgraph, whose store upkeep deletes sessions past them): the same variables, so that
+ * neither deletes what the other still honours.
+ */
+export const SESSION_TIMEOUTS_ENV = envSchema({
+  ROUTER_SESSION_IDLE_MINUTES: integer({ min: 1, max: 7 * 24 * 60, default: DEFAULT_SESSION_TIMEOUTS.idleMs / 60_000 }),
+  ROUTER_SESSION_ABSOLUTE_HOURS: integer({ min: 1, max: 30 * 24, default: DEFAULT_SESSION_TIMEOUTS.absoluteMs / 3600_000 }),
+});
+
+export const sessionTimeoutsOf = (v: { ROUTER_SESSION_IDLE_MINUTES: number; ROUTER_SESSION_ABSOLUTE_HOURS: number }): SessionTimeouts => ({
+  idleMs: v.ROUTER_SESSION_IDLE_MINUTES * 60_000,
+  absoluteMs: v.ROUTER_SESSION_ABSOLUTE_HOURS * 3600_000,
+});
+
+export const sessionTimeoutsFromEnv = (env: Env): SessionTimeouts => sessionTimeoutsOf(readEnv(SESSION_TIMEOUTS_ENV, env));
 
 export function sessionExpired(session: HubSession, timeouts: SessionTimeouts, now = Date.now()): boolean {
   return now - session.lastSeenAt > timeouts.idleMs || now - session.createdAt > timeouts.absoluteMs;

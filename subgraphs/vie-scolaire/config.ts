@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { COMMON_ENV, envSchema, integer, json, mergeEnv, port, text, url, VIEWER_CONTEXT_ENV } from '../../lib/config/env.ts';
-import { DATABASE_ENV } from '../../store/database.ts';
+import { REQUIRED_DATABASE_ENV } from '../../store/database.ts';
 import { DIRECTORY_BACKEND_ENV } from '../directory/backend.ts';
 import { UPSTREAM_BUDGET_ENV } from './data-source.ts';
 import { VIE_SCOLAIRE_METRICS_ENV } from './metrics.ts';
@@ -29,11 +29,8 @@ export const VIE_SCOLAIRE_OWN_ENV = envSchema({
   VIE_SCOLAIRE_BREAKER_MIN_CALLERS: integer({ min: 1, max: 1000 }),
 });
 
-/**
- * The hub's database: the outbox and the calendar feeds are there, shared by every instance, so the
- * subgraph does not start without it (no embedded server here: that is `npm start`'s).
- */
-const VIE_SCOLAIRE_DATABASE_ENV = mergeEnv(envSchema({ DATABASE_URL: url({ required: true, protocols: ['postgres:', 'postgresql:'] }) }), DATABASE_ENV);
+/** The hub's database: the outbox and the calendar feeds are there, shared by every instance. */
+const VIE_SCOLAIRE_DATABASE_ENV = REQUIRED_DATABASE_ENV;
 
 export const VIE_SCOLAIRE_PROCESS_ENV = mergeEnv(
   mergeEnv(mergeEnv(COMMON_ENV, VIEWER_CONTEXT_ENV), mergeEnv(mergeEnv(VIE_SCOLAIRE_OWN_ENV, OUTBOX_RETENTION_ENV), VIE_SCOLAIRE_METRICS_ENV)),
