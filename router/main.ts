@@ -21,6 +21,8 @@ try {
     ...(values.supergraph ? { ROUTER_SUPERGRAPH: values.supergraph } : {}),
     ...(values.port ? { ROUTER_PORT: values.port } : {}),
   });
+  // Ours before anything starts: `router listening` is said inside startRouter.
+  const shutdown = exitOnSignal(log, config.shutdownGraceMs + 5_000);
   // Checked at start too, with or without a database: a bad retention variable is named now, not in a year.
   const retention = retentionConfigFromEnv(process.env);
   // With DATABASE_URL, sessions and the journal are in PostgreSQL, shared by every instance (migrated
@@ -44,14 +46,10 @@ try {
   });
   // The daily purge's counts per kind of data, beside the router's own metrics.
   store?.retention.registerMetrics(router.metrics);
-  exitOnSignal(
-    async () => {
-      await router.stop();
-      await store?.close();
-    },
-    log,
-    config.shutdownGraceMs + 5_000,
-  );
+  shutdown.stopWith(async () => {
+    await router.stop();
+    await store?.close();
+  });
 } catch (error) {
   log.fatal({ err: error }, `router failed to start: ${(error as Error).message}`);
   process.exitCode = 1;

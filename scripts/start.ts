@@ -8,6 +8,7 @@ import { ensurePortalBuilt, PORTAL_DIST, PORTAL_PERSISTED_DOCUMENTS } from './po
 
 // Quiet unless asked; a level it does not know is refused by the hub's configuration check, naming it.
 const log = createLogger('hub', process.env.HUB_LOG_LEVEL ? undefined : 'warn');
+const shutdown = exitOnSignal(log, 20_000);
 try {
   // The router's variables (ROUTER_PORT, ROUTER_SESSION_*, …) come from this environment, checked whole first.
   // The portal, built when its sources changed, served by the router at `/`; its operations are
@@ -47,8 +48,8 @@ try {
     'Ctrl-C stops everything.',
     '',
   ];
+  shutdown.stopWith(() => hub.stop());
   process.stdout.write(lines.join('\n'));
-  exitOnSignal(() => hub.stop(), log, 20_000);
 } catch (error) {
   const message =
     (error as NodeJS.ErrnoException).code === 'EADDRINUSE'

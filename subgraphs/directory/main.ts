@@ -18,6 +18,7 @@ const DIRECTORY_PROCESS_ENV = mergeEnv(
 );
 
 const log = createLogger('directory');
+const shutdown = exitOnSignal(log, 15_000);
 try {
   const config = readEnv(DIRECTORY_PROCESS_ENV, process.env);
   const directory = await directoryFromConfig(config, log);
@@ -30,8 +31,8 @@ try {
     host: config.DIRECTORY_HOST,
     production: config.NODE_ENV === 'production',
   });
+  shutdown.stopWith(() => server.close());
   log.info({ url: server.graphqlUrl }, 'directory subgraph listening');
-  exitOnSignal(() => server.close(), log, 15_000);
 } catch (error) {
   log.fatal({ err: error }, `directory subgraph failed to start: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -28,6 +28,7 @@ const IDENTITY_PROCESS_ENV = mergeEnv(
 );
 
 const log = createLogger('identity');
+const shutdown = exitOnSignal(log, 15_000);
 try {
   const config = readEnv(IDENTITY_PROCESS_ENV, process.env);
   const store = await openHubStore({
@@ -56,16 +57,12 @@ try {
     host: config.IDENTITY_HOST,
     production: config.NODE_ENV === 'production',
   });
+  shutdown.stopWith(async () => {
+    await server.close();
+    await dataExports.stop();
+    await store.close();
+  });
   log.info({ url: server.graphqlUrl }, 'identity subgraph listening');
-  exitOnSignal(
-    async () => {
-      await server.close();
-      await dataExports.stop();
-      await store.close();
-    },
-    log,
-    15_000,
-  );
 } catch (error) {
   log.fatal({ err: error }, `identity subgraph failed to start: ${(error as Error).message}`);
   process.exitCode = 1;

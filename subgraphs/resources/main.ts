@@ -34,6 +34,7 @@ const RESOURCES_PROCESS_ENV = mergeEnv(
 const RESOURCES_WITH_DIRECTORY_ENV = mergeEnv(RESOURCES_PROCESS_ENV, DIRECTORY_BACKEND_ENV);
 
 const log = createLogger('resources');
+const shutdown = exitOnSignal(log, 15_000);
 try {
   const config = readEnv(RESOURCES_WITH_DIRECTORY_ENV, process.env);
   const gar = new GarClient({
@@ -56,15 +57,11 @@ try {
     host: config.RESOURCES_HOST,
     production: config.NODE_ENV === 'production',
   });
+  shutdown.stopWith(async () => {
+    await server.close();
+    await gar.close();
+  });
   log.info({ url: server.graphqlUrl }, 'resources subgraph listening');
-  exitOnSignal(
-    async () => {
-      await server.close();
-      await gar.close();
-    },
-    log,
-    15_000,
-  );
 } catch (error) {
   log.fatal({ err: error }, `resources subgraph failed to start: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -39,6 +39,7 @@ import { quotasOf } from './quotas.ts';
 import { parisToday, startVieScolaireSubgraph } from './server.ts';
 
 const log = createLogger('vie-scolaire');
+const shutdown = exitOnSignal(log, 15_000);
 try {
   const env = process.env;
   const config = readEnv(VIE_SCOLAIRE_PROCESS_ENV, env);
@@ -92,17 +93,13 @@ try {
     host: config.VIE_SCOLAIRE_HOST,
     production: config.NODE_ENV === 'production',
   });
+  shutdown.stopWith(async () => {
+    await server.close();
+    await outbox.stop();
+    await upstreams.close();
+    await database.close();
+  });
   log.info({ url: server.graphqlUrl, metricsUrl: server.metricsUrl, schools: upstreams.schools }, 'vie scolaire subgraph listening');
-  exitOnSignal(
-    async () => {
-      await server.close();
-      await outbox.stop();
-      await upstreams.close();
-      await database.close();
-    },
-    log,
-    15_000,
-  );
 } catch (error) {
   log.fatal({ err: error }, `vie scolaire subgraph failed to start: ${(error as Error).message}`);
   process.exitCode = 1;
