@@ -67,6 +67,15 @@ const config: CodegenConfig = {
         DataExport: '../../../store/privacy/data-exports.ts#DataExport',
       }),
     },
+    'subgraphs/communication/generated/resolvers-types.ts': {
+      schema: 'subgraphs/communication/schema.graphql',
+      ...resolvers('../context.ts#CommunicationContext', {
+        Mailbox: '../context.ts#MailboxRef',
+        MessagePage: '../../../store/messaging/message.ts#Page<MessageSummaryModel>',
+        MessageSummary: '../../../store/messaging/message.ts#MessageSummary',
+        Message: '../../../store/messaging/message.ts#OpenedMessage',
+      }),
+    },
     'subgraphs/resources/generated/resolvers-types.ts': {
       schema: 'subgraphs/resources/schema.graphql',
       ...resolvers('../context.ts#ResourcesContext', {

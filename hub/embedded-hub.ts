@@ -14,6 +14,9 @@ import { startDataExports } from '../subgraphs/identity/data-exports.ts';
 import { DATA_EXPORT_ROUTE_PREFIX } from '../subgraphs/identity/data-export-route.ts';
 import { dataExportConfigFromEnv } from '../store/privacy/config.ts';
 import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
+import { startCommunicationSubgraph } from '../subgraphs/communication/server.ts';
+import { messagingConfigFromEnv } from '../subgraphs/communication/config.ts';
+import { PostgresMessageStore } from '../store/messaging/postgres-store.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
 import { VieScolaireClient } from '../connectors/vie-scolaire/client.ts';
 import { Outbox } from '../store/outbox/outbox.ts';
@@ -154,11 +157,13 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     const people = await startPeopleSubgraphs(step, store, academie);
     const resources = await startResources(step, academie);
     const vieScolaire = await startVieScolaire(step, store, academie);
+    const communication = await startCommunication(step, store, academie);
     const subgraphUrls: Record<string, string> = {
       directory: people.directory.graphqlUrl,
       identity: people.identity.graphqlUrl,
       resources: resources.subgraph.graphqlUrl,
       'vie-scolaire': vieScolaire.subgraph.graphqlUrl,
+      communication: communication.graphqlUrl,
     };
     // The providers are known once started, which needs the router's URL: the router reads them lazily.
     const providers: IdentityProviderConfig[] = [];
@@ -243,6 +248,21 @@ async function startPeopleSubgraphs(step: StepContext, store: EmbeddedStore, aca
   });
   step.started.push(identity);
   return { directory, identity };
+}
+
+/** The communication subgraph: the hub's messaging, in the hub's database. */
+async function startCommunication(step: StepContext, store: EmbeddedStore, academie: EmbeddedAcademie): Promise<StartedSubgraph> {
+  const communication = await startCommunicationSubgraph({
+    messages: new PostgresMessageStore(store.store.database),
+    directory: academie.directory,
+    perimeter: step.perimeter,
+    config: messagingConfigFromEnv(step.env),
+    viewerContextKey: step.key,
+    log: step.log.child({ component: 'communication' }),
+    port: step.portOf('communication'),
+  });
+  step.started.push(communication);
+  return communication;
 }
 
 /** The GAR stand-in (learning people from the export) and the resources subgraph that asks it. */
@@ -423,6 +443,7 @@ function describeServices(
     { name: 'identity', url: subgraphUrls.identity!, role: 'subgraph: the viewer, sessions, login history' },
     { name: 'resources', url: subgraphUrls.resources!, role: 'subgraph: GAR digital resources' },
     { name: 'vie-scolaire', url: subgraphUrls['vie-scolaire']!, role: 'subgraph: grades, absences, homework, timetable' },
+    { name: 'communication', url: subgraphUrls.communication!, role: 'subgraph: messages, read receipts, the cahier de liaison' },
     ...(vieScolaire.subgraph.metricsUrl
       ? [
           {

@@ -22,8 +22,9 @@ export const SENSITIVE_FIELD_NAMES = [
   'punishments',
   'health',
   'justifications',
+  'bodyHtml',
 ];
-export const SENSITIVE_TYPES = ['Address', 'Grade', 'Absence', 'Lateness', 'Punishment', 'Justification'];
+export const SENSITIVE_TYPES = ['Address', 'Grade', 'Absence', 'Lateness', 'Punishment', 'Justification', 'Message', 'MessageSummary'];
 
 const GUARDS = new Set(['authenticated', 'requiresScopes', 'policy']);
 

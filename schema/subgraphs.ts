@@ -8,6 +8,7 @@ export const SUBGRAPHS = [
   { name: 'identity', folder: 'identity', port: 4002 },
   { name: 'resources', folder: 'resources', port: 4003 },
   { name: 'vie-scolaire', folder: 'vie-scolaire', port: 4004 },
+  { name: 'communication', folder: 'communication', port: 4005 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

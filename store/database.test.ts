@@ -168,6 +168,22 @@ describe('the database layer', () => {
         'link_expires_at',
         'finished_at',
       ],
+      messages: [
+        'id',
+        'thread_id',
+        'in_reply_to',
+        'sender_id',
+        'sender_name',
+        'subject',
+        'body_html',
+        'lists',
+        'requires_signature',
+        'sent_at',
+        'recalled_at',
+        'sender_trashed_at',
+      ],
+      message_recipients: ['message_id', 'person_id', 'display_name', 'direct', 'sent_at', 'read_at', 'trashed_at', 'recalled_at'],
+      message_signatures: ['message_id', 'child_id', 'child_name', 'guardian_id', 'guardian_name', 'signed_at'],
     };
     for (const [table, names] of Object.entries(columns)) {
       const { rows } = await database.pool.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1', [table]);

@@ -10,7 +10,7 @@ export interface SubmissionQuotas {
 export class QuotaExceededError extends HubError {
   static override readonly code = 'ERR_QUOTA_EXCEEDED';
   constructor(
-    readonly quota: 'feedsPerPerson' | keyof SubmissionQuotas | 'dataExportsInProgress' | 'dataExportsPerDay',
+    readonly quota: 'feedsPerPerson' | keyof SubmissionQuotas | 'dataExportsInProgress' | 'dataExportsPerDay' | 'messagesPerDay',
     readonly limit: number,
   ) {
     super(`quota ${quota} (${limit}) exceeded`);

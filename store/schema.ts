@@ -21,6 +21,9 @@ export interface Database {
   vie_scolaire_outbox_files: VieScolaireOutboxFilesTable;
   hub_job_runs: HubJobRunsTable;
   data_exports: DataExportsTable;
+  messages: MessagesTable;
+  message_recipients: MessageRecipientsTable;
+  message_signatures: MessageSignaturesTable;
 }
 
 /** timestamptz: read as a Date, written as a Date (or an ISO string). */
@@ -202,6 +205,50 @@ export interface DirectoryImportsTable {
   imported_at: ColumnType<Date, Date | string | undefined, Date | string>;
   applied_entries: number;
   rejected_entries: number;
+}
+
+/** A message of the hub's messaging (migration 0008): sent once, read by its recipients' rows. */
+export interface MessagesTable {
+  id: string;
+  /** The first message's id, for every message of a conversation. */
+  thread_id: string;
+  in_reply_to: string | null;
+  sender_id: string;
+  /** As the directory named the sender when it was sent. */
+  sender_name: string;
+  subject: string;
+  /** Sanitized when sent (lib/markup.ts). */
+  body_html: string;
+  /** The lists the sender chose, by id and name: what every recipient sees of them. */
+  lists: ColumnType<{ id: string; name: string }[], string, string>;
+  requires_signature: ColumnType<boolean, boolean | undefined, boolean>;
+  sent_at: ColumnType<Date, Date | string | undefined, never>;
+  recalled_at: ColumnType<Date | null, never, Date | string>;
+  sender_trashed_at: ColumnType<Date | null, never, Date | string | null>;
+}
+
+/** One recipient's copy: fixed when sent. */
+export interface MessageRecipientsTable {
+  message_id: string;
+  person_id: string;
+  display_name: string;
+  /** Named by the sender (the other recipients see the name); false when reached through a list (a blind copy). */
+  direct: boolean;
+  sent_at: Date | string;
+  read_at: ColumnType<Date | null, never, Date | string>;
+  trashed_at: ColumnType<Date | null, never, Date | string | null>;
+  /** The sender recalled the message before this copy was read: it is gone from the recipient's folders. */
+  recalled_at: ColumnType<Date | null, never, Date | string>;
+}
+
+/** The cahier de liaison: one row per child and legal guardian a signed mot asks. */
+export interface MessageSignaturesTable {
+  message_id: string;
+  child_id: string;
+  child_name: string;
+  guardian_id: string;
+  guardian_name: string;
+  signed_at: ColumnType<Date | null, never, Date | string>;
 }
 
 export type SessionRow = Selectable<SessionsTable>;

@@ -126,3 +126,6 @@ export interface Guardian extends PersonBase {
 }
 
 export type Person = Student | EducationStaff | Guardian;
+
+/** How the hub names a person to others: first name, then last name, as the académie writes them. */
+export const displayNameOf = (p: Pick<Person, 'firstName' | 'lastName'>): string => `${p.firstName} ${p.lastName}`.trim();

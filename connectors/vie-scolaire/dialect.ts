@@ -1,4 +1,3 @@
-import sanitize from 'sanitize-html';
 import { FrenchDateError, frenchDayToIso, isoDayToFrench, parisWallTimeToIso } from '../../lib/french-dates.ts';
 import { HubError } from '../../lib/errors.ts';
 
@@ -67,46 +66,5 @@ export function parseFrenchDate(raw: string): string {
 /** ISO day `yyyy-MM-dd` → `dd/MM/yyyy` for the upstream's query parameters. */
 export const toFrenchDate = isoDayToFrench;
 
-/**
- * Teachers' HTML, made safe to show: text formatting, lists, tables and links stay; scripts,
- * styles, event handlers, iframes and `javascript:` URLs go. Links open in a new tab, without
- * giving the target a handle on the ENT's window.
- */
-export function sanitizeHtml(html: string): string {
-  return sanitize(html, {
-    allowedTags: [
-      'p',
-      'br',
-      'b',
-      'strong',
-      'i',
-      'em',
-      'u',
-      's',
-      'sub',
-      'sup',
-      'ul',
-      'ol',
-      'li',
-      'a',
-      'span',
-      'div',
-      'blockquote',
-      'h1',
-      'h2',
-      'h3',
-      'h4',
-      'table',
-      'thead',
-      'tbody',
-      'tr',
-      'td',
-      'th',
-      'code',
-      'pre',
-    ],
-    allowedAttributes: { a: ['href', 'title', 'target', 'rel'] },
-    allowedSchemes: ['http', 'https', 'mailto'],
-    transformTags: { a: sanitize.simpleTransform('a', { target: '_blank', rel: 'noopener noreferrer' }) },
-  });
-}
+/** Teachers' HTML, made safe to show: the hub's one rule (lib/markup.ts). */
+export { sanitizeHtml } from '../../lib/markup.ts';

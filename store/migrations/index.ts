@@ -6,6 +6,7 @@ import * as vieScolaireOutbox from './0004-vie-scolaire-outbox.ts';
 import * as directory from './0005-directory.ts';
 import * as privacy from './0006-privacy.ts';
 import * as directoryFiles from './0007-directory-files.ts';
+import * as messages from './0008-messages.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-directory': directory,
   '0006-privacy': privacy,
   '0007-directory-files': directoryFiles,
+  '0008-messages': messages,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -25,6 +25,10 @@ export const RETENTION_ENV = mergeEnv(
     HUB_RETENTION_REVOKED_FEED_DAYS: integer({ min: 1, max: 3650, default: 30 }),
     /** The record of a data export request (not its document: that goes at download or expiry). */
     HUB_RETENTION_DATA_EXPORT_DAYS: integer({ min: 1, max: 3650, default: 30 }),
+    /** Messages (the communication subgraph), with their copies and signatures, this long after they were sent. */
+    HUB_RETENTION_MESSAGES_DAYS: integer({ min: 1, max: 3650, default: 365 }),
+    /** A message put in the trash is deleted this long after (until then it can be restored). */
+    HUB_RETENTION_MESSAGE_TRASH_DAYS: integer({ min: 1, max: 3650, default: 30 }),
     /** How often the purge runs, across all instances together. */
     HUB_RETENTION_PURGE_EVERY_HOURS: integer({ min: 1, max: 24 * 7, default: 24 }),
   }),
@@ -38,6 +42,8 @@ export interface RetentionConfig {
   revokedFeedMs: number;
   dataExportMs: number;
   outboxMs: number;
+  messagesMs: number;
+  messageTrashMs: number;
   /** Time between two runs of the purge (one instance runs it each time). */
   purgeEveryMs: number;
 }
@@ -54,6 +60,8 @@ export function retentionConfigFromEnv(env: Env): RetentionConfig {
     revokedFeedMs: v.HUB_RETENTION_REVOKED_FEED_DAYS * DAY_MS,
     dataExportMs: v.HUB_RETENTION_DATA_EXPORT_DAYS * DAY_MS,
     outboxMs: v.VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS * DAY_MS,
+    messagesMs: v.HUB_RETENTION_MESSAGES_DAYS * DAY_MS,
+    messageTrashMs: v.HUB_RETENTION_MESSAGE_TRASH_DAYS * DAY_MS,
     purgeEveryMs: v.HUB_RETENTION_PURGE_EVERY_HOURS * 3_600_000,
   };
 }

@@ -139,6 +139,69 @@ export const outboxRetention = (retentionMs: number): RetentionRule => ({
   purge: (database) => new PostgresOutboxStore(database).prune(retentionMs),
 });
 
+/** Messages past their retention, with every copy and signature (ON DELETE CASCADE). */
+export const messageRetention = (retentionMs: number): RetentionRule => ({
+  kind: 'messages',
+  purge: (database, now) =>
+    inBatches(async () => {
+      const result = await database.db
+        .deleteFrom('messages')
+        .where('id', 'in', (eb) => eb.selectFrom('messages').select('id').where('sent_at', '<', before(now, retentionMs)).limit(BATCH))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    }),
+});
+
+/**
+ * The trash: a recipient's copy trashed past the retention is deleted; a message its sender trashed
+ * past the retention is deleted once no recipient keeps a copy (the sender's trash no longer lists it meanwhile).
+ */
+export const messageTrashRetention = (retentionMs: number): RetentionRule => ({
+  kind: 'messagesTrashed',
+  async purge(database, now) {
+    const cutoff = before(now, retentionMs);
+    const copies = await inBatches(async () => {
+      const result = await database.db
+        .deleteFrom('message_recipients')
+        .where((eb) =>
+          eb(
+            eb.refTuple('message_id', 'person_id'),
+            'in',
+            eb
+              .selectFrom('message_recipients')
+              .select(['message_id', 'person_id'])
+              .where('trashed_at', '<', cutoff)
+              .limit(BATCH)
+              .$asTuple('message_id', 'person_id'),
+          ),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+    const messages = await inBatches(async () => {
+      const result = await database.db
+        .deleteFrom('messages')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('messages as m')
+            .select('m.id')
+            .where('m.sender_trashed_at', '<', cutoff)
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb.selectFrom('message_recipients as r').select('r.person_id').whereRef('r.message_id', '=', 'm.id').where('r.recalled_at', 'is', null),
+                ),
+              ),
+            )
+            .limit(BATCH),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+    return copies + messages;
+  },
+});
+
 /**
  * Every kind of data the store keeps with a retention. Sessions have none here: a session's row is
  * deleted when it ends (logout, back-channel logout, or its timeouts, by the hourly upkeep).
@@ -152,6 +215,8 @@ export function retentionRules(config: RetentionConfig): RetentionRule[] {
     unusedFeedRetention(config.feedUnusedMs),
     revokedFeedRetention(config.revokedFeedMs),
     dataExportRetention(config.dataExportMs),
+    messageRetention(config.messagesMs),
+    messageTrashRetention(config.messageTrashMs),
   ];
 }
 

@@ -1,6 +1,16 @@
 import { GraphQLError } from 'graphql';
 import { codeKey } from '../../connectors/directory/directory.ts';
-import type { EducationStaff, Guardian, GuardianLink, Person, PersonKind, School, StructureCode, Student } from '../../connectors/directory/model.ts';
+import {
+  displayNameOf,
+  type EducationStaff,
+  type Guardian,
+  type GuardianLink,
+  type Person,
+  type PersonKind,
+  type School,
+  type StructureCode,
+  type Student,
+} from '../../connectors/directory/model.ts';
 import type { PersonData } from '../perimeter/perimeter.ts';
 import type { DirectoryContext } from './context.ts';
 import type { Profile, Resolvers } from './generated/resolvers-types.ts';
@@ -62,7 +72,7 @@ async function unitFromId(id: string, kind: 'class' | 'group', ctx: DirectoryCon
 
 const personFields = {
   profile: (p: Person) => PROFILE[p.kind],
-  displayName: (p: Person) => `${p.firstName} ${p.lastName}`.trim(),
+  displayName: (p: Person) => displayNameOf(p),
   schools: (p: Person, _: unknown, ctx: DirectoryContext) => schoolsOf(p, ctx),
 };
 

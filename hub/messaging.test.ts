@@ -1,0 +1,197 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Student } from '../connectors/directory/model.ts';
+import { testHubOptions } from '../test/helpers/database.ts';
+import { hubSession } from '../test/helpers/hub-session.ts';
+import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
+
+/** The messaging (issue 15) through the router, over the embedded académie's people. */
+const SEND = `mutation Send($input: SendMessageInput!) { sendMessage(input: $input) { id subject to { id displayName } lists { id name } } }`;
+const OPEN = `query Open($id: ID!) { message(id: $id) { id subject bodyHtml sender { id displayName } to { id displayName } lists { name } readAt
+  receipts { total read readBy { person { id } readAt } notYetRead { id } }
+  liaison { asked signed children { child { id displayName } signatures { guardian { id displayName } signedAt } } } } }`;
+const INBOX = `{ mailbox { unreadCount folder(name: INBOX, first: 50) { items { id subject sender { displayName } readAt requiresSignature } } } }`;
+const RECIPIENTS = `query Recipients($search: String!) { recipients(search: $search, first: 50) { id name kind profile } }`;
+
+describe('messaging through the hub', { timeout: 60_000 }, () => {
+  let hub: EmbeddedHub;
+  let ask: ReturnType<typeof hubSession>['ask'];
+  let collegeId: string;
+  const loginOf = (personId: string) => hub.logins.find((l) => l.personId === personId)!.login;
+  const demo = (description: RegExp) => hub.academie.demo.find((d) => description.test(d.description))!;
+  const pupilsOf = (code: string): Promise<Student[]> => hub.academie.directory.studentsOfClass({ structureId: collegeId, code });
+  const inbox = async (login: string) => (await ask(login, INBOX)).data.mailbox;
+  const legalGuardians = (pupils: Student[]) => [...new Set(pupils.flatMap((p) => p.guardians.filter((l) => l.legal === 1).map((l) => l.adultId)))];
+
+  beforeAll(async () => {
+    hub = await startEmbeddedHub({ dataDir: mkdtempSync(join(tmpdir(), 'hub-messaging-')), ...(await testHubOptions()) });
+    ({ ask } = hubSession(hub));
+    const lea = (await hub.academie.directory.people([hub.logins.find((l) => l.login === 'lea.martin')!.personId]))[0] as Student;
+    collegeId = lea.classes[0]!.structureId;
+  });
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  it('a guardian writes to her child’s teacher, who reads it; the sender sees the read receipt', async () => {
+    const { data } = await ask('lea.martin', '{ me { ... on Student { classes { teachers { id displayName } } } } }');
+    const teacher = data.me.classes[0].teachers[0];
+    const sent = await ask('sophie.martin', SEND, {
+      input: { to: [teacher.id], subject: 'Rendez-vous', body: '<p>Bonjour, pourrions-nous nous voir <b>jeudi</b> ?</p>' },
+    });
+    expect(sent.errors).toBeUndefined();
+    const id = sent.data.sendMessage.id;
+    const before = await ask('sophie.martin', OPEN, { id });
+    expect(before.data.message.receipts).toMatchObject({ total: 1, read: 0, notYetRead: [{ id: teacher.id }] });
+
+    const teacherLogin = loginOf(teacher.id);
+    const box = await inbox(teacherLogin);
+    expect(box.unreadCount).toBeGreaterThanOrEqual(1);
+    expect(box.folder.items.find((m: any) => m.id === id)).toMatchObject({ subject: 'Rendez-vous', readAt: null, sender: { displayName: 'Sophie MARTIN' } });
+    const opened = await ask(teacherLogin, OPEN, { id });
+    expect(opened.data.message).toMatchObject({ bodyHtml: '<p>Bonjour, pourrions-nous nous voir <b>jeudi</b> ?</p>', receipts: null });
+    expect((await inbox(teacherLogin)).unreadCount).toBe(box.unreadCount - 1);
+
+    const after = await ask('sophie.martin', OPEN, { id });
+    expect(after.data.message.receipts).toMatchObject({ total: 1, read: 1, readBy: [{ person: { id: teacher.id } }], notYetRead: [] });
+    // Nobody else opens it: not another teacher, not the other parent.
+    expect((await ask('thomas.martin', OPEN, { id })).data.message).toBeNull();
+    expect((await ask(demo(/teacher of 4E/).login, OPEN, { id })).data.message).toBeNull();
+  });
+
+  it('a teacher writes to the guardians of a class: each family receives it, none sees another’s name; the father without authority is not on the list', async () => {
+    const teacher = demo(/teacher of .*4EA/);
+    const lists = (await ask(teacher.login, RECIPIENTS, { search: 'Parents de 4EA' })).data.recipients;
+    expect(lists).toEqual([expect.objectContaining({ kind: 'LIST', name: expect.stringMatching(/^Parents de 4EA — /) })]);
+    const sent = await ask(teacher.login, SEND, { input: { to: [lists[0].id], subject: 'Sortie au musée', body: 'Départ à 8 h.' } });
+    expect(sent.errors).toBeUndefined();
+    expect(sent.data.sendMessage.lists).toEqual([{ id: lists[0].id, name: lists[0].name }]);
+    const id = sent.data.sendMessage.id;
+
+    const guardians = legalGuardians(await pupilsOf('4EA'));
+    const claire = demo(/separated mother/);
+    const marc = demo(/separated father/);
+    expect(guardians).toContain(claire.id);
+    expect(guardians).not.toContain(marc.id);
+    const own = await ask(teacher.login, OPEN, { id });
+    expect(own.data.message.to.map((p: any) => p.id).sort()).toEqual([...guardians].sort());
+
+    const seen = await ask(claire.login, OPEN, { id });
+    expect(seen.data.message).toMatchObject({ subject: 'Sortie au musée', to: [], lists: [{ name: lists[0].name }] });
+    expect((await ask(marc.login, OPEN, { id })).data.message).toBeNull();
+    expect((await inbox(marc.login)).folder.items.some((m: any) => m.id === id)).toBe(false);
+    const other = guardians.find((g) => g !== claire.id)!;
+    expect((await ask(loginOf(other), OPEN, { id })).data.message.to).toEqual([]);
+  });
+
+  it('a pupil cannot write to a pupil (of another class, or of their own by default), nor a parent to another family; a forged id is refused; nothing is sent', async () => {
+    const hugo = hub.logins.find((l) => l.login === 'hugo.martin')!.personId;
+    const lea = hub.logins.find((l) => l.login === 'lea.martin')!.personId;
+    const classmate = (await pupilsOf('5EA')).find((p) => p.id !== lea)!;
+    for (const target of [hugo, classmate.id]) {
+      const refused = await ask('lea.martin', SEND, { input: { to: [target], subject: 'Salut', body: 'coucou' } });
+      expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', recipients: [target] } });
+      expect(refused.errors?.[0]?.message).toContain(target);
+    }
+    const claire = demo(/separated mother/);
+    const forged = 'class-guardians:' + collegeId + '$4EA';
+    const before = (await ask(claire.login, `{ mailbox { folder(name: SENT) { items { id } } } }`)).data.mailbox.folder.items.length;
+    for (const to of [[lea], ['not-a-person-id'], [forged], [demo(/teacher of .*4EA/).id, 'school-staff:' + collegeId]]) {
+      const refused = await ask(claire.login, SEND, { input: { to, subject: 'Test', body: 'x' } });
+      expect(refused.errors?.[0]?.extensions?.code, JSON.stringify(to)).toBe('FORBIDDEN');
+    }
+    expect((await ask(claire.login, `{ mailbox { folder(name: SENT) { items { id } } } }`)).data.mailbox.folder.items).toHaveLength(before);
+    // Offered recipients are only those allowed: a parent finds no other family, and no pupil.
+    const offered = (await ask(claire.login, RECIPIENTS, { search: 'mar' })).data.recipients;
+    expect(offered.every((r: any) => r.kind === 'PERSON' && ['TEACHER', 'STAFF'].includes(r.profile))).toBe(true);
+  });
+
+  it('a recall removes the copies not yet read, and keeps the read ones', async () => {
+    const teacher = demo(/teacher of .*5EA/);
+    const list = (await ask(teacher.login, RECIPIENTS, { search: 'Parents de 5EA' })).data.recipients[0];
+    const { data } = await ask(teacher.login, SEND, { input: { to: [list.id], subject: 'Erreur de date', body: 'Contrôle lundi.' } });
+    const id = data.sendMessage.id;
+    await ask('sophie.martin', OPEN, { id });
+    const guardians = legalGuardians(await pupilsOf('5EA'));
+    const unread = guardians.filter((g) => g !== hub.logins.find((l) => l.login === 'sophie.martin')!.personId);
+    expect((await inbox(loginOf(unread[0]!))).folder.items.some((m: any) => m.id === id)).toBe(true);
+
+    const recalled = await ask(teacher.login, `mutation($id: ID!) { recallMessage(id: $id) }`, { id });
+    expect(recalled).toEqual({ data: { recallMessage: unread.length } });
+    expect((await inbox(loginOf(unread[0]!))).folder.items.some((m: any) => m.id === id)).toBe(false);
+    expect((await ask(loginOf(unread[0]!), OPEN, { id })).data.message).toBeNull();
+    expect((await ask('sophie.martin', OPEN, { id })).data.message.subject).toBe('Erreur de date');
+    // Only its sender recalls it, once.
+    expect((await ask('sophie.martin', `mutation($id: ID!) { recallMessage(id: $id) }`, { id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await ask(teacher.login, `mutation($id: ID!) { recallMessage(id: $id) }`, { id })).errors?.[0]?.extensions?.code).toBe('ALREADY_RECALLED');
+  });
+
+  it('the cahier de liaison: one copy for a guardian of two children, a signature per child and per legal guardian', async () => {
+    const principal = demo(/^principal, /);
+    const lists = (await ask(principal.login, RECIPIENTS, { search: 'Parents de' })).data.recipients.filter((r: any) => /^Parents de (5EA|3EB) /.test(r.name));
+    expect(lists).toHaveLength(2);
+    const sent = await ask(principal.login, SEND, {
+      input: { to: lists.map((l: any) => l.id), subject: 'Réunion parents-professeurs', body: 'Merci de signer.', requiresSignature: true },
+    });
+    expect(sent.errors).toBeUndefined();
+    const id = sent.data.sendMessage.id;
+    const asked = (await pupilsOf('5EA')).concat(await pupilsOf('3EB')).reduce((n, p) => n + p.guardians.filter((l) => l.legal === 1).length, 0);
+
+    const sophie = await inbox('sophie.martin');
+    expect(sophie.folder.items.filter((m: any) => m.id === id)).toEqual([expect.objectContaining({ requiresSignature: true })]);
+    const mine = (await ask('sophie.martin', OPEN, { id })).data.message.liaison;
+    expect(mine.children.map((c: any) => c.child.displayName).sort()).toEqual(['Hugo MARTIN', 'Léa MARTIN']);
+    for (const child of mine.children) {
+      const signed = await ask('sophie.martin', `mutation($m: ID!, $c: ID!) { signLiaison(messageId: $m, childId: $c) }`, { m: id, c: child.child.id });
+      expect(signed).toEqual({ data: { signLiaison: true } });
+    }
+    // Thomas signs for Léa only; a parent cannot sign for a child who is not theirs.
+    const lea = mine.children.find((c: any) => c.child.displayName === 'Léa MARTIN').child.id;
+    expect((await ask('thomas.martin', `mutation($m: ID!, $c: ID!) { signLiaison(messageId: $m, childId: $c) }`, { m: id, c: lea })).data.signLiaison).toBe(
+      true,
+    );
+    const stranger = (await pupilsOf('5EA')).find(
+      (p) => !p.guardians.some((l) => l.adultId === hub.logins.find((x) => x.login === 'sophie.martin')!.personId),
+    )!;
+    expect(
+      (await ask('sophie.martin', `mutation($m: ID!, $c: ID!) { signLiaison(messageId: $m, childId: $c) }`, { m: id, c: stranger.id })).data.signLiaison,
+    ).toBe(false);
+
+    const author = (await ask(principal.login, OPEN, { id })).data.message.liaison;
+    expect(author).toMatchObject({ asked, signed: 3 });
+    const hugo = author.children.find((c: any) => c.child.displayName === 'Hugo MARTIN');
+    expect(hugo.signatures.map((s: any) => [s.guardian.displayName, s.signedAt !== null]).sort()).toEqual([
+      ['Sophie MARTIN', true],
+      ['Thomas MARTIN', false],
+    ]);
+    // A guardian sees their own signatures only.
+    const thomas = (await ask('thomas.martin', OPEN, { id })).data.message.liaison;
+    expect(thomas.children.flatMap((c: any) => c.signatures.map((s: any) => s.guardian.displayName))).toEqual(['Thomas MARTIN', 'Thomas MARTIN']);
+  });
+
+  it('refuses bad input with a clear error and stores nothing: scripts, 10,000 recipients, a 1 MB search, a mot to a person', async () => {
+    const teacher = demo(/teacher of .*4EA/);
+    const { data: before } = await ask(teacher.login, `{ mailbox { folder(name: SENT, first: 100) { items { id } } } }`);
+    const target = (await ask(teacher.login, RECIPIENTS, { search: 'Parents de 4EA' })).data.recipients[0].id;
+    const script = await ask(teacher.login, SEND, { input: { to: [target], subject: 'x', body: '<p onclick="steal()">Bonjour</p><script>alert(1)</script>' } });
+    expect(script.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(script.errors?.[0]?.message).toMatch(/scripts/);
+    const many = await ask(teacher.login, SEND, { input: { to: Array.from({ length: 10_000 }, (_, i) => `p${i}`), subject: 'x', body: 'x' } });
+    expect(JSON.stringify(many.errors)).toMatch(/At most 100 recipients|too large|exceeds/i);
+    const search = await ask(teacher.login, RECIPIENTS, { search: 'a'.repeat(1_000_000) });
+    expect(search.errors?.length).toBeGreaterThan(0);
+    const mot = await ask(teacher.login, SEND, { input: { to: [demo(/separated mother/).id], subject: 'x', body: 'x', requiresSignature: true } });
+    expect(mot.errors?.[0]?.message).toMatch(/class guardian lists only/);
+    const { data: after } = await ask(teacher.login, `{ mailbox { folder(name: SENT, first: 100) { items { id } } } }`);
+    expect(after.mailbox.folder.items).toHaveLength(before.mailbox.folder.items.length);
+  });
+
+  it('message content never reaches the journal of access', async () => {
+    const { rows } = await hub.store.store.database.pool.query(
+      `SELECT count(*)::int AS n FROM journal_events j WHERE row_to_json(j)::text LIKE '%Sortie au mus%' OR row_to_json(j)::text LIKE '%part à 8 h%'`,
+    );
+    expect(rows[0].n).toBe(0);
+  });
+});

@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { HubError } from '../../lib/errors.ts';
+import { QuotaExceededError } from '../quota.ts';
+import type { HubDatabase } from '../database.ts';
+import type { Folder, MessageSummary, NewMessage, OpenedMessage, Page, ReadReceipt, SignatureRow } from './message.ts';
+
+/** A folder page's cursor that this store did not give out. */
+export class InvalidMessageCursorError extends HubError {
+  static override readonly code = 'ERR_MESSAGE_CURSOR';
+}
+
+/** A message id is a uuid the store gave out: anything else is no message, and never reaches a uuid column. */
+const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isMessageId = (id: string) => MESSAGE_ID.test(id);
+
+/** Rows one INSERT writes at most: a statement's parameters stay far below PostgreSQL's limit (65,535). */
+const SLICE = 1_000;
+
+interface Cursor {
+  sentAt: Date;
+  id: string;
+}
+
+function encodeCursor(sentAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([sentAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Cursor {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const sentAt = new Date(String(at));
+    if (typeof at === 'string' && typeof id === 'string' && isMessageId(id) && !Number.isNaN(sentAt.getTime())) return { sentAt, id };
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new InvalidMessageCursorError('not a cursor of this folder');
+}
+
+/** The page of `first` items out of `first + 1` read, and the cursor after it. */
+function pageOf<T extends { sentAt: Date; id: string }>(rows: T[], first: number): Page<T> {
+  const items = rows.slice(0, first);
+  const last = items.at(-1);
+  return rows.length > first && last ? { items, nextCursor: encodeCursor(last.sentAt, last.id) } : { items };
+}
+
+const byNewest = (a: { sentAt: Date; id: string }, b: { sentAt: Date; id: string }) => b.sentAt.getTime() - a.sentAt.getTime() || b.id.localeCompare(a.id);
+
+/**
+ * Messages in the hub's PostgreSQL database (tables `messages`, `message_recipients`,
+ * `message_signatures`, migration 0008), shared by every communication subgraph instance. Every
+ * method takes the person it acts for and finds a message only through them: as its sender, or
+ * through their own copy.
+ */
+export class PostgresMessageStore {
+  constructor(private readonly database: HubDatabase) {}
+
+  /**
+   * Records a message and every copy in one transaction; the sender's messages of the last 24 hours
+   * are counted under a per-sender lock, so the quota holds across instances.
+   */
+  async send(message: NewMessage, maxPerDay: number): Promise<string> {
+    const id = randomUUID();
+    await this.database.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext('messages'), hashtext(${message.senderId}))`.execute(trx);
+      const { sent } = await trx
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<string>().as('sent'))
+        .where('sender_id', '=', message.senderId)
+        .where('sent_at', '>', sql<Date>`now() - interval '1 day'`)
+        .executeTakeFirstOrThrow();
+      if (Number(sent) >= maxPerDay) throw new QuotaExceededError('messagesPerDay', maxPerDay);
+      let threadId: string = id;
+      if (message.inReplyTo) {
+        const answered = await trx.selectFrom('messages').select('thread_id').where('id', '=', message.inReplyTo).executeTakeFirst();
+        threadId = answered?.thread_id ?? id;
+      }
+      const { sent_at: sentAt } = await trx
+        .insertInto('messages')
+        .values({
+          id,
+          thread_id: threadId,
+          in_reply_to: message.inReplyTo ?? null,
+          sender_id: message.senderId,
+          sender_name: message.senderName,
+          subject: message.subject,
+          body_html: message.bodyHtml,
+          lists: JSON.stringify(message.lists),
+          requires_signature: (message.signatures?.length ?? 0) > 0,
+        })
+        .returning('sent_at')
+        .executeTakeFirstOrThrow();
+      for (let i = 0; i < message.recipients.length; i += SLICE) {
+        await trx
+          .insertInto('message_recipients')
+          .values(
+            message.recipients
+              .slice(i, i + SLICE)
+              .map((r) => ({ message_id: id, person_id: r.personId, display_name: r.displayName, direct: r.direct, sent_at: sentAt })),
+          )
+          .execute();
+      }
+      const signatures = message.signatures ?? [];
+      for (let i = 0; i < signatures.length; i += SLICE) {
+        await trx
+          .insertInto('message_signatures')
+          .values(
+            signatures
+              .slice(i, i + SLICE)
+              .map((s) => ({ message_id: id, child_id: s.childId, child_name: s.childName, guardian_id: s.guardianId, guardian_name: s.guardianName })),
+          )
+          .execute();
+      }
+    });
+    return id;
+  }
+
+  /** One page of a person's folder, newest first. */
+  async folder(personId: string, folder: Folder, options: { first: number; after?: string }): Promise<Page<MessageSummary>> {
+    const after = options.after ? decodeCursor(options.after) : undefined;
+    const limit = options.first + 1;
+    if (folder === 'sent') return pageOf(await this.#sent(personId, { trashed: false, after, limit }), options.first);
+    if (folder === 'inbox') return pageOf(await this.#received(personId, { trashed: false, after, limit }), options.first);
+    const both = [...(await this.#received(personId, { trashed: true, after, limit })), ...(await this.#sent(personId, { trashed: true, after, limit }))];
+    return pageOf(both.sort(byNewest), options.first);
+  }
+
+  async #received(personId: string, options: { trashed: boolean; after?: Cursor; limit: number }): Promise<MessageSummary[]> {
+    let query = this.database.db
+      .selectFrom('message_recipients as r')
+      .innerJoin('messages as m', 'm.id', 'r.message_id')
+      .select(['m.id', 'm.thread_id', 'm.subject', 'm.sender_id', 'm.sender_name', 'r.sent_at', 'r.read_at', 'm.requires_signature', 'm.recalled_at'])
+      .where('r.person_id', '=', personId)
+      .where('r.recalled_at', 'is', null)
+      .where('r.trashed_at', options.trashed ? 'is not' : 'is', null);
+    const after = options.after;
+    if (after) query = query.where((eb) => eb(eb.refTuple('r.sent_at', 'r.message_id'), '<', eb.tuple(after.sentAt, after.id)));
+    const rows = await query.orderBy('r.sent_at', 'desc').orderBy('r.message_id', 'desc').limit(options.limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      threadId: r.thread_id,
+      subject: r.subject,
+      senderId: r.sender_id,
+      senderName: r.sender_name,
+      sentAt: new Date(r.sent_at),
+      readAt: r.read_at,
+      requiresSignature: r.requires_signature,
+      recalled: r.recalled_at !== null,
+    }));
+  }
+
+  async #sent(personId: string, options: { trashed: boolean; after?: Cursor; limit: number }): Promise<MessageSummary[]> {
+    let query = this.database.db
+      .selectFrom('messages')
+      .select(['id', 'thread_id', 'subject', 'sender_id', 'sender_name', 'sent_at', 'requires_signature', 'recalled_at'])
+      .where('sender_id', '=', personId)
+      .where('sender_trashed_at', options.trashed ? 'is not' : 'is', null);
+    const after = options.after;
+    if (after) query = query.where((eb) => eb(eb.refTuple('sent_at', 'id'), '<', eb.tuple(after.sentAt, after.id)));
+    const rows = await query.orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      threadId: r.thread_id,
+      subject: r.subject,
+      senderId: r.sender_id,
+      senderName: r.sender_name,
+      sentAt: r.sent_at,
+      readAt: r.sent_at,
+      requiresSignature: r.requires_signature,
+      recalled: r.recalled_at !== null,
+    }));
+  }
+
+  /** The person's unread copies in their inbox. */
+  async unreadCount(personId: string): Promise<number> {
+    const { unread } = await this.database.db
+      .selectFrom('message_recipients')
+      .select((eb) => eb.fn.countAll<string>().as('unread'))
+      .where('person_id', '=', personId)
+      .where('recalled_at', 'is', null)
+      .where('trashed_at', 'is', null)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(unread);
+  }
+
+  /**
+   * A message as one person may see it: their own (sent), or their copy (received, not recalled).
+   * Opening a copy records its first reading (the sender's read receipt). Undefined otherwise: a
+   * message of someone else is the same answer as no message.
+   */
+  async open(messageId: string, personId: string): Promise<OpenedMessage | undefined> {
+    if (!isMessageId(messageId)) return undefined;
+    const message = await this.database.db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+    if (!message) return undefined;
+    const own = message.sender_id === personId;
+    let readAt: Date | null = message.sent_at;
+    let trashed = message.sender_trashed_at !== null;
+    if (!own) {
+      const copy = await this.database.db
+        .updateTable('message_recipients')
+        .set({ read_at: sql<Date>`coalesce(read_at, now())` })
+        .where('message_id', '=', messageId)
+        .where('person_id', '=', personId)
+        .where('recalled_at', 'is', null)
+        .returning(['read_at', 'trashed_at'])
+        .executeTakeFirst();
+      if (!copy) return undefined;
+      readAt = copy.read_at;
+      trashed = copy.trashed_at !== null;
+    }
+    // The sender sees every recipient; a recipient sees those the sender named, never a list's members.
+    let recipients = this.database.db
+      .selectFrom('message_recipients')
+      .select(['person_id', 'display_name'])
+      .where('message_id', '=', messageId)
+      .orderBy('display_name')
+      .orderBy('person_id');
+    if (!own) recipients = recipients.where('direct', '=', true);
+    const shown = await recipients.execute();
+    return {
+      id: message.id,
+      threadId: message.thread_id,
+      inReplyTo: message.in_reply_to,
+      subject: message.subject,
+      bodyHtml: message.body_html,
+      senderId: message.sender_id,
+      senderName: message.sender_name,
+      sentAt: message.sent_at,
+      readAt,
+      requiresSignature: message.requires_signature,
+      recalled: message.recalled_at !== null,
+      lists: message.lists,
+      recipients: shown.map((r) => ({ personId: r.person_id, displayName: r.display_name })),
+      ownMessage: own,
+      trashed,
+    };
+  }
+
+  /** Who read the sender's message, and when; undefined when it is not theirs. */
+  async receipts(messageId: string, senderId: string): Promise<ReadReceipt[] | undefined> {
+    if (!isMessageId(messageId)) return undefined;
+    const message = await this.database.db.selectFrom('messages').select('id').where('id', '=', messageId).where('sender_id', '=', senderId).executeTakeFirst();
+    if (!message) return undefined;
+    const rows = await this.database.db
+      .selectFrom('message_recipients')
+      .select(['person_id', 'display_name', 'read_at', 'recalled_at'])
+      .where('message_id', '=', messageId)
+      .orderBy('display_name')
+      .orderBy('person_id')
+      .execute();
+    return rows.map((r) => ({ personId: r.person_id, displayName: r.display_name, readAt: r.read_at, recalled: r.recalled_at !== null }));
+  }
+
+  /**
+   * The sender takes their message back, within `withinMs` of sending it: every unread copy
+   * disappears from its recipient's folders (a copy already read stays). Says how many went, or why
+   * nothing did.
+   */
+  async recall(messageId: string, senderId: string, withinMs: number): Promise<{ removed: number } | 'not-found' | 'too-late' | 'already-recalled'> {
+    if (!isMessageId(messageId)) return 'not-found';
+    return this.database.db.transaction().execute(async (trx) => {
+      const message = await trx
+        .selectFrom('messages')
+        .select(['sent_at', 'recalled_at'])
+        .where('id', '=', messageId)
+        .where('sender_id', '=', senderId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!message) return 'not-found' as const;
+      if (message.recalled_at) return 'already-recalled' as const;
+      if (Date.now() - message.sent_at.getTime() > withinMs) return 'too-late' as const;
+      await trx
+        .updateTable('messages')
+        .set({ recalled_at: sql<Date>`now()` })
+        .where('id', '=', messageId)
+        .execute();
+      // Under the message's row lock; a copy being opened now either is read (and stays) or goes.
+      const result = await trx
+        .updateTable('message_recipients')
+        .set({ recalled_at: sql<Date>`now()` })
+        .where('message_id', '=', messageId)
+        .where('read_at', 'is', null)
+        .executeTakeFirst();
+      return { removed: Number(result.numUpdatedRows) };
+    });
+  }
+
+  /** Puts the person's copy (or their own sent message) in the trash, or back. False when they have none. */
+  async trash(messageId: string, personId: string, trashed: boolean): Promise<boolean> {
+    if (!isMessageId(messageId)) return false;
+    const at = trashed ? sql<Date>`now()` : null;
+    const copy = await this.database.db
+      .updateTable('message_recipients')
+      .set({ trashed_at: at })
+      .where('message_id', '=', messageId)
+      .where('person_id', '=', personId)
+      .where('recalled_at', 'is', null)
+      .executeTakeFirst();
+    const own = await this.database.db
+      .updateTable('messages')
+      .set({ sender_trashed_at: at })
+      .where('id', '=', messageId)
+      .where('sender_id', '=', personId)
+      .executeTakeFirst();
+    return Number(copy.numUpdatedRows) + Number(own.numUpdatedRows) > 0;
+  }
+
+  /** The signatures of a mot: every family's for its author, the guardian's own otherwise. */
+  async signatures(messageId: string, personId: string, asAuthor: boolean): Promise<SignatureRow[]> {
+    if (!isMessageId(messageId)) return [];
+    let query = this.database.db
+      .selectFrom('message_signatures')
+      .select(['child_id', 'child_name', 'guardian_id', 'guardian_name', 'signed_at'])
+      .where('message_id', '=', messageId);
+    if (!asAuthor) query = query.where('guardian_id', '=', personId);
+    const rows = await query.orderBy('child_name').orderBy('child_id').orderBy('guardian_name').orderBy('guardian_id').execute();
+    return rows.map((r) => ({ childId: r.child_id, childName: r.child_name, guardianId: r.guardian_id, guardianName: r.guardian_name, signedAt: r.signed_at }));
+  }
+
+  /**
+   * A guardian signs a mot for one child ("vu"): only a signature the mot asked of them, on a copy
+   * they still have. True when it is signed (now or before).
+   */
+  async sign(messageId: string, guardianId: string, childId: string): Promise<boolean> {
+    if (!isMessageId(messageId)) return false;
+    const result = await this.database.db
+      .updateTable('message_signatures as s')
+      .set({ signed_at: sql<Date>`coalesce(s.signed_at, now())` })
+      .where('s.message_id', '=', messageId)
+      .where('s.guardian_id', '=', guardianId)
+      .where('s.child_id', '=', childId)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('message_recipients as r')
+            .select('r.person_id')
+            .whereRef('r.message_id', '=', 's.message_id')
+            .whereRef('r.person_id', '=', 's.guardian_id')
+            .where('r.recalled_at', 'is', null),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** The sender and thread of a message the person may read (as its sender or through a copy): what a reply needs. */
+  async readableBy(messageId: string, personId: string): Promise<{ senderId: string; senderName: string; threadId: string } | undefined> {
+    if (!isMessageId(messageId)) return undefined;
+    const row = await this.database.db
+      .selectFrom('messages as m')
+      .select(['m.sender_id', 'm.sender_name', 'm.thread_id'])
+      .where('m.id', '=', messageId)
+      .where((eb) =>
+        eb.or([
+          eb('m.sender_id', '=', personId),
+          eb.exists(
+            eb
+              .selectFrom('message_recipients as r')
+              .select('r.person_id')
+              .whereRef('r.message_id', '=', 'm.id')
+              .where('r.person_id', '=', personId)
+              .where('r.recalled_at', 'is', null),
+          ),
+        ]),
+      )
+      .executeTakeFirst();
+    return row && { senderId: row.sender_id, senderName: row.sender_name, threadId: row.thread_id };
+  }
+}

@@ -1,0 +1,32 @@
+import { boolean, envSchema, integer, readEnv, type Env } from '../../lib/config/env.ts';
+
+/** The messaging's settings (docs/configuration.md), checked whole at start. */
+export const MESSAGING_ENV = envSchema({
+  /** How long after sending a sender may recall a message (entcore's « rappel »). */
+  COMMUNICATION_RECALL_MINUTES: integer({ min: 0, max: 7 * 24 * 60, default: 60 }),
+  /** Messages one person sends in 24 hours, on every instance together. */
+  COMMUNICATION_MESSAGES_PER_DAY: integer({ min: 1, max: 100_000, default: 200 }),
+  /** People one message reaches at most, lists expanded (a school's staff fits). */
+  COMMUNICATION_MAX_RECIPIENTS: integer({ min: 1, max: 20_000, default: 2_000 }),
+  /** Whether a pupil may write to the pupils of their classes (off: the collège default). */
+  COMMUNICATION_PUPIL_TO_PUPIL: boolean({ default: false }),
+});
+
+export interface MessagingConfig {
+  recallMs: number;
+  messagesPerDay: number;
+  maxRecipients: number;
+  pupilToPupil: boolean;
+}
+
+export function messagingConfigFromEnv(env: Env): MessagingConfig {
+  const v = readEnv(MESSAGING_ENV, env);
+  return {
+    recallMs: v.COMMUNICATION_RECALL_MINUTES * 60_000,
+    messagesPerDay: v.COMMUNICATION_MESSAGES_PER_DAY,
+    maxRecipients: v.COMMUNICATION_MAX_RECIPIENTS,
+    pupilToPupil: v.COMMUNICATION_PUPIL_TO_PUPIL,
+  };
+}
+
+export const DEFAULT_MESSAGING: MessagingConfig = messagingConfigFromEnv({});

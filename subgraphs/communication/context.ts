@@ -1,0 +1,22 @@
+import type { Directory } from '../../connectors/directory/directory.ts';
+import type { Viewer } from '../../lib/viewer-context.ts';
+import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
+import type { Perimeter } from '../perimeter/perimeter.ts';
+import type { Audience } from './audience.ts';
+import type { MessagingConfig } from './config.ts';
+
+export interface CommunicationContext {
+  viewer: Viewer;
+  requestId: string;
+  messages: PostgresMessageStore;
+  directory: Directory;
+  perimeter: Perimeter;
+  /** Who the viewer may write to, decided from the directory now. */
+  audience: Audience;
+  config: MessagingConfig;
+}
+
+/** The viewer's mailbox: everything in it is read for this person only. */
+export interface MailboxRef {
+  personId: string;
+}

@@ -1,0 +1,481 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { MailboxRef as MailboxRefModel, CommunicationContext } from '../context.ts';
+import type { Page as PageModel, MessageSummary as MessageSummaryModel, OpenedMessage as OpenedMessageModel } from '../../../store/messaging/message.ts';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** A person as the message names them, when it was sent. */
+export type Correspondent = {
+  __typename?: 'Correspondent';
+  displayName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+};
+
+export type Folder =
+  | 'INBOX'
+  | 'SENT'
+  | 'TRASH';
+
+export type Liaison = {
+  __typename?: 'Liaison';
+  asked: Scalars['Int']['output'];
+  /** Signatures per child: one per legal guardian (separated parents each sign). */
+  children: Array<LiaisonChild>;
+  /** How many of the signatures asked are given. */
+  signed: Scalars['Int']['output'];
+};
+
+export type LiaisonChild = {
+  __typename?: 'LiaisonChild';
+  child: Correspondent;
+  signatures: Array<LiaisonSignature>;
+};
+
+export type LiaisonSignature = {
+  __typename?: 'LiaisonSignature';
+  guardian: Correspondent;
+  /** Null until they sign. */
+  signedAt?: Maybe<Scalars['String']['output']>;
+};
+
+export type Mailbox = {
+  __typename?: 'Mailbox';
+  /** A folder, newest first: `first` (1 to 100), the next page `after` the last page's `nextCursor`. */
+  folder: MessagePage;
+  /** Received messages not yet opened, out of the trash. */
+  unreadCount: Scalars['Int']['output'];
+};
+
+
+export type MailboxFolderArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  name: Folder;
+};
+
+export type Message = {
+  __typename?: 'Message';
+  /** Sanitized HTML. */
+  bodyHtml: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  inReplyTo?: Maybe<Scalars['ID']['output']>;
+  /** A mot of the cahier de liaison: its signatures (the author sees every family's; a guardian their own). */
+  liaison?: Maybe<Liaison>;
+  lists: Array<MessageListName>;
+  /** Whether the viewer sent it. */
+  ownMessage: Scalars['Boolean']['output'];
+  readAt?: Maybe<Scalars['String']['output']>;
+  recalled: Scalars['Boolean']['output'];
+  /** For its sender only: who read it and who has not. */
+  receipts?: Maybe<ReadReceipts>;
+  sender: Correspondent;
+  sentAt: Scalars['String']['output'];
+  subject: Scalars['String']['output'];
+  threadId: Scalars['ID']['output'];
+  /** The people the sender named (the sender sees everyone it reached); a list's members stay hidden from its recipients. */
+  to: Array<Correspondent>;
+  trashed: Scalars['Boolean']['output'];
+};
+
+/** A list the sender chose: every recipient sees its name, never its members. */
+export type MessageListName = {
+  __typename?: 'MessageListName';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type MessagePage = {
+  __typename?: 'MessagePage';
+  items: Array<MessageSummary>;
+  /** Absent at the end. */
+  nextCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type MessageSummary = {
+  __typename?: 'MessageSummary';
+  id: Scalars['ID']['output'];
+  /** When the viewer first opened it (their own: when sent); null while unread. */
+  readAt?: Maybe<Scalars['String']['output']>;
+  recalled: Scalars['Boolean']['output'];
+  requiresSignature: Scalars['Boolean']['output'];
+  sender: Correspondent;
+  sentAt: Scalars['String']['output'];
+  subject: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Takes a message back within the hub's recall delay: every copy not yet read disappears from its
+   * recipient's folders. Returns how many copies went.
+   */
+  recallMessage: Scalars['Int']['output'];
+  /**
+   * Sends a message to people and lists. Every recipient is checked against who the viewer may
+   * write to; one that is not allowed refuses the whole message (FORBIDDEN, naming the ids) and
+   * nothing is sent. Lists are expanded now: who receives is recorded.
+   */
+  sendMessage: Message;
+  /** Signs a mot of the cahier de liaison for one child (« vu »). False when the mot asks nothing of the viewer for this child. */
+  signLiaison: Scalars['Boolean']['output'];
+  /** Puts one of the viewer's messages in the trash (`trashed: true`) or back in its folder. */
+  trashMessage: Scalars['Boolean']['output'];
+};
+
+
+export type MutationRecallMessageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSendMessageArgs = {
+  input: SendMessageInput;
+};
+
+
+export type MutationSignLiaisonArgs = {
+  childId: Scalars['ID']['input'];
+  messageId: Scalars['ID']['input'];
+};
+
+
+export type MutationTrashMessageArgs = {
+  id: Scalars['ID']['input'];
+  trashed?: Scalars['Boolean']['input'];
+};
+
+/**
+ * The hub's messaging: messages between the people of the schools, class and group lists, read
+ * receipts, recall, and the cahier de liaison (a mot the families sign). Who may write to whom comes
+ * from the académie's directory (subgraphs/communication/audience.ts). Only the sender and the
+ * recipients of a message ever read it.
+ */
+export type Query = {
+  __typename?: 'Query';
+  /** The viewer's mailbox. */
+  mailbox?: Maybe<Mailbox>;
+  /** One message the viewer sent or received (opening a received one records its reading). Null for any other. */
+  message?: Maybe<Message>;
+  /**
+   * People and lists the viewer may write to whose names match `search` (at least two letters, at
+   * most 100 characters): nobody else is ever offered.
+   */
+  recipients: Array<Recipient>;
+};
+
+
+/**
+ * The hub's messaging: messages between the people of the schools, class and group lists, read
+ * receipts, recall, and the cahier de liaison (a mot the families sign). Who may write to whom comes
+ * from the académie's directory (subgraphs/communication/audience.ts). Only the sender and the
+ * recipients of a message ever read it.
+ */
+export type QueryMessageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The hub's messaging: messages between the people of the schools, class and group lists, read
+ * receipts, recall, and the cahier de liaison (a mot the families sign). Who may write to whom comes
+ * from the académie's directory (subgraphs/communication/audience.ts). Only the sender and the
+ * recipients of a message ever read it.
+ */
+export type QueryRecipientsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search: Scalars['String']['input'];
+};
+
+export type ReadReceipts = {
+  __typename?: 'ReadReceipts';
+  notYetRead: Array<Correspondent>;
+  read: Scalars['Int']['output'];
+  readBy: Array<Receipt>;
+  /** Copies delivered (recalled ones not counted). */
+  total: Scalars['Int']['output'];
+};
+
+export type Receipt = {
+  __typename?: 'Receipt';
+  person: Correspondent;
+  readAt: Scalars['String']['output'];
+};
+
+/** Someone or a list the viewer may write to. */
+export type Recipient = {
+  __typename?: 'Recipient';
+  /** A person's id, or a list's (pass either in `to`). */
+  id: Scalars['ID']['output'];
+  kind: RecipientKind;
+  name: Scalars['String']['output'];
+  /** For a person: their profile. */
+  profile?: Maybe<Scalars['String']['output']>;
+};
+
+export type RecipientKind =
+  | 'LIST'
+  | 'PERSON';
+
+export type SendMessageInput = {
+  /** HTML: text formatting, lists, tables and links; anything else is refused (at most 100,000 characters). */
+  body: Scalars['String']['input'];
+  /** The message this answers (one the viewer sent or received): its sender may always be answered. */
+  inReplyTo?: InputMaybe<Scalars['ID']['input']>;
+  /** A mot of the cahier de liaison: only to class guardian lists, by their teachers and the direction; each legal guardian signs it per child. */
+  requiresSignature?: InputMaybe<Scalars['Boolean']['input']>;
+  /** At most 200 characters. */
+  subject: Scalars['String']['input'];
+  /** Person ids and list ids (from `recipients`); at most 100. */
+  to: Array<Scalars['ID']['input']>;
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  Correspondent: ResolverTypeWrapper<Correspondent>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Folder: Folder;
+  Liaison: ResolverTypeWrapper<Liaison>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LiaisonChild: ResolverTypeWrapper<LiaisonChild>;
+  LiaisonSignature: ResolverTypeWrapper<LiaisonSignature>;
+  Mailbox: ResolverTypeWrapper<MailboxRefModel>;
+  Message: ResolverTypeWrapper<OpenedMessageModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  MessageListName: ResolverTypeWrapper<MessageListName>;
+  MessagePage: ResolverTypeWrapper<PageModel<MessageSummaryModel>>;
+  MessageSummary: ResolverTypeWrapper<MessageSummaryModel>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReadReceipts: ResolverTypeWrapper<ReadReceipts>;
+  Receipt: ResolverTypeWrapper<Receipt>;
+  Recipient: ResolverTypeWrapper<Recipient>;
+  RecipientKind: RecipientKind;
+  SendMessageInput: SendMessageInput;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  Correspondent: Correspondent;
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  Liaison: Liaison;
+  Int: Scalars['Int']['output'];
+  LiaisonChild: LiaisonChild;
+  LiaisonSignature: LiaisonSignature;
+  Mailbox: MailboxRefModel;
+  Message: OpenedMessageModel;
+  Boolean: Scalars['Boolean']['output'];
+  MessageListName: MessageListName;
+  MessagePage: PageModel<MessageSummaryModel>;
+  MessageSummary: MessageSummaryModel;
+  Mutation: Record<PropertyKey, never>;
+  Query: Record<PropertyKey, never>;
+  ReadReceipts: ReadReceipts;
+  Receipt: Receipt;
+  Recipient: Recipient;
+  SendMessageInput: SendMessageInput;
+}>;
+
+export type AuditSubjectDirectiveArgs = { };
+
+export type AuditSubjectDirectiveResolver<Result, Parent, ContextType = CommunicationContext, Args = AuditSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CorrespondentResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Correspondent'] = ResolversParentTypes['Correspondent']> = ResolversObject<{
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type LiaisonResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Liaison'] = ResolversParentTypes['Liaison']> = ResolversObject<{
+  asked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  children?: Resolver<Array<ResolversTypes['LiaisonChild']>, ParentType, ContextType>;
+  signed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type LiaisonChildResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['LiaisonChild'] = ResolversParentTypes['LiaisonChild']> = ResolversObject<{
+  child?: Resolver<ResolversTypes['Correspondent'], ParentType, ContextType>;
+  signatures?: Resolver<Array<ResolversTypes['LiaisonSignature']>, ParentType, ContextType>;
+}>;
+
+export type LiaisonSignatureResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['LiaisonSignature'] = ResolversParentTypes['LiaisonSignature']> = ResolversObject<{
+  guardian?: Resolver<ResolversTypes['Correspondent'], ParentType, ContextType>;
+  signedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MailboxResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Mailbox'] = ResolversParentTypes['Mailbox']> = ResolversObject<{
+  folder?: Resolver<ResolversTypes['MessagePage'], ParentType, ContextType, RequireFields<MailboxFolderArgs, 'first' | 'name'>>;
+  unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type MessageResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = ResolversObject<{
+  bodyHtml?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inReplyTo?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  liaison?: Resolver<Maybe<ResolversTypes['Liaison']>, ParentType, ContextType>;
+  lists?: Resolver<Array<ResolversTypes['MessageListName']>, ParentType, ContextType>;
+  ownMessage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  readAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recalled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  receipts?: Resolver<Maybe<ResolversTypes['ReadReceipts']>, ParentType, ContextType>;
+  sender?: Resolver<ResolversTypes['Correspondent'], ParentType, ContextType>;
+  sentAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  threadId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  to?: Resolver<Array<ResolversTypes['Correspondent']>, ParentType, ContextType>;
+  trashed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type MessageListNameResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['MessageListName'] = ResolversParentTypes['MessageListName']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MessagePageResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['MessagePage'] = ResolversParentTypes['MessagePage']> = ResolversObject<{
+  items?: Resolver<Array<ResolversTypes['MessageSummary']>, ParentType, ContextType>;
+  nextCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MessageSummaryResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['MessageSummary'] = ResolversParentTypes['MessageSummary']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  readAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recalled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requiresSignature?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sender?: Resolver<ResolversTypes['Correspondent'], ParentType, ContextType>;
+  sentAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  recallMessage?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRecallMessageArgs, 'id'>>;
+  sendMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
+  signLiaison?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSignLiaisonArgs, 'childId' | 'messageId'>>;
+  trashMessage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationTrashMessageArgs, 'id' | 'trashed'>>;
+}>;
+
+export type QueryResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  mailbox?: Resolver<Maybe<ResolversTypes['Mailbox']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType, RequireFields<QueryMessageArgs, 'id'>>;
+  recipients?: Resolver<Array<ResolversTypes['Recipient']>, ParentType, ContextType, RequireFields<QueryRecipientsArgs, 'first' | 'search'>>;
+}>;
+
+export type ReadReceiptsResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['ReadReceipts'] = ResolversParentTypes['ReadReceipts']> = ResolversObject<{
+  notYetRead?: Resolver<Array<ResolversTypes['Correspondent']>, ParentType, ContextType>;
+  read?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  readBy?: Resolver<Array<ResolversTypes['Receipt']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ReceiptResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Receipt'] = ResolversParentTypes['Receipt']> = ResolversObject<{
+  person?: Resolver<ResolversTypes['Correspondent'], ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type RecipientResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Recipient'] = ResolversParentTypes['Recipient']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RecipientKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  profile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = CommunicationContext> = ResolversObject<{
+  Correspondent?: CorrespondentResolvers<ContextType>;
+  Liaison?: LiaisonResolvers<ContextType>;
+  LiaisonChild?: LiaisonChildResolvers<ContextType>;
+  LiaisonSignature?: LiaisonSignatureResolvers<ContextType>;
+  Mailbox?: MailboxResolvers<ContextType>;
+  Message?: MessageResolvers<ContextType>;
+  MessageListName?: MessageListNameResolvers<ContextType>;
+  MessagePage?: MessagePageResolvers<ContextType>;
+  MessageSummary?: MessageSummaryResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  ReadReceipts?: ReadReceiptsResolvers<ContextType>;
+  Receipt?: ReceiptResolvers<ContextType>;
+  Recipient?: RecipientResolvers<ContextType>;
+}>;
+
+export type DirectiveResolvers<ContextType = CommunicationContext> = ResolversObject<{
+  auditSubject?: AuditSubjectDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,0 +1,56 @@
+/**
+ * The communication subgraph alone, as in production: the hub's messaging, its state in the hub's
+ * database. Configuration from the environment (docs/configuration.md): DATABASE_URL (required) and
+ * DATABASE_*, COMMUNICATION_* (recall delay, quotas, pupil to pupil), DIRECTORY_* (who may write to
+ * whom is decided from the same directory as every subgraph's), COMMUNICATION_PORT,
+ * COMMUNICATION_HOST, HUB_VIEWER_CONTEXT_SECRET, NODE_ENV, HUB_LOG_LEVEL.
+ */
+import { COMMON_ENV, envSchema, mergeEnv, port, readEnv, text, VIEWER_CONTEXT_ENV } from '../../lib/config/env.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { exitOnSignal } from '../../lib/shutdown.ts';
+import { viewerContextKey } from '../../lib/viewer-context.ts';
+import { databaseConfigFromEnv, openDatabase, REQUIRED_DATABASE_ENV } from '../../store/database.ts';
+import { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
+import { migrateToLatest } from '../../store/migrate.ts';
+import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
+import { MESSAGING_ENV, messagingConfigFromEnv } from './config.ts';
+import { startCommunicationSubgraph } from './server.ts';
+
+/** Everything this process reads, checked whole before anything starts. */
+const COMMUNICATION_PROCESS_ENV = mergeEnv(
+  mergeEnv(mergeEnv(COMMON_ENV, VIEWER_CONTEXT_ENV), mergeEnv(REQUIRED_DATABASE_ENV, MESSAGING_ENV)),
+  mergeEnv(DIRECTORY_BACKEND_ENV, envSchema({ COMMUNICATION_PORT: port(4005), COMMUNICATION_HOST: text({}) })),
+);
+
+const log = createLogger('communication');
+const shutdown = exitOnSignal(log, 15_000);
+try {
+  const config = readEnv(COMMUNICATION_PROCESS_ENV, process.env);
+  const database = await openDatabase(databaseConfigFromEnv(process.env), log.child({ component: 'store' }));
+  try {
+    await migrateToLatest(database, log.child({ component: 'store' }));
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const directory = await directoryFromConfig(config, log);
+  const server = await startCommunicationSubgraph({
+    messages: new PostgresMessageStore(database),
+    directory,
+    perimeter: perimeterOptionsOf(config),
+    config: messagingConfigFromEnv(process.env),
+    viewerContextKey: viewerContextKey(config.HUB_VIEWER_CONTEXT_SECRET),
+    log,
+    port: config.COMMUNICATION_PORT,
+    host: config.COMMUNICATION_HOST,
+    production: config.NODE_ENV === 'production',
+  });
+  shutdown.stopWith(async () => {
+    await server.close();
+    await database.close();
+  });
+  log.info({ url: server.graphqlUrl }, 'communication subgraph listening');
+} catch (error) {
+  log.fatal({ err: error }, `communication subgraph failed to start: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

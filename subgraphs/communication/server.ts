@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import type { Directory } from '../../connectors/directory/directory.ts';
+import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
+import { loadTypeDefs, startSubgraph, type StartedSubgraph, type SubgraphServerOptions } from '../kit/subgraph-server.ts';
+import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
+import { Audience } from './audience.ts';
+import { DEFAULT_MESSAGING, type MessagingConfig } from './config.ts';
+import { resolvers } from './resolvers.ts';
+
+export const COMMUNICATION_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
+
+export function startCommunicationSubgraph(
+  options: SubgraphServerOptions & {
+    messages: PostgresMessageStore;
+    /** Who may write to whom comes from the same directory and perimeter as every subgraph's. */
+    directory: Directory;
+    perimeter: PerimeterOptions;
+    config?: MessagingConfig;
+  },
+): Promise<StartedSubgraph> {
+  const config = options.config ?? DEFAULT_MESSAGING;
+  return startSubgraph(
+    {
+      name: 'communication',
+      typeDefs: loadTypeDefs(COMMUNICATION_SCHEMA_PATH),
+      resolvers,
+      viewerContextKey: options.viewerContextKey,
+      log: options.log,
+      context: ({ viewer, requestId }) => {
+        const perimeter = new Perimeter(viewer, options.directory, options.perimeter);
+        return {
+          viewer,
+          requestId,
+          messages: options.messages,
+          directory: options.directory,
+          perimeter,
+          audience: new Audience(perimeter, options.directory, { ...options.perimeter, pupilToPupil: config.pupilToPupil }),
+          config,
+        };
+      },
+    },
+    options,
+  );
+}
