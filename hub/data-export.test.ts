@@ -56,8 +56,10 @@ describe('the right of access through the graph', () => {
     expect(document.person).toBe(child);
     expect(document.data.directoryRecord).toMatchObject({ id: child, firstName: 'Léa' });
     expect(Object.keys(document.data)).toEqual(
-      expect.arrayContaining(['directoryRecord', 'sessions', 'loginHistory', 'accessJournal', 'submissions', 'calendarFeeds', 'dataExports']),
+      expect.arrayContaining(['directoryRecord', 'sessions', 'loginHistory', 'accessJournal', 'submissions', 'calendarFeeds', 'dataExports', 'messages']),
     );
+    // A pupil's correspondence is not in the export a guardian asked for.
+    expect(document.data.messages).toMatchObject({ messages: null });
 
     // Once: the same link again is a plain 404, as a forged one.
     const again = await download(path);
@@ -126,6 +128,16 @@ describe('the right of access through the graph', () => {
     expect([expired.status, await expired.text()]).toEqual([404, 'Not Found\n']);
     // Only GET reaches it.
     expect((await fetch(new URL(path, hub.router.publicUrl), { method: 'POST' })).status).toBe(405);
+  });
+
+  it('a person’s own export carries the messages they received and sent', async () => {
+    const id = await readyExport('sophie.martin');
+    const { path } = (await ask('sophie.martin', LINK, { id })).data.dataExportLink as { path: string };
+    const document = (await (await download(path)).json()) as {
+      data: { messages: { received: { subject: string; from: { name: string } }[]; sent: { subject: string }[] } };
+    };
+    expect(document.data.messages.received).toContainEqual(expect.objectContaining({ subject: 'Sortie au Louvre le jeudi 4 décembre' }));
+    expect(document.data.messages.sent).toContainEqual(expect.objectContaining({ subject: 'Absence de Léa jeudi matin' }));
   });
 
   it('a flood of made-up download links from one address is refused (429) like a login flood', async () => {

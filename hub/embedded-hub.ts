@@ -17,6 +17,7 @@ import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
 import { startCommunicationSubgraph } from '../subgraphs/communication/server.ts';
 import { messagingConfigFromEnv } from '../subgraphs/communication/config.ts';
 import { PostgresMessageStore } from '../store/messaging/postgres-store.ts';
+import { seedDemoMessages } from './demo-messages.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
 import { VieScolaireClient } from '../connectors/vie-scolaire/client.ts';
 import { Outbox } from '../store/outbox/outbox.ts';
@@ -252,11 +253,22 @@ async function startPeopleSubgraphs(step: StepContext, store: EmbeddedStore, aca
 
 /** The communication subgraph: the hub's messaging, in the hub's database. */
 async function startCommunication(step: StepContext, store: EmbeddedStore, academie: EmbeddedAcademie): Promise<StartedSubgraph> {
-  const communication = await startCommunicationSubgraph({
-    messages: new PostgresMessageStore(store.store.database),
+  const messages = new PostgresMessageStore(store.store.database);
+  const config = messagingConfigFromEnv(step.env);
+  await seedDemoMessages({
+    database: store.store.database,
+    messages,
     directory: academie.directory,
     perimeter: step.perimeter,
-    config: messagingConfigFromEnv(step.env),
+    config,
+    demo: academie.demo,
+    log: step.log.child({ component: 'communication' }),
+  });
+  const communication = await startCommunicationSubgraph({
+    messages,
+    directory: academie.directory,
+    perimeter: step.perimeter,
+    config,
     viewerContextKey: step.key,
     log: step.log.child({ component: 'communication' }),
     port: step.portOf('communication'),

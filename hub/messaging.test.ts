@@ -35,6 +35,14 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     await hub?.stop();
   });
 
+  it('the demo accounts find messages already in their inboxes: a class trip, a mot to sign, a parent’s question', async () => {
+    const subjects = async (login: string) => (await inbox(login)).folder.items.map((m: any) => [m.subject, m.requiresSignature]);
+    expect(await subjects('sophie.martin')).toContainEqual(['Sortie au Louvre le jeudi 4 décembre', false]);
+    expect(await subjects(demo(/separated mother/).login)).toContainEqual(['Réunion parents-professeurs du 9 décembre', true]);
+    expect(await subjects(demo(/teacher of .*5EA/).login)).toContainEqual(['Absence de Léa jeudi matin', false]);
+    expect(await subjects(demo(/separated father/).login)).toEqual([]);
+  });
+
   it('a guardian writes to her child’s teacher, who reads it; the sender sees the read receipt', async () => {
     const { data } = await ask('lea.martin', '{ me { ... on Student { classes { teachers { id displayName } } } } }');
     const teacher = data.me.classes[0].teachers[0];

@@ -68,6 +68,31 @@ describe('subgraph processes refuse a bad configuration, naming every bad variab
     expect((await proc.exited).code).toBe(0);
   });
 
+  it('communication: its messages are in the hub’s database; its limits are checked', async () => {
+    const said = await refusal('subgraphs/communication/main.ts', {
+      COMMUNICATION_PORT: 'x',
+      COMMUNICATION_RECALL_MINUTES: '-5',
+      COMMUNICATION_PUPIL_TO_PUPIL: 'maybe',
+    });
+    expect(said).toContain('COMMUNICATION_PORT must be an integer from 0 to 65535, got \\"x\\"');
+    expect(said).toContain('COMMUNICATION_RECALL_MINUTES must be an integer from 0');
+    expect(said).toContain('COMMUNICATION_PUPIL_TO_PUPIL must be');
+    expect(said).toContain('DATABASE_URL must be set');
+  });
+
+  it('communication starts alone on the hub’s database and stops on SIGTERM', async () => {
+    const proc = startTsProcess('subgraphs/communication/main.ts', [], {
+      HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET,
+      HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-communication-')),
+      DATABASE_URL: await createTestDatabaseUrl(),
+      COMMUNICATION_PORT: '0',
+    });
+    const listening = await proc.waitFor((l) => l.msg === 'communication subgraph listening', 60_000);
+    expect(String(listening.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    proc.child.kill('SIGTERM');
+    expect((await proc.exited).code).toBe(0);
+  });
+
   it('resources, never showing a secret', async () => {
     const said = await refusal('subgraphs/resources/main.ts', {
       GAR_ID_ENT: 'ENTHUB',

@@ -174,6 +174,74 @@ export const submissionsSource = (database: HubDatabase): PersonalDataSource => 
   },
 });
 
+/**
+ * Messages (the communication subgraph): those the person sent and received, and the signatures of
+ * mots they gave or that were asked for them. A pupil's correspondence is exported on the pupil's own
+ * request only: through a guardian, the child's export carries the mots the guardian was asked to
+ * sign about them (`signatures`), never the child's messages (`messages` is then `null`, and says why).
+ */
+export const messagesSource = (database: HubDatabase): PersonalDataSource => ({
+  kind: 'messages',
+  async collect(personId, requestedBy) {
+    const signatures = await database.db
+      .selectFrom('message_signatures as s')
+      .innerJoin('messages as m', 'm.id', 's.message_id')
+      .select(['s.message_id', 'm.subject', 's.child_id', 's.child_name', 's.guardian_id', 's.signed_at'])
+      .where((eb) => eb.or([eb('s.guardian_id', '=', personId), eb('s.child_id', '=', personId)]))
+      .where('s.guardian_id', 'in', actorsOf(personId, requestedBy))
+      .orderBy('m.sent_at', 'desc')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    const signed = signatures
+      .filter((r) => personId === requestedBy || r.guardian_id === requestedBy)
+      .map((r) => ({
+        message: r.message_id,
+        subject: r.subject,
+        child: r.child_id,
+        childName: r.child_name,
+        guardian: r.guardian_id,
+        signedAt: iso(r.signed_at),
+      }));
+    if (personId !== requestedBy) return { messages: null, why: 'a pupil’s correspondence is exported on their own request only', signatures: signed };
+    const sent = await database.db
+      .selectFrom('messages')
+      .select(['id', 'subject', 'body_html', 'sent_at', 'recalled_at', 'lists'])
+      .where('sender_id', '=', personId)
+      .orderBy('sent_at', 'desc')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    const received = await database.db
+      .selectFrom('message_recipients as r')
+      .innerJoin('messages as m', 'm.id', 'r.message_id')
+      .select(['m.id', 'm.subject', 'm.body_html', 'm.sender_id', 'm.sender_name', 'r.sent_at', 'r.read_at', 'r.trashed_at'])
+      .where('r.person_id', '=', personId)
+      .where('r.recalled_at', 'is', null)
+      .orderBy('r.sent_at', 'desc')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    return {
+      sent: sent.map((m) => ({
+        id: m.id,
+        subject: m.subject,
+        bodyHtml: m.body_html,
+        sentAt: iso(m.sent_at),
+        recalledAt: iso(m.recalled_at),
+        lists: m.lists.map((l) => l.name),
+      })),
+      received: received.map((m) => ({
+        id: m.id,
+        subject: m.subject,
+        bodyHtml: m.body_html,
+        from: { id: m.sender_id, name: m.sender_name },
+        sentAt: iso(new Date(m.sent_at)),
+        readAt: iso(m.read_at),
+        trashedAt: iso(m.trashed_at),
+      })),
+      signatures: signed,
+    };
+  },
+});
+
 /** Every kind of data the store's own tables hold about a person; the process adds the rest (the directory's record). */
 export function storePersonalDataSources(database: HubDatabase): PersonalDataSource[] {
   return [
@@ -183,6 +251,7 @@ export function storePersonalDataSources(database: HubDatabase): PersonalDataSou
     submissionsSource(database),
     calendarFeedsSource(database),
     dataExportsSource(database),
+    messagesSource(database),
   ];
 }
 

@@ -164,6 +164,9 @@ describe('the retention purge', () => {
       calendarFeedsRevoked: 2,
       calendarFeedsDeleted: 1,
       dataExports: 2,
+      // Seeded and checked in store/messaging/postgres-store.test.ts.
+      messages: 0,
+      messagesTrashed: 0,
     });
 
     // The journal: the wholly-past month's partitions are gone, the cut month keeps its later events.

@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../lib/logger.ts';
+import { openTestDatabase } from '../../test/helpers/database.ts';
+import { openDatabase, type HubDatabase } from '../database.ts';
+import { QuotaExceededError } from '../quota.ts';
+import { purgeExpiredData, messageRetention, messageTrashRetention } from '../retention/purge.ts';
+import type { NewMessage } from './message.ts';
+import { InvalidMessageCursorError, PostgresMessageStore } from './postgres-store.ts';
+
+const log = createLogger('messages-test', 'silent');
+const DAY = 86_400_000;
+
+let database: HubDatabase;
+let other: HubDatabase;
+let store: PostgresMessageStore;
+beforeAll(async () => {
+  database = await openTestDatabase();
+  other = await openDatabase({ ...database.config }, log);
+  store = new PostgresMessageStore(database);
+});
+afterAll(async () => {
+  await other?.close();
+  await database?.close();
+});
+
+const message = (senderId: string, to: string[], subject = 'Objet'): NewMessage => ({
+  senderId,
+  senderName: senderId,
+  subject,
+  bodyHtml: '<p>texte</p>',
+  lists: [],
+  recipients: to.map((personId) => ({ personId, displayName: personId, direct: true })),
+});
+
+describe('the message store', () => {
+  it('pages a folder newest first by cursor, and refuses a cursor it did not give out', async () => {
+    for (let i = 0; i < 5; i++) await store.send(message('pager', ['reader-p'], `n°${i}`), 100);
+    const first = await store.folder('reader-p', 'inbox', { first: 2 });
+    const second = await store.folder('reader-p', 'inbox', { first: 2, after: first.nextCursor });
+    const third = await store.folder('reader-p', 'inbox', { first: 2, after: second.nextCursor });
+    expect([...first.items, ...second.items, ...third.items].map((m) => m.subject)).toEqual(['n°4', 'n°3', 'n°2', 'n°1', 'n°0']);
+    expect(third.nextCursor).toBeUndefined();
+    for (const forged of ['abc', Buffer.from('["2026-01-01T00:00:00Z","1; DROP TABLE messages"]').toString('base64url'), '']) {
+      await expect(store.folder('reader-p', 'inbox', { first: 2, after: forged || 'x' })).rejects.toBeInstanceOf(InvalidMessageCursorError);
+    }
+  });
+
+  it('finds a message only through its sender or a recipient’s copy', async () => {
+    const id = await store.send(message('alice', ['bob']), 100);
+    expect(await store.open(id, 'mallory')).toBeUndefined();
+    expect(await store.receipts(id, 'bob')).toBeUndefined();
+    expect(await store.recall(id, 'bob', DAY)).toBe('not-found');
+    expect(await store.trash(id, 'mallory', true)).toBe(false);
+    expect(await store.open('not-a-uuid', 'alice')).toBeUndefined();
+    expect((await store.open(id, 'bob'))?.readAt).not.toBeNull();
+    expect((await store.receipts(id, 'alice'))?.[0]?.readAt).not.toBeNull();
+  });
+
+  it('holds the daily quota across two instances sending at once', async () => {
+    const twin = new PostgresMessageStore(other);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : twin).send(message('busy', ['x']), 4)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => r.status === 'rejected' && r.reason instanceof QuotaExceededError)).toBe(true);
+  });
+
+  it('the retention: messages past theirs go with every copy; trashed copies past the trash’s; a sender’s trashed message once no copy remains', async () => {
+    const old = await store.send(message('ret-sender', ['ret-a', 'ret-b'], 'ancien'), 100);
+    const recent = await store.send(message('ret-sender', ['ret-a'], 'récent'), 100);
+    const trashedLongAgo = await store.send(message('ret-sender', ['ret-a', 'ret-b'], 'corbeille'), 100);
+    await sql`UPDATE messages SET sent_at = now() - interval '400 days' WHERE id = ${old}`.execute(database.db);
+    await sql`UPDATE message_recipients SET sent_at = now() - interval '400 days' WHERE message_id = ${old}`.execute(database.db);
+    await sql`UPDATE message_recipients SET trashed_at = now() - interval '40 days' WHERE message_id = ${trashedLongAgo} AND person_id = 'ret-a'`.execute(
+      database.db,
+    );
+    await store.trash(recent, 'ret-a', true);
+    await sql`UPDATE messages SET sender_trashed_at = now() - interval '40 days' WHERE id = ${trashedLongAgo}`.execute(database.db);
+
+    const counts = await purgeExpiredData(database, [messageRetention(365 * DAY), messageTrashRetention(30 * DAY)], new Date(), log);
+    expect(counts).toEqual({ messages: 1, messagesTrashed: 1 });
+    expect(await store.open(old, 'ret-sender')).toBeUndefined();
+    expect(await store.open(trashedLongAgo, 'ret-a')).toBeUndefined();
+    // ret-b still has a copy: the sender's trashed message stays for them, and goes once theirs does.
+    expect((await store.open(trashedLongAgo, 'ret-b'))?.subject).toBe('corbeille');
+    expect((await store.open(recent, 'ret-a'))?.trashed).toBe(true);
+    await sql`UPDATE message_recipients SET trashed_at = now() - interval '40 days' WHERE message_id = ${trashedLongAgo}`.execute(database.db);
+    expect(await purgeExpiredData(database, [messageTrashRetention(30 * DAY)], new Date(), log)).toEqual({ messagesTrashed: 2 });
+    expect((await database.db.selectFrom('messages').select('id').where('id', '=', trashedLongAgo).execute()).length).toBe(0);
+  });
+});

@@ -1,0 +1,139 @@
+import { GraphQLError } from 'graphql';
+import type { Directory } from '../../connectors/directory/directory.ts';
+import { displayNameOf, type Person } from '../../connectors/directory/model.ts';
+import { hasDisallowedHtml, sanitizeHtml } from '../../lib/markup.ts';
+import type { NewRecipient, NewSignature } from '../../store/messaging/message.ts';
+import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
+import { parseListId, type Audience, type RecipientList } from './audience.ts';
+import type { MessagingConfig } from './config.ts';
+
+/** Bounds of what one request may ask: each refused with a clear error before anything is read or written. */
+export const LIMITS = { to: 100, subject: 200, body: 100_000, search: 100, searchMin: 2, recipientsPage: 50, folderPage: 100 } as const;
+
+export const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
+
+/** What sending needs: the store, who the sender may write to, the directory to expand lists. */
+export interface SendingContext {
+  messages: PostgresMessageStore;
+  directory: Directory;
+  audience: Audience;
+  config: MessagingConfig;
+}
+
+export interface MessageToSend {
+  to: readonly string[];
+  subject: string;
+  body: string;
+  inReplyTo?: string | null;
+  requiresSignature?: boolean | null;
+}
+
+/**
+ * Sends a message as `self`, checking everything first (the input's bounds, every recipient against
+ * the rules, the mot's lists); nothing is stored unless all of it holds. Returns the message's id.
+ * The one way a message is sent: the graph's mutation and the demo académie's first messages.
+ */
+export async function sendMessage(ctx: SendingContext, self: Person, input: MessageToSend): Promise<string> {
+  const { ids, subject, bodyHtml } = checkedInput(input);
+  const answering = input.inReplyTo ? await ctx.messages.readableBy(input.inReplyTo, self.id) : undefined;
+  if (input.inReplyTo && !answering) throw badInput('inReplyTo is not a message you sent or received.');
+  const { lists, named, recipients } = await resolveRecipients(ctx, self, ids, answering);
+  if (!recipients.length) throw badInput('Nobody would receive this message (the lists are empty).');
+  if (recipients.length > ctx.config.maxRecipients) {
+    throw badInput(`This message would reach ${recipients.length} people; at most ${ctx.config.maxRecipients}.`);
+  }
+  let signatures: NewSignature[] | undefined;
+  if (input.requiresSignature) {
+    if (named.length || !lists.length || lists.some((l) => l.kind !== 'class-guardians')) {
+      throw badInput('A mot to sign goes to class guardian lists only (« Parents de … »).');
+    }
+    signatures = await signaturesOf(ctx, lists, recipients);
+  }
+  return ctx.messages.send(
+    {
+      senderId: self.id,
+      senderName: displayNameOf(self),
+      subject,
+      bodyHtml,
+      lists: lists.map((l) => ({ id: l.id, name: l.name })),
+      recipients,
+      inReplyTo: answering ? input.inReplyTo! : undefined,
+      signatures,
+    },
+    ctx.config.messagesPerDay,
+  );
+}
+
+/** The checked parts of a message to send, or a BAD_USER_INPUT naming what is wrong. */
+function checkedInput(input: MessageToSend): { ids: string[]; subject: string; bodyHtml: string } {
+  const ids = [...new Set(input.to)];
+  if (input.to.length > LIMITS.to) throw badInput(`At most ${LIMITS.to} recipients or lists in one message (got ${input.to.length}).`);
+  if (!ids.length) throw badInput('Name at least one recipient.');
+  const subject = input.subject.trim();
+  if (!subject) throw badInput('The subject is empty.');
+  if (subject.length > LIMITS.subject) throw badInput(`The subject is ${subject.length} characters long; at most ${LIMITS.subject}.`);
+  if (input.body.length > LIMITS.body) throw badInput(`The message is ${input.body.length} characters long; at most ${LIMITS.body}.`);
+  if (hasDisallowedHtml(input.body)) {
+    throw badInput(
+      'The message contains content that is not allowed (scripts, styles, images, frames, event handlers or javascript: links): only text formatting, lists, tables and links are sent.',
+    );
+  }
+  return { ids, subject, bodyHtml: sanitizeHtml(input.body) };
+}
+
+/**
+ * Who a message goes to: each id checked against what the viewer may write to (the sender of the
+ * message answered may always be answered), lists expanded now. Any id refused refuses it all.
+ */
+async function resolveRecipients(ctx: SendingContext, self: Person, ids: string[], answering?: { senderId: string }) {
+  const listIds = ids.filter((id) => parseListId(id));
+  const personIds = ids.filter((id) => !parseListId(id));
+  const refused: string[] = [];
+  const lists: RecipientList[] = [];
+  for (const id of listIds) {
+    const list = await ctx.audience.list(id);
+    if (list) lists.push(list);
+    else refused.push(id);
+  }
+  const people = await ctx.directory.people(personIds);
+  const named: Person[] = [];
+  await Promise.all(
+    people.map(async (person, i) => {
+      const allowed = person && (person.id === answering?.senderId || (await ctx.audience.mayWriteTo(person)));
+      if (allowed && person.id !== self.id) named.push(person);
+      else refused.push(personIds[i]!);
+    }),
+  );
+  if (refused.length) {
+    throw new GraphQLError(
+      `You may not write to ${refused.length === 1 ? 'this recipient' : 'these recipients'}: ${refused.sort().join(', ')}. Nothing was sent.`,
+      {
+        extensions: { code: 'FORBIDDEN', recipients: refused.sort() },
+      },
+    );
+  }
+  const recipients = new Map<string, NewRecipient>();
+  for (const list of lists) {
+    for (const person of await ctx.audience.expand(list)) {
+      if (person.id !== self.id) recipients.set(person.id, { personId: person.id, displayName: displayNameOf(person), direct: false });
+    }
+  }
+  for (const person of named) recipients.set(person.id, { personId: person.id, displayName: displayNameOf(person), direct: true });
+  return { lists, named, recipients: [...recipients.values()] };
+}
+
+/** A mot's signatures: each pupil of the lists' classes, each of their legal guardians who receives it. */
+async function signaturesOf(ctx: SendingContext, lists: RecipientList[], recipients: NewRecipient[]): Promise<NewSignature[]> {
+  const receiving = new Map(recipients.map((r) => [r.personId, r.displayName]));
+  const signatures: NewSignature[] = [];
+  for (const list of lists) {
+    for (const pupil of await ctx.directory.studentsOfClass({ structureId: list.structureId, code: list.code ?? '' })) {
+      for (const guardianId of ctx.audience.legalGuardianIds(pupil)) {
+        const guardianName = receiving.get(guardianId);
+        if (guardianName) signatures.push({ childId: pupil.id, childName: displayNameOf(pupil), guardianId, guardianName });
+      }
+    }
+  }
+  return signatures;
+}
