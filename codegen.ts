@@ -74,6 +74,8 @@ const config: CodegenConfig = {
         MessagePage: '../../../store/messaging/message.ts#Page<MessageSummaryModel>',
         MessageSummary: '../../../store/messaging/message.ts#MessageSummary',
         Message: '../../../store/messaging/message.ts#OpenedMessage',
+        MessageReport: '../../../store/messaging/message.ts#MessageReport',
+        ReportedAuthor: '../../../store/messaging/message.ts#MessageReport',
       }),
     },
     'subgraphs/resources/generated/resolvers-types.ts': {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Student } from '../connectors/directory/model.ts';
 import { testHubOptions } from '../test/helpers/database.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
+import { until } from '../test/helpers/until.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 
 /** The messaging (issue 15) through the router, over the embedded académie's people. */
@@ -194,6 +195,54 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     expect(mot.errors?.[0]?.message).toMatch(/class guardian lists only/);
     const { data: after } = await ask(teacher.login, `{ mailbox { folder(name: SENT, first: 100) { items { id } } } }`);
     expect(after.mailbox.folder.items).toHaveLength(before.mailbox.folder.items.length);
+  });
+
+  it('searches one’s own messages in French (stemmed words of the sender, subject, body), never others’', async () => {
+    const SEARCH = `query($t: String!, $since: String) { mailbox { search(text: $t, since: $since) { subject sender { displayName } } } }`;
+    const found = async (login: string, t: string, since?: string) => (await ask(login, SEARCH, { t, since })).data.mailbox.search.map((m: any) => m.subject);
+    expect(await found('sophie.martin', 'sorties louvre')).toContain('Sortie au Louvre le jeudi 4 décembre');
+    expect(await found('sophie.martin', 'pique-niques')).toContain('Sortie au Louvre le jeudi 4 décembre');
+    expect(await found('sophie.martin', 'louvre -musée', '2099-01-01')).toEqual([]);
+    expect(await found('sophie.martin', 'orthodontiste')).toEqual(['Absence de Léa jeudi matin']);
+    expect(await found(demo(/separated father/).login, 'louvre')).toEqual([]);
+    expect(await found(demo(/teacher of .*4EA/).login, 'orthodontiste')).toEqual([]);
+    const bad = await ask('sophie.martin', SEARCH, { t: 'louvre', since: 'hier' });
+    expect(bad.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect((await ask('sophie.martin', SEARCH, { t: 'x'.repeat(101) })).errors?.[0]?.message).toMatch(/at most 100 characters/);
+  });
+
+  it('a recipient reports a message to the school’s direction, who sees it (journaled, naming its author) and nothing else; another school’s direction sees nothing', async () => {
+    const teacher = demo(/teacher of .*5EA/);
+    const lea = hub.logins.find((l) => l.login === 'lea.martin')!.personId;
+    const { data } = await ask(teacher.login, SEND, { input: { to: [lea], subject: 'Message déplacé', body: 'Contenu à signaler' } });
+    const id = data.sendMessage.id;
+    const REPORT = `mutation($id: ID!, $r: String!) { reportMessage(id: $id, reason: $r) }`;
+    expect((await ask('hugo.martin', REPORT, { id, r: 'pas pour moi' })).data.reportMessage).toBe(false);
+    expect((await ask('lea.martin', REPORT, { id, r: '' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await ask('lea.martin', REPORT, { id, r: 'Ce message me met mal à l’aise.' })).toEqual({ data: { reportMessage: true } });
+
+    const REPORTS = `{ reportedMessages { reason reporter { displayName } messageId author { id displayName subject bodyHtml } } }`;
+    const principal = demo(/^principal, /);
+    const seen = (await ask(principal.login, REPORTS)).data.reportedMessages;
+    expect(seen).toContainEqual({
+      reason: 'Ce message me met mal à l’aise.',
+      reporter: { displayName: 'Léa MARTIN' },
+      messageId: id,
+      author: { id: teacher.id, displayName: expect.any(String), subject: 'Message déplacé', bodyHtml: 'Contenu à signaler' },
+    });
+    const lyceePrincipal = hub.academie.demo.filter((d) => /^principal, /.test(d.description))[1]!;
+    expect((await ask(lyceePrincipal.login, REPORTS)).data.reportedMessages.some((r: any) => r.messageId === id)).toBe(false);
+    // Neither a teacher nor a parent may ask.
+    expect((await ask(teacher.login, REPORTS)).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    expect((await ask('sophie.martin', REPORTS)).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    // The direction's reading is journaled, naming the author; the content is not in it.
+    await until(async () => {
+      const { rows } = await hub.store.store.database.pool.query<{ fields: string[] }>(
+        `SELECT fields FROM journal_events WHERE $1 = ANY (targets) AND viewer_person_id = $2`,
+        [teacher.id, principal.id],
+      );
+      return rows.some((r) => r.fields.includes('ReportedAuthor.bodyHtml'));
+    });
   });
 
   it('message content never reaches the journal of access', async () => {

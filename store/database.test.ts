@@ -181,9 +181,11 @@ describe('the database layer', () => {
         'sent_at',
         'recalled_at',
         'sender_trashed_at',
+        'search',
       ],
       message_recipients: ['message_id', 'person_id', 'display_name', 'direct', 'sent_at', 'read_at', 'trashed_at', 'recalled_at'],
       message_signatures: ['message_id', 'child_id', 'child_name', 'guardian_id', 'guardian_name', 'signed_at'],
+      message_reports: ['id', 'message_id', 'reporter_id', 'reporter_name', 'school_id', 'reason', 'reported_at'],
     };
     for (const [table, names] of Object.entries(columns)) {
       const { rows } = await database.pool.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1', [table]);

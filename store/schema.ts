@@ -24,6 +24,7 @@ export interface Database {
   messages: MessagesTable;
   message_recipients: MessageRecipientsTable;
   message_signatures: MessageSignaturesTable;
+  message_reports: MessageReportsTable;
 }
 
 /** timestamptz: read as a Date, written as a Date (or an ISO string). */
@@ -225,6 +226,8 @@ export interface MessagesTable {
   sent_at: ColumnType<Date, Date | string | undefined, never>;
   recalled_at: ColumnType<Date | null, never, Date | string>;
   sender_trashed_at: ColumnType<Date | null, never, Date | string | null>;
+  /** Generated: French full-text search over the sender's name, the subject and the body. */
+  search: ColumnType<string, never, never>;
 }
 
 /** One recipient's copy: fixed when sent. */
@@ -249,6 +252,18 @@ export interface MessageSignaturesTable {
   guardian_id: string;
   guardian_name: string;
   signed_at: ColumnType<Date | null, never, Date | string>;
+}
+
+/** A message a recipient reported to a school's direction. */
+export interface MessageReportsTable {
+  id: string;
+  message_id: string;
+  reporter_id: string;
+  reporter_name: string;
+  /** The school whose direction sees it. */
+  school_id: string;
+  reason: string;
+  reported_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
 export type SessionRow = Selectable<SessionsTable>;

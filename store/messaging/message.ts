@@ -87,3 +87,18 @@ export interface Page<T> {
   /** Opaque; absent at the end. */
   nextCursor?: string;
 }
+
+/** A message reported to a school's direction, as the direction sees it. */
+export interface MessageReport {
+  id: string;
+  messageId: string;
+  reporterId: string;
+  reporterName: string;
+  reason: string;
+  reportedAt: Date;
+  senderId: string;
+  senderName: string;
+  subject: string;
+  bodyHtml: string;
+  sentAt: Date;
+}

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { HubError } from '../../lib/errors.ts';
 import { QuotaExceededError } from '../quota.ts';
 import type { HubDatabase } from '../database.ts';
-import type { Folder, MessageSummary, NewMessage, OpenedMessage, Page, ReadReceipt, SignatureRow } from './message.ts';
+import type { Folder, MessageReport, MessageSummary, NewMessage, OpenedMessage, Page, ReadReceipt, SignatureRow } from './message.ts';
 
 /** A folder page's cursor that this store did not give out. */
 export class InvalidMessageCursorError extends HubError {
@@ -166,6 +166,45 @@ export class PostgresMessageStore {
       senderName: r.sender_name,
       sentAt: r.sent_at,
       readAt: r.sent_at,
+      requiresSignature: r.requires_signature,
+      recalled: r.recalled_at !== null,
+    }));
+  }
+
+  /**
+   * The person's messages (sent, or received and not recalled; the trash included) matching a search
+   * with the French full-text configuration (`websearch_to_tsquery`: words, "a phrase", -excluded),
+   * over the sender's name, the subject and the body; optionally sent within [since, until). Newest first.
+   */
+  async search(personId: string, options: { text: string; since?: Date; until?: Date; first: number }): Promise<MessageSummary[]> {
+    let query = this.database.db
+      .selectFrom('messages as m')
+      .leftJoin('message_recipients as r', (join) => join.onRef('r.message_id', '=', 'm.id').on('r.person_id', '=', personId).on('r.recalled_at', 'is', null))
+      .select([
+        'm.id',
+        'm.thread_id',
+        'm.subject',
+        'm.sender_id',
+        'm.sender_name',
+        'm.sent_at',
+        'm.requires_signature',
+        'm.recalled_at',
+        'r.read_at',
+        'r.person_id',
+      ])
+      .where((eb) => eb.or([eb('m.sender_id', '=', personId), eb('r.person_id', 'is not', null)]))
+      .where(sql<boolean>`m.search @@ websearch_to_tsquery('french', ${options.text})`);
+    if (options.since) query = query.where('m.sent_at', '>=', options.since);
+    if (options.until) query = query.where('m.sent_at', '<', options.until);
+    const rows = await query.orderBy('m.sent_at', 'desc').orderBy('m.id', 'desc').limit(options.first).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      threadId: r.thread_id,
+      subject: r.subject,
+      senderId: r.sender_id,
+      senderName: r.sender_name,
+      sentAt: r.sent_at,
+      readAt: r.sender_id === personId ? r.sent_at : r.read_at,
       requiresSignature: r.requires_signature,
       recalled: r.recalled_at !== null,
     }));
@@ -342,6 +381,67 @@ export class PostgresMessageStore {
       )
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * A recipient reports a message they received (a copy they hold, not recalled) to `schoolId`'s
+   * direction. Once per message and reporter: a second report keeps the first. False when they hold no copy.
+   */
+  async report(messageId: string, reporter: { id: string; name: string }, schoolId: string, reason: string): Promise<boolean> {
+    if (!isMessageId(messageId)) return false;
+    const copy = await this.database.db
+      .selectFrom('message_recipients')
+      .select('person_id')
+      .where('message_id', '=', messageId)
+      .where('person_id', '=', reporter.id)
+      .where('recalled_at', 'is', null)
+      .executeTakeFirst();
+    if (!copy) return false;
+    await this.database.db
+      .insertInto('message_reports')
+      .values({ id: randomUUID(), message_id: messageId, reporter_id: reporter.id, reporter_name: reporter.name, school_id: schoolId, reason })
+      .onConflict((oc) => oc.columns(['message_id', 'reporter_id']).doNothing())
+      .execute();
+    return true;
+  }
+
+  /** Reports to these schools' direction, newest first: the reported message and who reported it, nothing else. */
+  async reportsFor(schoolIds: readonly string[], first: number): Promise<MessageReport[]> {
+    if (!schoolIds.length) return [];
+    const rows = await this.database.db
+      .selectFrom('message_reports as p')
+      .innerJoin('messages as m', 'm.id', 'p.message_id')
+      .select([
+        'p.id',
+        'p.message_id',
+        'p.reporter_id',
+        'p.reporter_name',
+        'p.reason',
+        'p.reported_at',
+        'm.sender_id',
+        'm.sender_name',
+        'm.subject',
+        'm.body_html',
+        'm.sent_at',
+      ])
+      .where('p.school_id', 'in', schoolIds)
+      .orderBy('p.reported_at', 'desc')
+      .orderBy('p.id', 'desc')
+      .limit(first)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      messageId: r.message_id,
+      reporterId: r.reporter_id,
+      reporterName: r.reporter_name,
+      reason: r.reason,
+      reportedAt: r.reported_at,
+      senderId: r.sender_id,
+      senderName: r.sender_name,
+      subject: r.subject,
+      bodyHtml: r.body_html,
+      sentAt: r.sent_at,
+    }));
   }
 
   /** The sender and thread of a message the person may read (as its sender or through a copy): what a reply needs. */

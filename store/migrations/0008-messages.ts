@@ -19,11 +19,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       requires_signature boolean NOT NULL DEFAULT false,
       sent_at timestamptz NOT NULL DEFAULT now(),
       recalled_at timestamptz,
-      sender_trashed_at timestamptz
+      sender_trashed_at timestamptz,
+      -- Full-text search with the French configuration (stemming, French stop words): the sender's
+      -- name, the subject, the body (the default parser reads HTML tags as tags, not words).
+      search tsvector GENERATED ALWAYS AS (to_tsvector('french', sender_name || ' ' || subject || ' ' || body_html)) STORED
     )`.execute(db);
   // The sender's "sent" folder, newest first, and the daily quota's count.
   await sql`CREATE INDEX messages_by_sender ON messages (sender_id, sent_at DESC, id DESC)`.execute(db);
   await sql`CREATE INDEX messages_by_thread ON messages (thread_id, sent_at)`.execute(db);
+  await sql`CREATE INDEX messages_search ON messages USING gin (search)`.execute(db);
   await sql`
     CREATE TABLE message_recipients (
       message_id uuid NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
@@ -49,9 +53,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (message_id, child_id, guardian_id)
     )`.execute(db);
   await sql`CREATE INDEX message_signatures_by_guardian ON message_signatures (guardian_id, message_id)`.execute(db);
+  // A recipient reports a message to a school's direction (abuse): once per message and reporter.
+  await sql`
+    CREATE TABLE message_reports (
+      id uuid PRIMARY KEY,
+      message_id uuid NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+      reporter_id text NOT NULL,
+      reporter_name text NOT NULL,
+      school_id text NOT NULL,
+      reason text NOT NULL,
+      reported_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (message_id, reporter_id)
+    )`.execute(db);
+  await sql`CREATE INDEX message_reports_by_school ON message_reports (school_id, reported_at DESC)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP TABLE message_reports`.execute(db);
   await sql`DROP TABLE message_signatures`.execute(db);
   await sql`DROP TABLE message_recipients`.execute(db);
   await sql`DROP TABLE messages`.execute(db);

@@ -1,6 +1,6 @@
 import { codeKey, foldName, type Directory } from '../../connectors/directory/directory.ts';
 import type { EducationStaff, Person, Student, StructureCode } from '../../connectors/directory/model.ts';
-import type { Perimeter, PerimeterOptions } from '../perimeter/perimeter.ts';
+import { schoolsOf, type Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 
 /*
  * Who may write to whom: the one place it is decided, from the directory's relations now (never
@@ -146,6 +146,36 @@ export class Audience {
         const ids = [...new Set(pupils.flatMap((p) => this.legalGuardianIds(p)))];
         return (await this.directory.people(ids)).filter((p) => p?.kind === 'guardian');
       }
+    }
+  }
+
+  /**
+   * The school whose direction a report by the viewer about a message from `sender` goes to: one
+   * both belong to (a guardian through their children), else the viewer's own first school.
+   */
+  async reportSchool(sender: Person | undefined): Promise<string | undefined> {
+    const self = await this.perimeter.self();
+    if (!self) return undefined;
+    const mine = await this.#schoolsOf(self);
+    const theirs = new Set(sender ? await this.#schoolsOf(sender) : []);
+    return mine.find((id) => theirs.has(id)) ?? mine[0];
+  }
+
+  /** The schools the viewer directs (DIR): the reports they see. */
+  async directedSchools(): Promise<string[]> {
+    const self = await this.perimeter.self();
+    return self && isAgent(self) ? [...new Set(self.functions.filter((f) => f.code === DIRECTION).map((f) => f.structureId))] : [];
+  }
+
+  async #schoolsOf(person: Person): Promise<string[]> {
+    switch (person.kind) {
+      case 'student':
+        return schoolsOf(person);
+      case 'guardian':
+        return [...new Set((await this.perimeter.childrenOf(person.id)).flatMap(({ student }) => schoolsOf(student)))].sort();
+      case 'teacher':
+      case 'staff':
+        return [...new Set([...person.schoolIds, ...person.functions.map((f) => f.structureId)])].sort();
     }
   }
 

@@ -23,6 +23,15 @@ async function selfOf(ctx: CommunicationContext): Promise<Person> {
 }
 
 const iso = (date: Date) => date.toISOString();
+
+/** An ISO date (`2026-11-23`) or date-time argument, or a BAD_USER_INPUT naming it. */
+function dateArgument(name: string, value: string | null | undefined): Date | undefined {
+  if (value === null || value === undefined) return undefined;
+  const date = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime()))
+    throw badInput(`${name} must be an ISO date (2026-11-23) or date-time, got ${JSON.stringify(value.slice(0, 40))}.`);
+  return date;
+}
 const FOLDERS: Record<Folder, 'inbox' | 'sent' | 'trash'> = { INBOX: 'inbox', SENT: 'sent', TRASH: 'trash' };
 
 function liaisonOf(rows: SignatureRow[]) {
@@ -42,6 +51,13 @@ export const resolvers: Resolvers = {
   Query: {
     mailbox: (_, __, ctx) => ({ personId: personOf(ctx) }),
     message: async (_, { id }, ctx) => (await ctx.messages.open(id, personOf(ctx))) ?? null,
+    reportedMessages: async (_, { first }, ctx) => {
+      personOf(ctx);
+      const size = first ?? 20;
+      if (size < 1 || size > LIMITS.recipientsPage) throw badInput(`first must be from 1 to ${LIMITS.recipientsPage}.`);
+      // The schools the viewer directs now, from the directory: a scope granted elsewhere shows nothing.
+      return ctx.messages.reportsFor(await ctx.audience.directedSchools(), size);
+    },
     recipients: async (_, { search, first }, ctx) => {
       personOf(ctx);
       const text = search.trim();
@@ -57,6 +73,14 @@ export const resolvers: Resolvers = {
   },
   Mailbox: {
     unreadCount: (mailbox, _, ctx) => ctx.messages.unreadCount(mailbox.personId),
+    search: async (mailbox, { text, since, until, first }, ctx) => {
+      const words = text.trim();
+      if (words.length > LIMITS.search) throw badInput(`Search with at most ${LIMITS.search} characters.`);
+      if (words.length < LIMITS.searchMin) throw badInput('Type at least two letters.');
+      const size = first ?? 20;
+      if (size < 1 || size > LIMITS.recipientsPage) throw badInput(`first must be from 1 to ${LIMITS.recipientsPage}.`);
+      return ctx.messages.search(mailbox.personId, { text: words, since: dateArgument('since', since), until: dateArgument('until', until), first: size });
+    },
     folder: async (mailbox, { name, first, after }, ctx) => {
       const size = first ?? 20;
       if (size < 1 || size > LIMITS.folderPage) throw badInput(`first must be from 1 to ${LIMITS.folderPage}.`);
@@ -67,6 +91,16 @@ export const resolvers: Resolvers = {
         throw error;
       }
     },
+  },
+  MessageReport: {
+    reportedAt: (r) => iso(r.reportedAt),
+    reporter: (r) => ({ id: r.reporterId, displayName: r.reporterName }),
+    author: (r) => r,
+  },
+  ReportedAuthor: {
+    id: (r) => r.senderId,
+    displayName: (r) => r.senderName,
+    sentAt: (r) => iso(r.sentAt),
   },
   MessageSummary: {
     sender: (m) => ({ id: m.senderId, displayName: m.senderName }),
@@ -118,6 +152,17 @@ export const resolvers: Resolvers = {
       return result.removed;
     },
     trashMessage: (_, { id, trashed }, ctx) => ctx.messages.trash(id, personOf(ctx), trashed),
+    reportMessage: async (_, { id, reason }, ctx) => {
+      const self = await selfOf(ctx);
+      const why = reason.trim();
+      if (!why || why.length > 500) throw badInput('Say why in 1 to 500 characters.');
+      const message = await ctx.messages.readableBy(id, self.id);
+      if (!message || message.senderId === self.id) return false;
+      const [sender] = await ctx.directory.people([message.senderId]);
+      const school = await ctx.audience.reportSchool(sender);
+      if (!school) return false;
+      return ctx.messages.report(id, { id: self.id, name: displayNameOf(self) }, school, why);
+    },
     signLiaison: async (_, { messageId, childId }, ctx) => {
       const personId = personOf(ctx);
       // The authority is checked now, from the directory: a parent who lost it signs nothing.

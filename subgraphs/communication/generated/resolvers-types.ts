@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { MailboxRef as MailboxRefModel, CommunicationContext } from '../context.ts';
-import type { Page as PageModel, MessageSummary as MessageSummaryModel, OpenedMessage as OpenedMessageModel } from '../../../store/messaging/message.ts';
+import type { Page as PageModel, MessageSummary as MessageSummaryModel, OpenedMessage as OpenedMessageModel, MessageReport as MessageReportModel } from '../../../store/messaging/message.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
@@ -52,6 +52,12 @@ export type Mailbox = {
   __typename?: 'Mailbox';
   /** A folder, newest first: `first` (1 to 100), the next page `after` the last page's `nextCursor`. */
   folder: MessagePage;
+  /**
+   * The viewer's messages (sent or received, the trash included) matching `text` (French full-text:
+   * words of the sender's name, the subject or the body; "a phrase"; -excluded), optionally sent from
+   * `since` (included) to `until` (excluded), ISO dates. Newest first, at most `first` (1 to 50).
+   */
+  search: Array<MessageSummary>;
   /** Received messages not yet opened, out of the trash. */
   unreadCount: Scalars['Int']['output'];
 };
@@ -61,6 +67,14 @@ export type MailboxFolderArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   name: Folder;
+};
+
+
+export type MailboxSearchArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['String']['input']>;
+  text: Scalars['String']['input'];
+  until?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Message = {
@@ -101,6 +115,17 @@ export type MessagePage = {
   nextCursor?: Maybe<Scalars['String']['output']>;
 };
 
+export type MessageReport = {
+  __typename?: 'MessageReport';
+  /** Who wrote the reported message, and what: reading it is journaled, naming them. */
+  author: ReportedAuthor;
+  id: Scalars['ID']['output'];
+  messageId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  reportedAt: Scalars['String']['output'];
+  reporter: Correspondent;
+};
+
 export type MessageSummary = {
   __typename?: 'MessageSummary';
   id: Scalars['ID']['output'];
@@ -121,6 +146,12 @@ export type Mutation = {
    */
   recallMessage: Scalars['Int']['output'];
   /**
+   * Reports a message the viewer received to the school's direction (abuse): the direction sees that
+   * message and the reason, nothing else of the mailbox. `reason`: 1 to 500 characters. False when the
+   * viewer did not receive it.
+   */
+  reportMessage: Scalars['Boolean']['output'];
+  /**
    * Sends a message to people and lists. Every recipient is checked against who the viewer may
    * write to; one that is not allowed refuses the whole message (FORBIDDEN, naming the ids) and
    * nothing is sent. Lists are expanded now: who receives is recorded.
@@ -135,6 +166,12 @@ export type Mutation = {
 
 export type MutationRecallMessageArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationReportMessageArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -171,6 +208,8 @@ export type Query = {
    * most 100 characters): nobody else is ever offered.
    */
   recipients: Array<Recipient>;
+  /** For a school's direction (DIR): the messages reported to it, newest first (at most `first`, 1 to 50). Reading one is journaled, naming its author. */
+  reportedMessages: Array<MessageReport>;
 };
 
 
@@ -194,6 +233,17 @@ export type QueryMessageArgs = {
 export type QueryRecipientsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   search: Scalars['String']['input'];
+};
+
+
+/**
+ * The hub's messaging: messages between the people of the schools, class and group lists, read
+ * receipts, recall, and the cahier de liaison (a mot the families sign). Who may write to whom comes
+ * from the académie's directory (subgraphs/communication/audience.ts). Only the sender and the
+ * recipients of a message ever read it.
+ */
+export type QueryReportedMessagesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ReadReceipts = {
@@ -225,6 +275,17 @@ export type Recipient = {
 export type RecipientKind =
   | 'LIST'
   | 'PERSON';
+
+/** The author of a reported message and what they wrote (the journal names them when the direction reads it). */
+export type ReportedAuthor = {
+  __typename?: 'ReportedAuthor';
+  bodyHtml: Scalars['String']['output'];
+  displayName: Scalars['String']['output'];
+  /** The author's person id. */
+  id: Scalars['ID']['output'];
+  sentAt: Scalars['String']['output'];
+  subject: Scalars['String']['output'];
+};
 
 export type SendMessageInput = {
   /** HTML: text formatting, lists, tables and links; anything else is refused (at most 100,000 characters). */
@@ -326,6 +387,7 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   MessageListName: ResolverTypeWrapper<MessageListName>;
   MessagePage: ResolverTypeWrapper<PageModel<MessageSummaryModel>>;
+  MessageReport: ResolverTypeWrapper<MessageReportModel>;
   MessageSummary: ResolverTypeWrapper<MessageSummaryModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -333,6 +395,7 @@ export type ResolversTypes = ResolversObject<{
   Receipt: ResolverTypeWrapper<Receipt>;
   Recipient: ResolverTypeWrapper<Recipient>;
   RecipientKind: RecipientKind;
+  ReportedAuthor: ResolverTypeWrapper<MessageReportModel>;
   SendMessageInput: SendMessageInput;
 }>;
 
@@ -350,12 +413,14 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   MessageListName: MessageListName;
   MessagePage: PageModel<MessageSummaryModel>;
+  MessageReport: MessageReportModel;
   MessageSummary: MessageSummaryModel;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   ReadReceipts: ReadReceipts;
   Receipt: Receipt;
   Recipient: Recipient;
+  ReportedAuthor: MessageReportModel;
   SendMessageInput: SendMessageInput;
 }>;
 
@@ -386,6 +451,7 @@ export type LiaisonSignatureResolvers<ContextType = CommunicationContext, Parent
 
 export type MailboxResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Mailbox'] = ResolversParentTypes['Mailbox']> = ResolversObject<{
   folder?: Resolver<ResolversTypes['MessagePage'], ParentType, ContextType, RequireFields<MailboxFolderArgs, 'first' | 'name'>>;
+  search?: Resolver<Array<ResolversTypes['MessageSummary']>, ParentType, ContextType, RequireFields<MailboxSearchArgs, 'first' | 'text'>>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -417,6 +483,15 @@ export type MessagePageResolvers<ContextType = CommunicationContext, ParentType 
   nextCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type MessageReportResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['MessageReport'] = ResolversParentTypes['MessageReport']> = ResolversObject<{
+  author?: Resolver<ResolversTypes['ReportedAuthor'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  messageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reportedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reporter?: Resolver<ResolversTypes['Correspondent'], ParentType, ContextType>;
+}>;
+
 export type MessageSummaryResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['MessageSummary'] = ResolversParentTypes['MessageSummary']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   readAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -429,6 +504,7 @@ export type MessageSummaryResolvers<ContextType = CommunicationContext, ParentTy
 
 export type MutationResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   recallMessage?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRecallMessageArgs, 'id'>>;
+  reportMessage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReportMessageArgs, 'id' | 'reason'>>;
   sendMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
   signLiaison?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSignLiaisonArgs, 'childId' | 'messageId'>>;
   trashMessage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationTrashMessageArgs, 'id' | 'trashed'>>;
@@ -438,6 +514,7 @@ export type QueryResolvers<ContextType = CommunicationContext, ParentType extend
   mailbox?: Resolver<Maybe<ResolversTypes['Mailbox']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType, RequireFields<QueryMessageArgs, 'id'>>;
   recipients?: Resolver<Array<ResolversTypes['Recipient']>, ParentType, ContextType, RequireFields<QueryRecipientsArgs, 'first' | 'search'>>;
+  reportedMessages?: Resolver<Array<ResolversTypes['MessageReport']>, ParentType, ContextType, RequireFields<QueryReportedMessagesArgs, 'first'>>;
 }>;
 
 export type ReadReceiptsResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['ReadReceipts'] = ResolversParentTypes['ReadReceipts']> = ResolversObject<{
@@ -459,6 +536,14 @@ export type RecipientResolvers<ContextType = CommunicationContext, ParentType ex
   profile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ReportedAuthorResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['ReportedAuthor'] = ResolversParentTypes['ReportedAuthor']> = ResolversObject<{
+  bodyHtml?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sentAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = CommunicationContext> = ResolversObject<{
   Correspondent?: CorrespondentResolvers<ContextType>;
   Liaison?: LiaisonResolvers<ContextType>;
@@ -468,12 +553,14 @@ export type Resolvers<ContextType = CommunicationContext> = ResolversObject<{
   Message?: MessageResolvers<ContextType>;
   MessageListName?: MessageListNameResolvers<ContextType>;
   MessagePage?: MessagePageResolvers<ContextType>;
+  MessageReport?: MessageReportResolvers<ContextType>;
   MessageSummary?: MessageSummaryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReadReceipts?: ReadReceiptsResolvers<ContextType>;
   Receipt?: ReceiptResolvers<ContextType>;
   Recipient?: RecipientResolvers<ContextType>;
+  ReportedAuthor?: ReportedAuthorResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = CommunicationContext> = ResolversObject<{
