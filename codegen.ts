@@ -76,6 +76,7 @@ const config: CodegenConfig = {
         Message: '../../../store/messaging/message.ts#OpenedMessage',
         MessageReport: '../../../store/messaging/message.ts#MessageReport',
         ReportedAuthor: '../../../store/messaging/message.ts#MessageReport',
+        Attachment: '../../../store/messaging/message.ts#AttachmentInfo',
       }),
     },
     'subgraphs/resources/generated/resolvers-types.ts': {

@@ -16,6 +16,7 @@ import { dataExportConfigFromEnv } from '../store/privacy/config.ts';
 import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
 import { startCommunicationSubgraph } from '../subgraphs/communication/server.ts';
 import { messagingConfigFromEnv } from '../subgraphs/communication/config.ts';
+import { ATTACHMENT_ROUTE_PREFIX } from '../subgraphs/communication/attachment-route.ts';
 import { PostgresMessageStore } from '../store/messaging/postgres-store.ts';
 import { seedDemoMessages } from './demo-messages.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
@@ -371,7 +372,10 @@ function startHubRouter(
       port: step.options.routerPort ?? routerConfig.port,
       subgraphUrls,
       // The one-time download links of data exports, on the hub's origin (unless configured otherwise).
-      passThroughRoutes: routerConfig.passThroughRoutes ?? [{ prefix: DATA_EXPORT_ROUTE_PREFIX, subgraph: 'identity' }],
+      passThroughRoutes: routerConfig.passThroughRoutes ?? [
+        { prefix: DATA_EXPORT_ROUTE_PREFIX, subgraph: 'identity' },
+        { prefix: ATTACHMENT_ROUTE_PREFIX, subgraph: 'communication' },
+      ],
       ...step.options.routerOverrides,
     },
     step.log.child({ component: 'router' }),

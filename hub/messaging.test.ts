@@ -245,6 +245,49 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     });
   });
 
+  it('attachments: checked by content, downloaded through the hub by the sender and the recipients only, for a few minutes', async () => {
+    const teacher = demo(/teacher of .*5EA/);
+    const claire = demo(/separated mother/);
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const send = (attachments: unknown[]) =>
+      ask('sophie.martin', SEND.replace('to { id displayName }', 'to { id } attachments { id name contentType bytes downloadPath }'), {
+        input: { to: [teacher.id], subject: 'Certificat', body: 'Ci-joint.', attachments },
+      });
+    const { data: before } = await ask('sophie.martin', `{ mailbox { folder(name: SENT, first: 100) { items { id } } } }`);
+    const disguised = await send([{ name: 'certificat.pdf', contentType: 'application/pdf', base64: png.toString('base64') }]);
+    expect(disguised.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/content is not application\/pdf/) });
+    const html = await send([{ name: 'x.html', contentType: 'text/html', base64: Buffer.from('<script>alert(1)</script>').toString('base64') }]);
+    expect(html.errors?.[0]?.message).toMatch(/not accepted/);
+    const four = await send(Array.from({ length: 4 }, (_, i) => ({ name: `f${i}.pdf`, contentType: 'application/pdf', base64: pdf.toString('base64') })));
+    expect(four.errors?.[0]?.message).toMatch(/At most 3 attachments/);
+    const big = await send([{ name: 'gros.pdf', contentType: 'application/pdf', base64: Buffer.concat([pdf, Buffer.alloc(1_100_000)]).toString('base64') }]);
+    expect(big.errors?.length ?? 0).toBeGreaterThan(0);
+    const { data: unchanged } = await ask('sophie.martin', `{ mailbox { folder(name: SENT, first: 100) { items { id } } } }`);
+    expect(unchanged.mailbox.folder.items).toHaveLength(before.mailbox.folder.items.length);
+
+    const sent = await send([{ name: 'certificat médical.pdf', contentType: 'application/pdf', base64: pdf.toString('base64') }]);
+    expect(sent.errors).toBeUndefined();
+    const id = sent.data.sendMessage.id;
+    const download = (path: string) => fetch(new URL(path, hub.router.publicUrl));
+    const QUERY = `query($id: ID!) { message(id: $id) { attachments { name bytes downloadPath } } }`;
+    const theirs = (await ask(teacher.login, QUERY, { id })).data.message.attachments[0];
+    expect(theirs).toMatchObject({ name: 'certificat médical.pdf', bytes: pdf.length });
+    const got = await download(theirs.downloadPath);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('application/pdf');
+    expect(got.headers.get('content-disposition')).toBe(`attachment; filename="certificat medical.pdf"; filename*=UTF-8''certificat%20m%C3%A9dical.pdf`);
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await got.arrayBuffer())).toEqual(pdf);
+    // Nobody else gets a link; a changed link is a plain 404; a read copy stays through a recall, with its files.
+    expect((await ask(claire.login, QUERY, { id })).data.message).toBeNull();
+    const tampered = theirs.downloadPath.slice(0, -3) + (theirs.downloadPath.endsWith('AAA') ? 'BBB' : 'AAA');
+    expect((await download(tampered)).status).toBe(404);
+    expect((await ask('sophie.martin', `mutation($id: ID!) { recallMessage(id: $id) }`, { id })).data.recallMessage).toBe(0);
+    const mine = (await ask('sophie.martin', QUERY, { id })).data.message.attachments[0];
+    expect((await download(mine.downloadPath)).status).toBe(200);
+  });
+
   it('message content never reaches the journal of access', async () => {
     const { rows } = await hub.store.store.database.pool.query(
       `SELECT count(*)::int AS n FROM journal_events j WHERE row_to_json(j)::text LIKE '%Sortie au mus%' OR row_to_json(j)::text LIKE '%part à 8 h%'`,

@@ -185,6 +185,7 @@ describe('the database layer', () => {
       ],
       message_recipients: ['message_id', 'person_id', 'display_name', 'direct', 'sent_at', 'read_at', 'trashed_at', 'recalled_at'],
       message_signatures: ['message_id', 'child_id', 'child_name', 'guardian_id', 'guardian_name', 'signed_at'],
+      message_attachments: ['id', 'message_id', 'position', 'name', 'content_type', 'bytes', 'content'],
       message_reports: ['id', 'message_id', 'reporter_id', 'reporter_name', 'school_id', 'reason', 'reported_at'],
     };
     for (const [table, names] of Object.entries(columns)) {

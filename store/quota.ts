@@ -10,7 +10,8 @@ export interface SubmissionQuotas {
 export class QuotaExceededError extends HubError {
   static override readonly code = 'ERR_QUOTA_EXCEEDED';
   constructor(
-    readonly quota: 'feedsPerPerson' | keyof SubmissionQuotas | 'dataExportsInProgress' | 'dataExportsPerDay' | 'messagesPerDay',
+    readonly quota:
+      'feedsPerPerson' | keyof SubmissionQuotas | 'dataExportsInProgress' | 'dataExportsPerDay' | 'messagesPerDay' | 'messageAttachmentBytesPerDay',
     readonly limit: number,
   ) {
     super(`quota ${quota} (${limit}) exceeded`);

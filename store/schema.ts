@@ -25,6 +25,7 @@ export interface Database {
   message_recipients: MessageRecipientsTable;
   message_signatures: MessageSignaturesTable;
   message_reports: MessageReportsTable;
+  message_attachments: MessageAttachmentsTable;
 }
 
 /** timestamptz: read as a Date, written as a Date (or an ISO string). */
@@ -252,6 +253,17 @@ export interface MessageSignaturesTable {
   guardian_id: string;
   guardian_name: string;
   signed_at: ColumnType<Date | null, never, Date | string>;
+}
+
+/** A file sent with a message: its content checked when sent. */
+export interface MessageAttachmentsTable {
+  id: string;
+  message_id: string;
+  position: number;
+  name: string;
+  content_type: string;
+  bytes: number;
+  content: Buffer;
 }
 
 /** A message a recipient reported to a school's direction. */

@@ -1,5 +1,5 @@
-import { hkdfSync, timingSafeEqual, createHash } from 'node:crypto';
-import { EncryptJWT, errors, jwtDecrypt } from 'jose';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { openSealedToken, sealingKey, sealToken } from '../../lib/sealed-token.ts';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { PendingLogin } from '../../connectors/sso/relying-party.ts';
@@ -35,7 +35,7 @@ const KEY_LABEL = 'ent-hub login cookie v1 (JWE dir A256GCM)';
  * is unrelated to the viewer-context signing key, so neither reveals the other.
  */
 export function loginCookieKey(secret: string | Uint8Array): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', secret, new Uint8Array(0), KEY_LABEL, 32));
+  return sealingKey(secret, KEY_LABEL);
 }
 
 const sealedLogin = z.object({
@@ -72,11 +72,7 @@ export class LoginCookies {
 
   /** The cookie value carrying this login in progress. */
   seal(login: PendingLogin): Promise<string> {
-    return new EncryptJWT({ login })
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + this.ttlSeconds)
-      .encrypt(this.key);
+    return sealToken(this.key, { login }, this.ttlSeconds);
   }
 
   /**
@@ -85,13 +81,9 @@ export class LoginCookies {
    */
   async open(cookie: string | undefined, state: string): Promise<OpenedLogin> {
     if (!cookie || cookie.length > MAX_COOKIE_CHARS) return { ok: false, reason: 'browser-mismatch' };
-    let payload: unknown;
-    try {
-      ({ payload } = await jwtDecrypt(cookie, this.key, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] }));
-    } catch (error) {
-      return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired-or-used' : 'browser-mismatch' };
-    }
-    const parsed = sealedLogin.safeParse((payload as { login?: unknown }).login);
+    const opened = await openSealedToken(this.key, cookie);
+    if (!opened.ok) return { ok: false, reason: opened.reason === 'expired' ? 'expired-or-used' : 'browser-mismatch' };
+    const parsed = sealedLogin.safeParse(opened.claims.login);
     if (!parsed.success) return { ok: false, reason: 'browser-mismatch' };
     const login = parsed.data;
     // Digests have one length, so the comparison takes the same time whatever the URL says.

@@ -25,6 +25,21 @@ export interface NewSignature {
   guardianName: string;
 }
 
+/** A file sent with a message (its content already checked). */
+export interface NewAttachment {
+  name: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** An attachment as a message lists it: its content is served on its own. */
+export interface AttachmentInfo {
+  id: string;
+  name: string;
+  contentType: string;
+  bytes: number;
+}
+
 export interface NewMessage {
   senderId: string;
   senderName: string;
@@ -37,6 +52,13 @@ export interface NewMessage {
   inReplyTo?: string;
   /** A mot of the cahier de liaison: each of these signs. */
   signatures?: NewSignature[];
+  attachments?: NewAttachment[];
+}
+
+/** What one person may send in 24 hours, on every instance together. */
+export interface MessageQuotas {
+  messagesPerDay: number;
+  attachmentBytesPerDay: number;
 }
 
 export type Folder = 'inbox' | 'sent' | 'trash';
@@ -65,6 +87,7 @@ export interface OpenedMessage extends MessageSummary {
   /** Whether the viewer is its sender. */
   ownMessage: boolean;
   trashed: boolean;
+  attachments: AttachmentInfo[];
 }
 
 export interface ReadReceipt {

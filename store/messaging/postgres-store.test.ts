@@ -10,6 +10,7 @@ import { InvalidMessageCursorError, PostgresMessageStore } from './postgres-stor
 
 const log = createLogger('messages-test', 'silent');
 const DAY = 86_400_000;
+const quotas = (messagesPerDay: number) => ({ messagesPerDay, attachmentBytesPerDay: 10_000_000 });
 
 let database: HubDatabase;
 let other: HubDatabase;
@@ -35,7 +36,7 @@ const message = (senderId: string, to: string[], subject = 'Objet'): NewMessage 
 
 describe('the message store', () => {
   it('pages a folder newest first by cursor, and refuses a cursor it did not give out', async () => {
-    for (let i = 0; i < 5; i++) await store.send(message('pager', ['reader-p'], `n°${i}`), 100);
+    for (let i = 0; i < 5; i++) await store.send(message('pager', ['reader-p'], `n°${i}`), quotas(100));
     const first = await store.folder('reader-p', 'inbox', { first: 2 });
     const second = await store.folder('reader-p', 'inbox', { first: 2, after: first.nextCursor });
     const third = await store.folder('reader-p', 'inbox', { first: 2, after: second.nextCursor });
@@ -47,7 +48,7 @@ describe('the message store', () => {
   });
 
   it('finds a message only through its sender or a recipient’s copy', async () => {
-    const id = await store.send(message('alice', ['bob']), 100);
+    const id = await store.send(message('alice', ['bob']), quotas(100));
     expect(await store.open(id, 'mallory')).toBeUndefined();
     expect(await store.receipts(id, 'bob')).toBeUndefined();
     expect(await store.recall(id, 'bob', DAY)).toBe('not-found');
@@ -59,15 +60,15 @@ describe('the message store', () => {
 
   it('holds the daily quota across two instances sending at once', async () => {
     const twin = new PostgresMessageStore(other);
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : twin).send(message('busy', ['x']), 4)));
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : twin).send(message('busy', ['x']), quotas(4))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
     expect(results.filter((r) => r.status === 'rejected').every((r) => r.status === 'rejected' && r.reason instanceof QuotaExceededError)).toBe(true);
   });
 
   it('the retention: messages past theirs go with every copy; trashed copies past the trash’s; a sender’s trashed message once no copy remains', async () => {
-    const old = await store.send(message('ret-sender', ['ret-a', 'ret-b'], 'ancien'), 100);
-    const recent = await store.send(message('ret-sender', ['ret-a'], 'récent'), 100);
-    const trashedLongAgo = await store.send(message('ret-sender', ['ret-a', 'ret-b'], 'corbeille'), 100);
+    const old = await store.send(message('ret-sender', ['ret-a', 'ret-b'], 'ancien'), quotas(100));
+    const recent = await store.send(message('ret-sender', ['ret-a'], 'récent'), quotas(100));
+    const trashedLongAgo = await store.send(message('ret-sender', ['ret-a', 'ret-b'], 'corbeille'), quotas(100));
     await sql`UPDATE messages SET sent_at = now() - interval '400 days' WHERE id = ${old}`.execute(database.db);
     await sql`UPDATE message_recipients SET sent_at = now() - interval '400 days' WHERE message_id = ${old}`.execute(database.db);
     await sql`UPDATE message_recipients SET trashed_at = now() - interval '40 days' WHERE message_id = ${trashedLongAgo} AND person_id = 'ret-a'`.execute(

@@ -3,7 +3,18 @@ import { sql } from 'kysely';
 import { HubError } from '../../lib/errors.ts';
 import { QuotaExceededError } from '../quota.ts';
 import type { HubDatabase } from '../database.ts';
-import type { Folder, MessageReport, MessageSummary, NewMessage, OpenedMessage, Page, ReadReceipt, SignatureRow } from './message.ts';
+import type {
+  AttachmentInfo,
+  Folder,
+  MessageQuotas,
+  MessageReport,
+  MessageSummary,
+  NewMessage,
+  OpenedMessage,
+  Page,
+  ReadReceipt,
+  SignatureRow,
+} from './message.ts';
 
 /** A folder page's cursor that this store did not give out. */
 export class InvalidMessageCursorError extends HubError {
@@ -59,7 +70,7 @@ export class PostgresMessageStore {
    * Records a message and every copy in one transaction; the sender's messages of the last 24 hours
    * are counted under a per-sender lock, so the quota holds across instances.
    */
-  async send(message: NewMessage, maxPerDay: number): Promise<string> {
+  async send(message: NewMessage, quotas: MessageQuotas): Promise<string> {
     const id = randomUUID();
     await this.database.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext('messages'), hashtext(${message.senderId}))`.execute(trx);
@@ -69,7 +80,19 @@ export class PostgresMessageStore {
         .where('sender_id', '=', message.senderId)
         .where('sent_at', '>', sql<Date>`now() - interval '1 day'`)
         .executeTakeFirstOrThrow();
-      if (Number(sent) >= maxPerDay) throw new QuotaExceededError('messagesPerDay', maxPerDay);
+      if (Number(sent) >= quotas.messagesPerDay) throw new QuotaExceededError('messagesPerDay', quotas.messagesPerDay);
+      const attaching = (message.attachments ?? []).reduce((n, a) => n + a.content.length, 0);
+      if (attaching > 0) {
+        const { bytes } = await trx
+          .selectFrom('message_attachments as a')
+          .innerJoin('messages as m', 'm.id', 'a.message_id')
+          .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('a.bytes'), sql<string>`0`).as('bytes'))
+          .where('m.sender_id', '=', message.senderId)
+          .where('m.sent_at', '>', sql<Date>`now() - interval '1 day'`)
+          .executeTakeFirstOrThrow();
+        if (Number(bytes) + attaching > quotas.attachmentBytesPerDay)
+          throw new QuotaExceededError('messageAttachmentBytesPerDay', quotas.attachmentBytesPerDay);
+      }
       let threadId: string = id;
       if (message.inReplyTo) {
         const answered = await trx.selectFrom('messages').select('thread_id').where('id', '=', message.inReplyTo).executeTakeFirst();
@@ -98,6 +121,20 @@ export class PostgresMessageStore {
               .slice(i, i + SLICE)
               .map((r) => ({ message_id: id, person_id: r.personId, display_name: r.displayName, direct: r.direct, sent_at: sentAt })),
           )
+          .execute();
+      }
+      for (const [position, attachment] of (message.attachments ?? []).entries()) {
+        await trx
+          .insertInto('message_attachments')
+          .values({
+            id: randomUUID(),
+            message_id: id,
+            position,
+            name: attachment.name,
+            content_type: attachment.contentType,
+            bytes: attachment.content.length,
+            content: attachment.content,
+          })
           .execute();
       }
       const signatures = message.signatures ?? [];
@@ -257,6 +294,12 @@ export class PostgresMessageStore {
       .orderBy('person_id');
     if (!own) recipients = recipients.where('direct', '=', true);
     const shown = await recipients.execute();
+    const attachments = await this.database.db
+      .selectFrom('message_attachments')
+      .select(['id', 'name', 'content_type', 'bytes'])
+      .where('message_id', '=', messageId)
+      .orderBy('position')
+      .execute();
     return {
       id: message.id,
       threadId: message.thread_id,
@@ -273,7 +316,36 @@ export class PostgresMessageStore {
       recipients: shown.map((r) => ({ personId: r.person_id, displayName: r.display_name })),
       ownMessage: own,
       trashed,
+      attachments: attachments.map((a): AttachmentInfo => ({ id: a.id, name: a.name, contentType: a.content_type, bytes: a.bytes })),
     };
+  }
+
+  /**
+   * An attachment's content for a person who may have it: the message's sender, or a recipient whose
+   * copy was not recalled (checked now, not when the link was made). Undefined otherwise.
+   */
+  async attachment(attachmentId: string, personId: string): Promise<(AttachmentInfo & { content: Buffer }) | undefined> {
+    if (!isMessageId(attachmentId)) return undefined;
+    const row = await this.database.db
+      .selectFrom('message_attachments as a')
+      .innerJoin('messages as m', 'm.id', 'a.message_id')
+      .select(['a.id', 'a.name', 'a.content_type', 'a.bytes', 'a.content'])
+      .where('a.id', '=', attachmentId)
+      .where((eb) =>
+        eb.or([
+          eb('m.sender_id', '=', personId),
+          eb.exists(
+            eb
+              .selectFrom('message_recipients as r')
+              .select('r.person_id')
+              .whereRef('r.message_id', '=', 'm.id')
+              .where('r.person_id', '=', personId)
+              .where('r.recalled_at', 'is', null),
+          ),
+        ]),
+      )
+      .executeTakeFirst();
+    return row && { id: row.id, name: row.name, contentType: row.content_type, bytes: row.bytes, content: row.content };
   }
 
   /** Who read the sender's message, and when; undefined when it is not theirs. */

@@ -53,6 +53,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (message_id, child_id, guardian_id)
     )`.execute(db);
   await sql`CREATE INDEX message_signatures_by_guardian ON message_signatures (guardian_id, message_id)`.execute(db);
+  // Attachments: checked by content when sent, served only to the sender and the recipients.
+  await sql`
+    CREATE TABLE message_attachments (
+      id uuid PRIMARY KEY,
+      message_id uuid NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+      position smallint NOT NULL,
+      name text NOT NULL,
+      content_type text NOT NULL,
+      bytes integer NOT NULL,
+      content bytea NOT NULL
+    )`.execute(db);
+  await sql`CREATE INDEX message_attachments_by_message ON message_attachments (message_id, position)`.execute(db);
   // A recipient reports a message to a school's direction (abuse): once per message and reporter.
   await sql`
     CREATE TABLE message_reports (
@@ -70,6 +82,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP TABLE message_reports`.execute(db);
+  await sql`DROP TABLE message_attachments`.execute(db);
   await sql`DROP TABLE message_signatures`.execute(db);
   await sql`DROP TABLE message_recipients`.execute(db);
   await sql`DROP TABLE messages`.execute(db);

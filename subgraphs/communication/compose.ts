@@ -2,13 +2,14 @@ import { GraphQLError } from 'graphql';
 import type { Directory } from '../../connectors/directory/directory.ts';
 import { displayNameOf, type Person } from '../../connectors/directory/model.ts';
 import { hasDisallowedHtml, sanitizeHtml } from '../../lib/markup.ts';
-import type { NewRecipient, NewSignature } from '../../store/messaging/message.ts';
+import type { NewAttachment, NewRecipient, NewSignature } from '../../store/messaging/message.ts';
+import { checkedFile, OFFICE_TYPES } from '../kit/files.ts';
 import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
 import { parseListId, type Audience, type RecipientList } from './audience.ts';
 import type { MessagingConfig } from './config.ts';
 
 /** Bounds of what one request may ask: each refused with a clear error before anything is read or written. */
-export const LIMITS = { to: 100, subject: 200, body: 100_000, search: 100, searchMin: 2, recipientsPage: 50, folderPage: 100 } as const;
+export const LIMITS = { to: 100, subject: 200, body: 100_000, search: 100, searchMin: 2, recipientsPage: 50, folderPage: 100, attachments: 3 } as const;
 
 export const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
@@ -27,6 +28,8 @@ export interface MessageToSend {
   body: string;
   inReplyTo?: string | null;
   requiresSignature?: boolean | null;
+  /** Base64 files, checked by content (documents and office files, each at most MAX_FILE_BYTES). */
+  attachments?: readonly { name: string; contentType: string; base64: string }[] | null;
 }
 
 /**
@@ -36,6 +39,13 @@ export interface MessageToSend {
  */
 export async function sendMessage(ctx: SendingContext, self: Person, input: MessageToSend): Promise<string> {
   const { ids, subject, bodyHtml } = checkedInput(input);
+  const files = input.attachments ?? [];
+  if (files.length > LIMITS.attachments) throw badInput(`At most ${LIMITS.attachments} attachments in one message (got ${files.length}).`);
+  const attachments: NewAttachment[] = [];
+  for (const file of files) {
+    const checked = await checkedFile(file, OFFICE_TYPES);
+    attachments.push({ name: checked.name, contentType: checked.contentType, content: Buffer.from(checked.base64, 'base64') });
+  }
   const answering = input.inReplyTo ? await ctx.messages.readableBy(input.inReplyTo, self.id) : undefined;
   if (input.inReplyTo && !answering) throw badInput('inReplyTo is not a message you sent or received.');
   const { lists, named, recipients } = await resolveRecipients(ctx, self, ids, answering);
@@ -60,8 +70,9 @@ export async function sendMessage(ctx: SendingContext, self: Person, input: Mess
       recipients,
       inReplyTo: answering ? input.inReplyTo! : undefined,
       signatures,
+      attachments,
     },
-    ctx.config.messagesPerDay,
+    { messagesPerDay: ctx.config.messagesPerDay, attachmentBytesPerDay: ctx.config.attachmentBytesPerDay },
   );
 }
 

@@ -8,6 +8,8 @@ export const MESSAGING_ENV = envSchema({
   COMMUNICATION_MESSAGES_PER_DAY: integer({ min: 1, max: 100_000, default: 200 }),
   /** People one message reaches at most, lists expanded (a school's staff fits). */
   COMMUNICATION_MAX_RECIPIENTS: integer({ min: 1, max: 20_000, default: 2_000 }),
+  /** Bytes of attachments one person sends in 24 hours, on every instance together. */
+  COMMUNICATION_ATTACHMENT_BYTES_PER_DAY: integer({ min: 0, max: 10 * 1024 * 1024 * 1024, default: 20 * 1024 * 1024 }),
   /** Whether a pupil may write to the pupils of their classes (off: the collège default). */
   COMMUNICATION_PUPIL_TO_PUPIL: boolean({ default: false }),
 });
@@ -15,6 +17,7 @@ export const MESSAGING_ENV = envSchema({
 export interface MessagingConfig {
   recallMs: number;
   messagesPerDay: number;
+  attachmentBytesPerDay: number;
   maxRecipients: number;
   pupilToPupil: boolean;
 }
@@ -24,6 +27,7 @@ export function messagingConfigFromEnv(env: Env): MessagingConfig {
   return {
     recallMs: v.COMMUNICATION_RECALL_MINUTES * 60_000,
     messagesPerDay: v.COMMUNICATION_MESSAGES_PER_DAY,
+    attachmentBytesPerDay: v.COMMUNICATION_ATTACHMENT_BYTES_PER_DAY,
     maxRecipients: v.COMMUNICATION_MAX_RECIPIENTS,
     pupilToPupil: v.COMMUNICATION_PUPIL_TO_PUPIL,
   };

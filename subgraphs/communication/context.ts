@@ -14,6 +14,8 @@ export interface CommunicationContext {
   /** Who the viewer may write to, decided from the directory now. */
   audience: Audience;
   config: MessagingConfig;
+  /** Seals the attachment links `Message.attachments` gives (attachment-route.ts). */
+  attachmentLinkKey: Uint8Array;
 }
 
 /** The viewer's mailbox: everything in it is read for this person only. */

@@ -3,6 +3,7 @@ import { displayNameOf, type Person } from '../../connectors/directory/model.ts'
 import type { OpenedMessage, SignatureRow } from '../../store/messaging/message.ts';
 import { InvalidMessageCursorError } from '../../store/messaging/postgres-store.ts';
 import { QuotaExceededError } from '../../store/quota.ts';
+import { attachmentPath } from './attachment-route.ts';
 import { badInput, LIMITS, sendMessage } from './compose.ts';
 import type { CommunicationContext } from './context.ts';
 import type { Folder, Resolvers } from './generated/resolvers-types.ts';
@@ -91,6 +92,9 @@ export const resolvers: Resolvers = {
         throw error;
       }
     },
+  },
+  Attachment: {
+    downloadPath: (a, _, ctx) => attachmentPath(ctx.attachmentLinkKey, a.id, personOf(ctx)),
   },
   MessageReport: {
     reportedAt: (r) => iso(r.reportedAt),

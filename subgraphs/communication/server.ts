@@ -6,6 +6,7 @@ import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 import { Audience } from './audience.ts';
 import { DEFAULT_MESSAGING, type MessagingConfig } from './config.ts';
 import { resolvers } from './resolvers.ts';
+import { attachmentLinkKey, attachmentRoute } from './attachment-route.ts';
 
 export const COMMUNICATION_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
 
@@ -19,6 +20,7 @@ export function startCommunicationSubgraph(
   },
 ): Promise<StartedSubgraph> {
   const config = options.config ?? DEFAULT_MESSAGING;
+  const linkKey = attachmentLinkKey(options.viewerContextKey);
   return startSubgraph(
     {
       name: 'communication',
@@ -36,8 +38,10 @@ export function startCommunicationSubgraph(
           perimeter,
           audience: new Audience(perimeter, options.directory, { ...options.perimeter, pupilToPupil: config.pupilToPupil }),
           config,
+          attachmentLinkKey: linkKey,
         };
       },
+      publicRoutes: [attachmentRoute({ key: linkKey, messages: options.messages, log: options.log })],
     },
     options,
   );

@@ -5,7 +5,7 @@ import { periodAverages } from './averages.ts';
 import type { VieScolaireContext } from './context.ts';
 import { addDays, daysBetween } from './days.ts';
 import type { PerSchool } from './data-source.ts';
-import { checkedFile, HOMEWORK_TYPES, JUSTIFICATION_TYPES } from './files.ts';
+import { checkedFile, DOCUMENT_TYPES, OFFICE_TYPES } from '../kit/files.ts';
 import type { Resolvers } from './generated/resolvers-types.ts';
 import { QuotaExceededError } from '../../store/quota.ts';
 import type { SubmissionKind } from '../../store/outbox/item.ts';
@@ -199,7 +199,7 @@ export const resolvers: Resolvers = {
       const reason = input.reason.trim();
       if (!reason || reason.length > 200) throw new GraphQLError('reason must be 1 to 200 characters', { extensions: { code: 'BAD_USER_INPUT' } });
       if ((input.comment ?? '').length > 2000) throw new GraphQLError('comment must be at most 2000 characters', { extensions: { code: 'BAD_USER_INPUT' } });
-      const file = input.attachment ? await checkedFile(input.attachment, JUSTIFICATION_TYPES) : undefined;
+      const file = input.attachment ? await checkedFile(input.attachment, DOCUMENT_TYPES) : undefined;
       await checkQuota(ctx, viewer.personId!, file);
       const { uai, upstreamId, verified } = await ownTarget(ctx, 'justification', input.pupilId, input.absenceId);
       return submit(ctx, {
@@ -230,7 +230,7 @@ export const resolvers: Resolvers = {
     },
     submitHomework: async (_, { homeworkId, file }, ctx) => {
       if (ctx.viewer.kind !== 'person' || ctx.viewer.profile !== 'student') throw forbidden('only the pupil hands in their homework.');
-      const checked = await checkedFile(file, HOMEWORK_TYPES);
+      const checked = await checkedFile(file, OFFICE_TYPES);
       await checkQuota(ctx, ctx.viewer.personId!, checked);
       const { uai, upstreamId, verified } = await ownTarget(ctx, 'homework', ctx.viewer.personId!, homeworkId);
       return submit(ctx, {

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { MailboxRef as MailboxRefModel, CommunicationContext } from '../context.ts';
-import type { Page as PageModel, MessageSummary as MessageSummaryModel, OpenedMessage as OpenedMessageModel, MessageReport as MessageReportModel } from '../../../store/messaging/message.ts';
+import type { Page as PageModel, MessageSummary as MessageSummaryModel, OpenedMessage as OpenedMessageModel, MessageReport as MessageReportModel, AttachmentInfo as AttachmentInfoModel } from '../../../store/messaging/message.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
@@ -14,11 +14,29 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A file sent with a message. */
+export type Attachment = {
+  __typename?: 'Attachment';
+  bytes: Scalars['Int']['output'];
+  contentType: Scalars['String']['output'];
+  /** A link on the hub's origin that downloads it, for the viewer only and for a few minutes. */
+  downloadPath: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
+
 /** A person as the message names them, when it was sent. */
 export type Correspondent = {
   __typename?: 'Correspondent';
   displayName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+};
+
+export type FileInput = {
+  /** The file's bytes, base64-encoded. */
+  base64: Scalars['String']['input'];
+  contentType: Scalars['String']['input'];
+  name: Scalars['String']['input'];
 };
 
 export type Folder =
@@ -79,6 +97,7 @@ export type MailboxSearchArgs = {
 
 export type Message = {
   __typename?: 'Message';
+  attachments: Array<Attachment>;
   /** Sanitized HTML. */
   bodyHtml: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -288,6 +307,8 @@ export type ReportedAuthor = {
 };
 
 export type SendMessageInput = {
+  /** At most 3 files (PDF, PNG, JPEG, DOCX, ODT; each at most 1 MB, checked by content; a daily quota of bytes per person). */
+  attachments?: InputMaybe<Array<FileInput>>;
   /** HTML: text formatting, lists, tables and links; anything else is refused (at most 100,000 characters). */
   body: Scalars['String']['input'];
   /** The message this answers (one the viewer sent or received): its sender may always be answered. */
@@ -374,12 +395,14 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Correspondent: ResolverTypeWrapper<Correspondent>;
+  Attachment: ResolverTypeWrapper<AttachmentInfoModel>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Correspondent: ResolverTypeWrapper<Correspondent>;
+  FileInput: FileInput;
   Folder: Folder;
   Liaison: ResolverTypeWrapper<Liaison>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LiaisonChild: ResolverTypeWrapper<LiaisonChild>;
   LiaisonSignature: ResolverTypeWrapper<LiaisonSignature>;
   Mailbox: ResolverTypeWrapper<MailboxRefModel>;
@@ -401,11 +424,13 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Correspondent: Correspondent;
+  Attachment: AttachmentInfoModel;
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  Correspondent: Correspondent;
+  FileInput: FileInput;
   Liaison: Liaison;
-  Int: Scalars['Int']['output'];
   LiaisonChild: LiaisonChild;
   LiaisonSignature: LiaisonSignature;
   Mailbox: MailboxRefModel;
@@ -427,6 +452,14 @@ export type ResolversParentTypes = ResolversObject<{
 export type AuditSubjectDirectiveArgs = { };
 
 export type AuditSubjectDirectiveResolver<Result, Parent, ContextType = CommunicationContext, Args = AuditSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AttachmentResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Attachment'] = ResolversParentTypes['Attachment']> = ResolversObject<{
+  bytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  downloadPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
 
 export type CorrespondentResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Correspondent'] = ResolversParentTypes['Correspondent']> = ResolversObject<{
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -456,6 +489,7 @@ export type MailboxResolvers<ContextType = CommunicationContext, ParentType exte
 }>;
 
 export type MessageResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = ResolversObject<{
+  attachments?: Resolver<Array<ResolversTypes['Attachment']>, ParentType, ContextType>;
   bodyHtml?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inReplyTo?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -545,6 +579,7 @@ export type ReportedAuthorResolvers<ContextType = CommunicationContext, ParentTy
 }>;
 
 export type Resolvers<ContextType = CommunicationContext> = ResolversObject<{
+  Attachment?: AttachmentResolvers<ContextType>;
   Correspondent?: CorrespondentResolvers<ContextType>;
   Liaison?: LiaisonResolvers<ContextType>;
   LiaisonChild?: LiaisonChildResolvers<ContextType>;

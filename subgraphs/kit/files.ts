@@ -1,25 +1,36 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { GraphQLError } from 'graphql';
-import type { UpstreamFile } from '../../connectors/vie-scolaire/client.ts';
 
 /** What a file sent through the graph may weigh (decoded). The router's body limit allows for it. */
 export const MAX_FILE_BYTES = 1_000_000;
 
-/**
- * Content types accepted. The content is sniffed (file-type reads the bytes, and opens a ZIP container
- * to tell a DOCX or an ODT from any other archive), never taken from what the client declares.
+/*
+ * Files people send through the graph (a justification's scan, homework, a message's attachment),
+ * as base64 in a `FileInput`. Content types accepted are the caller's list; the content is sniffed
+ * (file-type reads the bytes, and opens a ZIP container to tell a DOCX or an ODT from any other
+ * archive), never taken from what the client declares.
  */
-export const JUSTIFICATION_TYPES: readonly string[] = ['application/pdf', 'image/png', 'image/jpeg'];
-export const HOMEWORK_TYPES: readonly string[] = [
-  ...JUSTIFICATION_TYPES,
+
+/** A scan or a photo: what a justification carries. */
+export const DOCUMENT_TYPES: readonly string[] = ['application/pdf', 'image/png', 'image/jpeg'];
+/** Documents and office files: homework, a message's attachments. */
+export const OFFICE_TYPES: readonly string[] = [
+  ...DOCUMENT_TYPES,
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   'application/vnd.oasis.opendocument.text',
 ];
 
+/** A file whose size, name and content were checked. */
+export interface CheckedFile {
+  name: string;
+  contentType: string;
+  base64: string;
+}
+
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 /** Checks a file's size and that its content is what its type says; returns it ready to send upstream. */
-export async function checkedFile(file: { name: string; contentType: string; base64: string }, allowed: readonly string[]): Promise<UpstreamFile> {
+export async function checkedFile(file: { name: string; contentType: string; base64: string }, allowed: readonly string[]): Promise<CheckedFile> {
   const name = file.name.trim().replace(/[/\\]/g, '_').slice(0, 200);
   if (!name) throw bad('the file needs a name');
   if (!allowed.includes(file.contentType)) throw bad(`files of type ${file.contentType} are not accepted here (accepted: ${allowed.join(', ')})`);
