@@ -178,6 +178,14 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     // A guardian sees their own signatures only.
     const thomas = (await ask('thomas.martin', OPEN, { id })).data.message.liaison;
     expect(thomas.children.flatMap((c: any) => c.signatures.map((s: any) => s.guardian.displayName))).toEqual(['Thomas MARTIN', 'Thomas MARTIN']);
+
+    // The author reminds whoever has not signed: Thomas (Hugo's signature), not Sophie (both given).
+    const unsigned = new Set(author.children.flatMap((c: any) => c.signatures.filter((x: any) => !x.signedAt).map((x: any) => x.guardian.id))).size;
+    expect(await ask(principal.login, `mutation($m: ID!) { remindLiaison(messageId: $m) }`, { m: id })).toEqual({ data: { remindLiaison: unsigned } });
+    const reminder = (box: any) => box.folder.items.some((m: any) => m.subject === 'Rappel : Réunion parents-professeurs');
+    expect(reminder(await inbox('thomas.martin'))).toBe(true);
+    expect(reminder(await inbox('sophie.martin'))).toBe(false);
+    expect((await ask('sophie.martin', `mutation($m: ID!) { remindLiaison(messageId: $m) }`, { m: id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('refuses bad input with a clear error and stores nothing: scripts, 10,000 recipients, a 1 MB search, a mot to a person', async () => {

@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { displayNameOf } from '../../connectors/directory/model.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../../hub/embedded-hub.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { STATIC_SITE_CSP } from '../../router/plugins/use-static-site.ts';
 import { PORTAL_DIST, PORTAL_PERSISTED_DOCUMENTS } from '../../scripts/portal-build.ts';
 import { launchChromium } from '../../test/helpers/browser.ts';
 import { testHubOptions } from '../../test/helpers/database.ts';
+import { hubSession } from '../../test/helpers/hub-session.ts';
 
 /** Where the screenshots of each person's home go (kept by CI as artifacts). */
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'portal');
@@ -244,6 +246,215 @@ describe('the portal in a real browser', () => {
     const storage = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }));
     expect(storage).toEqual({ local: 0, session: 0, cookie: '' });
     await page.close();
+  });
+
+  describe('the messaging (issue 15)', () => {
+    const demo = (description: RegExp) => hub.academie.demo.find((d) => description.test(d.description))!;
+    const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    /** « Messagerie (3) » in the navigation: the number shown, 0 when none. */
+    const unreadShown = async (page: Page) => {
+      const text = await page
+        .getByRole('navigation', { name: 'Navigation principale' })
+        .getByRole('link', { name: /^Messagerie/ })
+        .innerText();
+      return Number(/\((\d+)\)/.exec(text)?.[1] ?? 0);
+    };
+    /** Picks a recipient in the compose page: types, waits for the offer, chooses it; it shows as a removable chip. */
+    async function pickRecipient(page: Page, typed: string, offered: RegExp): Promise<void> {
+      await page.getByLabel('Chercher une personne ou une liste').fill(typed);
+      const option = page.getByRole('list', { name: 'Destinataires trouvés' }).getByRole('button', { name: offered }).first();
+      await option.waitFor({ timeout: 20_000 });
+      await option.click();
+      await page
+        .getByRole('list', { name: 'Destinataires choisis' })
+        .getByRole('button', { name: /^Retirer / })
+        .first()
+        .waitFor();
+    }
+
+    it('a guardian writes to her child’s teacher from the portal; the teacher sees it unread, opens it; the guardian then reads « Lu par 1 sur 1 »', async () => {
+      // Léa's class (5EA) is taught by the collège's demo teacher of the lower levels.
+      const teacher = demo(/teacher of .*5EA/);
+      const teacherPerson = (await hub.academie.directory.people([teacher.id]))[0]!;
+      const teacherName = displayNameOf(teacherPerson);
+      const subject = `Rendez-vous ${Date.now()}`;
+
+      const guardian = await logIn('sophie.martin', '/messages/new');
+      await pickRecipient(guardian, teacherPerson.lastName, new RegExp(`^${escapeRegExp(teacherName)} · enseignant`));
+      await guardian.getByLabel('Objet').fill(subject);
+      await guardian.getByLabel('Message', { exact: true }).fill('Bonjour,\n\nPourrions-nous nous voir <jeudi> & vendredi ?\nMerci.');
+      // A parent asks no signature: the mot is for teachers and staff.
+      expect(await guardian.getByLabel('Mot à signer').count()).toBe(0);
+      expect(await accessibilityViolations(guardian), '/messages/new').toEqual([]);
+      await guardian.screenshot({ path: join(ARTIFACTS, 'messaging-compose.png') });
+      await guardian.getByRole('button', { name: 'Envoyer' }).click();
+      await guardian.waitForURL((url) => /^\/messages\/(?!new$)[^/]+$/.test(url.pathname), { timeout: 20_000 });
+      const sentUrl = guardian.url();
+      await guardian.getByRole('heading', { name: subject }).waitFor({ timeout: 20_000 });
+      // The text as typed: its « < » and « & » are text, not markup.
+      expect(await guardian.locator('.message .body').innerText()).toBe('Bonjour,\n\nPourrions-nous nous voir <jeudi> & vendredi ?\nMerci.');
+      expect(await guardian.locator('.receipts-count').innerText()).toBe('Lu par 0 sur 1');
+      await guardian.getByText('Pas encore lu par 1 personne').click();
+      await guardian.getByRole('listitem').filter({ hasText: teacherName }).first().waitFor();
+      expect(await accessibilityViolations(guardian), '/messages/:id').toEqual([]);
+      await guardian.close();
+
+      // The teacher: the navigation says how many are unread, the message is bold in the inbox.
+      const teacherPage = await logIn(teacher.login, '/');
+      await expect.poll(() => unreadShown(teacherPage), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+      const unreadBefore = await unreadShown(teacherPage);
+      await teacherPage.getByRole('link', { name: /^Messagerie/ }).click();
+      const item = teacherPage.locator('ul.messages > li').filter({ hasText: subject });
+      await item.waitFor({ timeout: 20_000 });
+      expect(await item.getAttribute('class')).toBe('unread');
+      expect(await item.locator('.meta').innerText()).toMatch(/^Sophie MARTIN · /);
+      expect(await accessibilityViolations(teacherPage), '/messages').toEqual([]);
+      await teacherPage.screenshot({ path: join(ARTIFACTS, 'messaging-inbox.png') });
+      await item.getByRole('link').click();
+      await teacherPage.getByRole('heading', { name: subject }).waitFor({ timeout: 20_000 });
+      expect(await teacherPage.locator('dl.meta').innerText()).toMatch(/Sophie MARTIN/);
+      // Opened: one fewer unread, and no receipts for a recipient.
+      await expect.poll(() => unreadShown(teacherPage), { timeout: 20_000 }).toBe(unreadBefore - 1);
+      expect(await teacherPage.locator('.receipts-count').count()).toBe(0);
+      // A reply goes to the sender, « Re : » the subject.
+      await teacherPage.getByRole('link', { name: 'Répondre' }).click();
+      await teacherPage.getByRole('button', { name: 'Retirer Sophie MARTIN' }).waitFor({ timeout: 20_000 });
+      expect(await teacherPage.getByLabel('Objet').inputValue()).toBe(`Re : ${subject}`);
+      await teacherPage.getByLabel('Message', { exact: true }).fill('Jeudi 17 h, c’est noté.');
+      await teacherPage.getByRole('button', { name: 'Envoyer' }).click();
+      await teacherPage.getByRole('heading', { name: `Re : ${subject}` }).waitFor({ timeout: 20_000 });
+      await teacherPage.close();
+
+      // Back as the guardian: read by her child's teacher; the reply waits in her inbox.
+      const back = await logIn('sophie.martin', new URL(sentUrl).pathname);
+      await back.getByRole('heading', { name: subject }).waitFor({ timeout: 20_000 });
+      expect(await back.locator('.receipts-count').innerText()).toBe('Lu par 1 sur 1');
+      expect(await back.getByText(/Pas encore lu par/).count()).toBe(0);
+      await back.screenshot({ path: join(ARTIFACTS, 'messaging-read-receipt.png'), fullPage: true });
+      await back.goto(new URL('/messages', hub.router.publicUrl).href);
+      await back
+        .locator('ul.messages > li.unread')
+        .filter({ hasText: `Re : ${subject}` })
+        .waitFor({ timeout: 20_000 });
+      await back.close();
+    }, 120_000);
+
+    it('a principal’s mot to « Parents de 5EA »: Sophie MARTIN signs « Vu » for Léa, and its author sees it signed', async () => {
+      const principal = demo(/^principal, /);
+      const subject = `Sortie au musée ${Date.now()}`;
+      const author = await logIn(principal.login, '/messages/new');
+      await pickRecipient(author, 'Parents de 5EA', /^Parents de 5EA/);
+      await author.getByLabel('Objet').fill(subject);
+      await author.getByLabel('Message', { exact: true }).fill('Merci de signer ce mot.');
+      await author.getByLabel('Mot à signer').check();
+      await author.getByRole('button', { name: 'Envoyer' }).click();
+      await author.getByRole('heading', { name: subject }).waitFor({ timeout: 20_000 });
+      expect(await author.locator('dl.meta').innerText()).toMatch(/Parents de 5EA/);
+      await expect.poll(() => author.locator('.liaison').innerText(), { timeout: 20_000 }).toMatch(/Signé : 0 sur \d+/);
+      const authorUrl = author.url();
+
+      const guardian = await logIn('sophie.martin', '/messages');
+      const item = guardian.locator('ul.messages > li').filter({ hasText: subject });
+      await item.waitFor({ timeout: 20_000 });
+      expect(await item.locator('.badge').innerText()).toMatch(/À signer/);
+      await item.getByRole('link').click();
+      await guardian.getByRole('heading', { name: subject }).waitFor({ timeout: 20_000 });
+      // The list's name, never the other families'.
+      expect(await guardian.locator('dl.meta').innerText()).toMatch(/Parents de 5EA/);
+      expect(await guardian.locator('dl.meta dt').allInnerTexts()).not.toContain('À');
+      await guardian.getByRole('button', { name: 'Vu pour Léa MARTIN' }).click();
+      const lea = guardian.locator('ul.signatures > li').filter({ hasText: 'Léa MARTIN' });
+      await expect.poll(() => lea.innerText(), { timeout: 20_000 }).toMatch(/Léa MARTIN : vu le /);
+      expect(await accessibilityViolations(guardian), 'a mot, for a guardian').toEqual([]);
+      await guardian.screenshot({ path: join(ARTIFACTS, 'messaging-mot-signed.png'), fullPage: true });
+      // To the trash, and back.
+      await guardian.getByRole('button', { name: 'Mettre à la corbeille' }).click();
+      await guardian.getByText('Ce message est dans la corbeille.').waitFor({ timeout: 20_000 });
+      await guardian.goto(new URL('/messages?dossier=corbeille', hub.router.publicUrl).href);
+      await guardian.locator('ul.messages > li').filter({ hasText: subject }).getByRole('link').click();
+      await guardian.getByRole('button', { name: 'Restaurer' }).click();
+      await guardian.getByRole('button', { name: 'Mettre à la corbeille' }).waitFor({ timeout: 20_000 });
+      expect(await guardian.getByText('Ce message est dans la corbeille.').count()).toBe(0);
+      await guardian.close();
+
+      await author.goto(authorUrl);
+      const signed = author.locator('ul.signatures > li').filter({ hasText: 'Léa MARTIN' });
+      await expect.poll(() => signed.innerText(), { timeout: 20_000 }).toMatch(/Sophie MARTIN : vu le /);
+      expect(await author.locator('.liaison').innerText()).toMatch(/Signé : 1 sur \d+/);
+      expect(await accessibilityViolations(author), 'a mot, for its author').toEqual([]);
+      // Recalled: the copies nobody opened go (Sophie's, opened, stays). The same message still open on
+      // another device: recalling it again there is refused, in French.
+      const otherTab = await logIn(principal.login, new URL(authorUrl).pathname);
+      await otherTab.getByRole('button', { name: 'Rappeler le message' }).waitFor({ timeout: 20_000 });
+      await author.getByRole('button', { name: 'Rappeler le message' }).click();
+      await author.getByText(/^Message rappelé : \d+ copies non lues retirées\.$/).waitFor({ timeout: 20_000 });
+      await author.getByText('Ce message a été rappelé : les copies non lues ont été retirées.').waitFor({ timeout: 20_000 });
+      expect(await author.getByRole('button', { name: 'Rappeler le message' }).count()).toBe(0);
+      await otherTab.getByRole('button', { name: 'Rappeler le message' }).click();
+      await otherTab.getByRole('alert').filter({ hasText: 'Ce message a déjà été rappelé.' }).waitFor({ timeout: 20_000 });
+      await otherTab.close();
+      await author.close();
+    }, 120_000);
+
+    it('a folder shows 20 messages a page, newest first, « Plus ancien » opens the older ones; a search finds them; one is reported to the direction', async () => {
+      // 21 messages from Léa's teacher, sent through the graph with the portal's own registered mutation.
+      const documents = Object.entries(JSON.parse(readFileSync(PORTAL_PERSISTED_DOCUMENTS, 'utf8')) as Record<string, string>);
+      const sendHash = documents.find(([, document]) => document.startsWith('mutation SendMessage'))![0];
+      const bearer = await hubSession(hub).token(demo(/teacher of .*5EA/).login);
+      const sophie = hub.logins.find((l) => l.login === 'sophie.martin')!.personId;
+      const series = `Série ${Date.now()}`;
+      for (let n = 1; n <= 21; n++) {
+        const response = await fetch(hub.router.graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: JSON.stringify({
+            extensions: { persistedQuery: { version: 1, sha256Hash: sendHash } },
+            variables: { input: { to: [sophie], subject: `${series} n° ${n}`, body: '<p>Bonjour.</p>' } },
+          }),
+        });
+        expect((await response.json()) as { errors?: unknown }).not.toHaveProperty('errors');
+      }
+      const page = await logIn('sophie.martin', '/messages');
+      const subjects = () => page.locator('ul.messages > li > a').allInnerTexts();
+      const newest = Array.from({ length: 20 }, (_, i) => `${series} n° ${21 - i}`);
+      await expect.poll(subjects, { timeout: 20_000 }).toEqual(newest);
+      await page.getByRole('button', { name: 'Plus ancien' }).click();
+      await expect.poll(async () => (await subjects())[0], { timeout: 20_000 }).toBe(`${series} n° 1`);
+      expect(await page.locator('#folder-title').innerText()).toMatch(/page 2/);
+      await page.getByRole('button', { name: 'Plus récent' }).click();
+      await expect.poll(subjects, { timeout: 20_000 }).toEqual(newest);
+
+      // Search, in every folder: the series' number finds its 21 messages, and nothing else.
+      await page.getByRole('searchbox', { name: 'Rechercher dans mes messages' }).fill(series.split(' ')[1]!);
+      await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+      await page.getByRole('heading', { name: `Résultats pour « ${series.split(' ')[1]} »` }).waitFor({ timeout: 20_000 });
+      await expect.poll(async () => (await subjects()).length, { timeout: 20_000 }).toBe(21);
+      expect((await subjects()).every((s) => s.startsWith(`${series} n° `))).toBe(true);
+      expect(await accessibilityViolations(page), 'search results').toEqual([]);
+
+      // Reported to the direction, with a reason.
+      await page.getByRole('link', { name: `${series} n° 7`, exact: true }).click();
+      await page.getByRole('heading', { name: `${series} n° 7` }).waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Signaler à la direction' }).click();
+      await page.getByLabel(/Pourquoi signalez-vous ce message/).fill('Vingt et un messages identiques.');
+      expect(await accessibilityViolations(page), 'the report form').toEqual([]);
+      await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+      await page.getByText('Message signalé à la direction de l’établissement.').waitFor({ timeout: 20_000 });
+      await page.close();
+
+      // The collège's principal (the sender's school) finds it among the messages reported.
+      const direction = await logIn(demo(/^principal, /).login, '/messages');
+      await direction.getByRole('link', { name: 'Messages signalés' }).click();
+      const report = direction.locator('ul.reports > li').filter({ hasText: `${series} n° 7` });
+      await report.waitFor({ timeout: 20_000 });
+      expect(await report.locator('dl.meta').innerText()).toMatch(/Signalé par\s+Sophie MARTIN[\s\S]*Motif\s+Vingt et un messages identiques\./);
+      expect(await accessibilityViolations(direction), '/messages/signalements').toEqual([]);
+      await direction.close();
+      // A teacher is no direction.
+      const teacherPage = await logIn(demo(/teacher of .*5EA/).login, '/messages/signalements');
+      await teacherPage.getByText('Cette page est réservée à la direction de l’établissement.').waitFor({ timeout: 20_000 });
+      await teacherPage.close();
+    }, 120_000);
   });
 });
 

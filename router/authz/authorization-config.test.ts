@@ -45,10 +45,12 @@ function problemOf(file: string): string {
 
 describe('the authorization configuration', () => {
   it('by default, the shipped file: scopes by profile and function, policies by profile and function', () => {
-    const shipped = JSON.parse(readFileSync(SHIPPED, 'utf8')) as { scopes: { functions: Record<string, string[]> } };
+    const shipped = JSON.parse(readFileSync(SHIPPED, 'utf8')) as { scopes: { profiles: Record<string, string[]>; functions: Record<string, string[]> } };
     const config = configOf();
     const librarian = person('staff', ['DOC']);
-    expect(scopesFor(config.scopeMapping, 'staff', ['DOC'])).toEqual([...new Set([...shipped.scopes.profiles.staff, ...shipped.scopes.functions.DOC])].sort());
+    expect(scopesFor(config.scopeMapping, 'staff', ['DOC'])).toEqual(
+      [...new Set([...shipped.scopes.profiles.staff!, ...shipped.scopes.functions.DOC!])].sort(),
+    );
     expect(holds(config, person('staff', ['ENS']), 'teacher')).toBe(true);
     expect(holds(config, librarian, 'teacher')).toBe(false);
     expect(holds(config, person('guardian', []), 'guardian')).toBe(true);

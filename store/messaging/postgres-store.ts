@@ -430,6 +430,45 @@ export class PostgresMessageStore {
   }
 
   /**
+   * The author reminds the families who have not signed their mot: one new message to the guardians
+   * still asked (blind copies, in the mot's thread, its lists' names), under the author's daily
+   * quota. Returns how many were reminded; undefined when it is not the author's mot (or was recalled).
+   */
+  async remindUnsigned(messageId: string, authorId: string, quotas: MessageQuotas): Promise<number | undefined> {
+    if (!isMessageId(messageId)) return undefined;
+    const mot = await this.database.db
+      .selectFrom('messages')
+      .select(['id', 'sender_name', 'subject', 'lists'])
+      .where('id', '=', messageId)
+      .where('sender_id', '=', authorId)
+      .where('requires_signature', '=', true)
+      .where('recalled_at', 'is', null)
+      .executeTakeFirst();
+    if (!mot) return undefined;
+    const unsigned = await this.database.db
+      .selectFrom('message_signatures')
+      .select(['guardian_id', 'guardian_name'])
+      .distinct()
+      .where('message_id', '=', messageId)
+      .where('signed_at', 'is', null)
+      .execute();
+    if (!unsigned.length) return 0;
+    await this.send(
+      {
+        senderId: authorId,
+        senderName: mot.sender_name,
+        subject: `Rappel : ${mot.subject}`.slice(0, 200),
+        bodyHtml: '<p>Ce mot attend encore votre signature : ouvrez-le et cliquez sur « Vu ».</p>',
+        lists: mot.lists,
+        recipients: unsigned.map((g) => ({ personId: g.guardian_id, displayName: g.guardian_name, direct: false })),
+        inReplyTo: messageId,
+      },
+      quotas,
+    );
+    return unsigned.length;
+  }
+
+  /**
    * A guardian signs a mot for one child ("vu"): only a signature the mot asked of them, on a copy
    * they still have. True when it is signed (now or before).
    */

@@ -25,6 +25,13 @@ async function selfOf(ctx: CommunicationContext): Promise<Person> {
 
 const iso = (date: Date) => date.toISOString();
 
+/** A quota the store refused, said to the person (QUOTA_EXCEEDED, which one, its limit); any other error as it is. */
+function quotaError(error: unknown): unknown {
+  if (!(error instanceof QuotaExceededError)) return error;
+  const what = error.quota === 'messagesPerDay' ? `${error.limit} messages` : `${Math.round(error.limit / 1024 / 1024)} Mo of attachments`;
+  return new GraphQLError(`At most ${what} a day: try again tomorrow.`, { extensions: { code: 'QUOTA_EXCEEDED', quota: error.quota, limit: error.limit } });
+}
+
 /** An ISO date (`2026-11-23`) or date-time argument, or a BAD_USER_INPUT naming it. */
 function dateArgument(name: string, value: string | null | undefined): Date | undefined {
   if (value === null || value === undefined) return undefined;
@@ -156,6 +163,18 @@ export const resolvers: Resolvers = {
       return result.removed;
     },
     trashMessage: (_, { id, trashed }, ctx) => ctx.messages.trash(id, personOf(ctx), trashed),
+    remindLiaison: async (_, { messageId }, ctx) => {
+      try {
+        const reminded = await ctx.messages.remindUnsigned(messageId, personOf(ctx), {
+          messagesPerDay: ctx.config.messagesPerDay,
+          attachmentBytesPerDay: ctx.config.attachmentBytesPerDay,
+        });
+        if (reminded === undefined) throw new GraphQLError('No mot of yours to sign has this id.', { extensions: { code: 'NOT_FOUND' } });
+        return reminded;
+      } catch (error) {
+        throw quotaError(error);
+      }
+    },
     reportMessage: async (_, { id, reason }, ctx) => {
       const self = await selfOf(ctx);
       const why = reason.trim();

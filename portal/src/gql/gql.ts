@@ -20,6 +20,19 @@ type Documents = {
     "\n  mutation RevokeCalendarFeed($id: ID!) {\n    revokeCalendarFeed(id: $id)\n  }\n": typeof types.RevokeCalendarFeedDocument,
     "\n  query GuardianHome($today: String!, $tomorrow: String!) {\n    viewer {\n      person {\n        id\n        displayName\n      }\n      children {\n        id\n        firstName\n        displayName\n        classes {\n          id\n          code\n          school {\n            uai\n            name\n          }\n        }\n        ...PupilDay\n        absences {\n          id\n          start\n          end\n          justified\n          settled\n          parentsShouldJustify\n          reasons\n        }\n        justifications {\n          id\n          absenceId\n          reason\n          state\n          submittedAt\n          updatedAt\n        }\n      }\n    }\n  }\n": typeof types.GuardianHomeDocument,
     "\n  mutation JustifyAbsence($input: JustifyAbsenceInput!) {\n    justifyAbsence(input: $input) {\n      id\n      absenceId\n      reason\n      state\n      submittedAt\n      updatedAt\n    }\n  }\n": typeof types.JustifyAbsenceDocument,
+    "\n  query ReplyTo($id: ID!) {\n    message(id: $id) {\n      id\n      subject\n      sender {\n        id\n        displayName\n      }\n    }\n  }\n": typeof types.ReplyToDocument,
+    "\n  query SearchRecipients($search: String!) {\n    recipients(search: $search, first: 20) {\n      id\n      name\n      kind\n      profile\n    }\n  }\n": typeof types.SearchRecipientsDocument,
+    "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      id\n    }\n  }\n": typeof types.SendMessageDocument,
+    "\n  query MailboxFolder($folder: Folder!, $after: String) {\n    mailbox {\n      unreadCount\n      folder(name: $folder, first: 20, after: $after) {\n        items {\n          id\n          subject\n          sender {\n            id\n            displayName\n          }\n          sentAt\n          readAt\n          requiresSignature\n          recalled\n        }\n        nextCursor\n      }\n    }\n  }\n": typeof types.MailboxFolderDocument,
+    "\n  query SearchMessages($text: String!) {\n    mailbox {\n      search(text: $text, first: 50) {\n        id\n        subject\n        sender {\n          id\n          displayName\n        }\n        sentAt\n        readAt\n        requiresSignature\n        recalled\n      }\n    }\n  }\n": typeof types.SearchMessagesDocument,
+    "\n  query OpenMessage($id: ID!) {\n    message(id: $id) {\n      id\n      subject\n      bodyHtml\n      sender {\n        id\n        displayName\n      }\n      sentAt\n      readAt\n      to {\n        id\n        displayName\n      }\n      lists {\n        id\n        name\n      }\n      recalled\n      trashed\n      ownMessage\n      receipts {\n        total\n        read\n        notYetRead {\n          id\n          displayName\n        }\n      }\n      liaison {\n        signed\n        asked\n        children {\n          child {\n            id\n            displayName\n          }\n          signatures {\n            guardian {\n              id\n              displayName\n            }\n            signedAt\n          }\n        }\n      }\n    }\n  }\n": typeof types.OpenMessageDocument,
+    "\n  mutation RecallMessage($id: ID!) {\n    recallMessage(id: $id)\n  }\n": typeof types.RecallMessageDocument,
+    "\n  mutation TrashMessage($id: ID!, $trashed: Boolean!) {\n    trashMessage(id: $id, trashed: $trashed)\n  }\n": typeof types.TrashMessageDocument,
+    "\n  mutation ReportMessage($id: ID!, $reason: String!) {\n    reportMessage(id: $id, reason: $reason)\n  }\n": typeof types.ReportMessageDocument,
+    "\n  mutation SignLiaison($messageId: ID!, $childId: ID!) {\n    signLiaison(messageId: $messageId, childId: $childId)\n  }\n": typeof types.SignLiaisonDocument,
+    "\n  query ReportedMessages {\n    reportedMessages(first: 50) {\n      id\n      reportedAt\n      reason\n      reporter {\n        id\n        displayName\n      }\n      messageId\n      author {\n        id\n        displayName\n        subject\n        bodyHtml\n        sentAt\n      }\n    }\n  }\n": typeof types.ReportedMessagesDocument,
+    "\n  query UnreadMessages {\n    mailbox {\n      unreadCount\n    }\n  }\n": typeof types.UnreadMessagesDocument,
+    "\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n": typeof types.MessagingViewerDocument,
     "\n  query Privacy($personId: ID) {\n    viewer {\n      person {\n        id\n        displayName\n      }\n      children {\n        id\n        displayName\n      }\n      sessions {\n        id\n        current\n        kind\n        identityProvider\n        createdAt\n        lastSeenAt\n        userAgent\n      }\n      accessLog(personId: $personId, first: 50) {\n        cursor\n        at\n        accessor {\n          id\n          displayName\n        }\n        accessorProfile\n        serviceClient\n        operationName\n        fields\n        outcome\n        count\n      }\n    }\n  }\n": typeof types.PrivacyDocument,
     "\n  mutation EndSession($id: ID!) {\n    endSession(id: $id)\n  }\n": typeof types.EndSessionDocument,
     "\n  mutation EndOtherSessions {\n    endOtherSessions\n  }\n": typeof types.EndOtherSessionsDocument,
@@ -37,6 +50,19 @@ const documents: Documents = {
     "\n  mutation RevokeCalendarFeed($id: ID!) {\n    revokeCalendarFeed(id: $id)\n  }\n": types.RevokeCalendarFeedDocument,
     "\n  query GuardianHome($today: String!, $tomorrow: String!) {\n    viewer {\n      person {\n        id\n        displayName\n      }\n      children {\n        id\n        firstName\n        displayName\n        classes {\n          id\n          code\n          school {\n            uai\n            name\n          }\n        }\n        ...PupilDay\n        absences {\n          id\n          start\n          end\n          justified\n          settled\n          parentsShouldJustify\n          reasons\n        }\n        justifications {\n          id\n          absenceId\n          reason\n          state\n          submittedAt\n          updatedAt\n        }\n      }\n    }\n  }\n": types.GuardianHomeDocument,
     "\n  mutation JustifyAbsence($input: JustifyAbsenceInput!) {\n    justifyAbsence(input: $input) {\n      id\n      absenceId\n      reason\n      state\n      submittedAt\n      updatedAt\n    }\n  }\n": types.JustifyAbsenceDocument,
+    "\n  query ReplyTo($id: ID!) {\n    message(id: $id) {\n      id\n      subject\n      sender {\n        id\n        displayName\n      }\n    }\n  }\n": types.ReplyToDocument,
+    "\n  query SearchRecipients($search: String!) {\n    recipients(search: $search, first: 20) {\n      id\n      name\n      kind\n      profile\n    }\n  }\n": types.SearchRecipientsDocument,
+    "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      id\n    }\n  }\n": types.SendMessageDocument,
+    "\n  query MailboxFolder($folder: Folder!, $after: String) {\n    mailbox {\n      unreadCount\n      folder(name: $folder, first: 20, after: $after) {\n        items {\n          id\n          subject\n          sender {\n            id\n            displayName\n          }\n          sentAt\n          readAt\n          requiresSignature\n          recalled\n        }\n        nextCursor\n      }\n    }\n  }\n": types.MailboxFolderDocument,
+    "\n  query SearchMessages($text: String!) {\n    mailbox {\n      search(text: $text, first: 50) {\n        id\n        subject\n        sender {\n          id\n          displayName\n        }\n        sentAt\n        readAt\n        requiresSignature\n        recalled\n      }\n    }\n  }\n": types.SearchMessagesDocument,
+    "\n  query OpenMessage($id: ID!) {\n    message(id: $id) {\n      id\n      subject\n      bodyHtml\n      sender {\n        id\n        displayName\n      }\n      sentAt\n      readAt\n      to {\n        id\n        displayName\n      }\n      lists {\n        id\n        name\n      }\n      recalled\n      trashed\n      ownMessage\n      receipts {\n        total\n        read\n        notYetRead {\n          id\n          displayName\n        }\n      }\n      liaison {\n        signed\n        asked\n        children {\n          child {\n            id\n            displayName\n          }\n          signatures {\n            guardian {\n              id\n              displayName\n            }\n            signedAt\n          }\n        }\n      }\n    }\n  }\n": types.OpenMessageDocument,
+    "\n  mutation RecallMessage($id: ID!) {\n    recallMessage(id: $id)\n  }\n": types.RecallMessageDocument,
+    "\n  mutation TrashMessage($id: ID!, $trashed: Boolean!) {\n    trashMessage(id: $id, trashed: $trashed)\n  }\n": types.TrashMessageDocument,
+    "\n  mutation ReportMessage($id: ID!, $reason: String!) {\n    reportMessage(id: $id, reason: $reason)\n  }\n": types.ReportMessageDocument,
+    "\n  mutation SignLiaison($messageId: ID!, $childId: ID!) {\n    signLiaison(messageId: $messageId, childId: $childId)\n  }\n": types.SignLiaisonDocument,
+    "\n  query ReportedMessages {\n    reportedMessages(first: 50) {\n      id\n      reportedAt\n      reason\n      reporter {\n        id\n        displayName\n      }\n      messageId\n      author {\n        id\n        displayName\n        subject\n        bodyHtml\n        sentAt\n      }\n    }\n  }\n": types.ReportedMessagesDocument,
+    "\n  query UnreadMessages {\n    mailbox {\n      unreadCount\n    }\n  }\n": types.UnreadMessagesDocument,
+    "\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n": types.MessagingViewerDocument,
     "\n  query Privacy($personId: ID) {\n    viewer {\n      person {\n        id\n        displayName\n      }\n      children {\n        id\n        displayName\n      }\n      sessions {\n        id\n        current\n        kind\n        identityProvider\n        createdAt\n        lastSeenAt\n        userAgent\n      }\n      accessLog(personId: $personId, first: 50) {\n        cursor\n        at\n        accessor {\n          id\n          displayName\n        }\n        accessorProfile\n        serviceClient\n        operationName\n        fields\n        outcome\n        count\n      }\n    }\n  }\n": types.PrivacyDocument,
     "\n  mutation EndSession($id: ID!) {\n    endSession(id: $id)\n  }\n": types.EndSessionDocument,
     "\n  mutation EndOtherSessions {\n    endOtherSessions\n  }\n": types.EndOtherSessionsDocument,
@@ -86,6 +112,58 @@ export function graphql(source: "\n  query GuardianHome($today: String!, $tomorr
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation JustifyAbsence($input: JustifyAbsenceInput!) {\n    justifyAbsence(input: $input) {\n      id\n      absenceId\n      reason\n      state\n      submittedAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation JustifyAbsence($input: JustifyAbsenceInput!) {\n    justifyAbsence(input: $input) {\n      id\n      absenceId\n      reason\n      state\n      submittedAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReplyTo($id: ID!) {\n    message(id: $id) {\n      id\n      subject\n      sender {\n        id\n        displayName\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReplyTo($id: ID!) {\n    message(id: $id) {\n      id\n      subject\n      sender {\n        id\n        displayName\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchRecipients($search: String!) {\n    recipients(search: $search, first: 20) {\n      id\n      name\n      kind\n      profile\n    }\n  }\n"): (typeof documents)["\n  query SearchRecipients($search: String!) {\n    recipients(search: $search, first: 20) {\n      id\n      name\n      kind\n      profile\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MailboxFolder($folder: Folder!, $after: String) {\n    mailbox {\n      unreadCount\n      folder(name: $folder, first: 20, after: $after) {\n        items {\n          id\n          subject\n          sender {\n            id\n            displayName\n          }\n          sentAt\n          readAt\n          requiresSignature\n          recalled\n        }\n        nextCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query MailboxFolder($folder: Folder!, $after: String) {\n    mailbox {\n      unreadCount\n      folder(name: $folder, first: 20, after: $after) {\n        items {\n          id\n          subject\n          sender {\n            id\n            displayName\n          }\n          sentAt\n          readAt\n          requiresSignature\n          recalled\n        }\n        nextCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchMessages($text: String!) {\n    mailbox {\n      search(text: $text, first: 50) {\n        id\n        subject\n        sender {\n          id\n          displayName\n        }\n        sentAt\n        readAt\n        requiresSignature\n        recalled\n      }\n    }\n  }\n"): (typeof documents)["\n  query SearchMessages($text: String!) {\n    mailbox {\n      search(text: $text, first: 50) {\n        id\n        subject\n        sender {\n          id\n          displayName\n        }\n        sentAt\n        readAt\n        requiresSignature\n        recalled\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OpenMessage($id: ID!) {\n    message(id: $id) {\n      id\n      subject\n      bodyHtml\n      sender {\n        id\n        displayName\n      }\n      sentAt\n      readAt\n      to {\n        id\n        displayName\n      }\n      lists {\n        id\n        name\n      }\n      recalled\n      trashed\n      ownMessage\n      receipts {\n        total\n        read\n        notYetRead {\n          id\n          displayName\n        }\n      }\n      liaison {\n        signed\n        asked\n        children {\n          child {\n            id\n            displayName\n          }\n          signatures {\n            guardian {\n              id\n              displayName\n            }\n            signedAt\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OpenMessage($id: ID!) {\n    message(id: $id) {\n      id\n      subject\n      bodyHtml\n      sender {\n        id\n        displayName\n      }\n      sentAt\n      readAt\n      to {\n        id\n        displayName\n      }\n      lists {\n        id\n        name\n      }\n      recalled\n      trashed\n      ownMessage\n      receipts {\n        total\n        read\n        notYetRead {\n          id\n          displayName\n        }\n      }\n      liaison {\n        signed\n        asked\n        children {\n          child {\n            id\n            displayName\n          }\n          signatures {\n            guardian {\n              id\n              displayName\n            }\n            signedAt\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecallMessage($id: ID!) {\n    recallMessage(id: $id)\n  }\n"): (typeof documents)["\n  mutation RecallMessage($id: ID!) {\n    recallMessage(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrashMessage($id: ID!, $trashed: Boolean!) {\n    trashMessage(id: $id, trashed: $trashed)\n  }\n"): (typeof documents)["\n  mutation TrashMessage($id: ID!, $trashed: Boolean!) {\n    trashMessage(id: $id, trashed: $trashed)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReportMessage($id: ID!, $reason: String!) {\n    reportMessage(id: $id, reason: $reason)\n  }\n"): (typeof documents)["\n  mutation ReportMessage($id: ID!, $reason: String!) {\n    reportMessage(id: $id, reason: $reason)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignLiaison($messageId: ID!, $childId: ID!) {\n    signLiaison(messageId: $messageId, childId: $childId)\n  }\n"): (typeof documents)["\n  mutation SignLiaison($messageId: ID!, $childId: ID!) {\n    signLiaison(messageId: $messageId, childId: $childId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReportedMessages {\n    reportedMessages(first: 50) {\n      id\n      reportedAt\n      reason\n      reporter {\n        id\n        displayName\n      }\n      messageId\n      author {\n        id\n        displayName\n        subject\n        bodyHtml\n        sentAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReportedMessages {\n    reportedMessages(first: 50) {\n      id\n      reportedAt\n      reason\n      reporter {\n        id\n        displayName\n      }\n      messageId\n      author {\n        id\n        displayName\n        subject\n        bodyHtml\n        sentAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnreadMessages {\n    mailbox {\n      unreadCount\n    }\n  }\n"): (typeof documents)["\n  query UnreadMessages {\n    mailbox {\n      unreadCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n"): (typeof documents)["\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

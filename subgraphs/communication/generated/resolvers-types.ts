@@ -164,6 +164,8 @@ export type Mutation = {
    * recipient's folders. Returns how many copies went.
    */
   recallMessage: Scalars['Int']['output'];
+  /** For a mot's author: reminds the guardians who have not signed it (one message, in its thread, blind copies). Returns how many. */
+  remindLiaison: Scalars['Int']['output'];
   /**
    * Reports a message the viewer received to the school's direction (abuse): the direction sees that
    * message and the reason, nothing else of the mailbox. `reason`: 1 to 500 characters. False when the
@@ -185,6 +187,11 @@ export type Mutation = {
 
 export type MutationRecallMessageArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRemindLiaisonArgs = {
+  messageId: Scalars['ID']['input'];
 };
 
 
@@ -538,6 +545,7 @@ export type MessageSummaryResolvers<ContextType = CommunicationContext, ParentTy
 
 export type MutationResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   recallMessage?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRecallMessageArgs, 'id'>>;
+  remindLiaison?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRemindLiaisonArgs, 'messageId'>>;
   reportMessage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReportMessageArgs, 'id' | 'reason'>>;
   sendMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
   signLiaison?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSignLiaisonArgs, 'childId' | 'messageId'>>;
