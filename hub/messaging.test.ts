@@ -199,6 +199,19 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     expect(JSON.stringify(many.errors)).toMatch(/At most 100 recipients|too large|exceeds/i);
     const search = await ask(teacher.login, RECIPIENTS, { search: 'a'.repeat(1_000_000) });
     expect(search.errors?.length).toBeGreaterThan(0);
+    // Markup whose sanitizing would cost seconds (it grows faster than its length) is refused at once.
+    const nested = await ask(teacher.login, SEND, { input: { to: [target], subject: 'x', body: '<a>'.repeat(23_333) + '</b>'.repeat(7_500) } });
+    expect(nested.errors?.[0]?.message).toMatch(/more than 2000 HTML tags/);
+    // Characters that are not text: PostgreSQL refuses NUL; invisible ones disguise a subject.
+    for (const input of [
+      { to: [target], subject: 'a\u0000b', body: 'x' },
+      { to: [target], subject: 'ok', body: 'a\u0000b' },
+      { to: [target], subject: 'facture\u202Efdp.exe', body: 'x' },
+    ]) {
+      expect((await ask(teacher.login, SEND, { input })).errors?.[0]?.extensions?.code, JSON.stringify(input.subject)).toBe('BAD_USER_INPUT');
+    }
+    const nul = await ask(teacher.login, `query($t: String!) { mailbox { search(text: $t) { id } } }`, { t: 'ab\u0000cd' });
+    expect(nul.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const mot = await ask(teacher.login, SEND, { input: { to: [demo(/separated mother/).id], subject: 'x', body: 'x', requiresSignature: true } });
     expect(mot.errors?.[0]?.message).toMatch(/class guardian lists only/);
     const { data: after } = await ask(teacher.login, `{ mailbox { folder(name: SENT, first: 100) { items { id } } } }`);

@@ -61,3 +61,10 @@ export function hasDisallowedHtml(html: string): boolean {
   const safe = sanitize(html, { ...SANITIZE_OPTIONS, transformTags: {} });
   return kept !== safe;
 }
+
+/** How many tags (or stray `<`) the HTML holds: a linear count, to bound what sanitizing costs. */
+export function tagCount(html: string): number {
+  let count = 0;
+  for (let i = html.indexOf('<'); i !== -1; i = html.indexOf('<', i + 1)) count++;
+  return count;
+}

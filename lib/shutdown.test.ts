@@ -35,6 +35,14 @@ describe('exitOnSignal', { timeout: 30_000 }, () => {
     expect(proc.lines.filter((l) => l.msg === 'drained')).toHaveLength(1);
   });
 
+  it('a closed terminal (SIGHUP) stops it as Ctrl-C does: drained, exit 0', async () => {
+    const proc = start({});
+    await proc.waitFor((l) => l.msg === 'listening');
+    proc.child.kill('SIGHUP');
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    expect(proc.lines.map((l) => l.msg)).toContain('drained');
+  });
+
   it('a stop slower than the deadline exits 1, saying so', async () => {
     const proc = start({ STOP_MS: '10000', DEADLINE_MS: '500' });
     await proc.waitFor((l) => l.msg === 'listening');

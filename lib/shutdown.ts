@@ -1,6 +1,7 @@
 import type { Logger } from './logger.ts';
 
-const TERMINATION_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+/** SIGHUP too: a closed terminal must stop `npm start` as Ctrl-C does (its database included). */
+const TERMINATION_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 /** What a process registers once it has started: how to stop what it started. */
 export interface Shutdown {
@@ -9,7 +10,7 @@ export interface Shutdown {
 }
 
 /**
- * Takes the process's termination signals (SIGTERM, SIGINT): on the first, runs the `stop` given to
+ * Takes the process's termination signals (SIGTERM, SIGINT, SIGHUP): on the first, runs the `stop` given to
  * `stopWith`, then exits. If `stop` has not finished within `timeoutMs`, the process exits anyway:
  * an orchestrator's kill deadline must never be the thing that ends us.
  *

@@ -7,6 +7,7 @@ import { QuotaExceededError } from '../quota.ts';
 import { purgeExpiredData, messageRetention, messageTrashRetention } from '../retention/purge.ts';
 import type { NewMessage } from './message.ts';
 import { InvalidMessageCursorError, PostgresMessageStore } from './postgres-store.ts';
+import { messagesSource } from '../privacy/personal-data.ts';
 
 const log = createLogger('messages-test', 'silent');
 const DAY = 86_400_000;
@@ -63,6 +64,34 @@ describe('the message store', () => {
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : twin).send(message('busy', ['x']), quotas(4))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
     expect(results.filter((r) => r.status === 'rejected').every((r) => r.status === 'rejected' && r.reason instanceof QuotaExceededError)).toBe(true);
+  });
+
+  it('searches one mailbox through its own indexes, never every message of the académie matching a word', async () => {
+    await sql`INSERT INTO messages (id, thread_id, sender_id, sender_name, subject, body_html)
+      SELECT g, g, 'someone' || (n % 1000), 'Someone', 'Bonjour ' || n, '<p>Bonjour, la sortie est prévue demain.</p>'
+      FROM (SELECT gen_random_uuid() AS g, n FROM generate_series(1, 20000) n) s`.execute(database.db);
+    await sql`ANALYZE messages`.execute(database.db);
+    await sql`ANALYZE message_recipients`.execute(database.db);
+    const id = await store.send(message('search-teacher', ['search-lonely'], 'Bonjour la classe'), quotas(100));
+    expect((await store.search('search-lonely', { text: 'bonjour', first: 20 })).map((m) => m.id)).toEqual([id]);
+    // The plan reads the person's rows by index, then the messages by primary key: no scan of `messages`.
+    const plan = await store.searchQuery('search-lonely', { text: 'bonjour', first: 20 }).explain<{ 'QUERY PLAN': string }>();
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).not.toMatch(/Seq Scan on messages/);
+  });
+
+  it('a recalled mot leaves the export of a guardian who had not opened it', async () => {
+    const id = await store.send(
+      {
+        ...message('mot-author', ['mot-guardian'], 'Mot rappelé'),
+        signatures: [{ childId: 'mot-child', childName: 'Enfant', guardianId: 'mot-guardian', guardianName: 'Parent' }],
+      },
+      quotas(100),
+    );
+    const before = (await messagesSource(database).collect('mot-guardian', 'mot-guardian')) as { signatures: unknown[] };
+    expect(before.signatures).toHaveLength(1);
+    await store.recall(id, 'mot-author', DAY);
+    expect(JSON.stringify(await messagesSource(database).collect('mot-guardian', 'mot-guardian'))).not.toContain('Mot rappelé');
   });
 
   it('the retention: messages past theirs go with every copy; trashed copies past the trash’s; a sender’s trashed message once no copy remains', async () => {

@@ -188,6 +188,17 @@ export const messagesSource = (database: HubDatabase): PersonalDataSource => ({
       .innerJoin('messages as m', 'm.id', 's.message_id')
       .select(['s.message_id', 'm.subject', 's.child_id', 's.child_name', 's.guardian_id', 's.signed_at'])
       .where((eb) => eb.or([eb('s.guardian_id', '=', personId), eb('s.child_id', '=', personId)]))
+      // Only mots the guardian still has: a recalled copy is gone from their export as from their folders.
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('message_recipients as r')
+            .select('r.person_id')
+            .whereRef('r.message_id', '=', 's.message_id')
+            .whereRef('r.person_id', '=', 's.guardian_id')
+            .where('r.recalled_at', 'is', null),
+        ),
+      )
       .where('s.guardian_id', 'in', actorsOf(personId, requestedBy))
       .orderBy('m.sent_at', 'desc')
       .limit(MAX_ROWS_PER_KIND)

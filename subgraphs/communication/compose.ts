@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { Directory } from '../../connectors/directory/directory.ts';
 import { displayNameOf, type Person } from '../../connectors/directory/model.ts';
-import { hasDisallowedHtml, sanitizeHtml } from '../../lib/markup.ts';
+import { hasDisallowedHtml, sanitizeHtml, tagCount } from '../../lib/markup.ts';
+import { hasHiddenCharacters } from '../../lib/text.ts';
 import type { NewAttachment, NewRecipient, NewSignature } from '../../store/messaging/message.ts';
 import { checkedFile, OFFICE_TYPES } from '../kit/files.ts';
 import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
@@ -9,7 +10,19 @@ import { parseListId, type Audience, type RecipientList } from './audience.ts';
 import type { MessagingConfig } from './config.ts';
 
 /** Bounds of what one request may ask: each refused with a clear error before anything is read or written. */
-export const LIMITS = { to: 100, subject: 200, body: 100_000, search: 100, searchMin: 2, recipientsPage: 50, folderPage: 100, attachments: 3 } as const;
+export const LIMITS = {
+  to: 100,
+  subject: 200,
+  body: 100_000,
+  search: 100,
+  searchMin: 2,
+  recipientsPage: 50,
+  folderPage: 100,
+  attachments: 3,
+  tags: 2_000,
+  storedBody: 200_000,
+  reason: 500,
+} as const;
 
 export const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
@@ -38,7 +51,7 @@ export interface MessageToSend {
  * The one way a message is sent: the graph's mutation and the demo académie's first messages.
  */
 export async function sendMessage(ctx: SendingContext, self: Person, input: MessageToSend): Promise<string> {
-  const { ids, subject, bodyHtml } = checkedInput(input);
+  const { ids, subject } = checkedInput(input);
   const files = input.attachments ?? [];
   if (files.length > LIMITS.attachments) throw badInput(`At most ${LIMITS.attachments} attachments in one message (got ${files.length}).`);
   const attachments: NewAttachment[] = [];
@@ -53,6 +66,8 @@ export async function sendMessage(ctx: SendingContext, self: Person, input: Mess
   if (recipients.length > ctx.config.maxRecipients) {
     throw badInput(`This message would reach ${recipients.length} people; at most ${ctx.config.maxRecipients}.`);
   }
+  // The costlier checks once the recipients hold: a refused message costs no sanitizing.
+  const bodyHtml = checkedBody(input.body);
   let signatures: NewSignature[] | undefined;
   if (input.requiresSignature) {
     if (named.length || !lists.length || lists.some((l) => l.kind !== 'class-guardians')) {
@@ -77,20 +92,32 @@ export async function sendMessage(ctx: SendingContext, self: Person, input: Mess
 }
 
 /** The checked parts of a message to send, or a BAD_USER_INPUT naming what is wrong. */
-function checkedInput(input: MessageToSend): { ids: string[]; subject: string; bodyHtml: string } {
+function checkedInput(input: MessageToSend): { ids: string[]; subject: string } {
   const ids = [...new Set(input.to)];
   if (input.to.length > LIMITS.to) throw badInput(`At most ${LIMITS.to} recipients or lists in one message (got ${input.to.length}).`);
   if (!ids.length) throw badInput('Name at least one recipient.');
   const subject = input.subject.trim();
   if (!subject) throw badInput('The subject is empty.');
   if (subject.length > LIMITS.subject) throw badInput(`The subject is ${subject.length} characters long; at most ${LIMITS.subject}.`);
+  if (hasHiddenCharacters(subject)) throw badInput('The subject holds characters that are not text (control or invisible characters, line breaks).');
   if (input.body.length > LIMITS.body) throw badInput(`The message is ${input.body.length} characters long; at most ${LIMITS.body}.`);
-  if (hasDisallowedHtml(input.body)) {
+  if (hasHiddenCharacters(input.body, { multiline: true })) throw badInput('The message holds control characters.');
+  // Sanitizing costs more than linearly with the markup's tags: bounded before it runs.
+  if (tagCount(input.body) > LIMITS.tags) throw badInput(`The message has more than ${LIMITS.tags} HTML tags.`);
+  return { ids, subject };
+}
+
+/** The body made safe, or a BAD_USER_INPUT when sanitizing would change what its author wrote. */
+function checkedBody(body: string): string {
+  if (hasDisallowedHtml(body)) {
     throw badInput(
       'The message contains content that is not allowed (scripts, styles, images, frames, event handlers or javascript: links): only text formatting, lists, tables and links are sent.',
     );
   }
-  return { ids, subject, bodyHtml: sanitizeHtml(input.body) };
+  const html = sanitizeHtml(body);
+  // Escaping can grow text fourfold (`<` → `&lt;`): what is stored is bounded too.
+  if (html.length > LIMITS.storedBody) throw badInput(`The message is too long once formatted (${html.length} characters; at most ${LIMITS.storedBody}).`);
+  return html;
 }
 
 /**

@@ -3,6 +3,7 @@ import { displayNameOf, type Person } from '../../connectors/directory/model.ts'
 import type { OpenedMessage, SignatureRow } from '../../store/messaging/message.ts';
 import { InvalidMessageCursorError } from '../../store/messaging/postgres-store.ts';
 import { QuotaExceededError } from '../../store/quota.ts';
+import { hasHiddenCharacters } from '../../lib/text.ts';
 import { attachmentPath } from './attachment-route.ts';
 import { badInput, LIMITS, sendMessage } from './compose.ts';
 import type { CommunicationContext } from './context.ts';
@@ -70,6 +71,7 @@ export const resolvers: Resolvers = {
       personOf(ctx);
       const text = search.trim();
       if (text.length > LIMITS.search) throw badInput(`Search with at most ${LIMITS.search} characters.`);
+      if (hasHiddenCharacters(text)) throw badInput('The search holds characters that are not text.');
       if (text.length < LIMITS.searchMin) throw badInput('Type at least two letters.');
       const limit = Math.min(Math.max(first ?? 20, 1), LIMITS.recipientsPage);
       const { lists, people } = await ctx.audience.search(text, limit);
@@ -84,6 +86,7 @@ export const resolvers: Resolvers = {
     search: async (mailbox, { text, since, until, first }, ctx) => {
       const words = text.trim();
       if (words.length > LIMITS.search) throw badInput(`Search with at most ${LIMITS.search} characters.`);
+      if (hasHiddenCharacters(words)) throw badInput('The search holds characters that are not text.');
       if (words.length < LIMITS.searchMin) throw badInput('Type at least two letters.');
       const size = first ?? 20;
       if (size < 1 || size > LIMITS.recipientsPage) throw badInput(`first must be from 1 to ${LIMITS.recipientsPage}.`);
@@ -178,7 +181,8 @@ export const resolvers: Resolvers = {
     reportMessage: async (_, { id, reason }, ctx) => {
       const self = await selfOf(ctx);
       const why = reason.trim();
-      if (!why || why.length > 500) throw badInput('Say why in 1 to 500 characters.');
+      if (!why || why.length > LIMITS.reason) throw badInput(`Say why in 1 to ${LIMITS.reason} characters.`);
+      if (hasHiddenCharacters(why, { multiline: true })) throw badInput('The reason holds control characters.');
       const message = await ctx.messages.readableBy(id, self.id);
       if (!message || message.senderId === self.id) return false;
       const [sender] = await ctx.directory.people([message.senderId]);
