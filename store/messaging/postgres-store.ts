@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { HubError } from '../../lib/errors.ts';
 import { QuotaExceededError } from '../quota.ts';
 import type { HubDatabase } from '../database.ts';
+import type { Database } from '../schema.ts';
 import type {
   AttachmentInfo,
   Folder,
@@ -53,6 +54,21 @@ function pageOf<T extends { sentAt: Date; id: string }>(rows: T[], first: number
   const items = rows.slice(0, first);
   const last = items.at(-1);
   return rows.length > first && last ? { items, nextCursor: encodeCursor(last.sentAt, last.id) } : { items };
+}
+
+/** The message `m` is the person's: they sent it, or hold a copy of it that was not recalled. */
+function sentOrReceivedBy(eb: ExpressionBuilder<Database & { m: Database['messages'] }, 'm'>, personId: string) {
+  return eb.or([
+    eb('m.sender_id', '=', personId),
+    eb.exists(
+      eb
+        .selectFrom('message_recipients as r')
+        .select('r.person_id')
+        .whereRef('r.message_id', '=', 'm.id')
+        .where('r.person_id', '=', personId)
+        .where('r.recalled_at', 'is', null),
+    ),
+  ]);
 }
 
 const byNewest = (a: { sentAt: Date; id: string }, b: { sentAt: Date; id: string }) => b.sentAt.getTime() - a.sentAt.getTime() || b.id.localeCompare(a.id);
@@ -335,19 +351,7 @@ export class PostgresMessageStore {
       .innerJoin('messages as m', 'm.id', 'a.message_id')
       .select(['a.id', 'a.name', 'a.content_type', 'a.bytes', 'a.content'])
       .where('a.id', '=', attachmentId)
-      .where((eb) =>
-        eb.or([
-          eb('m.sender_id', '=', personId),
-          eb.exists(
-            eb
-              .selectFrom('message_recipients as r')
-              .select('r.person_id')
-              .whereRef('r.message_id', '=', 'm.id')
-              .where('r.person_id', '=', personId)
-              .where('r.recalled_at', 'is', null),
-          ),
-        ]),
-      )
+      .where((eb) => sentOrReceivedBy(eb, personId))
       .executeTakeFirst();
     return row && { id: row.id, name: row.name, contentType: row.content_type, bytes: row.bytes, content: row.content };
   }
@@ -566,19 +570,7 @@ export class PostgresMessageStore {
       .selectFrom('messages as m')
       .select(['m.sender_id', 'm.sender_name', 'm.thread_id'])
       .where('m.id', '=', messageId)
-      .where((eb) =>
-        eb.or([
-          eb('m.sender_id', '=', personId),
-          eb.exists(
-            eb
-              .selectFrom('message_recipients as r')
-              .select('r.person_id')
-              .whereRef('r.message_id', '=', 'm.id')
-              .where('r.person_id', '=', personId)
-              .where('r.recalled_at', 'is', null),
-          ),
-        ]),
-      )
+      .where((eb) => sentOrReceivedBy(eb, personId))
       .executeTakeFirst();
     return row && { senderId: row.sender_id, senderName: row.sender_name, threadId: row.thread_id };
   }

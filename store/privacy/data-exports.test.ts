@@ -8,6 +8,7 @@ import { openTestDatabase } from '../../test/helpers/database.ts';
 import type { HubDatabase } from '../database.ts';
 import type { AuditEvent } from '../journal/event.ts';
 import { PostgresAuditStore } from '../journal/postgres-store.ts';
+import { PostgresMessageStore } from '../messaging/postgres-store.ts';
 import { QuotaExceededError } from '../quota.ts';
 import { DataExportStore } from './data-exports.ts';
 import { DataExportWorker } from './export-worker.ts';
@@ -105,6 +106,19 @@ async function seedPerson(id: string, marker: string, reader: string) {
     .insertInto('calendar_feeds')
     .values({ id: randomUUID(), token_hash: `${marker}-feed-token-hash`, owner_id: id, pupil_id: id, last_used_at: null, revoked_at: null })
     .execute();
+  // A message the person received from their teacher, and one they sent back.
+  const messages = new PostgresMessageStore(database);
+  const quotas = { messagesPerDay: 100, attachmentBytesPerDay: 0 };
+  const letter = (senderId: string, to: string, subject: string) => ({
+    senderId,
+    senderName: senderId,
+    subject,
+    bodyHtml: `<p>${subject}</p>`,
+    lists: [],
+    recipients: [{ personId: to, displayName: to, direct: true }],
+  });
+  await messages.send(letter(reader, id, `${marker}-received-subject`), quotas);
+  await messages.send(letter(id, reader, `${marker}-sent-subject`), quotas);
 }
 
 const directory = {
@@ -137,7 +151,7 @@ describe('the right of access: data exports', () => {
     const document = JSON.parse(text) as { person: string; data: Record<string, unknown> };
 
     expect(document.person).toBe('pupil-alpha');
-    const kinds = ['directoryRecord', 'sessions', 'loginHistory', 'accessJournal', 'submissions', 'calendarFeeds', 'dataExports'];
+    const kinds = ['directoryRecord', 'sessions', 'loginHistory', 'accessJournal', 'submissions', 'calendarFeeds', 'dataExports', 'messages'];
     expect(Object.keys(document.data).sort()).toEqual([...kinds].sort());
     for (const kind of kinds) expect(document.data[kind], kind).not.toEqual([]);
     expect(document.data.directoryRecord).toMatchObject({ id: 'pupil-alpha', lastName: 'ALPHA-lastname' });
@@ -148,6 +162,10 @@ describe('the right of access: data exports', () => {
     ]);
     expect(document.data.submissions).toEqual([expect.objectContaining({ reason: 'ALPHA-reason', comment: 'ALPHA-comment', state: 'ACCEPTED' })]);
     expect(document.data.calendarFeeds).toHaveLength(1);
+    expect(document.data.messages).toMatchObject({
+      received: [expect.objectContaining({ subject: 'ALPHA-received-subject' })],
+      sent: [expect.objectContaining({ subject: 'ALPHA-sent-subject' })],
+    });
     expect(document.data.dataExports).toEqual([expect.objectContaining({ id: requested.id })]);
 
     // Nothing of the other person: no id, no value, no accessor of theirs.

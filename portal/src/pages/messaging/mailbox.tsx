@@ -7,22 +7,29 @@ import type { Folder } from '../../gql/graphql.ts';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { MessagingViewer } from './viewer.ts';
 
+/** What a folder's or a search's line shows of a message: one fragment for both lists. */
+graphql(`
+  fragment MessageLine on MessageSummary {
+    id
+    subject
+    sender {
+      id
+      displayName
+    }
+    sentAt
+    readAt
+    requiresSignature
+    recalled
+  }
+`);
+
 const MailboxFolder = graphql(`
   query MailboxFolder($folder: Folder!, $after: String) {
     mailbox {
       unreadCount
       folder(name: $folder, first: 20, after: $after) {
         items {
-          id
-          subject
-          sender {
-            id
-            displayName
-          }
-          sentAt
-          readAt
-          requiresSignature
-          recalled
+          ...MessageLine
         }
         nextCursor
       }
@@ -34,16 +41,7 @@ const SearchMessages = graphql(`
   query SearchMessages($text: String!) {
     mailbox {
       search(text: $text, first: 50) {
-        id
-        subject
-        sender {
-          id
-          displayName
-        }
-        sentAt
-        readAt
-        requiresSignature
-        recalled
+        ...MessageLine
       }
     }
   }
