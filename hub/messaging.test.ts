@@ -1,8 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Student } from '../connectors/directory/model.ts';
+import { aafDocument, modifyRequestXml } from '../connectors/directory/aaf/write.ts';
+import { importAafIntoDatabase } from '../store/directory/aaf-writer.ts';
 import { testHubOptions } from '../test/helpers/database.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
 import { until } from '../test/helpers/until.ts';
@@ -241,6 +243,9 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     expect((await ask('hugo.martin', REPORT, { id, r: 'pas pour moi' })).data.reportMessage).toBe(false);
     expect((await ask('lea.martin', REPORT, { id, r: '' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await ask('lea.martin', REPORT, { id, r: 'Ce message me met mal à l’aise.' })).toEqual({ data: { reportMessage: true } });
+    // Reported unread, it cannot be recalled from the pupil while the direction reads it.
+    expect(await ask(teacher.login, `mutation($id: ID!) { recallMessage(id: $id) }`, { id })).toEqual({ data: { recallMessage: 0 } });
+    expect((await ask('lea.martin', OPEN, { id })).data.message.subject).toBe('Message déplacé');
 
     const REPORTS = `{ reportedMessages { reason reporter { displayName } messageId author { id displayName subject bodyHtml } } }`;
     const principal = demo(/^principal, /);
@@ -284,6 +289,19 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     expect(four.errors?.[0]?.message).toMatch(/At most 3 attachments/);
     const big = await send([{ name: 'gros.pdf', contentType: 'application/pdf', base64: Buffer.concat([pdf, Buffer.alloc(1_100_000)]).toString('base64') }]);
     expect(big.errors?.length ?? 0).toBeGreaterThan(0);
+    for (const name of ['a\u0000b.pdf', 'devoir\u202Efdp.pdf', 'a\nb.pdf']) {
+      expect((await send([{ name, contentType: 'application/pdf', base64: pdf.toString('base64') }])).errors?.[0]?.extensions?.code, JSON.stringify(name)).toBe(
+        'BAD_USER_INPUT',
+      );
+    }
+    const three = await send(
+      Array.from({ length: 3 }, (_, i) => ({
+        name: `f${i}.pdf`,
+        contentType: 'application/pdf',
+        base64: Buffer.concat([pdf, Buffer.alloc(480_000)]).toString('base64'),
+      })),
+    );
+    expect(three.errors?.[0]?.message).toMatch(/at most 1400000 in one message/);
     const { data: unchanged } = await ask('sophie.martin', `{ mailbox { folder(name: SENT, first: 100) { items { id } } } }`);
     expect(unchanged.mailbox.folder.items).toHaveLength(before.mailbox.folder.items.length);
 
@@ -299,7 +317,11 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     expect(got.headers.get('content-type')).toBe('application/pdf');
     expect(got.headers.get('content-disposition')).toBe(`attachment; filename="certificat medical.pdf"; filename*=UTF-8''certificat%20m%C3%A9dical.pdf`);
     expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(got.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
     expect(Buffer.from(await got.arrayBuffer())).toEqual(pdf);
+    // A PDF named .html is saved as a PDF.
+    const renamed = await send([{ name: 'devoir.html', contentType: 'application/pdf', base64: pdf.toString('base64') }]);
+    expect(renamed.data.sendMessage.attachments[0].name).toBe('devoir.html.pdf');
     // Nobody else gets a link; a changed link is a plain 404; a read copy stays through a recall, with its files.
     expect((await ask(claire.login, QUERY, { id })).data.message).toBeNull();
     const tampered = theirs.downloadPath.slice(0, -3) + (theirs.downloadPath.endsWith('AAA') ? 'BBB' : 'AAA');
@@ -314,5 +336,32 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
       `SELECT count(*)::int AS n FROM journal_events j WHERE row_to_json(j)::text LIKE '%Sortie au mus%' OR row_to_json(j)::text LIKE '%part à 8 h%'`,
     );
     expect(rows[0].n).toBe(0);
+  });
+
+  it('a reminder of a mot goes only to whoever may still sign: not to a parent who lost legal authority since', async () => {
+    const principal = demo(/^principal, /);
+    const claire = demo(/separated mother/);
+    const sent = (await ask(principal.login, `{ mailbox { folder(name: SENT, first: 100) { items { id subject } } } }`)).data.mailbox.folder.items;
+    const mot = sent.find((m: any) => m.subject === 'Réunion parents-professeurs du 9 décembre').id;
+    const lucas = hub.logins.find((l) => l.login === 'lucas.bernard')!.personId;
+    const links = hub.academie.store.snapshot().Eleve![lucas]!.ENTElevePersRelEleve!;
+    const changed = links.map((l) =>
+      l.startsWith(`${claire.id}$`)
+        ? l
+            .split('$')
+            .map((part, i) => (i === 3 ? '0' : part))
+            .join('$')
+        : l,
+    );
+    const deltaDir = mkdtempSync(join(tmpdir(), 'hub-messaging-delta-'));
+    writeFileSync(join(deltaDir, 'ENT_Delta_20261124_Eleve_0000.xml'), aafDocument([modifyRequestXml('Eleve', lucas, { ENTElevePersRelEleve: changed })]));
+    expect((await importAafIntoDatabase(hub.store.store.database, deltaDir)).report.appliedEntries).toBe(1);
+
+    expect((await ask(claire.login, `mutation($m: ID!, $c: ID!) { signLiaison(messageId: $m, childId: $c) }`, { m: mot, c: lucas })).data.signLiaison).toBe(
+      false,
+    );
+    expect((await ask(principal.login, `mutation($m: ID!) { remindLiaison(messageId: $m) }`, { m: mot })).errors).toBeUndefined();
+    const reminded = (await inbox(claire.login)).folder.items.some((m: any) => m.subject === 'Rappel : Réunion parents-professeurs du 9 décembre');
+    expect(reminded).toBe(false);
   });
 });

@@ -15,7 +15,15 @@ export interface PassThroughRoute {
 }
 
 /** Response headers a pass-through answer keeps; anything else the subgraph says stays inside. */
-const KEPT_HEADERS = ['content-type', 'content-disposition', 'content-length', 'cache-control', 'retry-after'];
+const KEPT_HEADERS = [
+  'content-type',
+  'content-disposition',
+  'content-length',
+  'cache-control',
+  'retry-after',
+  'content-security-policy',
+  'x-content-type-options',
+];
 
 /**
  * Answers GETs under each route's prefix with the subgraph's answer to the same path and query. The

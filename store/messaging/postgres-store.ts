@@ -442,7 +442,13 @@ export class PostgresMessageStore {
    * still asked (blind copies, in the mot's thread, its lists' names), under the author's daily
    * quota. Returns how many were reminded; undefined when it is not the author's mot (or was recalled).
    */
-  async remindUnsigned(messageId: string, authorId: string, quotas: MessageQuotas): Promise<number | undefined> {
+  async remindUnsigned(
+    messageId: string,
+    authorId: string,
+    quotas: MessageQuotas,
+    /** Of the signatures still awaited, the guardians who may still sign (checked against the directory now). */
+    stillAsked: (awaited: { childId: string; guardianId: string }[]) => Promise<string[]>,
+  ): Promise<number | undefined> {
     if (!isMessageId(messageId)) return undefined;
     const mot = await this.database.db
       .selectFrom('messages')
@@ -453,13 +459,15 @@ export class PostgresMessageStore {
       .where('recalled_at', 'is', null)
       .executeTakeFirst();
     if (!mot) return undefined;
-    const unsigned = await this.database.db
+    const awaited = await this.database.db
       .selectFrom('message_signatures')
-      .select(['guardian_id', 'guardian_name'])
-      .distinct()
+      .select(['child_id', 'guardian_id', 'guardian_name'])
       .where('message_id', '=', messageId)
       .where('signed_at', 'is', null)
       .execute();
+    const asked = new Set(await stillAsked(awaited.map((a) => ({ childId: a.child_id, guardianId: a.guardian_id }))));
+    const names = new Map(awaited.filter((a) => asked.has(a.guardian_id)).map((a) => [a.guardian_id, a.guardian_name]));
+    const unsigned = [...names].map(([guardian_id, guardian_name]) => ({ guardian_id, guardian_name }));
     if (!unsigned.length) return 0;
     await this.send(
       {
@@ -508,12 +516,15 @@ export class PostgresMessageStore {
    */
   async report(messageId: string, reporter: { id: string; name: string }, schoolId: string, reason: string): Promise<boolean> {
     if (!isMessageId(messageId)) return false;
+    // The reporter's copy counts as read: a recall (which takes unread copies only) cannot take the
+    // evidence from the reporter while the direction still reads it.
     const copy = await this.database.db
-      .selectFrom('message_recipients')
-      .select('person_id')
+      .updateTable('message_recipients')
+      .set({ read_at: sql<Date>`coalesce(read_at, now())` })
       .where('message_id', '=', messageId)
       .where('person_id', '=', reporter.id)
       .where('recalled_at', 'is', null)
+      .returning('person_id')
       .executeTakeFirst();
     if (!copy) return false;
     await this.database.db

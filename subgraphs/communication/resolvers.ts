@@ -29,7 +29,7 @@ const iso = (date: Date) => date.toISOString();
 /** A quota the store refused, said to the person (QUOTA_EXCEEDED, which one, its limit); any other error as it is. */
 function quotaError(error: unknown): unknown {
   if (!(error instanceof QuotaExceededError)) return error;
-  const what = error.quota === 'messagesPerDay' ? `${error.limit} messages` : `${Math.round(error.limit / 1024 / 1024)} Mo of attachments`;
+  const what = error.quota === 'messagesPerDay' ? `${error.limit} messages` : `${error.limit} bytes of attachments`;
   return new GraphQLError(`At most ${what} a day: try again tomorrow.`, { extensions: { code: 'QUOTA_EXCEEDED', quota: error.quota, limit: error.limit } });
 }
 
@@ -146,12 +146,7 @@ export const resolvers: Resolvers = {
         const id = await sendMessage(ctx, self, input);
         return (await ctx.messages.open(id, self.id))!;
       } catch (error) {
-        if (error instanceof QuotaExceededError) {
-          throw new GraphQLError(`At most ${error.limit} messages a day: try again tomorrow.`, {
-            extensions: { code: 'QUOTA_EXCEEDED', quota: error.quota, limit: error.limit },
-          });
-        }
-        throw error;
+        throw quotaError(error);
       }
     },
     recallMessage: async (_, { id }, ctx) => {
@@ -168,10 +163,19 @@ export const resolvers: Resolvers = {
     trashMessage: (_, { id, trashed }, ctx) => ctx.messages.trash(id, personOf(ctx), trashed),
     remindLiaison: async (_, { messageId }, ctx) => {
       try {
-        const reminded = await ctx.messages.remindUnsigned(messageId, personOf(ctx), {
-          messagesPerDay: ctx.config.messagesPerDay,
-          attachmentBytesPerDay: ctx.config.attachmentBytesPerDay,
-        });
+        const reminded = await ctx.messages.remindUnsigned(
+          messageId,
+          personOf(ctx),
+          { messagesPerDay: ctx.config.messagesPerDay, attachmentBytesPerDay: ctx.config.attachmentBytesPerDay },
+          // Only whoever the directory still says signs for the child: a parent who lost authority is not reminded.
+          async (asked) => {
+            const children = await ctx.directory.people([...new Set(asked.map((a) => a.childId))]);
+            const signers = new Set(
+              children.flatMap((child) => (child?.kind === 'student' ? ctx.audience.legalGuardianIds(child).map((g) => `${child.id} ${g}`) : [])),
+            );
+            return asked.filter((a) => signers.has(`${a.childId} ${a.guardianId}`)).map((a) => a.guardianId);
+          },
+        );
         if (reminded === undefined) throw new GraphQLError('No mot of yours to sign has this id.', { extensions: { code: 'NOT_FOUND' } });
         return reminded;
       } catch (error) {

@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { GraphQLError } from 'graphql';
+import { hasHiddenCharacters } from '../../lib/text.ts';
 
 /** What a file sent through the graph may weigh (decoded). The router's body limit allows for it. */
 export const MAX_FILE_BYTES = 1_000_000;
@@ -31,7 +32,8 @@ const bad = (message: string) => new GraphQLError(message, { extensions: { code:
 
 /** Checks a file's size and that its content is what its type says; returns it ready to send upstream. */
 export async function checkedFile(file: { name: string; contentType: string; base64: string }, allowed: readonly string[]): Promise<CheckedFile> {
-  const name = file.name.trim().replace(/[/\\]/g, '_').slice(0, 200);
+  if (hasHiddenCharacters(file.name)) throw bad('the file name holds characters that are not text (control or invisible characters)');
+  let name = file.name.trim().replace(/[/\\]/g, '_').slice(0, 200);
   if (!name) throw bad('the file needs a name');
   if (!allowed.includes(file.contentType)) throw bad(`files of type ${file.contentType} are not accepted here (accepted: ${allowed.join(', ')})`);
   // Refuse before decoding anything too large (base64 is 4/3 of the bytes).
@@ -40,6 +42,10 @@ export async function checkedFile(file: { name: string; contentType: string; bas
   const bytes = Buffer.from(file.base64, 'base64');
   if (bytes.length === 0) throw bad('the file is empty');
   if (bytes.length > MAX_FILE_BYTES) throw bad(`the file is larger than ${MAX_FILE_BYTES} bytes`);
-  if ((await fileTypeFromBuffer(bytes))?.mime !== file.contentType) throw bad(`the file's content is not ${file.contentType}`);
+  const detected = await fileTypeFromBuffer(bytes);
+  if (detected?.mime !== file.contentType) throw bad(`the file's content is not ${file.contentType}`);
+  // The name ends as its checked content: a PDF named `.html` is saved and opened as a PDF.
+  const extensions = detected.ext === 'jpg' ? ['jpg', 'jpeg'] : [detected.ext];
+  if (!extensions.some((ext) => name.toLowerCase().endsWith(`.${ext}`))) name = `${name}.${detected.ext}`;
   return { name, contentType: file.contentType, base64: file.base64 };
 }
