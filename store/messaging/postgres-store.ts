@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import { HubError } from '../../lib/errors.ts';
 import { QuotaExceededError } from '../quota.ts';
 import type { HubDatabase } from '../database.ts';
-import type { Database } from '../schema.ts';
+import type { Database, MessagesTable } from '../schema.ts';
 import type {
   AttachmentInfo,
   Folder,
@@ -69,6 +69,26 @@ function sentOrReceivedBy(eb: ExpressionBuilder<Database & { m: Database['messag
         .where('r.recalled_at', 'is', null),
     ),
   ]);
+}
+
+/** A row of `messages` (as `m`, or bare) as a folder or search lists it, with the viewer's `readAt`. */
+function summaryOf(
+  row: Pick<Selectable<MessagesTable>, 'id' | 'thread_id' | 'subject' | 'sender_id' | 'sender_name' | 'requires_signature' | 'recalled_at'> & {
+    sent_at: Date | string;
+  },
+  readAt: Date | string | null,
+): MessageSummary {
+  return {
+    id: row.id,
+    threadId: row.thread_id,
+    subject: row.subject,
+    senderId: row.sender_id,
+    senderName: row.sender_name,
+    sentAt: new Date(row.sent_at),
+    readAt: readAt === null ? null : new Date(readAt),
+    requiresSignature: row.requires_signature,
+    recalled: row.recalled_at !== null,
+  };
 }
 
 const byNewest = (a: { sentAt: Date; id: string }, b: { sentAt: Date; id: string }) => b.sentAt.getTime() - a.sentAt.getTime() || b.id.localeCompare(a.id);
@@ -189,17 +209,7 @@ export class PostgresMessageStore {
     const after = options.after;
     if (after) query = query.where((eb) => eb(eb.refTuple('r.sent_at', 'r.message_id'), '<', eb.tuple(after.sentAt, after.id)));
     const rows = await query.orderBy('r.sent_at', 'desc').orderBy('r.message_id', 'desc').limit(options.limit).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      threadId: r.thread_id,
-      subject: r.subject,
-      senderId: r.sender_id,
-      senderName: r.sender_name,
-      sentAt: new Date(r.sent_at),
-      readAt: r.read_at,
-      requiresSignature: r.requires_signature,
-      recalled: r.recalled_at !== null,
-    }));
+    return rows.map((r) => summaryOf(r, r.read_at));
   }
 
   async #sent(personId: string, options: { trashed: boolean; after?: Cursor; limit: number }): Promise<MessageSummary[]> {
@@ -211,17 +221,7 @@ export class PostgresMessageStore {
     const after = options.after;
     if (after) query = query.where((eb) => eb(eb.refTuple('sent_at', 'id'), '<', eb.tuple(after.sentAt, after.id)));
     const rows = await query.orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      threadId: r.thread_id,
-      subject: r.subject,
-      senderId: r.sender_id,
-      senderName: r.sender_name,
-      sentAt: r.sent_at,
-      readAt: r.sent_at,
-      requiresSignature: r.requires_signature,
-      recalled: r.recalled_at !== null,
-    }));
+    return rows.map((r) => summaryOf(r, r.sent_at));
   }
 
   /**
@@ -254,17 +254,7 @@ export class PostgresMessageStore {
   /** `searchQuery`'s messages. */
   async search(personId: string, options: { text: string; since?: Date; until?: Date; first: number }): Promise<MessageSummary[]> {
     const rows = await this.searchQuery(personId, options).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      threadId: r.thread_id,
-      subject: r.subject,
-      senderId: r.sender_id,
-      senderName: r.sender_name,
-      sentAt: r.sent_at,
-      readAt: r.read_at === null ? null : new Date(r.read_at),
-      requiresSignature: r.requires_signature,
-      recalled: r.recalled_at !== null,
-    }));
+    return rows.map((r) => summaryOf(r, r.read_at));
   }
 
   /** The person's unread copies in their inbox. */

@@ -1,6 +1,6 @@
 import { codeKey, foldName, type Directory } from '../../connectors/directory/directory.ts';
 import type { EducationStaff, Person, Student, StructureCode } from '../../connectors/directory/model.ts';
-import { schoolsOf, type Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
+import type { Perimeter, PerimeterOptions } from '../perimeter/perimeter.ts';
 
 /*
  * Who may write to whom: the one place it is decided, from the directory's relations now (never
@@ -53,6 +53,8 @@ export function parseListId(id: string): { kind: ListKind; structureId: string; 
 }
 
 export class Audience {
+  #lists: Promise<RecipientList[]> | undefined;
+
   constructor(
     private readonly perimeter: Perimeter,
     private readonly directory: Directory,
@@ -79,7 +81,13 @@ export class Audience {
   }
 
   /** The lists the viewer may send to: their classes' and groups', every class of a school they run, its staff for its direction. */
-  async lists(): Promise<RecipientList[]> {
+  lists(): Promise<RecipientList[]> {
+    // Once per request: a message naming several lists checks each against the same answer.
+    this.#lists ??= this.#computeLists();
+    return this.#lists;
+  }
+
+  async #computeLists(): Promise<RecipientList[]> {
     const self = await this.perimeter.self();
     if (!self || !isAgent(self)) return [];
     const classes = new Map<string, StructureCode>();
@@ -156,8 +164,8 @@ export class Audience {
   async reportSchool(sender: Person | undefined): Promise<string | undefined> {
     const self = await this.perimeter.self();
     if (!self) return undefined;
-    const mine = await this.#schoolsOf(self);
-    const theirs = new Set(sender ? await this.#schoolsOf(sender) : []);
+    const mine = await this.perimeter.schoolsOfPerson(self);
+    const theirs = new Set(sender ? await this.perimeter.schoolsOfPerson(sender) : []);
     return mine.find((id) => theirs.has(id)) ?? mine[0];
   }
 
@@ -165,18 +173,6 @@ export class Audience {
   async directedSchools(): Promise<string[]> {
     const self = await this.perimeter.self();
     return self && isAgent(self) ? [...new Set(self.functions.filter((f) => f.code === DIRECTION).map((f) => f.structureId))] : [];
-  }
-
-  async #schoolsOf(person: Person): Promise<string[]> {
-    switch (person.kind) {
-      case 'student':
-        return schoolsOf(person);
-      case 'guardian':
-        return [...new Set((await this.perimeter.childrenOf(person.id)).flatMap(({ student }) => schoolsOf(student)))].sort();
-      case 'teacher':
-      case 'staff':
-        return [...new Set([...person.schoolIds, ...person.functions.map((f) => f.structureId)])].sort();
-    }
   }
 
   /** The pupil's guardians who sign for them and receive their class's mail. */

@@ -127,20 +127,23 @@ export class Perimeter {
     if (self.kind !== 'teacher' && self.kind !== 'staff') return false;
     const granting = self.functions.filter((f) => DATA_BY_FUNCTION[f.code]?.includes(data));
     if (!granting.length) return false;
-    const schools = new Set(await this.#schoolsOfPerson(target));
+    const schools = new Set(await this.schoolsOfPerson(target));
     return granting.some((f) => schools.has(f.structureId));
   }
 
-  /** The schools a person belongs to: a pupil's, a guardian's children's, an agent's attachments and functions. */
-  async #schoolsOfPerson(person: Person): Promise<string[]> {
+  /**
+   * The schools a person belongs to, sorted: a pupil's, a guardian's children's (every link), an
+   * agent's attachments and functions.
+   */
+  async schoolsOfPerson(person: Person): Promise<string[]> {
     switch (person.kind) {
       case 'student':
         return schoolsOf(person);
       case 'guardian':
-        return (await this.childrenOf(person.id)).flatMap(({ student }) => schoolsOf(student));
+        return [...new Set((await this.childrenOf(person.id)).flatMap(({ student }) => schoolsOf(student)))].sort();
       case 'teacher':
       case 'staff':
-        return [...person.schoolIds, ...person.functions.map((f) => f.structureId)];
+        return [...new Set([...person.schoolIds, ...person.functions.map((f) => f.structureId)])].sort();
     }
   }
 
