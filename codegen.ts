@@ -71,6 +71,7 @@ const config: CodegenConfig = {
       schema: 'subgraphs/communication/schema.graphql',
       ...resolvers('../context.ts#CommunicationContext', {
         Mailbox: '../context.ts#MailboxRef',
+        Viewer: '../context.ts#ViewerRef',
         MessagePage: '../../../store/messaging/message.ts#Page<MessageSummaryModel>',
         MessageSummary: '../../../store/messaging/message.ts#MessageSummary',
         Message: '../../../store/messaging/message.ts#OpenedMessage',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Registry } from 'prom-client';
 import { join } from 'node:path';
 import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../tooling/academie/embedded.ts';
 import type { Env } from '../lib/config/env.ts';
@@ -17,8 +18,14 @@ import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
 import { startCommunicationSubgraph } from '../subgraphs/communication/server.ts';
 import { messagingConfigFromEnv } from '../subgraphs/communication/config.ts';
 import { ATTACHMENT_ROUTE_PREFIX } from '../subgraphs/communication/attachment-route.ts';
+import { PostgresAgendaStore } from '../store/agenda/postgres-store.ts';
 import { PostgresMessageStore } from '../store/messaging/postgres-store.ts';
 import { seedDemoMessages } from './demo-messages.ts';
+import { PostgresNotificationStore } from '../store/notifications/postgres-store.ts';
+import { startSmtpStandin, type RunningSmtpStandin } from '../standins/smtp/server.ts';
+import { startSmsGatewayStandin, type RunningSmsGatewayStandin } from '../standins/sms-gateway/server.ts';
+import { notificationsConfigFromEnv, type NotificationsConfig } from '../workers/notifications/config.ts';
+import { startNotificationWorker, type NotificationWorker, type NotificationWorkerOptions } from '../workers/notifications/worker.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
 import { VieScolaireClient } from '../connectors/vie-scolaire/client.ts';
 import { Outbox } from '../store/outbox/outbox.ts';
@@ -75,11 +82,21 @@ export interface EmbeddedHubOptions {
   demoPasswordSeed?: string;
   /** Accounts added to the embedded providers beside the académie's (e.g. people the directory lacks). */
   extraAccounts?: Partial<Record<'educonnect' | 'agents', IdpAccount[]>>;
+  /** Ports of the mail relay and the SMS gateway stand-ins (4103, 4104); 0 picks free ports. */
+  smtpPort?: number;
+  smsGatewayPort?: number;
+  /**
+   * The notifications' worker: settings beyond the environment's (`NOTIFICATIONS_*`), its clock, and
+   * its schedule (tests drive the detector and the passes themselves with `{ tickMs: 0, detect: false }`).
+   */
+  notifications?: { config?: Partial<NotificationsConfig>; clock?: () => Date; schedule?: NotificationWorkerOptions['schedule']; jobPollingSeconds?: number };
   log?: Logger;
 }
 
 export const DEFAULT_IDP_PORTS = { educonnect: 4100, agents: 4101 };
 export const DEFAULT_GAR_PORT = 4102;
+export const DEFAULT_SMTP_PORT = 4103;
+export const DEFAULT_SMS_GATEWAY_PORT = 4104;
 export const DEFAULT_VIE_SCOLAIRE_BASE_PORT = 4200;
 export const DEFAULT_DEMO_PASSWORD_SEED = 'ent-hub-demo';
 
@@ -95,6 +112,16 @@ export interface EmbeddedHub {
   store: EmbeddedStore;
   gar: EmbeddedGar;
   vieScolaire: { standins: RunningVieScolaire[]; upstreams: UpstreamPool; cache: VieScolaireCache; outbox: Outbox; metricsUrl?: string };
+  /** The notifications' worker, and the stand-ins it delivers to (mail relay, SMS gateway). */
+  notifications: {
+    worker: NotificationWorker;
+    smtp: RunningSmtpStandin;
+    smsGateway: RunningSmsGatewayStandin;
+    mailFolder: string;
+    /** The vie scolaire connector the worker polls with, and the worker's settings (a test starts a second instance with them). */
+    client: VieScolaireClient;
+    config: NotificationsConfig;
+  };
   /** Subgraph name → GraphQL URL. */
   subgraphUrls: Record<string, string>;
   academie: EmbeddedAcademie;
@@ -172,6 +199,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     router = await startHubRouter(step, routerConfig, store, academie, subgraphUrls, providers);
     const logins = await startIdentityProviders(step, academie, router, providers);
     const running = router;
+    const notifications = await startNotifications(step, store, academie, vieScolaire, running.publicUrl);
     // The daily retention purge's counts, beside the router's metrics.
     store.store.retention.registerMetrics(running.metrics);
     return {
@@ -185,16 +213,18 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
         outbox: vieScolaire.outbox,
         metricsUrl: vieScolaire.subgraph.metricsUrl,
       },
+      notifications,
       subgraphUrls,
       academie,
       logins,
       providers,
-      services: describeServices(running, subgraphUrls, resources.gar, vieScolaire, providers),
+      services: describeServices(running, subgraphUrls, resources.gar, vieScolaire, providers, notifications),
       async stop() {
         // The router first (it drains in-flight requests), then what it depends on. The outbox's pass
         // ends before the database closes: a claim it holds would otherwise wait out its lease.
         await running.stop();
         await vieScolaire.outbox.stop();
+        await notifications.worker.close();
         await Promise.all(step.started.map((s) => s.close(2000)));
       },
     };
@@ -267,6 +297,8 @@ async function startCommunication(step: StepContext, store: EmbeddedStore, acade
   });
   const communication = await startCommunicationSubgraph({
     messages,
+    notifications: new PostgresNotificationStore(store.store.database),
+    agenda: new PostgresAgendaStore(store.store.database),
     directory: academie.directory,
     perimeter: step.perimeter,
     config,
@@ -328,6 +360,7 @@ async function startVieScolaire(step: StepContext, store: EmbeddedStore, academi
     retryBaseMs: 500,
     maxBackoffMs: 5_000,
     tickMs: 500,
+    metrics,
   });
   // What the file outbox of an earlier version kept in the data folder moves into the database once.
   const movedSubmissions = await moveFileOutbox(join(options.dataDir, 'outbox'), outbox);
@@ -342,6 +375,7 @@ async function startVieScolaire(step: StepContext, store: EmbeddedStore, academi
     outbox,
     // In the hub's database, like sessions and the journal: they survive restarts, shared by every instance.
     feeds: store.store.feeds,
+    agenda: new PostgresAgendaStore(store.store.database),
     directory: academie.directory,
     perimeter: step.perimeter,
     quotas: options.vieScolaireQuotas,
@@ -353,7 +387,48 @@ async function startVieScolaire(step: StepContext, store: EmbeddedStore, academi
     today: options.today,
   });
   step.started.push(subgraph);
-  return { standins, upstreams, outbox, subgraph };
+  return { standins, upstreams, outbox, subgraph, client, metrics };
+}
+
+/**
+ * The notifications: a mail relay and an SMS gateway of our own (nothing leaves the machine; each
+ * mail is also written to `dataDir/mail` as an `.eml` file), and the worker that polls the schools'
+ * systems, decides who hears what, and delivers. Its metrics join the vie scolaire subgraph's.
+ */
+async function startNotifications(
+  step: StepContext,
+  store: EmbeddedStore,
+  academie: EmbeddedAcademie,
+  vieScolaire: { client: VieScolaireClient; metrics: Registry },
+  portalUrl: string,
+) {
+  const { options, log } = step;
+  const mailFolder = join(options.dataDir, 'mail');
+  const smtp = await startSmtpStandin({ port: options.smtpPort ?? DEFAULT_SMTP_PORT, folder: mailFolder });
+  step.started.push(smtp);
+  const smsKey = randomBytes(24).toString('base64url');
+  const smsGateway = await startSmsGatewayStandin({ port: options.smsGatewayPort ?? DEFAULT_SMS_GATEWAY_PORT, apiKey: smsKey });
+  step.started.push(smsGateway);
+  const config: NotificationsConfig = {
+    ...notificationsConfigFromEnv(step.env),
+    mail: { host: '127.0.0.1', port: smtp.port, secure: false, from: 'ENT <ne-pas-repondre@ent.localhost>' },
+    sms: { endpoint: smsGateway.url, apiKey: smsKey, sender: 'ENT' },
+    ...options.notifications?.config,
+  };
+  const worker = await startNotificationWorker({
+    database: store.store.database,
+    client: vieScolaire.client,
+    directory: academie.directory,
+    config,
+    portalUrl,
+    metrics: vieScolaire.metrics,
+    log: log.child({ component: 'notifications' }),
+    ...(options.notifications?.clock ? { clock: options.notifications.clock } : {}),
+    ...(options.notifications?.schedule ? { schedule: options.notifications.schedule } : {}),
+    ...(options.notifications?.jobPollingSeconds ? { jobPollingSeconds: options.notifications.jobPollingSeconds } : {}),
+  });
+  step.started.push({ close: () => worker.close() });
+  return { worker, smtp, smsGateway, mailFolder, client: vieScolaire.client, config };
 }
 
 /** The router over the subgraphs, with the hub's stores, login through the embedded providers, and linking to the directory. */
@@ -451,6 +526,7 @@ function describeServices(
   gar: EmbeddedGar,
   vieScolaire: { standins: RunningVieScolaire[]; subgraph: { metricsUrl?: string } },
   providers: IdentityProviderConfig[],
+  notifications: { smtp: RunningSmtpStandin; smsGateway: RunningSmsGatewayStandin; mailFolder: string },
 ): ServiceInfo[] {
   return [
     { name: 'router', url: `${router.publicUrl}/graphql`, role: 'the one graph (GraphiQL in a browser); login at /auth/login' },
@@ -471,6 +547,12 @@ function describeServices(
       : []),
     { name: 'gar', url: gar.standin.url, role: 'stand-in GAR (mutual TLS; learns people from the export)' },
     ...vieScolaire.standins.map((s) => ({ name: `pronote ${s.uai}`, url: s.url, role: 'stand-in vie scolaire system of one school' })),
+    {
+      name: 'smtp',
+      url: notifications.smtp.url,
+      role: `stand-in mail relay: each mail the notifications send is written to ${notifications.mailFolder} as .eml`,
+    },
+    { name: 'sms gateway', url: notifications.smsGateway.url, role: 'stand-in SMS gateway: open it in a browser to see the SMS sent' },
     ...providers.map((p) => ({ name: `idp ${p.id}`, url: p.issuer, role: `stand-in identity provider: ${p.label}` })),
   ];
 }

@@ -69,7 +69,27 @@ export function parisWallTimeToIso(isoDay: string, time: string): string {
     .filter((instant) => wallAsUtc - parisOffsetMinutesAt(instant) * 60_000 === instant);
   // None: the wall time falls in the spring gap, read it with the offset before the change.
   const instant = candidates.length ? Math.min(...candidates) : wallAsUtc - before * 60_000;
-  const offset = parisOffsetMinutesAt(instant);
-  const local = new Date(instant + offset * 60_000).toISOString().slice(0, 19);
+  return parisIsoOf(new Date(instant));
+}
+
+/** An instant as ISO 8601 with the Paris offset of that instant, to the second: `2026-11-23T08:00:00+01:00`. */
+export function parisIsoOf(instant: Date): string {
+  const offset = parisOffsetMinutesAt(instant.getTime());
+  const local = new Date(instant.getTime() + offset * 60_000).toISOString().slice(0, 19);
   return `${local}${offset < 0 ? '-' : '+'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+}
+
+/** An instant as Europe/Paris reads it: its day (`yyyy-MM-dd`), minutes after midnight, weekday (1 Monday … 7 Sunday). */
+export function parisWallClock(instant: Date): { day: string; minutes: number; weekday: number } {
+  const local = new Date(instant.getTime() + parisOffsetMinutesAt(instant.getTime()) * 60_000);
+  return {
+    day: local.toISOString().slice(0, 10),
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    weekday: ((local.getUTCDay() + 6) % 7) + 1,
+  };
+}
+
+/** The instant a Europe/Paris day shows a wall time given in minutes after midnight. */
+export function parisInstant(isoDay: string, minutes: number): Date {
+  return new Date(parisWallTimeToIso(isoDay, `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00`));
 }

@@ -14,6 +14,8 @@ import type { RouterConfig } from './config.ts';
 import { useRequestId } from './request-id.ts';
 import { GRAPHQL_PATH, isAuthPath, isGraphQLPath, useOnlyKnownRoutes } from './routes.ts';
 import { useStaticSite } from './plugins/use-static-site.ts';
+import { offlineGraphiQL } from './plugins/graphiql.ts';
+import { loginCounter, registerSessionMetrics } from './plugins/session-metrics.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useAuthorization } from './plugins/use-authorization.ts';
 import { DEFAULT_ID_POLICY } from './authz/operation-inputs.ts';
@@ -89,6 +91,8 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   const hiveLog = hiveLoggerFor(log);
   const planner = await choosePlanner(config, log, extensions.loadNativePlanner);
   const sessions = extensions.sessions ?? new MemorySessionStore(config.sessionTimeouts);
+  registerSessionMetrics(metrics, sessions, config.sessionTimeouts.idleMs, log);
+  const onLogin = extensions.login && loginCounter(metrics);
   const trustedIssuers = new TrustedIssuers(config.trustedIssuers);
   const auditStore = extensions.auditStore ?? new FileAuditStore(config.audit.dir, { maxScanBytes: config.audit.maxScanBytes });
   const audit = new AuditQueue({ store: auditStore, strict: config.audit.strict, maxBuffered: config.audit.maxBuffered, metrics, log });
@@ -112,6 +116,9 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   const subgraphEndpoints = (): SubgraphEndpoint[] | undefined =>
     supergraph.current?.subgraphs.map((s) => ({ name: s.name, url: config.subgraphUrls[s.name] ?? s.url }));
 
+  // GraphiQL's code from the installed package, on this origin (never a CDN); none in production.
+  const graphiql = config.production ? undefined : offlineGraphiQL();
+
   const gateway: GatewayRuntime = createGatewayRuntime({
     supergraph: async () => {
       const current = await supergraph.refresh();
@@ -134,7 +141,8 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     // The runtime's own readiness only checks the supergraph; ours (useReadiness) also asks every subgraph.
     readinessCheckEndpoint: '/runtime-readiness',
     landingPage: false,
-    graphiql: config.production ? false : { title: 'ENT federation hub' },
+    graphiql: graphiql ? { title: 'ENT federation hub' } : false,
+    renderGraphiQL: graphiql?.render,
     disableIntrospection: config.production ? { disableIf: () => true } : undefined,
     // Requests that a browser could send cross-site without a preflight (GET, form posts) must carry
     // this header; JSON POSTs always preflight. This is what protects cookie-authenticated sessions.
@@ -166,6 +174,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       rateLimit.byAddress,
       ...useMetrics({ registry: metrics, log: hiveLog, labels: metricLabels, token: config.metrics.token }),
       useRequestBodyLimit(config.limits.maxBodyBytes),
+      ...(graphiql ? [graphiql.plugin] : []),
       // Before login and authentication: these routes carry their own credential, and no session is read.
       usePassThroughRoutes({
         routes: config.passThroughRoutes ?? [],
@@ -186,6 +195,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
               publicUrl: () => publicUrl,
               loginCookieKey: loginCookieKey(config.loginSecret ?? config.viewerContextKey),
               log,
+              onLogin,
             }),
           ]
         : []),

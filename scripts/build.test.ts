@@ -56,9 +56,11 @@ describe('npm run build', () => {
   const emitted = () => javaScriptFiles(outDir).map((f) => relative(outDir, f));
 
   it('emits every production entry point, and no test, benchmark, stand-in or embedded-hub code', () => {
-    const entries = ['router/main.ts', ...readdirSync(join(PROJECT_ROOT, 'subgraphs')).map((s) => `subgraphs/${s}/main.ts`)].filter((f) =>
-      existsSync(join(PROJECT_ROOT, f)),
-    );
+    const entries = [
+      'router/main.ts',
+      ...readdirSync(join(PROJECT_ROOT, 'subgraphs')).map((s) => `subgraphs/${s}/main.ts`),
+      ...readdirSync(join(PROJECT_ROOT, 'workers')).map((w) => `workers/${w}/main.ts`),
+    ].filter((f) => existsSync(join(PROJECT_ROOT, f)));
     for (const entry of entries) expect(existsSync(join(outDir, entry.replace(/\.ts$/, '.js'))), entry).toBe(true);
     expect(emitted().filter((f) => /\.test\.js$/.test(f) || /^(test|bench|standins|hub)\//.test(f))).toEqual([]);
   });

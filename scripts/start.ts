@@ -33,6 +33,10 @@ try {
     '',
     'The portal: http://localhost:4000/ (log in with a demo account below).',
     '',
+    // Where an operator looks: the scrape targets (the `metrics` lines above), and the dashboard and alerts over them.
+    `Metrics: ${[hub.router.metricsUrl, hub.vieScolaire.metricsUrl].filter(Boolean).join(' and ')} (Prometheus text format)`,
+    'Grafana dashboard to import: ops/grafana/hub.json; Prometheus alerting rules: ops/prometheus/alerts.yml (docs/observability.md)',
+    '',
     'Demo accounts (log in at http://localhost:4000/auth/login, or get a token with npm run -s dev:token -- LOGIN):',
     `  ${'login'.padEnd(22)} ${'password'.padEnd(12)} ${'profile'.padEnd(9)} who`,
     ...hub.academie.demo.map((d) => {

@@ -11,7 +11,13 @@ export class QuotaExceededError extends HubError {
   static override readonly code = 'ERR_QUOTA_EXCEEDED';
   constructor(
     readonly quota:
-      'feedsPerPerson' | keyof SubmissionQuotas | 'dataExportsInProgress' | 'dataExportsPerDay' | 'messagesPerDay' | 'messageAttachmentBytesPerDay',
+      | 'feedsPerPerson'
+      | keyof SubmissionQuotas
+      | 'dataExportsInProgress'
+      | 'dataExportsPerDay'
+      | 'messagesPerDay'
+      | 'messageAttachmentBytesPerDay'
+      | 'schoolEventsPerDay',
     readonly limit: number,
   ) {
     super(`quota ${quota} (${limit}) exceeded`);

@@ -26,6 +26,18 @@ export interface Database {
   message_signatures: MessageSignaturesTable;
   message_reports: MessageReportsTable;
   message_attachments: MessageAttachmentsTable;
+  notification_baselines: NotificationBaselinesTable;
+  notification_snapshots: NotificationSnapshotsTable;
+  notification_leases: NotificationLeasesTable;
+  notification_events: NotificationEventsTable;
+  notifications: NotificationsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_digests: NotificationDigestsTable;
+  notification_preferences: NotificationPreferencesTable;
+  notification_settings: NotificationSettingsTable;
+  notification_sms_spend: NotificationSmsSpendTable;
+  notification_contact_problems: NotificationContactProblemsTable;
+  school_events: SchoolEventsTable;
 }
 
 /** timestamptz: read as a Date, written as a Date (or an ISO string). */
@@ -276,6 +288,138 @@ export interface MessageReportsTable {
   school_id: string;
   reason: string;
   reported_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** Which days the change detector's last poll of a school covered, per kind of data. */
+export interface NotificationBaselinesTable {
+  uai: string;
+  kind: string;
+  /** `yyyy-MM-dd`, Europe/Paris (text: compared as text, never shifted by a time zone). */
+  covered_from: string;
+  covered_to: string;
+  polled_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** What the detector last saw of one pupil: item id → [fingerprint, day]. */
+export interface NotificationSnapshotsTable {
+  uai: string;
+  kind: string;
+  pupil_id: string;
+  items: ColumnType<Record<string, [string, string]>, string, string>;
+}
+
+export interface NotificationLeasesTable {
+  uai: string;
+  holder: string;
+  expires_at: Date | string;
+}
+
+export interface NotificationEventsTable {
+  id: string;
+  kind: string;
+  uai: string;
+  pupil_id: string | null;
+  dedup_key: string;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  occurred_at: ColumnType<Date, Date | string | undefined, never>;
+  fanned_out_at: ColumnType<Date | null, never, Date | string>;
+}
+
+/** What a person sees in the app's list. */
+export interface NotificationsTable {
+  id: string;
+  event_id: string;
+  person_id: string;
+  category: string;
+  child_id: string | null;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  read_at: ColumnType<Date | null, never, Date | string>;
+}
+
+/** One event sent to one person on one channel (e-mail, SMS): at most once. */
+export interface NotificationDeliveriesTable {
+  id: string;
+  event_id: string;
+  person_id: string;
+  channel: 'email' | 'sms';
+  frequency: 'immediate' | 'daily' | 'weekly';
+  state: 'waiting' | 'queued' | 'sending' | 'sent' | 'failed' | 'replaced';
+  uai: string;
+  due_at: Date | string;
+  attempts: Generated<number>;
+  provider_id: string | null;
+  error: string | null;
+  digest_id: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  sent_at: ColumnType<Date | null, never, Date | string>;
+  delivered_at: ColumnType<Date | null, never, Date | string>;
+}
+
+export interface NotificationDigestsTable {
+  id: string;
+  person_id: string;
+  frequency: 'daily' | 'weekly';
+  period: string;
+  state: 'sending' | 'sent' | 'failed';
+  items: Generated<number>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  sent_at: ColumnType<Date | null, never, Date | string>;
+  error: string | null;
+}
+
+export interface NotificationPreferencesTable {
+  person_id: string;
+  category: string;
+  in_app: boolean;
+  email: string;
+  sms: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NotificationSettingsTable {
+  person_id: string;
+  quiet_from: number;
+  quiet_to: number;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NotificationSmsSpendTable {
+  uai: string;
+  day: string;
+  spent: number;
+}
+
+export interface NotificationContactProblemsTable {
+  uai: string;
+  person_id: string;
+  channel: string;
+  problem: string;
+  first_seen_at: ColumnType<Date, Date | string | undefined, never>;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  occurrences: Generated<number>;
+}
+
+/** The shared agenda: an event of a school, a class or a group. */
+export interface SchoolEventsTable {
+  id: string;
+  uai: string;
+  audience_kind: 'school' | 'class' | 'group';
+  audience_code: string | null;
+  subject_code: string | null;
+  category: string;
+  title: string;
+  description: string;
+  location: string | null;
+  starts_at: Date | string;
+  ends_at: Date | string;
+  created_by: string;
+  created_by_name: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  canceled_at: ColumnType<Date | null, never, Date | string>;
+  reminded_at: ColumnType<Date | null, never, Date | string>;
 }
 
 export type SessionRow = Selectable<SessionsTable>;

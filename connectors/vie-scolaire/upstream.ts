@@ -18,7 +18,7 @@ import {
   type IPolicy,
   type TimeoutPolicy,
 } from 'cockatiel';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { Agent, request } from 'undici';
 import type { Logger } from '../../lib/logger.ts';
 import { UpstreamError } from './errors.ts';
@@ -166,6 +166,8 @@ export class Upstream {
     readonly uai: string,
     readonly baseUrl: string,
     readonly options: UpstreamOptions = DEFAULT_UPSTREAM_OPTIONS,
+    /** Told how long each attempt took at the school's system, and how it ended (metrics). */
+    private readonly onAttempt?: (outcome: AttemptOutcome, seconds: number) => void,
   ) {
     this.#agent = new Agent({ connect: { timeout: options.connectTimeoutMs }, keepAliveTimeout: 10_000, connections: options.maxConcurrent });
     this.#school = bulkhead(options.maxConcurrent, options.maxQueued);
@@ -201,6 +203,19 @@ export class Upstream {
   }
 
   async #once(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+    if (!this.onAttempt) return this.#attempt(method, path, body, signal);
+    const started = performance.now();
+    try {
+      const answer = await this.#attempt(method, path, body, signal);
+      this.onAttempt('ok', (performance.now() - started) / 1000);
+      return answer;
+    } catch (error) {
+      this.onAttempt(error instanceof UpstreamError ? error.reason : 'unavailable', (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  async #attempt(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
     this.calls++;
     let status: number;
     let text: string;
@@ -347,13 +362,30 @@ export interface UpstreamObservers {
   metrics?: Registry;
 }
 
+/** How one attempt at a school's system ended: answered, or the reason it failed. */
+export type AttemptOutcome = 'ok' | UpstreamError['reason'];
+
 /** One upstream per school, as with Pronote: a UAI → base URL map from configuration. */
 export class UpstreamPool {
   readonly #upstreams = new Map<string, Upstream>();
 
   constructor(urls: Record<string, string>, options: UpstreamOptions = DEFAULT_UPSTREAM_OPTIONS, observers: UpstreamObservers = {}) {
-    for (const [uai, url] of Object.entries(urls)) this.#upstreams.set(uai, new Upstream(uai, url.replace(/\/$/, ''), options));
     const { log, metrics } = observers;
+    // Each attempt's time at the school's system (retries are attempts of their own; queueing is not counted).
+    const attempts =
+      metrics &&
+      new Histogram({
+        name: 'hub_vie_scolaire_upstream_duration_seconds',
+        help: 'Time of each attempt at a school’s vie scolaire system, by school and outcome (ok, or the failure’s reason).',
+        labelNames: ['school', 'outcome'],
+        buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [metrics],
+      });
+    for (const [uai, url] of Object.entries(urls))
+      this.#upstreams.set(
+        uai,
+        new Upstream(uai, url.replace(/\/$/, ''), options, attempts && ((outcome, seconds) => attempts.observe({ school: uai, outcome }, seconds))),
+      );
     // Labelled by school: the configured schools, a bounded set.
     const transitions =
       metrics &&

@@ -4,14 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayNameOf } from '../../connectors/directory/model.ts';
+import { displayNameOf, type Student } from '../../connectors/directory/model.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../../hub/embedded-hub.ts';
+import { parisWallClock } from '../../lib/french-dates.ts';
+import { addDays } from '../../lib/iso-days.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { STATIC_SITE_CSP } from '../../router/plugins/use-static-site.ts';
 import { PORTAL_DIST, PORTAL_PERSISTED_DOCUMENTS } from '../../scripts/portal-build.ts';
 import { launchChromium } from '../../test/helpers/browser.ts';
 import { testHubOptions } from '../../test/helpers/database.ts';
 import { hubSession } from '../../test/helpers/hub-session.ts';
+import { until } from '../../test/helpers/until.ts';
 
 /** Where the screenshots of each person's home go (kept by CI as artifacts). */
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'portal');
@@ -38,6 +41,8 @@ async function accessibilityViolations(page: Page): Promise<string[]> {
 describe('the portal in a real browser', () => {
   /** A teacher of the demo académie (their login depends on the generated names). */
   const teacherLogin = () => hub.academie.demo.find((d) => d.profile === 'teacher')!.login;
+  /** A demo account by what it is (« teacher of … 5EA », « principal, … »). */
+  const demo = (description: RegExp) => hub.academie.demo.find((d) => description.test(d.description))!;
 
   let hub: EmbeddedHub;
   let browser: Browser;
@@ -49,6 +54,8 @@ describe('the portal in a real browser', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'hub-portal-')),
       ...(await testHubOptions()),
       log,
+      // The notifications' change detector and passes run when a test says (the first detection is a baseline).
+      notifications: { schedule: { tickMs: 0, detect: false } },
       // As in production: the portal's registered operations, and nothing else.
       routerOverrides: { staticSiteDir: PORTAL_DIST, trustedDocuments: { manifestPaths: [PORTAL_PERSISTED_DOCUMENTS], allowArbitrary: false } },
     });
@@ -203,9 +210,9 @@ describe('the portal in a real browser', () => {
 
   it('every page of each person is free of accessibility violations, and usable with the keyboard alone', async () => {
     for (const [login, pages] of [
-      ['sophie.martin', ['/', '/agenda', '/mes-donnees']],
-      ['lea.martin', ['/', '/agenda']],
-      [teacherLogin(), ['/', '/mes-donnees']],
+      ['sophie.martin', ['/', '/agenda', '/mes-donnees', '/notifications', '/notifications/preferences']],
+      ['lea.martin', ['/', '/agenda', '/notifications']],
+      [teacherLogin(), ['/', '/mes-donnees', '/agenda', '/notifications/preferences']],
     ] as const) {
       const page = await logIn(login);
       for (const path of pages) {
@@ -249,7 +256,6 @@ describe('the portal in a real browser', () => {
   });
 
   describe('the messaging (issue 15)', () => {
-    const demo = (description: RegExp) => hub.academie.demo.find((d) => description.test(d.description))!;
     const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     /** « Messagerie (3) » in the navigation: the number shown, 0 when none. */
     const unreadShown = async (page: Page) => {
@@ -455,6 +461,160 @@ describe('the portal in a real browser', () => {
       await teacherPage.getByText('Cette page est réservée à la direction de l’établissement.').waitFor({ timeout: 20_000 });
       await teacherPage.close();
     }, 120_000);
+  });
+  describe('notifications and the shared agenda (issue 16)', () => {
+    const personId = (login: string) => hub.logins.find((l) => l.login === login)!.personId;
+    const today = () => parisWallClock(new Date()).day;
+    /** « Notifications (2) » in the navigation: the number shown, 0 when none. */
+    const unreadShown = async (page: Page) => {
+      const text = await page
+        .getByRole('navigation', { name: 'Navigation principale' })
+        .getByRole('link', { name: /^Notifications/ })
+        .innerText();
+      return Number(/\((\d+)\)/.exec(text)?.[1] ?? 0);
+    };
+    /** A pupil's school as the directory says, and its stand-in vie scolaire system. */
+    async function schoolOf(login: string) {
+      const pupil = (await hub.academie.directory.people([personId(login)]))[0] as Student;
+      const [school] = await hub.academie.directory.schoolsById([pupil.classes[0]!.structureId]);
+      return { pupil, school: school!, standin: hub.vieScolaire.standins.find((s) => s.uai === school!.uai)! };
+    }
+
+    it('a guardian sees the notification of a new absence, opens it and the counter goes down; « Tout marquer comme lu » reads the rest', async () => {
+      const worker = hub.notifications.worker;
+      // The first pass on each school is a baseline: what is already there notifies nobody.
+      await worker.detect();
+      await worker.tick();
+      for (const login of ['lea.martin', 'hugo.martin']) {
+        const { pupil, standin } = await schoolOf(login);
+        standin.edits.absences.push({ id: `A-PORTAL-${login}-${Date.now()}`, pupilId: pupil.id, day: today(), from: '08:00', to: '10:00' });
+      }
+      await worker.detect();
+      await worker.tick();
+      const titles = async () => (await worker.store.notificationsOf(personId('sophie.martin'), 10)).items.map((n) => n.title);
+      await until(async () => (await titles()).includes('Absence de Léa') && (await titles()).includes('Absence de Hugo'), 20_000);
+
+      const page = await logIn('sophie.martin', '/notifications');
+      const lea = page.locator('ul.notifications > li.unread').filter({ hasText: 'Absence de Léa' });
+      await lea.waitFor({ timeout: 20_000 });
+      expect(await lea.innerText()).toMatch(/Nouveau/);
+      expect(await lea.locator('.meta').innerText()).toMatch(/^Absences et retards · Léa MARTIN · /);
+      await expect.poll(() => unreadShown(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      const before = await unreadShown(page);
+      expect(await accessibilityViolations(page), '/notifications').toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, 'notifications.png'), fullPage: true });
+
+      // Opened: its page, and one unread fewer.
+      await lea.getByRole('link', { name: 'Absence de Léa' }).click();
+      await page.waitForURL((url) => url.pathname === '/');
+      await expect.poll(() => unreadShown(page), { timeout: 20_000 }).toBe(before - 1);
+      await page.getByRole('link', { name: /^Notifications/ }).click();
+      const read = page.locator('ul.notifications > li').filter({ hasText: 'Absence de Léa' });
+      await read.waitFor({ timeout: 20_000 });
+      expect(await read.getAttribute('class')).toBeNull();
+      expect(await page.locator('ul.notifications > li.unread').filter({ hasText: 'Absence de Hugo' }).count()).toBe(1);
+
+      await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
+      await page.getByText('Toutes les notifications sont marquées comme lues.').waitFor({ timeout: 20_000 });
+      expect(await page.locator('ul.notifications > li.unread').count()).toBe(0);
+      await expect.poll(() => unreadShown(page), { timeout: 20_000 }).toBe(0);
+      expect(await page.getByRole('button', { name: 'Tout marquer comme lu' }).isDisabled()).toBe(true);
+      await page.close();
+    }, 90_000);
+
+    it('a guardian changes how she hears about grades and her quiet hours, and finds them saved after a reload; a teacher is offered no SMS', async () => {
+      const page = await logIn('sophie.martin', '/notifications/preferences');
+      const grades = page.getByRole('group', { name: 'Notes' });
+      await grades.waitFor({ timeout: 20_000 });
+      expect(await page.getByRole('group').evaluateAll((groups) => groups.map((g) => g.querySelector('legend')?.textContent))).toEqual([
+        'Absences et retards',
+        'Notes',
+        'Travail à faire',
+        'Punitions',
+        'Emploi du temps',
+        'Justificatifs',
+        'Messages',
+        'Agenda de l’établissement',
+        'Heures de tranquillité',
+      ]);
+      // A guardian may have SMS.
+      expect(await page.getByRole('group', { name: 'Absences et retards' }).getByLabel('SMS').count()).toBe(1);
+      await grades.getByLabel('E-mail').selectOption({ label: 'Résumé hebdomadaire' });
+      await grades.getByLabel('Dans l’ENT').uncheck();
+      await page.getByLabel('De', { exact: true }).fill('22:30');
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.getByRole('status').filter({ hasText: 'Vos préférences sont enregistrées.' }).waitFor({ timeout: 20_000 });
+      expect(await accessibilityViolations(page), '/notifications/preferences').toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, 'notification-preferences.png'), fullPage: true });
+
+      await page.reload();
+      await grades.waitFor({ timeout: 20_000 });
+      expect(await grades.getByLabel('E-mail').inputValue()).toBe('WEEKLY');
+      expect(await grades.getByLabel('Dans l’ENT').isChecked()).toBe(false);
+      expect(await page.getByLabel('De', { exact: true }).inputValue()).toBe('22:30');
+      // The other categories kept theirs.
+      expect(await page.getByRole('group', { name: 'Absences et retards' }).getByLabel('Dans l’ENT').isChecked()).toBe(true);
+      await page.close();
+
+      const teacher = await logIn(teacherLogin(), '/notifications/preferences');
+      await teacher.getByRole('group', { name: 'Notes' }).waitFor({ timeout: 20_000 });
+      expect(await teacher.getByLabel('SMS').count()).toBe(0);
+      await teacher.close();
+    }, 90_000);
+
+    it('a teacher puts a meeting in the agenda of a class; a guardian of that class sees it, then sees it « Annulé »', async () => {
+      const teacher = demo(/teacher of .*5EA/);
+      const { school } = await schoolOf('lea.martin');
+      const title = `Réunion 5EA ${Date.now()}`;
+      const day = addDays(today(), 3);
+
+      const author = await logIn(teacher.login, '/agenda');
+      await author.getByRole('heading', { name: 'Ajouter un événement' }).waitFor({ timeout: 20_000 });
+      await author.getByLabel('Établissement').selectOption({ label: school.name });
+      // A teacher puts events for the classes and groups they teach, not for the whole school.
+      expect(await author.getByLabel('Pour').locator('option').allInnerTexts()).toEqual(['Une classe', 'Un groupe']);
+      await author.getByLabel('Pour').selectOption({ label: 'Une classe' });
+      await author.getByLabel('Classe', { exact: true }).selectOption('5EA');
+      await author.getByLabel('Type').selectOption({ label: 'Réunion parents-professeurs' });
+      await author.getByLabel('Titre').fill(title);
+      await author.getByLabel('Description (facultative)').fill('Rencontre avec l’équipe pédagogique.');
+      await author.getByLabel('Début').fill(`${day}T18:00`);
+      await author.getByLabel('Fin').fill(`${day}T20:00`);
+      await author.getByLabel('Lieu (facultatif)').fill('Salle 12');
+      expect(await accessibilityViolations(author), 'the agenda, for a teacher').toEqual([]);
+      await author.getByRole('button', { name: 'Ajouter à l’agenda' }).click();
+      const line = author.locator('ul.events > li').filter({ hasText: title });
+      await line.waitFor({ timeout: 20_000 });
+      expect(await line.locator('.when').innerText()).toBe('18:00 – 20:00');
+
+      const guardian = await logIn('sophie.martin', '/agenda');
+      const seen = guardian.locator('ul.events > li').filter({ hasText: title });
+      await seen.waitFor({ timeout: 20_000 });
+      expect(await seen.locator('.when').innerText()).toBe('18:00 – 20:00');
+      expect(await seen.innerText()).toMatch(new RegExp(`Réunion parents-professeurs · ${school.name} · classe 5EA · Salle 12`));
+      expect(await seen.innerText()).toMatch(/Rencontre avec l’équipe pédagogique\./);
+      // Under its day's heading (« Vendredi 27 novembre »).
+      const heading = guardian.locator('section').filter({ has: seen }).locator('h3');
+      expect(await heading.innerText()).toMatch(new RegExp(`\\b${Number(day.slice(8))}\\b`));
+      // A family cancels nothing.
+      expect(await seen.getByRole('button').count()).toBe(0);
+      // The calendar feeds are a section of the same page.
+      await guardian.getByRole('heading', { name: 'Agenda dans mon téléphone' }).waitFor();
+      expect(await accessibilityViolations(guardian), 'the agenda, for a guardian').toEqual([]);
+      await guardian.screenshot({ path: join(ARTIFACTS, 'agenda.png'), fullPage: true });
+
+      // Cancelled by its author (after a confirmation): struck through and said « Annulé », for the family too.
+      await line.getByRole('button', { name: `Annuler l’événement « ${title} »` }).click();
+      await line.getByRole('button', { name: 'Confirmer l’annulation' }).click();
+      await expect.poll(() => line.innerText(), { timeout: 20_000 }).toMatch(/Annulé/);
+      expect(await line.getByRole('button').count()).toBe(0);
+      await author.close();
+      await guardian.reload();
+      await seen.waitFor({ timeout: 20_000 });
+      expect(await seen.locator('.tag').innerText()).toMatch(/Annulé/);
+      expect(await seen.locator('.title').evaluate((el) => getComputedStyle(el).textDecorationLine)).toBe('line-through');
+      await guardian.close();
+    }, 90_000);
   });
 });
 

@@ -3,13 +3,12 @@ import { LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { useEffect, useRef } from 'preact/hooks';
 import { graphql } from './gql/index.ts';
 import { createPortalClient, isRateLimited } from './graphql/client.ts';
-import { CalendarFeedsPage } from './pages/calendar-feeds.tsx';
 import { GuardianHomePage } from './pages/guardian-home.tsx';
 import { PrivacyPage } from './pages/privacy.tsx';
 import { PupilHomePage } from './pages/pupil-home.tsx';
 import { TeacherHomePage } from './pages/teacher-home.tsx';
-import { UnreadMessages } from './pages/messaging/unread.ts';
 import { LOGOUT_URL } from './session.ts';
+import { NavigationCounts } from './ui/counters.ts';
 import { Loading, Notice } from './ui/notice.tsx';
 
 const Shell = graphql(`
@@ -31,10 +30,15 @@ const MailboxPage = lazy(() => import('./pages/messaging/mailbox.tsx'));
 const MessagePage = lazy(() => import('./pages/messaging/message.tsx'));
 const ComposePage = lazy(() => import('./pages/messaging/compose.tsx'));
 const ReportsPage = lazy(() => import('./pages/messaging/reports.tsx'));
+// So do the notifications' and the agenda's (the calendar feeds are a section of the agenda).
+const NotificationsPage = lazy(() => import('./pages/notifications/notifications.tsx'));
+const PreferencesPage = lazy(() => import('./pages/notifications/preferences.tsx'));
+const AgendaPage = lazy(() => import('./pages/agenda/agenda.tsx'));
 
 const PAGES = [
   { path: '/', label: 'Accueil' },
   { path: '/messages', label: 'Messagerie' },
+  { path: '/notifications', label: 'Notifications' },
   { path: '/agenda', label: 'Agenda' },
   { path: '/mes-donnees', label: 'Mes données' },
 ];
@@ -71,7 +75,8 @@ function Layout() {
                 <li key={page.path}>
                   <a href={page.path} aria-current={pageOf(path) === page ? 'page' : undefined}>
                     {page.label}
-                    {page.path === '/messages' && <UnreadCount />}
+                    {page.path === '/messages' && <UnreadCount of="messages" />}
+                    {page.path === '/notifications' && <UnreadCount of="notifications" />}
                   </a>
                 </li>
               ))}
@@ -110,7 +115,9 @@ function Layout() {
             <Route path="/messages/new" component={ComposePage} />
             <Route path="/messages/signalements" component={ReportsPage} />
             <Route path="/messages/:id" component={MessagePage} />
-            <Route path="/agenda" component={CalendarFeedsPage} />
+            <Route path="/notifications" component={NotificationsPage} />
+            <Route path="/notifications/preferences" component={PreferencesPage} />
+            <Route path="/agenda" component={AgendaPage} />
             <Route path="/mes-donnees" component={PrivacyPage} />
             <Route default component={NotFound} />
           </Router>
@@ -120,25 +127,36 @@ function Layout() {
   );
 }
 
+/** What each counter of the navigation says to a screen reader. */
+const UNREAD_SAID = {
+  messages: (n: number) => (n === 1 ? '1 message non lu' : `${n} messages non lus`),
+  notifications: (n: number) => (n === 1 ? '1 notification non lue' : `${n} notifications non lues`),
+};
+
 /**
- * « Messagerie (3) »: the messages received and not yet opened, asked again at each change of page
- * (a message opened, one arrived meanwhile); nothing shown at zero or when the messaging does not answer.
+ * « Messagerie (3) », « Notifications (2) »: what is not yet read, from one request for both
+ * (ui/counters.ts) asked again at each change of page (a message opened, one arrived meanwhile);
+ * urql gives both counters the one answer. Nothing shown at zero or when that part does not answer.
  */
-function UnreadCount() {
+function UnreadCount(props: { of: keyof typeof UNREAD_SAID }) {
   const { path } = useLocation();
-  const [result, reexecute] = useQuery({ query: UnreadMessages });
+  const [result, reexecute] = useQuery({ query: NavigationCounts });
   const shown = useRef(path);
   useEffect(() => {
     if (shown.current === path) return;
     shown.current = path;
-    reexecute({ requestPolicy: 'network-only' });
-  }, [path, reexecute]);
-  const unread = result.data?.mailbox?.unreadCount ?? 0;
+    // Both counters see the same path change: only the first asks (the other gets the same answer).
+    if (props.of === 'messages') reexecute({ requestPolicy: 'network-only' });
+  }, [path, reexecute, props.of]);
+  const unread = (props.of === 'messages' ? result.data?.mailbox?.unreadCount : result.data?.viewer?.unreadNotifications) ?? 0;
   if (unread === 0) return null;
   return (
     <>
-      <span aria-hidden="true"> ({unread})</span>
-      <span class="visually-hidden">, {unread === 1 ? '1 message non lu' : `${unread} messages non lus`}</span>
+      <span class="counter" aria-hidden="true">
+        {' '}
+        ({unread})
+      </span>
+      <span class="visually-hidden">, {UNREAD_SAID[props.of](unread)}</span>
     </>
   );
 }

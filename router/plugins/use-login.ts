@@ -2,6 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { newSessionCredentials, sessionOfSecret, type HubSession, type SessionStore, type SessionTimeouts } from '../../store/sessions/session.ts';
 import { LoginError } from '../../connectors/sso/errors.ts';
+import type { LoginOutcome } from './session-metrics.ts';
 import type { LinkedPerson } from '../../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../../connectors/sso/provider-config.ts';
 import { RelyingParty, type PendingLogin } from '../../connectors/sso/relying-party.ts';
@@ -41,6 +42,8 @@ export interface LoginOptions {
   /** The key sealing logins in progress into the browser's cookie (router/auth/login-cookie.ts). */
   loginCookieKey: Uint8Array;
   log: Logger;
+  /** Told how each login ended (`hub_logins_total`). */
+  onLogin?: (outcome: LoginOutcome) => void;
 }
 
 /** Bodies read on `/auth/*` (a logout form, a back-channel logout token) are small; never buffer more. */
@@ -153,8 +156,10 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
         ],
       },
     );
-  const loginFailed = (error: LoginError, headers: HeaderList = []) =>
-    html(STATUS_OF[error.reason], TITLE_OF[error.reason], `<p>${escapeMarkup(error.message)}</p><p><a href="/auth/login">Réessayer</a></p>`, headers);
+  const loginFailed = (error: LoginError, headers: HeaderList = []) => {
+    options.onLogin?.(error.reason);
+    return html(STATUS_OF[error.reason], TITLE_OF[error.reason], `<p>${escapeMarkup(error.message)}</p><p><a href="/auth/login">Réessayer</a></p>`, headers);
+  };
   const redirect = (location: string, headers: HeaderList = []) =>
     new Response(null, { status: 302, headers: [['location', location], ['cache-control', 'no-store'], ['referrer-policy', 'no-referrer'], ...headers] });
 
@@ -248,6 +253,7 @@ export function useLogin(options: LoginOptions): GatewayPlugin {
     };
     await options.sessions.put(session);
     await options.sessions.recordLogin({ personId: session.personId, at: now, idp: entry.idp, outcome: 'success', userAgent: session.userAgent });
+    options.onLogin?.('success');
     options.log.info({ requestId: requestIdOf(request), idp: entry.idp, profile: session.profile, transport: session.transport }, 'login');
     if (entry.transport === 'bearer') {
       return Response.json(

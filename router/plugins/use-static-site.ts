@@ -72,14 +72,47 @@ const SECURITY_HEADERS = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
 
-interface SiteFile {
+/** A file served from memory: its bytes, its type, its entity tag. */
+export interface ServedFile {
   body: Uint8Array<ArrayBuffer>;
-  /** Compressed once at start for text files (a slow network gets a third of the bytes); none for images. */
+  /** Compressed once, for text files (a slow network gets a third of the bytes); none for images. */
   gzipped?: Uint8Array<ArrayBuffer>;
   type: string;
   etag: string;
+}
+
+interface SiteFile extends ServedFile {
   /** Vite names built assets by their content hash: cached for a year. */
   immutable: boolean;
+}
+
+/** A file to serve from memory: its entity tag from its content, and its gzipped bytes if it is text. */
+export function servedFile(body: Uint8Array<ArrayBuffer>, type: string, level: number = constants.Z_BEST_COMPRESSION): ServedFile {
+  return {
+    body,
+    gzipped: COMPRESSIBLE.test(type) ? new Uint8Array(gzipSync(body, { level })) : undefined,
+    type,
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+  };
+}
+
+/**
+ * The answer for a file served from memory, with `headers` besides: gzipped when the client takes
+ * it, one entity tag per representation (a cache never serves the gzipped bytes as the plain ones),
+ * 304 when the client already has it, no body for HEAD.
+ */
+export function fileResponse(fetchAPI: { Response: typeof Response }, request: Request, file: ServedFile, headers: Record<string, string>): Response {
+  const gzip = file.gzipped && acceptsGzip(request.headers.get('accept-encoding'));
+  const all: Record<string, string> = {
+    ...headers,
+    'content-type': file.type,
+    etag: gzip ? `${file.etag.slice(0, -1)}-gz"` : file.etag,
+    vary: 'Accept-Encoding',
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  };
+  if (request.headers.get('if-none-match') === all.etag) return new fetchAPI.Response(null, { status: 304, headers: all });
+  const body = gzip ? file.gzipped! : file.body;
+  return new fetchAPI.Response(request.method === 'HEAD' ? null : body, { status: 200, headers: all });
 }
 
 /** Every file of the site by its URL path; nothing outside the folder is ever named (no traversal to check at request time). */
@@ -93,14 +126,9 @@ function readSite(dir: string): Map<string, SiteFile> {
       else if (entry.isFile()) {
         total += statSync(path).size;
         if (total > MAX_SITE_BYTES) throw new StaticSiteError(`ROUTER_STATIC_DIR ${dir} holds more than ${MAX_SITE_BYTES} bytes: not a built site`);
-        const body = new Uint8Array(readFileSync(path));
         const urlPath = `/${relative(dir, path).split(sep).join('/')}`;
-        const type = TYPES[extname(path)] ?? 'application/octet-stream';
         files.set(urlPath, {
-          body,
-          gzipped: COMPRESSIBLE.test(type) ? new Uint8Array(gzipSync(body, { level: constants.Z_BEST_COMPRESSION })) : undefined,
-          type,
-          etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+          ...servedFile(new Uint8Array(readFileSync(path)), TYPES[extname(path)] ?? 'application/octet-stream'),
           immutable: urlPath.startsWith('/assets/'),
         });
       }
@@ -133,19 +161,12 @@ export function useStaticSite(options: StaticSiteOptions): GatewayPlugin {
       // A missing asset is a 404 (a stale page asking for an old bundle), never the page in its place.
       if (!file && (url.pathname.startsWith('/assets/') || extname(url.pathname) !== '')) return;
       const served = file ?? index;
-      const gzip = served.gzipped && acceptsGzip(request.headers.get('accept-encoding'));
-      const headers: Record<string, string> = {
-        ...SECURITY_HEADERS,
-        'content-type': served.type,
-        // One entity tag per representation: a cache never serves the gzipped bytes as the plain ones.
-        etag: gzip ? `${served.etag.slice(0, -1)}-gz"` : served.etag,
-        'cache-control': served.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-        vary: 'Accept-Encoding',
-        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-      };
-      if (request.headers.get('if-none-match') === headers.etag) return payload.endResponse(new fetchAPI.Response(null, { status: 304, headers }));
-      const body = gzip ? served.gzipped! : served.body;
-      payload.endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { status: 200, headers }));
+      payload.endResponse(
+        fileResponse(fetchAPI, request, served, {
+          ...SECURITY_HEADERS,
+          'cache-control': served.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        }),
+      );
     },
   };
 }

@@ -17,9 +17,26 @@ export interface Faults {
   hang: boolean;
 }
 
+/**
+ * What is entered in the school's system beyond the generated data, as a vie scolaire office
+ * would (the notification tests enter an absence and watch it reach the families), and the lies
+ * of a misbehaving upstream.
+ */
+export interface Edits {
+  /** Absences entered: shown in `/api/vieScolaire` for their pupil and day. */
+  absences: { id: string; pupilId: string; day: string; from: string; to: string }[];
+  /** Ids of items no longer answered (an absence withdrawn, a lesson gone). */
+  removed: Set<string>;
+  /** Grade id → the value now answered (`'12,5'`): a grade corrected. */
+  gradeValues: Map<string, string>;
+  /** Every item of every list answered twice (an upstream repeating itself). */
+  repeatItems: boolean;
+}
+
 export interface RunningVieScolaire extends RunningServer {
   uai: string;
   faults: Faults;
+  edits: Edits;
   /**
    * Submissions received, by the hub's reference (a replayed one is answered, not duplicated);
    * `deliveries` counts how many times it was sent, replays included (the exactly-once tests).
@@ -203,6 +220,25 @@ const MAX_RANGE_DAYS = 120;
 export async function startVieScolaireStandin(store: AafStore, school: School, port: number): Promise<RunningVieScolaire> {
   const data = schoolData(store, school);
   const faults: Faults = { latencyMs: 0, errorRate: 0, hang: false };
+  const edits: Edits = { absences: [], removed: new Set(), gradeValues: new Map(), repeatItems: false };
+  /** A list as the edits make it: withdrawn items gone, every item twice when the upstream repeats itself. */
+  const edited = <T extends { id: string }>(items: T[]): T[] => {
+    const kept = items.filter((item) => !edits.removed.has(item.id));
+    return edits.repeatItems ? kept.flatMap((item) => [item, item]) : kept;
+  };
+  const enteredAbsences = (pupilId: string, from: string, to: string) =>
+    edits.absences
+      .filter((a) => a.pupilId === pupilId && from <= a.day && a.day <= to)
+      .map((a) => ({
+        id: a.id,
+        dateDebut: `${frDate(a.day)} ${a.from}:00`,
+        dateFin: `${frDate(a.day)} ${a.to}:00`,
+        justifiee: false,
+        listeMotifs: [],
+        shouldParentsJustify: true,
+        reglee: false,
+        nbHeures: '2',
+      }));
   const requests = new Map<string, number>();
   const submissions: RunningVieScolaire['submissions'] = new Map();
   const done = new Set<string>();
@@ -268,15 +304,31 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
           case '/api/periodes':
             return send(200, { periodes: PERIODS.map(({ start: _s, end: _e, ...p }) => p) });
           case '/api/notes':
-            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, devoirs: grades(data, id) })) });
+            return send(200, {
+              eleves: ids
+                .filter((id) => data.pupils.has(id))
+                .map((id) => ({ id, devoirs: edited(grades(data, id)).map((g) => ({ ...g, note: edits.gradeValues.get(g.id) ?? g.note })) })),
+            });
           case '/api/emploiDuTemps':
-            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, cours: lessons(data, id, from!, to!) })) });
+            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, cours: edited(lessons(data, id, from!, to!)) })) });
           case '/api/travailAFaire':
             return send(200, {
-              eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, devoirs: homework(data, id, from!, to!, done, handedIn) })),
+              eleves: ids.filter((id) => data.pupils.has(id)).map((id) => ({ id, devoirs: edited(homework(data, id, from!, to!, done, handedIn)) })),
             });
           case '/api/vieScolaire':
-            return send(200, { eleves: ids.filter((id) => data.pupils.has(id)).map((id) => lifeEvents(data, id, from!, to!)) });
+            return send(200, {
+              eleves: ids
+                .filter((id) => data.pupils.has(id))
+                .map((id) => {
+                  const events = lifeEvents(data, id, from!, to!);
+                  return {
+                    ...events,
+                    absences: edited([...events.absences, ...enteredAbsences(id, from!, to!)]),
+                    retards: edited(events.retards),
+                    punitions: edited(events.punitions),
+                  };
+                }),
+            });
           case '/api/cahierDeTextes': {
             const classes = (url.searchParams.get('classes') ?? '').split(',').filter((c) => school.classes.includes(c));
             return send(200, { classes: classes.map((code) => ({ code, seances: lessonContents(data, code, from!, to!) })) });
@@ -291,5 +343,5 @@ export async function startVieScolaireStandin(store: AafStore, school: School, p
     },
     { port },
   );
-  return { ...server, uai: school.uai, faults, requests, submissions, done };
+  return { ...server, uai: school.uai, faults, edits, requests, submissions, done };
 }

@@ -7,6 +7,7 @@ import * as directory from './0005-directory.ts';
 import * as privacy from './0006-privacy.ts';
 import * as directoryFiles from './0007-directory-files.ts';
 import * as messages from './0008-messages.ts';
+import * as notifications from './0009-notifications.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -22,6 +23,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-privacy': privacy,
   '0007-directory-files': directoryFiles,
   '0008-messages': messages,
+  '0009-notifications': notifications,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

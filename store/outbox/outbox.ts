@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Gauge, type Registry } from 'prom-client';
 import type { SubmissionState, UpstreamFile, VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { HubDatabase } from '../database.ts';
@@ -28,6 +29,8 @@ export interface OutboxOptions {
   leaseMs?: number;
   /** Items claimed, and forwarded at once, at a time; 4 by default (the connector's lane for calls made for nobody). */
   batchSize?: number;
+  /** Where the backlog is reported (`hub_outbox_items`, `hub_outbox_oldest_pending_seconds`), read from the database at each scrape. */
+  metrics?: Registry;
 }
 
 export const DEFAULT_RETENTION_MS = 90 * 86_400_000;
@@ -72,6 +75,42 @@ export class Outbox {
     private readonly options: OutboxOptions,
   ) {
     this.#store = new PostgresOutboxStore(database);
+    if (options.metrics) this.#registerMetrics(options.metrics);
+  }
+
+  /** The backlog as every instance sees it (the table is shared): one query per scrape, never per submission. */
+  #registerMetrics(registry: Registry): void {
+    let backlog: Promise<Awaited<ReturnType<PostgresOutboxStore['backlog']>> | undefined> | undefined;
+    // Both gauges are collected in one scrape: they share one query.
+    const read = () =>
+      (backlog ??= this.#store
+        .backlog()
+        .catch((error: unknown) => {
+          this.log.warn({ err: error }, 'outbox backlog not read for the metrics');
+          return undefined;
+        })
+        .finally(() => setImmediate(() => (backlog = undefined))));
+    const items: Gauge<'state'> = new Gauge({
+      name: 'hub_outbox_items',
+      help: 'Vie scolaire submissions not yet settled, by state: PENDING (to forward to the school), SENT (received, awaiting its decision).',
+      labelNames: ['state'],
+      registers: [registry],
+      collect: async () => {
+        const now = await read();
+        if (!now) return;
+        items.set({ state: 'PENDING' }, now.pending);
+        items.set({ state: 'SENT' }, now.sent);
+      },
+    });
+    const oldest: Gauge = new Gauge({
+      name: 'hub_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest vie scolaire submission still to forward (0 when none waits).',
+      registers: [registry],
+      collect: async () => {
+        const now = await read();
+        if (now) oldest.set(now.oldestPendingAt ? Math.max(0, (Date.now() - now.oldestPendingAt.getTime()) / 1000) : 0);
+      },
+    });
   }
 
   /** Throws QuotaExceededError if one more submission of `bytes` by `by` would pass a quota (an early refusal; `submit` checks again, atomically). */

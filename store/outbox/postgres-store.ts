@@ -170,6 +170,19 @@ export class PostgresOutboxStore {
     return rows.map(itemOf);
   }
 
+  /** What waits, for the metrics: unsettled items by state, and when the oldest still to forward was submitted. */
+  async backlog(): Promise<{ pending: number; sent: number; oldestPendingAt: Date | undefined }> {
+    const rows = await this.database.db
+      .selectFrom('vie_scolaire_outbox')
+      .select((eb) => ['state', eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
+      .where('settled_at', 'is', null)
+      .groupBy('state')
+      .execute();
+    const of = (state: OutboxState) => rows.find((r) => r.state === state);
+    const pending = of('PENDING');
+    return { pending: Number(pending?.count ?? 0), sent: Number(of('SENT')?.count ?? 0), oldestPendingAt: pending?.oldest ?? undefined };
+  }
+
   /**
    * Claims up to `limit` items that are due and unclaimed (or whose claim lapsed) for `instance`,
    * until `leaseMs` from now. Rows another instance is claiming at this moment are skipped, not

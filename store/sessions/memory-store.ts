@@ -54,6 +54,13 @@ export class MemorySessionStore implements SessionStore {
     if (hash !== undefined) this.#sessions.delete(hash);
   }
 
+  async countActive(idleMs: number) {
+    const since = Date.now() - idleMs;
+    const counts: Partial<Record<HubSession['profile'], number>> = {};
+    for (const session of this.#sessions.values()) if (session.lastSeenAt >= since) counts[session.profile] = (counts[session.profile] ?? 0) + 1;
+    return counts;
+  }
+
   async listByPerson(personId: string) {
     return [...(this.#byPerson.get(personId) ?? [])].map((id) => this.#sessions.get(this.#byId.get(id) ?? '')).filter((s): s is HubSession => !!s);
   }

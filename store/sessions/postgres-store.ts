@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../lib/logger.ts';
 import type { HubDatabase } from '../database.ts';
-import { listenTo, type ChannelListener } from '../notifications.ts';
+import { listenTo, type ChannelListener } from '../channel-listener.ts';
 import type { Database, SessionRow } from '../schema.ts';
 import type { HubSession, LoginEvent, SessionStore, SessionTimeouts } from './session.ts';
 
@@ -107,6 +107,16 @@ export class PostgresSessionStore implements SessionStore {
 
   async delete(id: string): Promise<void> {
     await this.#deleteWhere((trx) => trx.deleteFrom('sessions').where('id', '=', id).returning('secret_hash').execute());
+  }
+
+  async countActive(idleMs: number): Promise<Partial<Record<HubSession['profile'], number>>> {
+    const rows = await this.#db
+      .selectFrom('sessions')
+      .select((eb) => ['profile', eb.fn.countAll<string>().as('count')])
+      .where('last_seen_at', '>=', new Date(Date.now() - idleMs))
+      .groupBy('profile')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.profile, Number(r.count)]));
   }
 
   async listByPerson(personId: string): Promise<HubSession[]> {

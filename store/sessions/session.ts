@@ -64,6 +64,8 @@ export interface SessionStore {
   deleteByIdpSession(idp: string, match: { idpSessionId?: string; idpSubject?: string }): Promise<number>;
   recordLogin(event: LoginEvent): Promise<void>;
   loginHistory(personId: string, limit: number): Promise<LoginEvent[]>;
+  /** Sessions used within the last `idleMs`, by profile (the metrics' active sessions). */
+  countActive(idleMs: number): Promise<Partial<Record<HubSession['profile'], number>>>;
 }
 
 export interface SessionTimeouts {

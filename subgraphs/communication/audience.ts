@@ -170,9 +170,14 @@ export class Audience {
   }
 
   /** The schools the viewer directs (DIR): the reports they see. */
-  async directedSchools(): Promise<string[]> {
+  directedSchools(): Promise<string[]> {
+    return this.schoolsWhereViewerHolds([DIRECTION]);
+  }
+
+  /** The schools (ids) where the viewer holds one of these staff functions now, from the directory. */
+  async schoolsWhereViewerHolds(functions: readonly string[]): Promise<string[]> {
     const self = await this.perimeter.self();
-    return self && isAgent(self) ? [...new Set(self.functions.filter((f) => f.code === DIRECTION).map((f) => f.structureId))] : [];
+    return self && isAgent(self) ? [...new Set(self.functions.filter((f) => functions.includes(f.code)).map((f) => f.structureId))] : [];
   }
 
   /** The pupil's guardians who sign for them and receive their class's mail. */

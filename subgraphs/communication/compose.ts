@@ -5,6 +5,7 @@ import { hasDisallowedHtml, sanitizeHtml, tagCount } from '../../lib/markup.ts';
 import { hasHiddenCharacters } from '../../lib/text.ts';
 import type { NewAttachment, NewRecipient, NewSignature } from '../../store/messaging/message.ts';
 import { checkedFile, OFFICE_TYPES } from '../kit/files.ts';
+import type { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
 import { parseListId, type Audience, type RecipientList } from './audience.ts';
 import type { MessagingConfig } from './config.ts';
@@ -34,6 +35,8 @@ export interface SendingContext {
   directory: Directory;
   audience: Audience;
   config: MessagingConfig;
+  /** Where a sent message becomes an event for the recipients' notifications (absent: nobody is notified). */
+  notifications?: PostgresNotificationStore;
 }
 
 export interface MessageToSend {
@@ -79,7 +82,7 @@ export async function sendMessage(ctx: SendingContext, self: Person, input: Mess
     }
     signatures = await signaturesOf(ctx, lists, recipients);
   }
-  return ctx.messages.send(
+  const id = await ctx.messages.send(
     {
       senderId: self.id,
       senderName: displayNameOf(self),
@@ -93,6 +96,15 @@ export async function sendMessage(ctx: SendingContext, self: Person, input: Mess
     },
     { messagesPerDay: ctx.config.messagesPerDay, attachmentBytesPerDay: ctx.config.attachmentBytesPerDay },
   );
+  // The recipients are read from the message when the event is fanned out (a recalled copy is skipped then).
+  await ctx.notifications?.recordEvent({
+    kind: 'message',
+    uai: '',
+    pupilId: null,
+    key: `message|${id}`,
+    details: { messageId: id, senderName: displayNameOf(self), subject, liaison: Boolean(signatures) },
+  });
+  return id;
 }
 
 /** The checked parts of a message to send, or a BAD_USER_INPUT naming what is wrong. */

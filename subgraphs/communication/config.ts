@@ -12,6 +12,8 @@ export const MESSAGING_ENV = envSchema({
   COMMUNICATION_ATTACHMENT_BYTES_PER_DAY: integer({ min: 0, max: 10 * 1024 * 1024 * 1024, default: 20 * 1024 * 1024 }),
   /** Whether a pupil may write to the pupils of their classes (off: the collège default). */
   COMMUNICATION_PUPIL_TO_PUPIL: boolean({ default: false }),
+  /** School events one person puts in the shared agenda in 24 hours, on every instance together. */
+  COMMUNICATION_SCHOOL_EVENTS_PER_DAY: integer({ min: 1, max: 10_000, default: 50 }),
 });
 
 export interface MessagingConfig {
@@ -20,6 +22,7 @@ export interface MessagingConfig {
   attachmentBytesPerDay: number;
   maxRecipients: number;
   pupilToPupil: boolean;
+  schoolEventsPerDay: number;
 }
 
 export function messagingConfigFromEnv(env: Env): MessagingConfig {
@@ -30,6 +33,7 @@ export function messagingConfigFromEnv(env: Env): MessagingConfig {
     attachmentBytesPerDay: v.COMMUNICATION_ATTACHMENT_BYTES_PER_DAY,
     maxRecipients: v.COMMUNICATION_MAX_RECIPIENTS,
     pupilToPupil: v.COMMUNICATION_PUPIL_TO_PUPIL,
+    schoolEventsPerDay: v.COMMUNICATION_SCHOOL_EVENTS_PER_DAY,
   };
 }
 

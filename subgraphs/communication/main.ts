@@ -10,7 +10,9 @@ import { createLogger } from '../../lib/logger.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { databaseConfigFromEnv, openDatabase, REQUIRED_DATABASE_ENV } from '../../store/database.ts';
+import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 import { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
+import { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
 import { MESSAGING_ENV, messagingConfigFromEnv } from './config.ts';
@@ -36,6 +38,8 @@ try {
   const directory = await directoryFromConfig(config, log);
   const server = await startCommunicationSubgraph({
     messages: new PostgresMessageStore(database),
+    notifications: new PostgresNotificationStore(database),
+    agenda: new PostgresAgendaStore(database),
     directory,
     perimeter: perimeterOptionsOf(config),
     config: messagingConfigFromEnv(process.env),

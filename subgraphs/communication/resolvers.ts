@@ -8,6 +8,8 @@ import { attachmentPath } from './attachment-route.ts';
 import { badInput, LIMITS, sendMessage } from './compose.ts';
 import type { CommunicationContext } from './context.ts';
 import type { Folder, Resolvers } from './generated/resolvers-types.ts';
+import { notificationResolvers } from './notifications.ts';
+import { agendaResolvers } from './agenda.ts';
 
 /** Messaging is between people: the viewer must be one, logged in through a hub session. */
 function personOf(ctx: CommunicationContext): string {
@@ -57,7 +59,10 @@ function liaisonOf(rows: SignatureRow[]) {
 }
 
 export const resolvers: Resolvers = {
+  Viewer: notificationResolvers.Viewer,
   Query: {
+    ...notificationResolvers.Query,
+    ...agendaResolvers.Query,
     mailbox: (_, __, ctx) => ({ personId: personOf(ctx) }),
     message: async (_, { id }, ctx) => (await ctx.messages.open(id, personOf(ctx))) ?? null,
     reportedMessages: async (_, { first }, ctx) => {
@@ -140,6 +145,8 @@ export const resolvers: Resolvers = {
     liaison: async (m, _, ctx) => (m.requiresSignature ? liaisonOf(await ctx.messages.signatures(m.id, personOf(ctx), m.ownMessage)) : null),
   },
   Mutation: {
+    ...notificationResolvers.Mutation,
+    ...agendaResolvers.Mutation,
     sendMessage: async (_, { input }, ctx) => {
       const self = await selfOf(ctx);
       try {

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Directory } from '../../connectors/directory/directory.ts';
+import type { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
+import type { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph, type SubgraphServerOptions } from '../kit/subgraph-server.ts';
 import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 import { Audience } from './audience.ts';
@@ -13,6 +15,8 @@ export const COMMUNICATION_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql
 export function startCommunicationSubgraph(
   options: SubgraphServerOptions & {
     messages: PostgresMessageStore;
+    notifications: PostgresNotificationStore;
+    agenda: PostgresAgendaStore;
     /** Who may write to whom comes from the same directory and perimeter as every subgraph's. */
     directory: Directory;
     perimeter: PerimeterOptions;
@@ -34,6 +38,8 @@ export function startCommunicationSubgraph(
           viewer,
           requestId,
           messages: options.messages,
+          notifications: options.notifications,
+          agenda: options.agenda,
           directory: options.directory,
           perimeter,
           audience: new Audience(perimeter, options.directory, { ...options.perimeter, pupilToPupil: config.pupilToPupil }),

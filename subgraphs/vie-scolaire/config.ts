@@ -17,17 +17,24 @@ import { OUTBOX_RETENTION_ENV } from '../../store/retention/config.ts';
 /** `VIE_SCOLAIRE_UPSTREAMS`: each school's system, by UAI. */
 const upstreams = z.record(z.string().min(1), z.string().url()).refine((map) => Object.keys(map).length > 0, { message: 'no school' });
 
-export const VIE_SCOLAIRE_OWN_ENV = envSchema({
+/** Where each school's system is: the subgraph and the notifications' worker read the same variable. */
+export const VIE_SCOLAIRE_UPSTREAMS_ENV = envSchema({
   VIE_SCOLAIRE_UPSTREAMS: json(upstreams, 'a JSON object {"UAI": "https://…"} naming each school’s system', { required: true }),
-  VIE_SCOLAIRE_DATA_DIR: text({ default: '.hub-data' }),
-  VIE_SCOLAIRE_CALENDAR_BASE_URL: url({}),
-  VIE_SCOLAIRE_HOST: text({}),
-  VIE_SCOLAIRE_PORT: port(4004),
-  // The connector's per-viewer bulkhead and the breaker's spread; its defaults where unset.
-  VIE_SCOLAIRE_MAX_CONCURRENT_PER_VIEWER: integer({ min: 1, max: 1000 }),
-  VIE_SCOLAIRE_MAX_QUEUED_PER_VIEWER: integer({ min: 1, max: 10_000 }),
-  VIE_SCOLAIRE_BREAKER_MIN_CALLERS: integer({ min: 1, max: 1000 }),
 });
+
+const VIE_SCOLAIRE_OWN_ENV = mergeEnv(
+  VIE_SCOLAIRE_UPSTREAMS_ENV,
+  envSchema({
+    VIE_SCOLAIRE_DATA_DIR: text({ default: '.hub-data' }),
+    VIE_SCOLAIRE_CALENDAR_BASE_URL: url({}),
+    VIE_SCOLAIRE_HOST: text({}),
+    VIE_SCOLAIRE_PORT: port(4004),
+    // The connector's per-viewer bulkhead and the breaker's spread; its defaults where unset.
+    VIE_SCOLAIRE_MAX_CONCURRENT_PER_VIEWER: integer({ min: 1, max: 1000 }),
+    VIE_SCOLAIRE_MAX_QUEUED_PER_VIEWER: integer({ min: 1, max: 10_000 }),
+    VIE_SCOLAIRE_BREAKER_MIN_CALLERS: integer({ min: 1, max: 1000 }),
+  }),
+);
 
 /** The hub's database: the outbox and the calendar feeds are there, shared by every instance. */
 const VIE_SCOLAIRE_DATABASE_ENV = REQUIRED_DATABASE_ENV;

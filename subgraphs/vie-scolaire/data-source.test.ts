@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DateRange, Lesson, VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 import { coveringRanges, createDataSource, UpstreamBudgets, VieScolaireCache } from './data-source.ts';
-import { addDays, daysBetween } from './days.ts';
+import { addDays, daysBetween } from '../../lib/iso-days.ts';
 
 const UAI = '0750001A';
 const pupil = (id: string): Viewer => ({ kind: 'person', personId: id, profile: 'student', scopes: [], policies: [] });

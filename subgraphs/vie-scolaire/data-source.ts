@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { Counter, type Registry } from 'prom-client';
 import {
   MAX_RANGE_DAYS,
   sliceToRange,
@@ -16,7 +17,7 @@ import {
 import { UpstreamError } from '../../connectors/vie-scolaire/errors.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 import { envSchema, integer, type EnvValues } from '../../lib/config/env.ts';
-import { daysBetween } from './days.ts';
+import { daysBetween } from '../../lib/iso-days.ts';
 
 /** How long each kind of data is reused across requests (the Monday-morning peak reads the same data). */
 export const CACHE_TTL_MS = {
@@ -33,13 +34,27 @@ type Kind = keyof typeof CACHE_TTL_MS;
 /** The cache shared by every request of the subgraph; per-request batching sits on top of it. */
 export class VieScolaireCache {
   readonly #cache = new LRUCache<string, object>({ max: 100_000, ttlAutopurge: false });
+  readonly #lookups: Counter<'kind' | 'result'> | undefined;
   hits = 0;
   misses = 0;
+
+  /** With a registry, lookups are counted by kind of data and result (the hit rate an operator watches). */
+  constructor(metrics?: Registry) {
+    this.#lookups =
+      metrics &&
+      new Counter({
+        name: 'hub_vie_scolaire_cache_lookups_total',
+        help: 'Lookups in the vie scolaire subgraph’s shared cache, by kind of data and result (hit, miss).',
+        labelNames: ['kind', 'result'],
+        registers: [metrics],
+      });
+  }
 
   get<T extends object>(kind: Kind, key: string): T | undefined {
     const value = this.#cache.get(`${kind}|${key}`) as T | undefined;
     if (value) this.hits++;
     else this.misses++;
+    this.#lookups?.inc({ kind, result: value ? 'hit' : 'miss' });
     return value;
   }
 

@@ -25,6 +25,7 @@ import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { readEnv } from '../../lib/config/env.ts';
 import { databaseConfigFromEnv, openDatabase } from '../../store/database.ts';
 import { PostgresFeedStore } from '../../store/feeds/postgres-store.ts';
+import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { moveFileOutbox } from '../../store/outbox/file-import.ts';
 import { Outbox } from '../../store/outbox/outbox.ts';
@@ -68,6 +69,7 @@ try {
   const outbox = new Outbox(database, client, log.child({ component: 'outbox' }), {
     verify: submissionCheck(client, parisToday),
     retentionMs: retentionDays * 86_400_000,
+    metrics,
   });
   // What this instance kept in files before (an earlier version): moved into the database once.
   const movedSubmissions = await moveFileOutbox(join(dataDir, 'outbox'), outbox);
@@ -80,6 +82,7 @@ try {
     client,
     outbox,
     feeds,
+    agenda: new PostgresAgendaStore(database),
     directory,
     perimeter: perimeterOptionsOf(config),
     quotas,

@@ -1,6 +1,6 @@
 import type { DateRange, VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import type { SubmissionKind, SubmissionTarget } from '../../store/outbox/item.ts';
-import { addDays } from './days.ts';
+import { addDays } from '../../lib/iso-days.ts';
 
 /** Absences a guardian may justify through the hub: the last 16 weeks and the coming week (an upstream answers at most 120 days). */
 const ABSENCE_WINDOW = { from: -112, to: 7 };

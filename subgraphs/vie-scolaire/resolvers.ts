@@ -3,7 +3,7 @@ import { MAX_RANGE_DAYS, type DateRange, type UpstreamFile } from '../../connect
 import { UpstreamError } from '../../connectors/vie-scolaire/errors.ts';
 import { periodAverages } from './averages.ts';
 import type { VieScolaireContext } from './context.ts';
-import { addDays, daysBetween } from './days.ts';
+import { addDays, daysBetween } from '../../lib/iso-days.ts';
 import type { PerSchool } from './data-source.ts';
 import { checkedFile, DOCUMENT_TYPES, OFFICE_TYPES } from '../kit/files.ts';
 import type { Resolvers } from './generated/resolvers-types.ts';

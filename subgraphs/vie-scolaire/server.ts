@@ -14,6 +14,7 @@ import { createDataSource, UpstreamBudgets, VieScolaireCache, type UpstreamBudge
 import { resolvers } from './resolvers.ts';
 import { calendarFeedRoute, type FeedServingOptions } from './calendar/feed-route.ts';
 import type { FeedStore } from './calendar/feed-store.ts';
+import type { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 
 export const VIE_SCOLAIRE_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
 
@@ -24,6 +25,8 @@ export async function startVieScolaireSubgraph(options: {
   client: VieScolaireClient;
   outbox: Outbox;
   feeds: FeedStore;
+  /** The shared agenda: its school events join the calendar feeds (none when absent). */
+  agenda?: PostgresAgendaStore;
   /** The académie directory the perimeter is decided from (the directory subgraph's own backend). */
   directory: Directory;
   perimeter: PerimeterOptions;
@@ -47,7 +50,7 @@ export async function startVieScolaireSubgraph(options: {
   production?: boolean;
   today?: () => string;
 }): Promise<StartedSubgraph & { cache: VieScolaireCache; metricsUrl?: string }> {
-  const cache = new VieScolaireCache();
+  const cache = new VieScolaireCache(options.metrics?.registry);
   const budgets = new UpstreamBudgets(options.upstreamBudget);
   const today = options.today ?? parisToday;
   let calendarBaseUrl = options.calendarBaseUrl ?? '';
@@ -87,6 +90,7 @@ export async function startVieScolaireSubgraph(options: {
           directory: options.directory,
           perimeter: options.perimeter,
           serving: options.calendarFeeds,
+          agenda: options.agenda,
         }),
         ...(options.metrics?.token ? [metricsRoute(options.metrics.registry, options.metrics.token)] : []),
       ],

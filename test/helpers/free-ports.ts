@@ -5,6 +5,8 @@ export const FREE_PORTS = {
   idpPorts: { educonnect: 0, agents: 0 },
   garPort: 0,
   vieScolaireBasePort: 0,
+  smtpPort: 0,
+  smsGatewayPort: 0,
   /** The embedded PostgreSQL server, when a test gives no database of its own (test/helpers/database.ts). */
   postgresPort: 0,
 };

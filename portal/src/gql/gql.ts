@@ -15,6 +15,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query Shell {\n    viewer {\n      profile\n      person {\n        id\n        displayName\n      }\n    }\n  }\n": typeof types.ShellDocument,
+    "\n  query SchoolEvents($from: String!, $to: String!) {\n    schoolEvents(from: $from, to: $to) {\n      id\n      title\n      description\n      category\n      startsAt\n      endsAt\n      location\n      audience {\n        uai\n        schoolName\n        kind\n        code\n      }\n      createdBy {\n        id\n        displayName\n      }\n      canceled\n      editable\n    }\n  }\n": typeof types.SchoolEventsDocument,
+    "\n  mutation CancelSchoolEvent($id: ID!) {\n    cancelSchoolEvent(id: $id) {\n      id\n      canceled\n    }\n  }\n": typeof types.CancelSchoolEventDocument,
+    "\n  query SchoolEventAuthor {\n    viewer {\n      profile\n      schools {\n        uai\n        name\n      }\n    }\n    # me, not viewer { person }: the type condition's fields (docs/portal.md, known limits).\n    me {\n      id\n      ... on Teacher {\n        teachings {\n          class {\n            code\n            school {\n              uai\n            }\n          }\n          group {\n            code\n            school {\n              uai\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.SchoolEventAuthorDocument,
+    "\n  mutation CreateSchoolEvent($input: SchoolEventInput!) {\n    createSchoolEvent(input: $input) {\n      id\n      title\n    }\n  }\n": typeof types.CreateSchoolEventDocument,
     "\n  query CalendarFeeds {\n    viewer {\n      profile\n      person {\n        id\n        displayName\n      }\n      children {\n        id\n        displayName\n      }\n    }\n    myCalendarFeeds {\n      id\n      pupilId\n      createdAt\n    }\n  }\n": typeof types.CalendarFeedsDocument,
     "\n  mutation CreateCalendarFeed($pupilId: ID) {\n    createCalendarFeed(pupilId: $pupilId) {\n      id\n      url\n      pupilId\n      createdAt\n    }\n  }\n": typeof types.CreateCalendarFeedDocument,
     "\n  mutation RevokeCalendarFeed($id: ID!) {\n    revokeCalendarFeed(id: $id)\n  }\n": typeof types.RevokeCalendarFeedDocument,
@@ -32,8 +36,13 @@ type Documents = {
     "\n  mutation ReportMessage($id: ID!, $reason: String!) {\n    reportMessage(id: $id, reason: $reason)\n  }\n": typeof types.ReportMessageDocument,
     "\n  mutation SignLiaison($messageId: ID!, $childId: ID!) {\n    signLiaison(messageId: $messageId, childId: $childId)\n  }\n": typeof types.SignLiaisonDocument,
     "\n  query ReportedMessages {\n    reportedMessages(first: 50) {\n      id\n      reportedAt\n      reason\n      reporter {\n        id\n        displayName\n      }\n      messageId\n      author {\n        id\n        displayName\n        subject\n        bodyHtml\n        sentAt\n      }\n    }\n  }\n": typeof types.ReportedMessagesDocument,
-    "\n  query UnreadMessages {\n    mailbox {\n      unreadCount\n    }\n  }\n": typeof types.UnreadMessagesDocument,
     "\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n": typeof types.MessagingViewerDocument,
+    "\n  query NotificationList($after: String) {\n    viewer {\n      notifications(first: 20, after: $after) {\n        items {\n          id\n          category\n          title\n          body\n          link\n          child {\n            id\n            displayName\n          }\n          createdAt\n          readAt\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": typeof types.NotificationListDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]) {\n    markNotificationsRead(ids: $ids)\n  }\n": typeof types.MarkNotificationsReadDocument,
+    "\n  fragment NotificationSettingsFields on NotificationSettings {\n    preferences {\n      category\n      inApp\n      email\n      sms\n    }\n    quietFrom\n    quietTo\n    smsAvailable\n  }\n": typeof types.NotificationSettingsFieldsFragmentDoc,
+    "\n  query NotificationSettings {\n    viewer {\n      notificationPreferences {\n        ...NotificationSettingsFields\n      }\n    }\n  }\n": typeof types.NotificationSettingsDocument,
+    "\n  mutation SetNotificationPreferences($preferences: [NotificationPreferenceInput!]!) {\n    setNotificationPreferences(preferences: $preferences) {\n      ...NotificationSettingsFields\n    }\n  }\n": typeof types.SetNotificationPreferencesDocument,
+    "\n  mutation SetQuietHours($from: String!, $to: String!) {\n    setQuietHours(from: $from, to: $to) {\n      ...NotificationSettingsFields\n    }\n  }\n": typeof types.SetQuietHoursDocument,
     "\n  query Privacy($personId: ID) {\n    viewer {\n      person {\n        id\n        displayName\n      }\n      children {\n        id\n        displayName\n      }\n      sessions {\n        id\n        current\n        kind\n        identityProvider\n        createdAt\n        lastSeenAt\n        userAgent\n      }\n      accessLog(personId: $personId, first: 50) {\n        cursor\n        at\n        accessor {\n          id\n          displayName\n        }\n        accessorProfile\n        serviceClient\n        operationName\n        fields\n        outcome\n        count\n      }\n    }\n  }\n": typeof types.PrivacyDocument,
     "\n  mutation EndSession($id: ID!) {\n    endSession(id: $id)\n  }\n": typeof types.EndSessionDocument,
     "\n  mutation EndOtherSessions {\n    endOtherSessions\n  }\n": typeof types.EndOtherSessionsDocument,
@@ -42,10 +51,15 @@ type Documents = {
     "\n  mutation SubmitHomework($homeworkId: ID!, $file: FileInput!) {\n    submitHomework(homeworkId: $homeworkId, file: $file) {\n      id\n      homeworkId\n      fileName\n      state\n    }\n  }\n": typeof types.SubmitHomeworkDocument,
     "\n  query TeacherHome {\n    # me, not viewer { person }: through the identity subgraph's Person (an @interfaceObject)\n    # the router drops the type condition's fields (docs/portal.md, known limits).\n    me {\n      id\n      displayName\n      ... on Teacher {\n        teachings {\n          subject {\n            code\n            label\n          }\n          class {\n            id\n            code\n            school {\n              uai\n              name\n            }\n          }\n          group {\n            id\n            code\n            school {\n              uai\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.TeacherHomeDocument,
     "\n  query ClassRoster($classId: ID!) {\n    class(id: $classId) {\n      id\n      code\n      students {\n        id\n        displayName\n      }\n      lessonContents {\n        id\n        start\n        title\n        descriptionHtml\n        subject {\n          label\n        }\n      }\n    }\n  }\n": typeof types.ClassRosterDocument,
+    "\n  query NavigationCounts {\n    mailbox {\n      unreadCount\n    }\n    viewer {\n      unreadNotifications\n    }\n  }\n": typeof types.NavigationCountsDocument,
     "\n  fragment PupilDay on Student {\n    timetable(from: $today, to: $tomorrow) {\n      id\n      start\n      end\n      canceled\n      status\n      rooms\n      subject {\n        label\n      }\n    }\n    grades {\n      id\n      value\n      kind\n      outOf\n      date\n      comment\n      subject {\n        label\n      }\n    }\n    averages {\n      overall\n      subjects {\n        average\n        subject {\n          label\n        }\n      }\n    }\n    homework {\n      id\n      dueOn\n      done\n      descriptionHtml\n      returnKind\n      submitted\n      subject {\n        label\n      }\n    }\n  }\n": typeof types.PupilDayFragmentDoc,
 };
 const documents: Documents = {
     "\n  query Shell {\n    viewer {\n      profile\n      person {\n        id\n        displayName\n      }\n    }\n  }\n": types.ShellDocument,
+    "\n  query SchoolEvents($from: String!, $to: String!) {\n    schoolEvents(from: $from, to: $to) {\n      id\n      title\n      description\n      category\n      startsAt\n      endsAt\n      location\n      audience {\n        uai\n        schoolName\n        kind\n        code\n      }\n      createdBy {\n        id\n        displayName\n      }\n      canceled\n      editable\n    }\n  }\n": types.SchoolEventsDocument,
+    "\n  mutation CancelSchoolEvent($id: ID!) {\n    cancelSchoolEvent(id: $id) {\n      id\n      canceled\n    }\n  }\n": types.CancelSchoolEventDocument,
+    "\n  query SchoolEventAuthor {\n    viewer {\n      profile\n      schools {\n        uai\n        name\n      }\n    }\n    # me, not viewer { person }: the type condition's fields (docs/portal.md, known limits).\n    me {\n      id\n      ... on Teacher {\n        teachings {\n          class {\n            code\n            school {\n              uai\n            }\n          }\n          group {\n            code\n            school {\n              uai\n            }\n          }\n        }\n      }\n    }\n  }\n": types.SchoolEventAuthorDocument,
+    "\n  mutation CreateSchoolEvent($input: SchoolEventInput!) {\n    createSchoolEvent(input: $input) {\n      id\n      title\n    }\n  }\n": types.CreateSchoolEventDocument,
     "\n  query CalendarFeeds {\n    viewer {\n      profile\n      person {\n        id\n        displayName\n      }\n      children {\n        id\n        displayName\n      }\n    }\n    myCalendarFeeds {\n      id\n      pupilId\n      createdAt\n    }\n  }\n": types.CalendarFeedsDocument,
     "\n  mutation CreateCalendarFeed($pupilId: ID) {\n    createCalendarFeed(pupilId: $pupilId) {\n      id\n      url\n      pupilId\n      createdAt\n    }\n  }\n": types.CreateCalendarFeedDocument,
     "\n  mutation RevokeCalendarFeed($id: ID!) {\n    revokeCalendarFeed(id: $id)\n  }\n": types.RevokeCalendarFeedDocument,
@@ -63,8 +77,13 @@ const documents: Documents = {
     "\n  mutation ReportMessage($id: ID!, $reason: String!) {\n    reportMessage(id: $id, reason: $reason)\n  }\n": types.ReportMessageDocument,
     "\n  mutation SignLiaison($messageId: ID!, $childId: ID!) {\n    signLiaison(messageId: $messageId, childId: $childId)\n  }\n": types.SignLiaisonDocument,
     "\n  query ReportedMessages {\n    reportedMessages(first: 50) {\n      id\n      reportedAt\n      reason\n      reporter {\n        id\n        displayName\n      }\n      messageId\n      author {\n        id\n        displayName\n        subject\n        bodyHtml\n        sentAt\n      }\n    }\n  }\n": types.ReportedMessagesDocument,
-    "\n  query UnreadMessages {\n    mailbox {\n      unreadCount\n    }\n  }\n": types.UnreadMessagesDocument,
     "\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n": types.MessagingViewerDocument,
+    "\n  query NotificationList($after: String) {\n    viewer {\n      notifications(first: 20, after: $after) {\n        items {\n          id\n          category\n          title\n          body\n          link\n          child {\n            id\n            displayName\n          }\n          createdAt\n          readAt\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": types.NotificationListDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]) {\n    markNotificationsRead(ids: $ids)\n  }\n": types.MarkNotificationsReadDocument,
+    "\n  fragment NotificationSettingsFields on NotificationSettings {\n    preferences {\n      category\n      inApp\n      email\n      sms\n    }\n    quietFrom\n    quietTo\n    smsAvailable\n  }\n": types.NotificationSettingsFieldsFragmentDoc,
+    "\n  query NotificationSettings {\n    viewer {\n      notificationPreferences {\n        ...NotificationSettingsFields\n      }\n    }\n  }\n": types.NotificationSettingsDocument,
+    "\n  mutation SetNotificationPreferences($preferences: [NotificationPreferenceInput!]!) {\n    setNotificationPreferences(preferences: $preferences) {\n      ...NotificationSettingsFields\n    }\n  }\n": types.SetNotificationPreferencesDocument,
+    "\n  mutation SetQuietHours($from: String!, $to: String!) {\n    setQuietHours(from: $from, to: $to) {\n      ...NotificationSettingsFields\n    }\n  }\n": types.SetQuietHoursDocument,
     "\n  query Privacy($personId: ID) {\n    viewer {\n      person {\n        id\n        displayName\n      }\n      children {\n        id\n        displayName\n      }\n      sessions {\n        id\n        current\n        kind\n        identityProvider\n        createdAt\n        lastSeenAt\n        userAgent\n      }\n      accessLog(personId: $personId, first: 50) {\n        cursor\n        at\n        accessor {\n          id\n          displayName\n        }\n        accessorProfile\n        serviceClient\n        operationName\n        fields\n        outcome\n        count\n      }\n    }\n  }\n": types.PrivacyDocument,
     "\n  mutation EndSession($id: ID!) {\n    endSession(id: $id)\n  }\n": types.EndSessionDocument,
     "\n  mutation EndOtherSessions {\n    endOtherSessions\n  }\n": types.EndOtherSessionsDocument,
@@ -73,6 +92,7 @@ const documents: Documents = {
     "\n  mutation SubmitHomework($homeworkId: ID!, $file: FileInput!) {\n    submitHomework(homeworkId: $homeworkId, file: $file) {\n      id\n      homeworkId\n      fileName\n      state\n    }\n  }\n": types.SubmitHomeworkDocument,
     "\n  query TeacherHome {\n    # me, not viewer { person }: through the identity subgraph's Person (an @interfaceObject)\n    # the router drops the type condition's fields (docs/portal.md, known limits).\n    me {\n      id\n      displayName\n      ... on Teacher {\n        teachings {\n          subject {\n            code\n            label\n          }\n          class {\n            id\n            code\n            school {\n              uai\n              name\n            }\n          }\n          group {\n            id\n            code\n            school {\n              uai\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.TeacherHomeDocument,
     "\n  query ClassRoster($classId: ID!) {\n    class(id: $classId) {\n      id\n      code\n      students {\n        id\n        displayName\n      }\n      lessonContents {\n        id\n        start\n        title\n        descriptionHtml\n        subject {\n          label\n        }\n      }\n    }\n  }\n": types.ClassRosterDocument,
+    "\n  query NavigationCounts {\n    mailbox {\n      unreadCount\n    }\n    viewer {\n      unreadNotifications\n    }\n  }\n": types.NavigationCountsDocument,
     "\n  fragment PupilDay on Student {\n    timetable(from: $today, to: $tomorrow) {\n      id\n      start\n      end\n      canceled\n      status\n      rooms\n      subject {\n        label\n      }\n    }\n    grades {\n      id\n      value\n      kind\n      outOf\n      date\n      comment\n      subject {\n        label\n      }\n    }\n    averages {\n      overall\n      subjects {\n        average\n        subject {\n          label\n        }\n      }\n    }\n    homework {\n      id\n      dueOn\n      done\n      descriptionHtml\n      returnKind\n      submitted\n      subject {\n        label\n      }\n    }\n  }\n": types.PupilDayFragmentDoc,
 };
 
@@ -94,6 +114,22 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Shell {\n    viewer {\n      profile\n      person {\n        id\n        displayName\n      }\n    }\n  }\n"): (typeof documents)["\n  query Shell {\n    viewer {\n      profile\n      person {\n        id\n        displayName\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SchoolEvents($from: String!, $to: String!) {\n    schoolEvents(from: $from, to: $to) {\n      id\n      title\n      description\n      category\n      startsAt\n      endsAt\n      location\n      audience {\n        uai\n        schoolName\n        kind\n        code\n      }\n      createdBy {\n        id\n        displayName\n      }\n      canceled\n      editable\n    }\n  }\n"): (typeof documents)["\n  query SchoolEvents($from: String!, $to: String!) {\n    schoolEvents(from: $from, to: $to) {\n      id\n      title\n      description\n      category\n      startsAt\n      endsAt\n      location\n      audience {\n        uai\n        schoolName\n        kind\n        code\n      }\n      createdBy {\n        id\n        displayName\n      }\n      canceled\n      editable\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelSchoolEvent($id: ID!) {\n    cancelSchoolEvent(id: $id) {\n      id\n      canceled\n    }\n  }\n"): (typeof documents)["\n  mutation CancelSchoolEvent($id: ID!) {\n    cancelSchoolEvent(id: $id) {\n      id\n      canceled\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SchoolEventAuthor {\n    viewer {\n      profile\n      schools {\n        uai\n        name\n      }\n    }\n    # me, not viewer { person }: the type condition's fields (docs/portal.md, known limits).\n    me {\n      id\n      ... on Teacher {\n        teachings {\n          class {\n            code\n            school {\n              uai\n            }\n          }\n          group {\n            code\n            school {\n              uai\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SchoolEventAuthor {\n    viewer {\n      profile\n      schools {\n        uai\n        name\n      }\n    }\n    # me, not viewer { person }: the type condition's fields (docs/portal.md, known limits).\n    me {\n      id\n      ... on Teacher {\n        teachings {\n          class {\n            code\n            school {\n              uai\n            }\n          }\n          group {\n            code\n            school {\n              uai\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSchoolEvent($input: SchoolEventInput!) {\n    createSchoolEvent(input: $input) {\n      id\n      title\n    }\n  }\n"): (typeof documents)["\n  mutation CreateSchoolEvent($input: SchoolEventInput!) {\n    createSchoolEvent(input: $input) {\n      id\n      title\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -165,11 +201,31 @@ export function graphql(source: "\n  query ReportedMessages {\n    reportedMessa
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query UnreadMessages {\n    mailbox {\n      unreadCount\n    }\n  }\n"): (typeof documents)["\n  query UnreadMessages {\n    mailbox {\n      unreadCount\n    }\n  }\n"];
+export function graphql(source: "\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n"): (typeof documents)["\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n"): (typeof documents)["\n  query MessagingViewer {\n    viewer {\n      profile\n    }\n  }\n"];
+export function graphql(source: "\n  query NotificationList($after: String) {\n    viewer {\n      notifications(first: 20, after: $after) {\n        items {\n          id\n          category\n          title\n          body\n          link\n          child {\n            id\n            displayName\n          }\n          createdAt\n          readAt\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"): (typeof documents)["\n  query NotificationList($after: String) {\n    viewer {\n      notifications(first: 20, after: $after) {\n        items {\n          id\n          category\n          title\n          body\n          link\n          child {\n            id\n            displayName\n          }\n          createdAt\n          readAt\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkNotificationsRead($ids: [ID!]) {\n    markNotificationsRead(ids: $ids)\n  }\n"): (typeof documents)["\n  mutation MarkNotificationsRead($ids: [ID!]) {\n    markNotificationsRead(ids: $ids)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment NotificationSettingsFields on NotificationSettings {\n    preferences {\n      category\n      inApp\n      email\n      sms\n    }\n    quietFrom\n    quietTo\n    smsAvailable\n  }\n"): (typeof documents)["\n  fragment NotificationSettingsFields on NotificationSettings {\n    preferences {\n      category\n      inApp\n      email\n      sms\n    }\n    quietFrom\n    quietTo\n    smsAvailable\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationSettings {\n    viewer {\n      notificationPreferences {\n        ...NotificationSettingsFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query NotificationSettings {\n    viewer {\n      notificationPreferences {\n        ...NotificationSettingsFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetNotificationPreferences($preferences: [NotificationPreferenceInput!]!) {\n    setNotificationPreferences(preferences: $preferences) {\n      ...NotificationSettingsFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetNotificationPreferences($preferences: [NotificationPreferenceInput!]!) {\n    setNotificationPreferences(preferences: $preferences) {\n      ...NotificationSettingsFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetQuietHours($from: String!, $to: String!) {\n    setQuietHours(from: $from, to: $to) {\n      ...NotificationSettingsFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetQuietHours($from: String!, $to: String!) {\n    setQuietHours(from: $from, to: $to) {\n      ...NotificationSettingsFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -202,6 +258,10 @@ export function graphql(source: "\n  query TeacherHome {\n    # me, not viewer {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ClassRoster($classId: ID!) {\n    class(id: $classId) {\n      id\n      code\n      students {\n        id\n        displayName\n      }\n      lessonContents {\n        id\n        start\n        title\n        descriptionHtml\n        subject {\n          label\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ClassRoster($classId: ID!) {\n    class(id: $classId) {\n      id\n      code\n      students {\n        id\n        displayName\n      }\n      lessonContents {\n        id\n        start\n        title\n        descriptionHtml\n        subject {\n          label\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NavigationCounts {\n    mailbox {\n      unreadCount\n    }\n    viewer {\n      unreadNotifications\n    }\n  }\n"): (typeof documents)["\n  query NavigationCounts {\n    mailbox {\n      unreadCount\n    }\n    viewer {\n      unreadNotifications\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

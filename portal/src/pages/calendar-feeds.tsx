@@ -42,8 +42,8 @@ const RevokeCalendarFeed = graphql(`
   }
 `);
 
-/** Calendar feeds: a secret address for a calendar app, shown once at creation; revocable. */
-export function CalendarFeedsPage() {
+/** The agenda page's « Agenda dans mon téléphone » : a secret address for a calendar app, shown once at creation; revocable. */
+export function CalendarFeedsSection() {
   const [result, refetch] = useQuery({ query: CalendarFeeds });
   const [creation, create] = useMutation(CreateCalendarFeed);
   const [, revoke] = useMutation(RevokeCalendarFeed);

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { MailboxRef as MailboxRefModel, CommunicationContext } from '../context.ts';
+import type { MailboxRef as MailboxRefModel, ViewerRef as ViewerRefModel, CommunicationContext } from '../context.ts';
 import type { Page as PageModel, MessageSummary as MessageSummaryModel, OpenedMessage as OpenedMessageModel, MessageReport as MessageReportModel, AttachmentInfo as AttachmentInfoModel } from '../../../store/messaging/message.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -25,12 +25,31 @@ export type Attachment = {
   name: Scalars['String']['output'];
 };
 
+/** A person the hub could not reach as they asked. */
+export type ContactProblem = {
+  __typename?: 'ContactProblem';
+  channel: Scalars['String']['output'];
+  firstSeenAt: Scalars['String']['output'];
+  lastSeenAt: Scalars['String']['output'];
+  occurrences: Scalars['Int']['output'];
+  person: Correspondent;
+  problem: Scalars['String']['output'];
+  uai: Scalars['String']['output'];
+};
+
 /** A person as the message names them, when it was sent. */
 export type Correspondent = {
   __typename?: 'Correspondent';
   displayName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
 };
+
+/** E-mail: at once, in the daily digest (18:00), in the weekly digest (Monday morning), or never. */
+export type EmailFrequency =
+  | 'DAILY'
+  | 'IMMEDIATE'
+  | 'NEVER'
+  | 'WEEKLY';
 
 export type FileInput = {
   /** The file's bytes, base64-encoded. */
@@ -159,6 +178,16 @@ export type MessageSummary = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Cancels an event (its author, or the school's direction); those already told are told of the cancellation. */
+  cancelSchoolEvent?: Maybe<SchoolEvent>;
+  /**
+   * Puts an event in the shared agenda of one of the viewer's schools: a teacher for the classes and
+   * groups they teach, the direction and the vie scolaire office for any class, group or the whole
+   * school. The audience is told (by their preferences), and reminded the day before.
+   */
+  createSchoolEvent: SchoolEvent;
+  /** Marks the viewer's notifications read: those named, or all of them when `ids` is absent. Returns how many changed. */
+  markNotificationsRead: Scalars['Int']['output'];
   /**
    * Takes a message back within the hub's recall delay: every copy not yet read disappears from its
    * recipient's folders. Returns how many copies went.
@@ -178,10 +207,29 @@ export type Mutation = {
    * nothing is sent. Lists are expanded now: who receives is recorded.
    */
   sendMessage: Message;
+  /** Changes how the viewer hears about some categories (the others keep theirs). SMS is for guardians. */
+  setNotificationPreferences: NotificationSettings;
+  /** Sets the viewer's quiet hours (HH:mm, Europe/Paris; equal times: none). */
+  setQuietHours: NotificationSettings;
   /** Signs a mot of the cahier de liaison for one child (« vu »). False when the mot asks nothing of the viewer for this child. */
   signLiaison: Scalars['Boolean']['output'];
   /** Puts one of the viewer's messages in the trash (`trashed: true`) or back in its folder. */
   trashMessage: Scalars['Boolean']['output'];
+};
+
+
+export type MutationCancelSchoolEventArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateSchoolEventArgs = {
+  input: SchoolEventInput;
+};
+
+
+export type MutationMarkNotificationsReadArgs = {
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
@@ -206,6 +254,17 @@ export type MutationSendMessageArgs = {
 };
 
 
+export type MutationSetNotificationPreferencesArgs = {
+  preferences: Array<NotificationPreferenceInput>;
+};
+
+
+export type MutationSetQuietHoursArgs = {
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+};
+
+
 export type MutationSignLiaisonArgs = {
   childId: Scalars['ID']['input'];
   messageId: Scalars['ID']['input'];
@@ -217,6 +276,66 @@ export type MutationTrashMessageArgs = {
   trashed?: Scalars['Boolean']['input'];
 };
 
+/** Something that happened, as the viewer was told (in French). */
+export type Notification = {
+  __typename?: 'Notification';
+  body: Scalars['String']['output'];
+  category: NotificationCategory;
+  /** For a guardian: the child it is about. */
+  child?: Maybe<Correspondent>;
+  createdAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** A path of the portal where it is shown. */
+  link?: Maybe<Scalars['String']['output']>;
+  /** Null while unread. */
+  readAt?: Maybe<Scalars['String']['output']>;
+  title: Scalars['String']['output'];
+};
+
+export type NotificationCategory =
+  | 'ABSENCE'
+  | 'GRADE'
+  | 'HOMEWORK'
+  | 'JUSTIFICATION'
+  | 'MESSAGE'
+  | 'PUNISHMENT'
+  | 'SCHOOL_EVENT'
+  | 'TIMETABLE';
+
+export type NotificationPage = {
+  __typename?: 'NotificationPage';
+  /** Pass as `after` for the next page; absent at the end. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  items: Array<Notification>;
+};
+
+export type NotificationPreference = {
+  __typename?: 'NotificationPreference';
+  category: NotificationCategory;
+  email: EmailFrequency;
+  inApp: Scalars['Boolean']['output'];
+  sms: SmsFrequency;
+};
+
+export type NotificationPreferenceInput = {
+  category: NotificationCategory;
+  email: EmailFrequency;
+  inApp: Scalars['Boolean']['input'];
+  sms: SmsFrequency;
+};
+
+export type NotificationSettings = {
+  __typename?: 'NotificationSettings';
+  /** One per category: the viewer's choice, or the default of their profile. */
+  preferences: Array<NotificationPreference>;
+  /** No SMS or e-mail between these times (HH:mm, Europe/Paris): what falls in them waits. */
+  quietFrom: Scalars['String']['output'];
+  quietTo: Scalars['String']['output'];
+  /** Whether the viewer may choose SMS (guardians). */
+  smsAvailable: Scalars['Boolean']['output'];
+};
+
 /**
  * The hub's messaging: messages between the people of the schools, class and group lists, read
  * receipts, recall, and the cahier de liaison (a mot the families sign). Who may write to whom comes
@@ -225,6 +344,11 @@ export type MutationTrashMessageArgs = {
  */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * For a school's direction and vie scolaire office: the people the hub could not reach as they asked
+   * (no mobile number, an invalid one, no e-mail address), most recent first (at most `first`, 1 to 200).
+   */
+  contactProblems: Array<ContactProblem>;
   /** The viewer's mailbox. */
   mailbox?: Maybe<Mailbox>;
   /** One message the viewer sent or received (opening a received one records its reading). Null for any other. */
@@ -236,6 +360,24 @@ export type Query = {
   recipients: Array<Recipient>;
   /** For a school's direction (DIR): the messages reported to it, newest first (at most `first`, 1 to 50). Reading one is journaled, naming its author. */
   reportedMessages: Array<MessageReport>;
+  /**
+   * The shared agenda from `from` to `to` (yyyy-MM-dd, at most 62 days): the events of the viewer's
+   * schools, classes and groups (a guardian's: their children's), cancelled ones marked.
+   */
+  schoolEvents: Array<SchoolEvent>;
+  /** Who is logged in (the identity subgraph says who), with their notifications and their preferences. */
+  viewer?: Maybe<Viewer>;
+};
+
+
+/**
+ * The hub's messaging: messages between the people of the schools, class and group lists, read
+ * receipts, recall, and the cahier de liaison (a mot the families sign). Who may write to whom comes
+ * from the académie's directory (subgraphs/communication/audience.ts). Only the sender and the
+ * recipients of a message ever read it.
+ */
+export type QueryContactProblemsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -270,6 +412,18 @@ export type QueryRecipientsArgs = {
  */
 export type QueryReportedMessagesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * The hub's messaging: messages between the people of the schools, class and group lists, read
+ * receipts, recall, and the cahier de liaison (a mot the families sign). Who may write to whom comes
+ * from the académie's directory (subgraphs/communication/audience.ts). Only the sender and the
+ * recipients of a message ever read it.
+ */
+export type QuerySchoolEventsArgs = {
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
 };
 
 export type ReadReceipts = {
@@ -313,6 +467,64 @@ export type ReportedAuthor = {
   subject: Scalars['String']['output'];
 };
 
+/** A school event of the shared agenda. */
+export type SchoolEvent = {
+  __typename?: 'SchoolEvent';
+  /** Who it is for: the whole school, a class or a group. */
+  audience: SchoolEventAudience;
+  canceled: Scalars['Boolean']['output'];
+  category: SchoolEventCategory;
+  createdBy: Correspondent;
+  description: Scalars['String']['output'];
+  /** Whether the viewer may change or cancel it (its author, or the school's direction). */
+  editable: Scalars['Boolean']['output'];
+  endsAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  location?: Maybe<Scalars['String']['output']>;
+  /** ISO 8601 with the Paris offset. */
+  startsAt: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
+export type SchoolEventAudience = {
+  __typename?: 'SchoolEventAudience';
+  /** The class or group code. */
+  code?: Maybe<Scalars['String']['output']>;
+  kind: SchoolEventAudienceKind;
+  schoolName: Scalars['String']['output'];
+  uai: Scalars['String']['output'];
+};
+
+export type SchoolEventAudienceKind =
+  | 'CLASS'
+  | 'GROUP'
+  | 'SCHOOL';
+
+export type SchoolEventCategory =
+  | 'AUTRE'
+  | 'CONSEIL_DE_CLASSE'
+  | 'EXAMEN_BLANC'
+  | 'REUNION_PARENTS'
+  | 'SORTIE';
+
+export type SchoolEventInput = {
+  audience: SchoolEventAudienceKind;
+  category: SchoolEventCategory;
+  /** The class or group code (for CLASS and GROUP). */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Plain text, at most 2,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  endsAt: Scalars['String']['input'];
+  /** At most 200 characters. */
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601 date-times; the event lasts at most 14 days. */
+  startsAt: Scalars['String']['input'];
+  /** 1 to 200 characters. */
+  title: Scalars['String']['input'];
+  /** The school (UAI) whose event it is: one of the viewer's. */
+  uai: Scalars['String']['input'];
+};
+
 export type SendMessageInput = {
   /** At most 3 files (PDF, PNG, JPEG, DOCX, ODT; each at most 1 MB, checked by content; a daily quota of bytes per person). */
   attachments?: InputMaybe<Array<FileInput>>;
@@ -326,6 +538,27 @@ export type SendMessageInput = {
   subject: Scalars['String']['input'];
   /** Person ids and list ids (from `recipients`); at most 100. */
   to: Array<Scalars['ID']['input']>;
+};
+
+/** SMS is for what cannot wait: at once, or never (guardians only). */
+export type SmsFrequency =
+  | 'IMMEDIATE'
+  | 'NEVER';
+
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** How the viewer wants to hear about each kind of event, and their quiet hours. */
+  notificationPreferences: NotificationSettings;
+  /** The viewer's notifications, newest first (at most `first`, 1 to 50; then `after` the page's `endCursor`). */
+  notifications: NotificationPage;
+  /** How many of the viewer's notifications are unread. */
+  unreadNotifications: Scalars['Int']['output'];
+};
+
+
+export type ViewerNotificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -406,7 +639,9 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ContactProblem: ResolverTypeWrapper<ContactProblem>;
   Correspondent: ResolverTypeWrapper<Correspondent>;
+  EmailFrequency: EmailFrequency;
   FileInput: FileInput;
   Folder: Folder;
   Liaison: ResolverTypeWrapper<Liaison>;
@@ -420,13 +655,26 @@ export type ResolversTypes = ResolversObject<{
   MessageReport: ResolverTypeWrapper<MessageReportModel>;
   MessageSummary: ResolverTypeWrapper<MessageSummaryModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Notification: ResolverTypeWrapper<Notification>;
+  NotificationCategory: NotificationCategory;
+  NotificationPage: ResolverTypeWrapper<NotificationPage>;
+  NotificationPreference: ResolverTypeWrapper<NotificationPreference>;
+  NotificationPreferenceInput: NotificationPreferenceInput;
+  NotificationSettings: ResolverTypeWrapper<NotificationSettings>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReadReceipts: ResolverTypeWrapper<ReadReceipts>;
   Receipt: ResolverTypeWrapper<Receipt>;
   Recipient: ResolverTypeWrapper<Recipient>;
   RecipientKind: RecipientKind;
   ReportedAuthor: ResolverTypeWrapper<MessageReportModel>;
+  SchoolEvent: ResolverTypeWrapper<SchoolEvent>;
+  SchoolEventAudience: ResolverTypeWrapper<SchoolEventAudience>;
+  SchoolEventAudienceKind: SchoolEventAudienceKind;
+  SchoolEventCategory: SchoolEventCategory;
+  SchoolEventInput: SchoolEventInput;
   SendMessageInput: SendMessageInput;
+  SmsFrequency: SmsFrequency;
+  Viewer: ResolverTypeWrapper<ViewerRefModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -435,6 +683,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  ContactProblem: ContactProblem;
   Correspondent: Correspondent;
   FileInput: FileInput;
   Liaison: Liaison;
@@ -448,12 +697,21 @@ export type ResolversParentTypes = ResolversObject<{
   MessageReport: MessageReportModel;
   MessageSummary: MessageSummaryModel;
   Mutation: Record<PropertyKey, never>;
+  Notification: Notification;
+  NotificationPage: NotificationPage;
+  NotificationPreference: NotificationPreference;
+  NotificationPreferenceInput: NotificationPreferenceInput;
+  NotificationSettings: NotificationSettings;
   Query: Record<PropertyKey, never>;
   ReadReceipts: ReadReceipts;
   Receipt: Receipt;
   Recipient: Recipient;
   ReportedAuthor: MessageReportModel;
+  SchoolEvent: SchoolEvent;
+  SchoolEventAudience: SchoolEventAudience;
+  SchoolEventInput: SchoolEventInput;
   SendMessageInput: SendMessageInput;
+  Viewer: ViewerRefModel;
 }>;
 
 export type AuditSubjectDirectiveArgs = { };
@@ -466,6 +724,16 @@ export type AttachmentResolvers<ContextType = CommunicationContext, ParentType e
   downloadPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ContactProblemResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['ContactProblem'] = ResolversParentTypes['ContactProblem']> = ResolversObject<{
+  channel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstSeenAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastSeenAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  occurrences?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  person?: Resolver<ResolversTypes['Correspondent'], ParentType, ContextType>;
+  problem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uai?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type CorrespondentResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Correspondent'] = ResolversParentTypes['Correspondent']> = ResolversObject<{
@@ -544,19 +812,58 @@ export type MessageSummaryResolvers<ContextType = CommunicationContext, ParentTy
 }>;
 
 export type MutationResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelSchoolEvent?: Resolver<Maybe<ResolversTypes['SchoolEvent']>, ParentType, ContextType, RequireFields<MutationCancelSchoolEventArgs, 'id'>>;
+  createSchoolEvent?: Resolver<ResolversTypes['SchoolEvent'], ParentType, ContextType, RequireFields<MutationCreateSchoolEventArgs, 'input'>>;
+  markNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationMarkNotificationsReadArgs>>;
   recallMessage?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRecallMessageArgs, 'id'>>;
   remindLiaison?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRemindLiaisonArgs, 'messageId'>>;
   reportMessage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReportMessageArgs, 'id' | 'reason'>>;
   sendMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
+  setNotificationPreferences?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType, RequireFields<MutationSetNotificationPreferencesArgs, 'preferences'>>;
+  setQuietHours?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType, RequireFields<MutationSetQuietHoursArgs, 'from' | 'to'>>;
   signLiaison?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSignLiaisonArgs, 'childId' | 'messageId'>>;
   trashMessage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationTrashMessageArgs, 'id' | 'trashed'>>;
 }>;
 
+export type NotificationResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = ResolversObject<{
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['NotificationCategory'], ParentType, ContextType>;
+  child?: Resolver<Maybe<ResolversTypes['Correspondent']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type NotificationPageResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['NotificationPage'] = ResolversParentTypes['NotificationPage']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType>;
+}>;
+
+export type NotificationPreferenceResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['NotificationPreference'] = ResolversParentTypes['NotificationPreference']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['NotificationCategory'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['EmailFrequency'], ParentType, ContextType>;
+  inApp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sms?: Resolver<ResolversTypes['SmsFrequency'], ParentType, ContextType>;
+}>;
+
+export type NotificationSettingsResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['NotificationSettings'] = ResolversParentTypes['NotificationSettings']> = ResolversObject<{
+  preferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType>;
+  quietFrom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quietTo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  smsAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  contactProblems?: Resolver<Array<ResolversTypes['ContactProblem']>, ParentType, ContextType, RequireFields<QueryContactProblemsArgs, 'first'>>;
   mailbox?: Resolver<Maybe<ResolversTypes['Mailbox']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType, RequireFields<QueryMessageArgs, 'id'>>;
   recipients?: Resolver<Array<ResolversTypes['Recipient']>, ParentType, ContextType, RequireFields<QueryRecipientsArgs, 'first' | 'search'>>;
   reportedMessages?: Resolver<Array<ResolversTypes['MessageReport']>, ParentType, ContextType, RequireFields<QueryReportedMessagesArgs, 'first'>>;
+  schoolEvents?: Resolver<Array<ResolversTypes['SchoolEvent']>, ParentType, ContextType, RequireFields<QuerySchoolEventsArgs, 'from' | 'to'>>;
+  viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
 }>;
 
 export type ReadReceiptsResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['ReadReceipts'] = ResolversParentTypes['ReadReceipts']> = ResolversObject<{
@@ -586,8 +893,36 @@ export type ReportedAuthorResolvers<ContextType = CommunicationContext, ParentTy
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SchoolEventResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['SchoolEvent'] = ResolversParentTypes['SchoolEvent']> = ResolversObject<{
+  audience?: Resolver<ResolversTypes['SchoolEventAudience'], ParentType, ContextType>;
+  canceled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['SchoolEventCategory'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['Correspondent'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  editable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  endsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SchoolEventAudienceResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['SchoolEventAudience'] = ResolversParentTypes['SchoolEventAudience']> = ResolversObject<{
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SchoolEventAudienceKind'], ParentType, ContextType>;
+  schoolName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uai?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ViewerResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
+  notificationPreferences?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType>;
+  notifications?: Resolver<ResolversTypes['NotificationPage'], ParentType, ContextType, RequireFields<ViewerNotificationsArgs, 'first'>>;
+  unreadNotifications?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = CommunicationContext> = ResolversObject<{
   Attachment?: AttachmentResolvers<ContextType>;
+  ContactProblem?: ContactProblemResolvers<ContextType>;
   Correspondent?: CorrespondentResolvers<ContextType>;
   Liaison?: LiaisonResolvers<ContextType>;
   LiaisonChild?: LiaisonChildResolvers<ContextType>;
@@ -599,11 +934,18 @@ export type Resolvers<ContextType = CommunicationContext> = ResolversObject<{
   MessageReport?: MessageReportResolvers<ContextType>;
   MessageSummary?: MessageSummaryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Notification?: NotificationResolvers<ContextType>;
+  NotificationPage?: NotificationPageResolvers<ContextType>;
+  NotificationPreference?: NotificationPreferenceResolvers<ContextType>;
+  NotificationSettings?: NotificationSettingsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReadReceipts?: ReadReceiptsResolvers<ContextType>;
   Receipt?: ReceiptResolvers<ContextType>;
   Recipient?: RecipientResolvers<ContextType>;
   ReportedAuthor?: ReportedAuthorResolvers<ContextType>;
+  SchoolEvent?: SchoolEventResolvers<ContextType>;
+  SchoolEventAudience?: SchoolEventAudienceResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = CommunicationContext> = ResolversObject<{

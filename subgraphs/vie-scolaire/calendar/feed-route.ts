@@ -9,7 +9,10 @@ import { MemoryRateLimitStore, retryAfterSeconds, type RateLimitStore } from '..
 import { Perimeter, type PerimeterOptions } from '../../perimeter/perimeter.ts';
 import { createDataSource, type PerSchool, type UpstreamBudgets, type VieScolaireCache } from '../data-source.ts';
 import { readableSchools } from '../pupil-schools.ts';
-import { addDays } from '../days.ts';
+import { addDays } from '../../../lib/iso-days.ts';
+import { parisInstant } from '../../../lib/french-dates.ts';
+import type { AgendaAudience, PostgresAgendaStore, SchoolEvent } from '../../../store/agenda/postgres-store.ts';
+import { pupilAudiences } from '../../perimeter/agenda-audiences.ts';
 import { renderCalendar, type CalendarEvent } from './ical.ts';
 import type { FeedStore } from './feed-store.ts';
 
@@ -102,6 +105,8 @@ export function calendarFeedRoute(options: {
   serving?: Partial<FeedServingOptions>;
   /** Where the per-feed counters live; in memory by default. */
   rateLimits?: RateLimitStore;
+  /** The shared agenda: the pupil's school events join the calendar (none when absent). */
+  agenda?: PostgresAgendaStore;
 }) {
   const serving = { ...DEFAULT_FEED_SERVING, ...options.serving };
   const rateLimits = options.rateLimits ?? new MemoryRateLimitStore(serving.maxFeeds);
@@ -120,6 +125,7 @@ export function calendarFeedRoute(options: {
       }
       const owner: Viewer = { kind: 'person', personId: feed.ownerId, scopes: [], policies: [] };
       let schools: string[];
+      let audiences: AgendaAudience[] = [];
       try {
         const perimeter = new Perimeter(owner, options.directory, options.perimeter);
         if (!(await mayFollowPupil(perimeter, feed.pupilId))) {
@@ -128,6 +134,8 @@ export function calendarFeedRoute(options: {
           return text(res, 410, 'This calendar feed has ended.');
         }
         schools = (await readableSchools(perimeter, feed.pupilId, configured)) ?? [];
+        const pupil = options.agenda && (await perimeter.pupil(feed.pupilId));
+        if (pupil) audiences = await pupilAudiences([pupil], (ids) => perimeter.schoolsById(ids));
       } catch {
         // The directory unreachable: nothing is served that was not checked.
         return text(res, 503, 'The directory is unavailable; try again later.', { 'retry-after': '300' });
@@ -149,6 +157,12 @@ export function calendarFeedRoute(options: {
         }),
       );
       const fulfilled = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+      // The agenda unreadable, the rest is still served (and not kept: the next GET tries again).
+      const agendaRange = { from: parisInstant(lessonsRange.from, 0), to: parisInstant(lessonsRange.to, 0) };
+      const schoolEvents = await Promise.resolve(options.agenda?.list(audiences, agendaRange) ?? []).then(
+        (events) => ({ ok: true, events }),
+        () => ({ ok: false, events: [] as SchoolEvent[] }),
+      );
       if (!fulfilled.length && answers.length) {
         // Calendar apps retry later; a stale calendar is better than an empty one.
         return text(res, 503, 'The school’s system is unavailable; try again later.', { 'retry-after': '300' });
@@ -174,10 +188,19 @@ export function calendarFeedRoute(options: {
             description: plainText(h.descriptionHtml).trim() || undefined,
           })),
         ),
+        ...schoolEvents.events.map((e) => ({
+          uid: `school-event-${e.id}@ent-hub`,
+          start: e.startsAt.toISOString(),
+          end: e.endsAt.toISOString(),
+          summary: e.canceledAt ? `${e.title} (annulé)` : e.title,
+          description: e.description || undefined,
+          location: e.location ?? undefined,
+          status: e.canceledAt ? ('CANCELLED' as const) : ('CONFIRMED' as const),
+        })),
       ];
       const body = renderCalendar('Emploi du temps et devoirs', events);
       // Only a whole calendar is reused: one school failing is not kept for minutes.
-      if (fulfilled.length === answers.length) served.set(feed.id, { today, body });
+      if (fulfilled.length === answers.length && schoolEvents.ok) served.set(feed.id, { today, body });
       calendar(res, body);
     },
   };

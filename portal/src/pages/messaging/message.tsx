@@ -6,7 +6,7 @@ import { graphql } from '../../gql/index.ts';
 import type { OpenMessageQuery } from '../../gql/graphql.ts';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { actionProblem, recallProblem } from './problems.ts';
-import { useRefreshUnread } from './unread.ts';
+import { useRefreshCounts } from '../../ui/counters.ts';
 
 const OpenMessage = graphql(`
   query OpenMessage($id: ID!) {
@@ -94,7 +94,7 @@ export default function MessagePage() {
   const { params } = useRoute();
   const id = params.id ?? '';
   const [result, refetch] = useQuery({ query: OpenMessage, variables: { id }, requestPolicy: 'cache-and-network' });
-  const refreshUnread = useRefreshUnread();
+  const refreshUnread = useRefreshCounts();
   const message = result.data?.message;
   // Opening it recorded its reading: the navigation's unread count changes.
   const opened = message && !message.ownMessage ? message.id : undefined;
