@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Guardian, Student } from '../connectors/directory/model.ts';
 import { mobileNumberE164 } from '../connectors/sms/phone-number.ts';
 import { createLogger } from '../lib/logger.ts';
-import { parisInstant } from '../lib/french-dates.ts';
+import { parisInstant, parisWallClock } from '../lib/french-dates.ts';
 import { testHubOptions } from '../test/helpers/database.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
 import { until } from '../test/helpers/until.ts';
@@ -294,5 +294,35 @@ describe('notifications through the hub', { timeout: 120_000 }, () => {
       body: JSON.stringify({ query: '{ viewer { unreadNotifications } }' }),
     });
     expect(JSON.stringify(await anonymous.json())).toMatch(/Unauthorized field or type/);
+  });
+
+  it('a justification the school accepts is told to the family', async () => {
+    const { ask } = hubSession(hub);
+    // The vie scolaire subgraph checks the absence is the child's among the recent ones (real days, not the worker's clock).
+    const absenceId = await enterAbsence(lea, parisWallClock(new Date()).day, '14:00', '15:00');
+    const JUSTIFY = `mutation Justify($input: JustifyAbsenceInput!) { justifyAbsence(input: $input) { id state } }`;
+    // Ids in the graph carry their school: `UAI:upstreamId`.
+    const scopedId = `${(await standinOf(lea)).uai}:${absenceId}`;
+    const { data, errors } = await ask('sophie.martin', JUSTIFY, { input: { pupilId: lea.id, absenceId: scopedId, reason: 'Rendez-vous médical' } });
+    expect(errors).toBeUndefined();
+    // The outbox forwards it; the school's system accepts it when next asked; the decision is an event.
+    await until(async () => (await events('justification')).some((e) => e.pupil_id === lea.id), 20_000);
+    await worker.tick();
+    await until(async () => (await worker.store.notificationsOf(sophie.id, 50)).items.some((n) => n.title === 'Justificatif accepté de Léa'), 10_000);
+    expect(data.justifyAbsence.state).toBe('PENDING');
+  });
+
+  it('a message received is a notification; recalled unread, its notification goes too', async () => {
+    const { ask } = hubSession(hub);
+    const teacher = hub.academie.demo.find((d) => d.profile === 'teacher' && d.description.includes('5EA'))!.login;
+    const SEND = `mutation Send($input: SendMessageInput!) { sendMessage(input: $input) { id } }`;
+    const sent = await ask(teacher, SEND, { input: { to: [sophie.id], subject: 'Sortie annulée', body: '<p>La sortie de jeudi est annulée.</p>' } });
+    expect(sent.errors).toBeUndefined();
+    await worker.tick();
+    const titles = async () => (await worker.store.notificationsOf(sophie.id, 50)).items.map((n) => `${n.title} | ${n.body}`);
+    expect(await titles()).toContainEqual(expect.stringMatching(/^Nouveau message \| .* : Sortie annulée$/));
+    const recalled = await ask(teacher, `mutation Recall($id: ID!) { recallMessage(id: $id) }`, { id: sent.data.sendMessage.id });
+    expect(recalled.data.recallMessage).toBe(1);
+    expect((await titles()).some((t) => t.includes('Sortie annulée'))).toBe(false);
   });
 });

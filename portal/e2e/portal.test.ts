@@ -522,6 +522,43 @@ describe('the portal in a real browser', () => {
       await page.close();
     }, 90_000);
 
+    it('20 notifications a page, newest first; « Charger plus » brings the next ones by the cursor, and the focus goes to the first of them', async () => {
+      const worker = hub.notifications.worker;
+      const sophie = personId('sophie.martin');
+      const { pupil, standin } = await schoolOf('lea.martin');
+      // 21 absences of a quarter of an hour each this afternoon: at least 21 notifications more.
+      const time = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+      const unreadBefore = await worker.store.unreadCount(sophie);
+      for (let i = 0; i < 21; i++) {
+        standin.edits.absences.push({
+          id: `A-PORTAL-PAGES-${i}-${Date.now()}`,
+          pupilId: pupil.id,
+          day: today(),
+          from: time(12 * 60 + 15 * i),
+          to: time(12 * 60 + 15 * (i + 1)),
+        });
+      }
+      await worker.detect();
+      await worker.tick();
+      await until(async () => (await worker.store.unreadCount(sophie)) >= unreadBefore + 21, 20_000);
+      const newest = (await worker.store.notificationsOf(sophie, 40)).items.map((n) => n.id);
+
+      const page = await logIn('sophie.martin', '/notifications');
+      const lines = page.locator('ul.notifications > li');
+      const shownIds = () => lines.evaluateAll((items) => items.map((li) => li.getAttribute('data-id')));
+      await expect.poll(shownIds, { timeout: 20_000 }).toEqual(newest.slice(0, 20));
+      await page.getByRole('button', { name: 'Charger plus' }).click();
+      await expect.poll(async () => (await shownIds()).length, { timeout: 20_000 }).toBeGreaterThan(20);
+      expect((await shownIds()).slice(0, 40)).toEqual(newest.slice(0, 40));
+      // The focus on the first line the page brought; a status says how many came.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe(newest[20]);
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^\d+ notifications? de plus\.$/ })
+        .waitFor();
+      await page.close();
+    }, 90_000);
+
     it('a guardian changes how she hears about grades and her quiet hours, and finds them saved after a reload; a teacher is offered no SMS', async () => {
       const page = await logIn('sophie.martin', '/notifications/preferences');
       const grades = page.getByRole('group', { name: 'Notes' });
@@ -570,17 +607,17 @@ describe('the portal in a real browser', () => {
 
       const author = await logIn(teacher.login, '/agenda');
       await author.getByRole('heading', { name: 'Ajouter un événement' }).waitFor({ timeout: 20_000 });
-      await author.getByLabel('Établissement').selectOption({ label: school.name });
+      await author.getByLabel('Établissement', { exact: true }).selectOption({ label: school.name });
       // A teacher puts events for the classes and groups they teach, not for the whole school.
-      expect(await author.getByLabel('Pour').locator('option').allInnerTexts()).toEqual(['Une classe', 'Un groupe']);
-      await author.getByLabel('Pour').selectOption({ label: 'Une classe' });
+      expect(await author.getByLabel('Pour', { exact: true }).locator('option').allInnerTexts()).toEqual(['Une classe', 'Un groupe']);
+      await author.getByLabel('Pour', { exact: true }).selectOption({ label: 'Une classe' });
       await author.getByLabel('Classe', { exact: true }).selectOption('5EA');
-      await author.getByLabel('Type').selectOption({ label: 'Réunion parents-professeurs' });
-      await author.getByLabel('Titre').fill(title);
-      await author.getByLabel('Description (facultative)').fill('Rencontre avec l’équipe pédagogique.');
-      await author.getByLabel('Début').fill(`${day}T18:00`);
-      await author.getByLabel('Fin').fill(`${day}T20:00`);
-      await author.getByLabel('Lieu (facultatif)').fill('Salle 12');
+      await author.getByLabel('Type', { exact: true }).selectOption({ label: 'Réunion parents-professeurs' });
+      await author.getByLabel('Titre', { exact: true }).fill(title);
+      await author.getByLabel('Description (facultative)', { exact: true }).fill('Rencontre avec l’équipe pédagogique.');
+      await author.getByLabel('Début', { exact: true }).fill(`${day}T18:00`);
+      await author.getByLabel('Fin', { exact: true }).fill(`${day}T20:00`);
+      await author.getByLabel('Lieu (facultatif)', { exact: true }).fill('Salle 12');
       expect(await accessibilityViolations(author), 'the agenda, for a teacher').toEqual([]);
       await author.getByRole('button', { name: 'Ajouter à l’agenda' }).click();
       const line = author.locator('ul.events > li').filter({ hasText: title });
@@ -591,7 +628,7 @@ describe('the portal in a real browser', () => {
       const seen = guardian.locator('ul.events > li').filter({ hasText: title });
       await seen.waitFor({ timeout: 20_000 });
       expect(await seen.locator('.when').innerText()).toBe('18:00 – 20:00');
-      expect(await seen.innerText()).toMatch(new RegExp(`Réunion parents-professeurs · ${school.name} · classe 5EA · Salle 12`));
+      expect(await seen.locator('.meta').first().innerText()).toBe(`Réunion parents-professeurs · ${school.name} · classe 5EA · Salle 12`);
       expect(await seen.innerText()).toMatch(/Rencontre avec l’équipe pédagogique\./);
       // Under its day's heading (« Vendredi 27 novembre »).
       const heading = guardian.locator('section').filter({ has: seen }).locator('h3');

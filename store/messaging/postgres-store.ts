@@ -3,6 +3,7 @@ import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import { HubError } from '../../lib/errors.ts';
 import { QuotaExceededError } from '../quota.ts';
 import type { HubDatabase } from '../database.ts';
+import { forgetMessageNotifications } from '../notifications/postgres-store.ts';
 import type { Database, MessagesTable } from '../schema.ts';
 import type {
   AttachmentInfo,
@@ -385,13 +386,20 @@ export class PostgresMessageStore {
         .where('id', '=', messageId)
         .execute();
       // Under the message's row lock; a copy being opened now either is read (and stays) or goes.
-      const result = await trx
+      const recalled = await trx
         .updateTable('message_recipients')
         .set({ recalled_at: sql<Date>`now()` })
         .where('message_id', '=', messageId)
         .where('read_at', 'is', null)
-        .executeTakeFirst();
-      return { removed: Number(result.numUpdatedRows) };
+        .returning('person_id')
+        .execute();
+      // Their notifications named the subject: they go with the copies.
+      await forgetMessageNotifications(
+        trx,
+        messageId,
+        recalled.map((r) => r.person_id),
+      );
+      return { removed: recalled.length };
     });
   }
 

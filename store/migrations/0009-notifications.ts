@@ -161,6 +161,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       reminded_at timestamptz
     )`.execute(db);
   await sql`CREATE INDEX school_events_by_school ON school_events (uai, starts_at)`.execute(db);
+  // A person's creations of the last 24 hours, counted at each creation (the quota).
+  await sql`CREATE INDEX school_events_by_author ON school_events (created_by, created_at)`.execute(db);
+  // The reminders' pass (every few seconds) reads only the events still to remind of.
+  await sql`CREATE INDEX school_events_to_remind ON school_events (starts_at) WHERE reminded_at IS NULL AND canceled_at IS NULL`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

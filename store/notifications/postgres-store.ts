@@ -28,6 +28,52 @@ export interface StoredEvent {
   occurredAt: Date;
 }
 
+/** An event to record: what happened, in which school, to which pupil; `key` makes it once. */
+export interface NewEvent {
+  kind: string;
+  uai: string;
+  pupilId: string | null;
+  key: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Records an event once per `key`, in the caller's transaction when given one (the outbox records a
+ * justification's decision with the decision itself). False when it was already recorded.
+ */
+export async function insertNotificationEvent(db: HubDatabase['db'] | Trx, event: NewEvent, at: Date): Promise<boolean> {
+  const result = await db
+    .insertInto('notification_events')
+    .values({
+      id: randomUUID(),
+      kind: event.kind,
+      uai: event.uai,
+      pupil_id: event.pupilId,
+      dedup_key: event.key,
+      details: JSON.stringify(event.details),
+      occurred_at: at,
+    })
+    .onConflict((oc) => oc.column('dedup_key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/**
+ * A recalled message's notifications, gone for the recipients whose copy went (the notification
+ * names the subject): their notifications, and their deliveries not sent yet. In the recall's transaction.
+ */
+export async function forgetMessageNotifications(trx: Trx, messageId: string, personIds: readonly string[]): Promise<void> {
+  if (!personIds.length) return;
+  const events = trx.selectFrom('notification_events').select('id').where('dedup_key', '=', `message|${messageId}`);
+  await trx.deleteFrom('notifications').where('event_id', 'in', events).where('person_id', 'in', personIds).execute();
+  await trx
+    .deleteFrom('notification_deliveries')
+    .where('event_id', 'in', events)
+    .where('person_id', 'in', personIds)
+    .where('state', 'in', ['waiting', 'queued'])
+    .execute();
+}
+
 export interface NewNotification {
   personId: string;
   category: string;
@@ -195,24 +241,8 @@ export class PostgresNotificationStore {
   }
 
   /** One event from another source (a message, a school event): recorded once per `key`. */
-  async recordEvent(
-    event: { kind: string; uai: string; pupilId: string | null; key: string; details: Record<string, unknown> },
-    at = new Date(),
-  ): Promise<boolean> {
-    const result = await this.database.db
-      .insertInto('notification_events')
-      .values({
-        id: randomUUID(),
-        kind: event.kind,
-        uai: event.uai,
-        pupil_id: event.pupilId,
-        dedup_key: event.key,
-        details: JSON.stringify(event.details),
-        occurred_at: at,
-      })
-      .onConflict((oc) => oc.column('dedup_key').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  recordEvent(event: NewEvent, at = new Date()): Promise<boolean> {
+    return insertNotificationEvent(this.database.db, event, at);
   }
 
   // ---- deciding who hears what -------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { HubDatabase } from '../database.ts';
+import { insertNotificationEvent } from '../notifications/postgres-store.ts';
 import { QuotaExceededError, type SubmissionQuotas } from '../quota.ts';
 import type { Database, VieScolaireOutboxRow } from '../schema.ts';
 import { isSettled, type OutboxItem, type OutboxState, type SubmissionKind } from './item.ts';
@@ -245,6 +246,20 @@ export class PostgresOutboxStore {
         .executeTakeFirst();
       if (!updated) return false;
       await trx.deleteFrom('vie_scolaire_outbox_files').where('item_id', '=', item.id).execute();
+      // The family hears of the school's decision on a justification (workers/notifications), with the decision.
+      if (item.kind === 'justification' && item.state !== outcome.state && (outcome.state === 'ACCEPTED' || outcome.state === 'REJECTED')) {
+        await insertNotificationEvent(
+          trx,
+          {
+            kind: 'justification',
+            uai: item.uai,
+            pupilId: item.pupilId,
+            key: `justification|${item.id}|${outcome.state}`,
+            details: { accepted: outcome.state === 'ACCEPTED' },
+          },
+          new Date(),
+        );
+      }
       return true;
     });
   }

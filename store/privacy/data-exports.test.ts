@@ -151,7 +151,7 @@ describe('the right of access: data exports', () => {
     const document = JSON.parse(text) as { person: string; data: Record<string, unknown> };
 
     expect(document.person).toBe('pupil-alpha');
-    const kinds = ['directoryRecord', 'sessions', 'loginHistory', 'accessJournal', 'submissions', 'calendarFeeds', 'dataExports', 'messages'];
+    const kinds = ['directoryRecord', 'sessions', 'loginHistory', 'accessJournal', 'submissions', 'calendarFeeds', 'dataExports', 'messages', 'notifications'];
     expect(Object.keys(document.data).sort()).toEqual([...kinds].sort());
     for (const kind of kinds) expect(document.data[kind], kind).not.toEqual([]);
     expect(document.data.directoryRecord).toMatchObject({ id: 'pupil-alpha', lastName: 'ALPHA-lastname' });

@@ -253,6 +253,54 @@ export const messagesSource = (database: HubDatabase): PersonalDataSource => ({
   },
 });
 
+/**
+ * Notifications: what the person was told (a guardian's notifications about a child are the
+ * guardian's: a child's export has their own), how it was delivered, their preferences, and the
+ * contact problems the school sees about them.
+ */
+export const notificationsSource = (database: HubDatabase): PersonalDataSource => ({
+  kind: 'notifications',
+  async collect(personId, requestedBy) {
+    if (personId !== requestedBy) return { notifications: null, why: 'a pupil’s notifications are exported on their own request only' };
+    const notifications = await database.db
+      .selectFrom('notifications')
+      .select(['id', 'category', 'child_id', 'title', 'body', 'created_at', 'read_at'])
+      .where('person_id', '=', personId)
+      .orderBy('created_at', 'desc')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    const deliveries = await database.db
+      .selectFrom('notification_deliveries')
+      .select(['event_id', 'channel', 'frequency', 'state', 'created_at', 'sent_at', 'delivered_at', 'error'])
+      .where('person_id', '=', personId)
+      .orderBy('created_at', 'desc')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    const preferences = await database.db
+      .selectFrom('notification_preferences')
+      .select(['category', 'in_app', 'email', 'sms', 'updated_at'])
+      .where('person_id', '=', personId)
+      .execute();
+    const quietHours = await database.db
+      .selectFrom('notification_settings')
+      .select(['quiet_from', 'quiet_to', 'updated_at'])
+      .where('person_id', '=', personId)
+      .executeTakeFirst();
+    const contactProblems = await database.db
+      .selectFrom('notification_contact_problems')
+      .select(['uai', 'channel', 'problem', 'first_seen_at', 'last_seen_at', 'occurrences'])
+      .where('person_id', '=', personId)
+      .execute();
+    return {
+      notifications: notifications.map((n) => ({ ...n, created_at: iso(n.created_at), read_at: iso(n.read_at) })),
+      deliveries: deliveries.map((d) => ({ ...d, created_at: iso(d.created_at), sent_at: iso(d.sent_at), delivered_at: iso(d.delivered_at) })),
+      preferences: preferences.map((p) => ({ ...p, updated_at: iso(p.updated_at) })),
+      quietHours: quietHours ? { from: quietHours.quiet_from, to: quietHours.quiet_to, updatedAt: iso(quietHours.updated_at) } : null,
+      contactProblems: contactProblems.map((c) => ({ ...c, first_seen_at: iso(c.first_seen_at), last_seen_at: iso(c.last_seen_at) })),
+    };
+  },
+});
+
 /** Every kind of data the store's own tables hold about a person; the process adds the rest (the directory's record). */
 export function storePersonalDataSources(database: HubDatabase): PersonalDataSource[] {
   return [
@@ -263,6 +311,7 @@ export function storePersonalDataSources(database: HubDatabase): PersonalDataSou
     calendarFeedsSource(database),
     dataExportsSource(database),
     messagesSource(database),
+    notificationsSource(database),
   ];
 }
 

@@ -29,6 +29,8 @@ export const RETENTION_ENV = mergeEnv(
     HUB_RETENTION_MESSAGES_DAYS: integer({ min: 1, max: 3650, default: 365 }),
     /** A message put in the trash is deleted this long after (until then it can be restored). */
     HUB_RETENTION_MESSAGE_TRASH_DAYS: integer({ min: 1, max: 3650, default: 30 }),
+    /** Notifications, the events behind them and their deliveries and digests, this long after the event. */
+    HUB_RETENTION_NOTIFICATIONS_DAYS: integer({ min: 1, max: 3650, default: 90 }),
     /** How often the purge runs, across all instances together. */
     HUB_RETENTION_PURGE_EVERY_HOURS: integer({ min: 1, max: 24 * 7, default: 24 }),
   }),
@@ -44,6 +46,7 @@ export interface RetentionConfig {
   outboxMs: number;
   messagesMs: number;
   messageTrashMs: number;
+  notificationsMs: number;
   /** Time between two runs of the purge (one instance runs it each time). */
   purgeEveryMs: number;
 }
@@ -62,6 +65,7 @@ export function retentionConfigFromEnv(env: Env): RetentionConfig {
     outboxMs: v.VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS * DAY_MS,
     messagesMs: v.HUB_RETENTION_MESSAGES_DAYS * DAY_MS,
     messageTrashMs: v.HUB_RETENTION_MESSAGE_TRASH_DAYS * DAY_MS,
+    notificationsMs: v.HUB_RETENTION_NOTIFICATIONS_DAYS * DAY_MS,
     purgeEveryMs: v.HUB_RETENTION_PURGE_EVERY_HOURS * 3_600_000,
   };
 }

@@ -145,6 +145,49 @@ describe('the retention purge', () => {
       .values({ item_id: settledLongAgo.id, content: Buffer.from('certificate') })
       .execute();
 
+    // Notifications: an event of 91 days ago goes with its notification and delivery; one of 89 days stays.
+    const notificationEvent = (daysAgo: number) => ({
+      id: randomUUID(),
+      kind: 'absence',
+      uai: '0750001A',
+      pupil_id: 'pupil-1',
+      dedup_key: `absence|${daysAgo}`,
+      details: '{}',
+      occurred_at: new Date(now.getTime() - daysAgo * DAY),
+    });
+    const oldEvent = notificationEvent(91);
+    const recentEvent = notificationEvent(89);
+    await database.db.insertInto('notification_events').values([oldEvent, recentEvent]).execute();
+    await database.db
+      .insertInto('notifications')
+      .values(
+        [oldEvent, recentEvent].map((e) => ({
+          id: randomUUID(),
+          event_id: e.id,
+          person_id: 'guardian-1',
+          category: 'ABSENCE',
+          child_id: 'pupil-1',
+          title: 't',
+          body: 'b',
+          link: null,
+          created_at: e.occurred_at,
+        })),
+      )
+      .execute();
+    await database.db
+      .insertInto('notification_deliveries')
+      .values({
+        id: randomUUID(),
+        event_id: oldEvent.id,
+        person_id: 'guardian-1',
+        channel: 'sms',
+        frequency: 'immediate',
+        state: 'sent',
+        uai: '0750001A',
+        due_at: oldEvent.occurred_at,
+      })
+      .execute();
+
     const rules = retentionRules(DEFAULT_RETENTION);
     // Each instance has its own metrics (a process's registry).
     const registries = [new Registry(), new Registry()] as const;
@@ -167,7 +210,10 @@ describe('the retention purge', () => {
       // Seeded and checked in store/messaging/postgres-store.test.ts.
       messages: 0,
       messagesTrashed: 0,
+      notifications: 1,
     });
+    expect((await database.db.selectFrom('notifications').select('event_id').execute()).map((n) => n.event_id)).toEqual([recentEvent.id]);
+    expect(await database.db.selectFrom('notification_deliveries').select('id').execute()).toEqual([]);
 
     // The journal: the wholly-past month's partitions are gone, the cut month keeps its later events.
     expect(await partitionExists(oldMonth)).toBe(false);

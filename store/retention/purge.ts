@@ -203,6 +203,29 @@ export const messageTrashRetention = (retentionMs: number): RetentionRule => ({
 });
 
 /**
+ * Notifications past their retention: the events, with each person's notification and every
+ * delivery (ON DELETE CASCADE); then digests and contact problems as old, and school events ended as long ago.
+ */
+export const notificationRetention = (retentionMs: number): RetentionRule => ({
+  kind: 'notifications',
+  async purge(database, now) {
+    const cutoff = before(now, retentionMs);
+    const events = await inBatches(async () => {
+      const result = await database.db
+        .deleteFrom('notification_events')
+        .where('id', 'in', (eb) => eb.selectFrom('notification_events').select('id').where('occurred_at', '<', cutoff).limit(BATCH))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+    const digests = await database.db.deleteFrom('notification_digests').where('created_at', '<', cutoff).executeTakeFirst();
+    const problems = await database.db.deleteFrom('notification_contact_problems').where('last_seen_at', '<', cutoff).executeTakeFirst();
+    const spend = await database.db.deleteFrom('notification_sms_spend').where('day', '<', cutoff.toISOString().slice(0, 10)).executeTakeFirst();
+    const schoolEvents = await database.db.deleteFrom('school_events').where('ends_at', '<', cutoff).executeTakeFirst();
+    return events + [digests, problems, spend, schoolEvents].reduce((n, r) => n + Number(r.numDeletedRows), 0);
+  },
+});
+
+/**
  * Every kind of data the store keeps with a retention. Sessions have none here: a session's row is
  * deleted when it ends (logout, back-channel logout, or its timeouts, by the hourly upkeep).
  */
@@ -217,6 +240,7 @@ export function retentionRules(config: RetentionConfig): RetentionRule[] {
     dataExportRetention(config.dataExportMs),
     messageRetention(config.messagesMs),
     messageTrashRetention(config.messageTrashMs),
+    notificationRetention(config.notificationsMs),
   ];
 }
 

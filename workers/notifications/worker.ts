@@ -8,7 +8,7 @@ import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts'
 import type { Logger } from '../../lib/logger.ts';
 import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 import type { HubDatabase } from '../../store/database.ts';
-import { jobQueueConnection, PostgresNotificationStore, type Trx } from '../../store/notifications/postgres-store.ts';
+import { jobQueueConnection, PostgresNotificationStore, type StoredEvent, type Trx } from '../../store/notifications/postgres-store.ts';
 import type { NotificationsConfig } from './config.ts';
 import { Deliverer, RetryLater } from './delivery.ts';
 import { ChangeDetector, type PollOutcome } from './detector.ts';
@@ -147,7 +147,12 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
     const now = clock();
     // Tomorrow's school events become reminders first: this very pass fans them out.
     await remindSchoolEvents(agenda, store, now, PASS);
-    while ((await store.fanOut(PASS, now, (event) => fanOut.plan(event), enqueue)) === PASS);
+    const plan = async (event: StoredEvent) => {
+      const planned = await fanOut.plan(event);
+      metrics.sent.inc({ channel: 'app' }, planned.notifications.length);
+      return planned;
+    };
+    while ((await store.fanOut(PASS, now, plan, enqueue)) === PASS);
     while ((await store.releaseDue(now, PASS, enqueue)) === PASS);
     for (const frequency of ['daily', 'weekly'] as const) {
       const { period, at } = latestDigestTime(now, frequency, config.digests);

@@ -156,7 +156,11 @@ function EventLine(props: { event: SchoolEvent; onCanceled: () => void }) {
     const result = await client.mutation(CancelSchoolEvent, { id: event.id }).toPromise();
     setConfirming(false);
     if (result.error || !result.data?.cancelSchoolEvent) {
-      setProblem(isRateLimited(result.error) ? 'Trop de demandes en peu de temps : patientez une minute avant de réessayer.' : 'L’événement n’a pas pu être annulé. Réessayez dans un instant.');
+      setProblem(
+        isRateLimited(result.error)
+          ? 'Trop de demandes en peu de temps : patientez une minute avant de réessayer.'
+          : 'L’événement n’a pas pu être annulé. Réessayez dans un instant.',
+      );
       return;
     }
     props.onCanceled();

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@urql/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { parisWallTimeToIso } from '../../../../lib/french-dates.ts';
 import { graphql } from '../../gql/index.ts';
 import type { SchoolEventAudienceKind, SchoolEventCategory } from '../../gql/graphql.ts';
@@ -116,6 +116,10 @@ function EventForm(props: {
   const [audience, setAudience] = useState<SchoolEventAudienceKind>(props.staff ? 'SCHOOL' : 'CLASS');
   const [problem, setProblem] = useState<string>();
   const [formKey, setFormKey] = useState(0);
+  // After an event is added the form starts afresh: the focus goes to its title, for the next one (not lost on the page).
+  useEffect(() => {
+    if (formKey > 0) document.getElementById('event-title')?.focus();
+  }, [formKey]);
   // The teacher's classes or groups in the chosen school, each code once.
   const known = props.codes && audience !== 'SCHOOL' ? [...new Set(props.codes[audience].filter((k) => k.uai === uai).map((k) => k.code))].sort() : undefined;
 
@@ -123,7 +127,10 @@ function EventForm(props: {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
-    const text = (name: string) => String(data.get(name) ?? '').trim();
+    const text = (name: string) => {
+      const value = data.get(name);
+      return typeof value === 'string' ? value.trim() : '';
+    };
     const startsAt = text('startsAt');
     const endsAt = text('endsAt');
     if (!startsAt || !endsAt || endsAt <= startsAt) {

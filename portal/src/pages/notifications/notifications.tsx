@@ -99,7 +99,11 @@ export default function NotificationsPage() {
   const markRead = async (ids?: string[]) => {
     const result = await client.mutation(MarkNotificationsRead, { ids }).toPromise();
     if (result.error) {
-      setProblem(isRateLimited(result.error) ? 'Trop de demandes en peu de temps : patientez une minute, puis réessayez.' : 'Le changement n’a pas pu être enregistré. Réessayez dans un instant.');
+      setProblem(
+        isRateLimited(result.error)
+          ? 'Trop de demandes en peu de temps : patientez une minute, puis réessayez.'
+          : 'Le changement n’a pas pu être enregistré. Réessayez dans un instant.',
+      );
       return false;
     }
     const now = new Date().toISOString();

@@ -127,8 +127,8 @@ function PreferencesForm(props: { initial: Settings }) {
       </p>
       <h2 id="preferences-title">Choisir comment être prévenu</h2>
       <p>
-        Pour chaque sujet : dans l’ENT, par e-mail (tout de suite ou dans un résumé){settings.smsAvailable ? ', par SMS' : ''}. Les résumés quotidiens partent à 18 h, les
-        hebdomadaires le lundi matin.
+        Pour chaque sujet : dans l’ENT, par e-mail (tout de suite ou dans un résumé){settings.smsAvailable ? ', par SMS' : ''}. Les résumés quotidiens partent à
+        18 h, les hebdomadaires le lundi matin.
       </p>
       <form class="preferences" onSubmit={(e) => void submit(e)}>
         {settings.preferences.map((p) => {
