@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import ical, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Student } from '../connectors/directory/model.ts';
@@ -170,6 +171,8 @@ describe('the shared agenda through the hub', { timeout: 120_000 }, () => {
       [{ endsAt: when(20, '08:00') }, /at most 14 days/],
       [{ code: '9ZZ' }, /has no class 9ZZ/],
       [{ code: null }, /names its class code/],
+      [{ code: 'x'.repeat(1000) }, /No class or group has this code/],
+      [{ uai: 'not-a-uai' }, /must be a UAI/],
     ] as const) {
       const answer = await ask(teacher5().login, CREATE, { input: input(overrides) });
       expect(answer.errors?.[0]?.extensions?.code, JSON.stringify(overrides)).toBe('BAD_USER_INPUT');
@@ -231,10 +234,14 @@ describe('the shared agenda through the hub', { timeout: 120_000 }, () => {
 
   it('holds the per-person quota of events a day (QUOTA_EXCEEDED, naming it)', async () => {
     const cpe = demo(/^CPE, /);
-    // Events of the past, for a class no other test reads: nobody is told (no pass of the worker follows).
+    // Events already over, for a class no other test reads: news to nobody.
     const past = { code: '3EA', startsAt: when(-10, '09:00'), endsAt: when(-10, '10:00') };
     for (let i = 0; i < 50; i++)
       expect((await ask(cpe.login, CREATE, { input: input({ ...past, title: `Quota ${i}` }) })).errors, `event ${i}`).toBeUndefined();
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM notification_events WHERE details->>'title' LIKE 'Quota %'`.execute(
+      hub.store.store.database.db,
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
     const refused = await ask(cpe.login, CREATE, { input: input({ ...past, title: 'Une de trop' }) });
     expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'QUOTA_EXCEEDED', quota: 'schoolEventsPerDay', limit: 50 } });
   });

@@ -87,7 +87,8 @@ export interface EmbeddedHubOptions {
   smsGatewayPort?: number;
   /**
    * The notifications' worker: settings beyond the environment's (`NOTIFICATIONS_*`), its clock, and
-   * its schedule (tests drive the detector and the passes themselves with `{ tickMs: 0, detect: false }`).
+   * its schedule: by default the passes run every 5 s and the detector does not poll on its own
+   * (`npm start` asks for `detect: true`; tests drive both with `{ tickMs: 0, detect: false }`).
    */
   notifications?: { config?: Partial<NotificationsConfig>; clock?: () => Date; schedule?: NotificationWorkerOptions['schedule']; jobPollingSeconds?: number };
   log?: Logger;
@@ -424,7 +425,9 @@ async function startNotifications(
     metrics: vieScolaire.metrics,
     log: log.child({ component: 'notifications' }),
     ...(options.notifications?.clock ? { clock: options.notifications.clock } : {}),
-    ...(options.notifications?.schedule ? { schedule: options.notifications.schedule } : {}),
+    // The detector polls the stand-ins on its own only where asked (`npm start`): a test or the
+    // benchmark counting upstream calls, or breaking a school's system on purpose, sees only its own.
+    schedule: options.notifications?.schedule ?? { tickMs: 5_000, detect: false },
     ...(options.notifications?.jobPollingSeconds ? { jobPollingSeconds: options.notifications.jobPollingSeconds } : {}),
   });
   step.started.push({ close: () => worker.close() });

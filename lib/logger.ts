@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -32,6 +33,18 @@ const levelFromEnv = (): string => {
   return level !== undefined && (LOG_LEVELS as readonly string[]).includes(level) ? level : 'info';
 };
 
+/**
+ * The active span's trace and span ids on each log line (lib/tracing.ts), so that a line leads to
+ * its trace and back. Only a sampled span's: an unsampled one is in no trace store. Nothing when
+ * tracing is off (the API's no-op spans are never active).
+ */
+export function traceFields(): { trace_id: string; span_id: string } | Record<string, never> {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return traceFlags & 1 ? { trace_id: traceId, span_id: spanId } : {};
+}
+
 /** One JSON logger per process component; `HUB_LOG_LEVEL` sets the level (`silent` in tests). */
 export function createLogger(component: string, level = levelFromEnv(), destination?: DestinationStream): Logger {
   const options = {
@@ -39,6 +52,7 @@ export function createLogger(component: string, level = levelFromEnv(), destinat
     base: { component },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: traceFields,
   };
   return destination ? pino(options, destination) : pino(options);
 }

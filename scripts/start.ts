@@ -22,6 +22,8 @@ try {
       staticSiteDir: process.env.ROUTER_STATIC_DIR || PORTAL_DIST,
       trustedDocuments: { manifestPaths: [PORTAL_PERSISTED_DOCUMENTS], allowArbitrary: true },
     },
+    // The notifications' worker polls the schools' stand-ins on its schedule (NOTIFICATIONS_POLL_INTERVAL_SECONDS).
+    notifications: { schedule: { tickMs: 5_000, detect: true } },
   });
   const lines = [
     '',

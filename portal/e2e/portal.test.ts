@@ -599,7 +599,7 @@ describe('the portal in a real browser', () => {
       await teacher.close();
     }, 90_000);
 
-    it('a teacher puts a meeting in the agenda of a class; a guardian of that class sees it, then sees it « Annulé »', async () => {
+    it('a teacher puts a meeting in the agenda of a class; a guardian of that class sees it, then sees it « Annulé »; the principal puts one for the whole school', async () => {
       const teacher = demo(/teacher of .*5EA/);
       const { school } = await schoolOf('lea.martin');
       const title = `Réunion 5EA ${Date.now()}`;
@@ -650,8 +650,29 @@ describe('the portal in a real browser', () => {
       await seen.waitFor({ timeout: 20_000 });
       expect(await seen.locator('.tag').innerText()).toMatch(/Annulé/);
       expect(await seen.locator('.title').evaluate((el) => getComputedStyle(el).textDecorationLine)).toBe('line-through');
+
+      // The collège's principal puts an event for the whole school: every family of the collège sees it.
+      const schoolWide = `Portes ouvertes ${Date.now()}`;
+      const principal = await logIn(demo(/^principal, /).login, '/agenda');
+      await principal.getByRole('heading', { name: 'Ajouter un événement' }).waitFor({ timeout: 20_000 });
+      await principal.getByLabel('Établissement', { exact: true }).selectOption({ label: school.name });
+      expect(await principal.getByLabel('Pour', { exact: true }).inputValue()).toBe('SCHOOL');
+      expect(await principal.getByLabel('Classe', { exact: true }).count()).toBe(0);
+      await principal.getByLabel('Type', { exact: true }).selectOption({ label: 'Autre' });
+      await principal.getByLabel('Titre', { exact: true }).fill(schoolWide);
+      await principal.getByLabel('Début', { exact: true }).fill(`${addDays(day, 1)}T09:00`);
+      await principal.getByLabel('Fin', { exact: true }).fill(`${addDays(day, 1)}T12:00`);
+      await principal.getByRole('button', { name: 'Ajouter à l’agenda' }).click();
+      await principal.locator('ul.events > li').filter({ hasText: schoolWide }).waitFor({ timeout: 20_000 });
+      // The form starts afresh, the focus on its title for the next event.
+      expect(await principal.evaluate(() => document.activeElement?.id)).toBe('event-title');
+      await principal.close();
+      await guardian.reload();
+      const wide = guardian.locator('ul.events > li').filter({ hasText: schoolWide });
+      await wide.waitFor({ timeout: 20_000 });
+      expect(await wide.locator('.meta').first().innerText()).toBe(`Autre · ${school.name} · tout l’établissement`);
       await guardian.close();
-    }, 90_000);
+    }, 120_000);
   });
 });
 

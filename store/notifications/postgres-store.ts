@@ -7,6 +7,10 @@ import type { Database, NotificationDeliveriesTable } from '../schema.ts';
 /** A uuid the store gave out: anything else names nothing, and never reaches a uuid column. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ERROR_LENGTH = 300;
+/** Rows per INSERT: a statement carries at most 65,535 parameters, and these tables take about ten a row. */
+const ROWS_PER_INSERT = 500;
+const slices = <T>(rows: readonly T[]) =>
+  Array.from({ length: Math.ceil(rows.length / ROWS_PER_INSERT) }, (_, i) => rows.slice(i * ROWS_PER_INSERT, (i + 1) * ROWS_PER_INSERT));
 
 /** A `notifications(after:)` cursor that is not one the hub gave. */
 export class InvalidNotificationCursorError extends HubError {
@@ -209,19 +213,19 @@ export class PostgresNotificationStore {
         .onConflict((oc) => oc.columns(['uai', 'kind']).doUpdateSet({ covered_from: covered.from, covered_to: covered.to, polled_at: at }))
         .execute();
       const rows = [...snapshots].map(([pupil_id, items]) => ({ uai, kind, pupil_id, items: JSON.stringify(items) }));
-      for (let i = 0; i < rows.length; i += 500) {
+      for (const slice of slices(rows)) {
         await trx
           .insertInto('notification_snapshots')
-          .values(rows.slice(i, i + 500))
+          .values(slice)
           .onConflict((oc) => oc.columns(['uai', 'kind', 'pupil_id']).doUpdateSet({ items: (eb) => eb.ref('excluded.items') }))
           .execute();
       }
       const inserted: string[] = [];
-      for (let i = 0; i < events.length; i += 500) {
+      for (const slice of slices(events)) {
         const rows = await trx
           .insertInto('notification_events')
           .values(
-            events.slice(i, i + 500).map((e) => ({
+            slice.map((e) => ({
               id: randomUUID(),
               kind: e.kind,
               uai,
@@ -279,11 +283,12 @@ export class PostgresNotificationStore {
           details: event.details,
           occurredAt: event.occurred_at,
         });
-        if (notifications.length) {
+        // In slices: a whole school's audience is thousands of rows, past PostgreSQL's 65,535 parameters per statement.
+        for (const slice of slices(notifications)) {
           await trx
             .insertInto('notifications')
             .values(
-              notifications.map((n) => ({
+              slice.map((n) => ({
                 id: randomUUID(),
                 event_id: event.id,
                 person_id: n.personId,
@@ -298,11 +303,11 @@ export class PostgresNotificationStore {
             .onConflict((oc) => oc.columns(['event_id', 'person_id']).doNothing())
             .execute();
         }
-        if (deliveries.length) {
+        for (const slice of slices(deliveries)) {
           const rows = await trx
             .insertInto('notification_deliveries')
             .values(
-              deliveries.map((d) => ({
+              slice.map((d) => ({
                 id: randomUUID(),
                 event_id: event.id,
                 person_id: d.personId,

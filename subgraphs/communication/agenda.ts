@@ -20,7 +20,9 @@ import type { Resolvers, SchoolEvent, SchoolEventAudienceKind, SchoolEventCatego
  * directory now, never from the session's snapshot.
  */
 
-export const AGENDA_LIMITS = { title: 200, description: 2_000, location: 200, eventDays: 14, rangeDays: 62 } as const;
+export const AGENDA_LIMITS = { title: 200, description: 2_000, location: 200, code: 64, eventDays: 14, rangeDays: 62 } as const;
+/** A school's UAI as the directory keeps it (connectors/directory/aaf/map.ts). */
+const UAI = /^\d{7}[A-Z]$/;
 /** Functions whose holders put events in the agenda of their whole school. */
 const SCHOOL_WIDE_FUNCTIONS = ['DIR', 'EDU'];
 const DIRECTION = ['DIR'];
@@ -131,10 +133,12 @@ export const agendaResolvers: Pick<Resolvers, 'Query' | 'Mutation'> = {
       const self = await selfOf(ctx);
       if (!isAgent(self)) throw forbidden('Only the school’s teachers, direction and vie scolaire put events in its agenda.');
       const text = checkedText(input);
+      if (!UAI.test(input.uai)) throw badInput('uai must be a UAI: 7 digits and a letter (0750001A).');
       const school = await schoolByUai(ctx, input.uai);
       if (!school || !(await ctx.perimeter.schoolsOfPerson(self)).includes(school.id)) throw forbidden(`${input.uai} is not one of your schools.`);
       const kind = KIND_OF[input.audience];
       const code = input.code?.trim() || null;
+      if (code !== null && (code.length > AGENDA_LIMITS.code || hasHiddenCharacters(code))) throw badInput('No class or group has this code.');
       if (kind === 'school' && code !== null) throw badInput('A SCHOOL event names no class or group code.');
       if (kind !== 'school') {
         if (code === null) throw badInput(`A ${input.audience} event names its ${kind} code.`);
@@ -159,7 +163,8 @@ export const agendaResolvers: Pick<Resolvers, 'Query' | 'Mutation'> = {
           extensions: { code: 'QUOTA_EXCEEDED', quota: error.quota, limit: error.limit },
         });
       }
-      await ctx.notifications.recordEvent(schoolEventNotification(event, 'created'));
+      // An event already over (put in for the record) is news to nobody.
+      if (event.endsAt > new Date()) await ctx.notifications.recordEvent(schoolEventNotification(event, 'created'));
       return shown(ctx, self, event, school);
     },
     cancelSchoolEvent: async (_, { id }, ctx) => {
@@ -171,7 +176,7 @@ export const agendaResolvers: Pick<Resolvers, 'Query' | 'Mutation'> = {
       const result = await ctx.agenda.cancel(id);
       if (!result) return null;
       // Those already told hear of the cancellation (once: the key is the event's).
-      if (result.canceled) {
+      if (result.canceled && result.event.endsAt > new Date()) {
         await ctx.notifications.recordEvent(schoolEventNotification(result.event, 'canceled'));
       }
       return shown(ctx, self, result.event, school);

@@ -28,7 +28,12 @@ export interface DeliveryOptions {
   enqueue: (trx: Trx, due: { id: string; channel: string }[]) => Promise<void>;
   /** Asks for an SMS's delivery receipt later. */
   followReceipt: (deliveryId: string, providerId: string) => Promise<void>;
+  /** Whether a pupil's news still reaches the person now (FanOut.concerns): checked again when it leaves. */
+  concerns: (pupilId: string, personId: string) => Promise<boolean>;
 }
+
+/** Why a delivery decided at the fan-out does not leave: the directory no longer links the person to the pupil. */
+const NO_LONGER_CONCERNED = 'the person no longer hears of this pupil (directory)';
 
 /** A failure worth another attempt later (the queue retries it with backoff). */
 export class RetryLater extends Error {}
@@ -54,6 +59,9 @@ export class Deliverer {
     if (!event || !person || !isEventKind(event.kind)) {
       await store.settleDelivery(delivery.id, { state: 'failed', error: !person ? 'the person is no longer in the directory' : 'unknown event' });
       return;
+    }
+    if (event.pupilId && !(await this.options.concerns(event.pupilId, person.id))) {
+      return store.settleDelivery(delivery.id, { state: 'failed', error: NO_LONGER_CONCERNED });
     }
     const child = event.pupilId && event.pupilId !== person.id ? (await directory.people([event.pupilId]))[0] : undefined;
     const words = render(event.kind, event.details, child?.firstName);
@@ -155,12 +163,15 @@ export class Deliverer {
       return store.settleDigest(digestId, { sent: false, error });
     }
     const pupilIds = [...new Set(digest.lines.flatMap((l) => (l.pupilId && l.pupilId !== person.id ? [l.pupilId] : [])))];
-    const pupils = new Map((await directory.people(pupilIds)).flatMap((p) => (p ? [[p.id, p.firstName] as const] : [])));
+    const concerned = new Set((await Promise.all(pupilIds.map(async (id) => ((await this.options.concerns(id, person.id)) ? [id] : [])))).flat());
+    const dropped = digest.lines.filter((l) => l.pupilId && l.pupilId !== person.id && !concerned.has(l.pupilId));
+    const pupils = new Map((await directory.people([...concerned])).flatMap((p) => (p ? [[p.id, p.firstName] as const] : [])));
     const lines = digest.lines.flatMap((line) => {
-      if (!isEventKind(line.kind)) return [];
+      if (!isEventKind(line.kind) || dropped.includes(line)) return [];
       const child = line.pupilId && line.pupilId !== person.id ? pupils.get(line.pupilId) : undefined;
       return [{ child, words: render(line.kind, line.details, child) }];
     });
+    if (!lines.length && dropped.length) return store.settleDigest(digestId, { sent: false, error: NO_LONGER_CONCERNED });
     const mail = digestMail(digest.frequency, lines, this.options.portalUrl);
     try {
       await this.options.mail.send({ to: person.email, ...mail, reference: digestId });
@@ -173,6 +184,7 @@ export class Deliverer {
       throw new RetryLater(error.message);
     }
     await store.settleDigest(digestId, { sent: true, at: clock(), items: lines.length });
+    for (const line of dropped) await store.settleDelivery(line.deliveryId, { state: 'failed', error: NO_LONGER_CONCERNED });
     metrics.sent.inc({ channel: 'email' });
     metrics.digestItems.observe({ frequency: digest.frequency }, lines.length);
   }

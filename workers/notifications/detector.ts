@@ -3,7 +3,7 @@ import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts'
 import { parisWallClock } from '../../lib/french-dates.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
-import type { Seen } from './diff.ts';
+import { sameSeen, type Seen } from './diff.ts';
 import type { NotificationMetrics } from './metrics.ts';
 import { WATCHERS, type DetectedEvent, type Watcher } from './watched-data.ts';
 
@@ -87,7 +87,8 @@ export class ChangeDetector {
           const compared = reading.compare(pupilId, before && seen, { before, now: range }, today);
           changes.push(...compared.changes);
           reminders.push(...compared.reminders);
-          if (!seen || JSON.stringify(seen) !== JSON.stringify(compared.next)) snapshots.set(pupilId, compared.next);
+          // Only what changed is written: a quiet poll of a large school writes next to nothing.
+          if (!seen || !sameSeen(seen, compared.next)) snapshots.set(pupilId, compared.next);
         }
       }
     } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffPupil, type Observed, type Seen } from './diff.ts';
+import { diffPupil, sameSeen, type Observed, type Seen } from './diff.ts';
 
 const item = (id: string, day: string, fingerprint = 'v1'): Observed<string> => ({ id, day, fingerprint, item: id });
 const covered = { before: { from: '2026-11-10', to: '2026-11-24' }, now: { from: '2026-11-11', to: '2026-11-25' } };
@@ -41,5 +41,11 @@ describe('comparing what a school says with what the hub saw', () => {
       ['changed', 'g1'],
       ['added', 'g2'],
     ]);
+  });
+
+  it('snapshots compare by content, whatever their key order', () => {
+    expect(sameSeen({ a: ['1', 'd'], bb: ['2', 'd'] }, { bb: ['2', 'd'], a: ['1', 'd'] })).toBe(true);
+    expect(sameSeen({ a: ['1', 'd'] }, { a: ['2', 'd'] })).toBe(false);
+    expect(sameSeen({ a: ['1', 'd'] }, { a: ['1', 'd'], b: ['1', 'd'] })).toBe(false);
   });
 });

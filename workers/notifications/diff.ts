@@ -62,3 +62,13 @@ export function diffPupil<T>(
   }
   return { changes, next };
 }
+
+/** Whether two snapshots hold the same items (key order aside: the database's jsonb sorts keys its own way). */
+export function sameSeen(a: Seen, b: Seen): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((id) => {
+    const other = b[id];
+    return other !== undefined && other[0] === a[id]![0] && other[1] === a[id]![1];
+  });
+}

@@ -117,6 +117,17 @@ export class FanOut {
     return [];
   }
 
+  /**
+   * Whether a pupil's news still reaches this person, as the directory says now: what waits to be
+   * delivered (quiet hours, a week of digest) was decided at the fan-out, and a guardian may have
+   * lost legal authority since.
+   */
+  async concerns(pupilId: string, personId: string): Promise<boolean> {
+    if (pupilId === personId) return true;
+    const [pupil] = await this.options.directory.people([pupilId]);
+    return pupil?.kind === 'student' && (await this.#pupilAndAdults(pupil)).some((r) => r.person.id === personId);
+  }
+
   async #pupilAndAdults(pupil: Student): Promise<Recipient[]> {
     const { directory, rules } = this.options;
     const adults = (await directory.guardiansOf(pupil.id)).filter(

@@ -89,6 +89,7 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
       { db: jobQueueConnection(trx) },
     );
   };
+  const fanOut = new FanOut({ directory: options.directory, store, rules: config.audience, clock });
   const deliverer = new Deliverer({
     store,
     directory: options.directory,
@@ -103,6 +104,7 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
     followReceipt: async (deliveryId, providerId) => {
       await boss.send(QUEUES.receipt, { deliveryId, providerId }, { startAfter: RECEIPT_AFTER_SECONDS });
     },
+    concerns: (pupilId, personId) => fanOut.concerns(pupilId, personId),
   });
   const detector = new ChangeDetector({
     client: options.client,
@@ -116,7 +118,6 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
     metrics,
     log,
   });
-  const fanOut = new FanOut({ directory: options.directory, store, rules: config.audience, clock });
   const agenda = new PostgresAgendaStore(options.database);
 
   /**
