@@ -12,6 +12,8 @@ import { refusalEvent, useAudit } from './plugins/use-audit.ts';
 import { DEFAULT_JOURNAL_THROTTLE, JournalThrottle } from './plugins/audit-throttle.ts';
 import type { RouterConfig } from './config.ts';
 import { useRequestId } from './request-id.ts';
+import { tracingActive } from '../lib/tracing.ts';
+import { useTracing } from './plugins/use-tracing.ts';
 import { GRAPHQL_PATH, isAuthPath, isGraphQLPath, useOnlyKnownRoutes } from './routes.ts';
 import { useStaticSite } from './plugins/use-static-site.ts';
 import { offlineGraphiQL } from './plugins/graphiql.ts';
@@ -162,6 +164,8 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       : undefined,
     plugins: () => [
       useRequestId(),
+      // Only when this process exports traces (HUB_TRACING, lib/tracing.ts): no cost otherwise.
+      ...(tracingActive() ? useTracing(hiveLog) : []),
       useVaryOrigin(),
       useAccessLog(log, { logPath: passThroughLogPath(config.passThroughRoutes ?? []) }),
       // Wired with login, the router is only ready once its identity providers answer (people must be able to log in).

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { HubDatabase } from '../database.ts';
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from '../keyset-cursor.ts';
 import type { Database, JournalEventRow } from '../schema.ts';
 import { InvalidJournalCursorError, type AuditEvent, type AuditStore, type JournalEntry } from './event.ts';
 
@@ -136,12 +137,14 @@ function eventOfRow(row: JournalEventRow): AuditEvent {
 
 /** The event's place in the journal (its time and id), as an opaque string. */
 function cursorOf(row: JournalEventRow): string {
-  return Buffer.from(`${row.at.toISOString()}|${row.id}`).toString('base64url');
+  return encodeKeysetCursor(row.at, row.id);
 }
 
-function positionOfCursor(cursor: string): { at: Date; id: string } {
-  const match = cursor.length <= 100 ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString()) : null;
-  const at = match && new Date(match[1]!);
-  if (!match || !at || Number.isNaN(at.getTime())) throw new InvalidJournalCursorError('not a cursor of this journal');
-  return { at, id: match[2]! };
+/** Journal ids are bigints: digits only, so a cursor never carries anything else into the query. */
+const JOURNAL_ID = /^\d{1,19}$/;
+
+function positionOfCursor(cursor: string): KeysetPosition {
+  const position = decodeKeysetCursor(cursor, (id) => JOURNAL_ID.test(id));
+  if (!position) throw new InvalidJournalCursorError('not a cursor of this journal');
+  return position;
 }

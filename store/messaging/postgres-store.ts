@@ -3,6 +3,7 @@ import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import { HubError } from '../../lib/errors.ts';
 import { QuotaExceededError } from '../quota.ts';
 import type { HubDatabase } from '../database.ts';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../keyset-cursor.ts';
 import { forgetMessageNotifications } from '../notifications/postgres-store.ts';
 import type { Database, MessagesTable } from '../schema.ts';
 import type {
@@ -36,18 +37,13 @@ interface Cursor {
 }
 
 function encodeCursor(sentAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([sentAt.toISOString(), id])).toString('base64url');
+  return encodeKeysetCursor(sentAt, id);
 }
 
 function decodeCursor(cursor: string): Cursor {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const sentAt = new Date(String(at));
-    if (typeof at === 'string' && typeof id === 'string' && isMessageId(id) && !Number.isNaN(sentAt.getTime())) return { sentAt, id };
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new InvalidMessageCursorError('not a cursor of this folder');
+  const position = decodeKeysetCursor(cursor, isMessageId);
+  if (!position) throw new InvalidMessageCursorError('not a cursor of this folder');
+  return { sentAt: position.at, id: position.id };
 }
 
 /** The page of `first` items out of `first + 1` read, and the cursor after it. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CompiledQuery, sql, type Transaction } from 'kysely';
 import { HubError } from '../../lib/errors.ts';
 import type { HubDatabase } from '../database.ts';
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from '../keyset-cursor.ts';
 import type { Database, NotificationDeliveriesTable } from '../schema.ts';
 
 /** A uuid the store gave out: anything else names nothing, and never reaches a uuid column. */
@@ -74,7 +75,8 @@ export async function forgetMessageNotifications(trx: Trx, messageId: string, pe
     .deleteFrom('notification_deliveries')
     .where('event_id', 'in', events)
     .where('person_id', 'in', personIds)
-    .where('state', 'in', ['waiting', 'queued'])
+    // `sending` too: a delivery the relay refused once stays `sending` until the queue's next attempt.
+    .where('state', 'in', ['waiting', 'queued', 'sending'])
     .execute();
 }
 
@@ -132,12 +134,11 @@ export interface PreferenceRow {
   sms: string;
 }
 
-const cursorOf = (n: { created_at: Date; id: string }) => Buffer.from(`${n.created_at.toISOString()}|${n.id}`).toString('base64url');
-function parseCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(at ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(date.getTime())) throw new InvalidNotificationCursorError('this cursor is not one the hub gave');
-  return { at: date, id };
+const cursorOf = (n: { created_at: Date; id: string }) => encodeKeysetCursor(n.created_at, n.id);
+function parseCursor(cursor: string): KeysetPosition {
+  const position = decodeKeysetCursor(cursor, (id) => UUID.test(id));
+  if (!position) throw new InvalidNotificationCursorError('this cursor is not one the hub gave');
+  return position;
 }
 
 /**

@@ -17,6 +17,8 @@ import {
 } from '../../lib/viewer-context.ts';
 import { BodyTooLargeError, readBody } from '../../lib/read-body.ts';
 import { buildSubgraphSchema, type SubgraphResolvers } from './federation-schema.ts';
+import { trace } from '@opentelemetry/api';
+import { continueTrace, REQUEST_ID_ATTRIBUTE, SUBGRAPH_ATTRIBUTE } from '../../lib/tracing.ts';
 
 export interface SubgraphRequestInfo {
   readonly requestId: string;
@@ -138,6 +140,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     }
     const { viewer, requestId } = verified;
     const requestLog = log.child({ requestId });
+    trace.getActiveSpan()?.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
     let body: string;
     try {
       body = await readBody(req, bodyLimit);
@@ -188,9 +191,18 @@ export async function startSubgraph<TContext extends BaseContext>(
     requestLog.debug({ status: res.statusCode }, 'subgraph request');
   };
 
+  // A GraphQL request continues the router's trace (its `traceparent`): the resolvers' calls to
+  // the store and to upstream systems are spans under it. Health probes are not traced.
+  const traced = (req: IncomingMessage, res: ServerResponse) =>
+    req.url === '/graphql'
+      ? continueTrace(req.headers, `subgraph ${definition.name}`, { [SUBGRAPH_ATTRIBUTE]: definition.name }, async (span) => {
+          await handle(req, res);
+          span.setAttribute('http.response.status_code', res.statusCode);
+        })
+      : handle(req, res);
   const server = await listen(
     (req, res) => {
-      handle(req, res).catch((error: unknown) => {
+      traced(req, res).catch((error: unknown) => {
         log.error({ err: error }, 'subgraph request failed');
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error' }] });
         else res.destroy();
