@@ -56,7 +56,17 @@ describe('the right of access through the graph', () => {
     expect(document.person).toBe(child);
     expect(document.data.directoryRecord).toMatchObject({ id: child, firstName: 'Léa' });
     expect(Object.keys(document.data)).toEqual(
-      expect.arrayContaining(['directoryRecord', 'sessions', 'loginHistory', 'accessJournal', 'submissions', 'calendarFeeds', 'dataExports', 'messages', 'notifications']),
+      expect.arrayContaining([
+        'directoryRecord',
+        'sessions',
+        'loginHistory',
+        'accessJournal',
+        'submissions',
+        'calendarFeeds',
+        'dataExports',
+        'messages',
+        'notifications',
+      ]),
     );
     // A pupil's correspondence is not in the export a guardian asked for.
     expect(document.data.messages).toMatchObject({ messages: null });

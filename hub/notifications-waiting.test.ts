@@ -146,4 +146,39 @@ describe('notifications waiting to leave, and what changed meanwhile', { timeout
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(mailsTo(sophie).filter((m) => m.subject.includes('message') || m.text.includes(subject))).toHaveLength(0);
   });
+
+  it('a daily digest retried while the relay is down, whose only line was a message recalled meanwhile, sends nothing', async () => {
+    at('2026-12-02', '17:00');
+    await worker.store.setPreference(sophie.id, { category: 'MESSAGE', inApp: true, email: 'DAILY', sms: 'NEVER' });
+    const { ask } = hubSession(hub);
+    const teacher = hub.academie.demo.find((d) => d.profile === 'teacher' && d.description.includes('5EA'))!.login;
+    const sent = await ask(teacher, `mutation Send($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, {
+      input: { to: [sophie.id], subject: 'Rendez-vous demandé', body: '<p>Pouvez-vous passer demain ?</p>' },
+    });
+    expect(sent.errors).toBeUndefined();
+    await worker.tick();
+    const before = mailsTo(sophie).length;
+    hub.notifications.smtp.faults.down = true;
+    at('2026-12-02', '18:01');
+    await worker.tick();
+    const digest = async () =>
+      (
+        await sql<{
+          state: string;
+          error: string | null;
+        }>`SELECT state, error FROM notification_digests WHERE person_id = ${sophie.id} AND period = '2026-12-02'`.execute(db())
+      ).rows;
+    // The digest's first attempt met the relay down: the job queue retries it.
+    await until(
+      async () =>
+        (await digest()).length === 1 &&
+        (await sql<{ n: string }>`SELECT count(*) AS n FROM pgboss.job WHERE name = 'notification-digest' AND state = 'retry'`.execute(db())).rows[0]!.n !==
+          '0',
+      15_000,
+    );
+    expect((await ask(teacher, `mutation Recall($id: ID!) { recallMessage(id: $id) }`, { id: sent.data.sendMessage.id })).data.recallMessage).toBe(1);
+    hub.notifications.smtp.faults.down = false;
+    await until(async () => (await digest()).every((d) => d.state !== 'sending'), 20_000);
+    expect(mailsTo(sophie).slice(before).map((m) => m.subject)).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '../lib/logger.ts';
+import { startTracing } from '../lib/tracing.ts';
 import { exitOnSignal } from '../lib/shutdown.ts';
 import { databaseConfigFromEnv } from '../store/database.ts';
 import { openHubStore } from '../store/hub-store.ts';
@@ -15,6 +16,8 @@ import { startRouter } from './router.ts';
 const { values } = parseArgs({ options: { supergraph: { type: 'string' }, port: { type: 'string' } } });
 const log = createLogger('router');
 try {
+  // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
+  const tracing = startTracing({ serviceName: 'router', log });
   // The whole configuration is checked before anything starts; a bad variable is named in the log.
   const config = routerConfigFromEnv({
     ...process.env,
@@ -49,6 +52,7 @@ try {
   shutdown.stopWith(async () => {
     await router.stop();
     await store?.close();
+    await tracing.shutdown();
   });
 } catch (error) {
   log.fatal({ err: error }, `router failed to start: ${(error as Error).message}`);

@@ -21,7 +21,10 @@ export function decodeKeysetCursor(cursor: string, isId: (id: string) => boolean
   try {
     const [at, id, ...rest] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const date = new Date(String(at));
-    if (rest.length === 0 && typeof at === 'string' && typeof id === 'string' && isId(id) && !Number.isNaN(date.getTime())) return { at: date, id };
+    // Exactly what `encodeKeysetCursor` writes, years 0000 to 9999: a forged `-271821-04-20T…` (a valid
+    // JavaScript date) is past what PostgreSQL holds, and would fail the query instead of being refused.
+    const written = !Number.isNaN(date.getTime()) && /^\d{4}-/.test(String(at)) && date.toISOString() === at;
+    if (rest.length === 0 && typeof at === 'string' && typeof id === 'string' && isId(id) && written) return { at: date, id };
   } catch {
     // Not JSON: not one of ours, said below.
   }

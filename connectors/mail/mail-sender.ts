@@ -5,6 +5,7 @@
  */
 import nodemailer, { type NodemailerError } from 'nodemailer';
 import { HubErrorWithReason } from '../../lib/errors.ts';
+import { inSpan } from '../../lib/tracing.ts';
 
 export interface MailConfig {
   host: string;
@@ -107,16 +108,19 @@ export class MailSender {
     }
     const messageId = `<${messageIdLocalPart(mail.reference)}@${this.#domain}>`;
     try {
-      await this.#transport.sendMail({
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId,
-        // Covers the whole send (queueing for a connection included): a relay that trickles its
-        // replies never trips a socket timeout.
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
+      // A span of the send (HUB_TRACING): how long the relay took, never to whom or what.
+      await inSpan('smtp send', { 'server.address': this.#relay }, () =>
+        this.#transport.sendMail({
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId,
+          // Covers the whole send (queueing for a connection included): a relay that trickles its
+          // replies never trips a socket timeout.
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        }),
+      );
     } catch (error) {
       throw this.#failure(error as NodemailerError);
     }

@@ -163,7 +163,8 @@ const inFrench = (range: DateRange) => ({ du: toFrenchDate(range.from), au: toFr
 /** A JSON scalar as text (the upstream writes some codes as numbers); an object or array where text belongs is a lie. */
 const str = (v: unknown): string | undefined => {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v;
+  // NUL is no text, and PostgreSQL refuses it (in text and jsonb), where the hub keeps what it read.
+  if (typeof v === 'string') return v.replaceAll('\u0000', '\uFFFD');
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   throw new DialectError(`expected text, got ${Array.isArray(v) ? 'an array' : typeof v}`);
 };
@@ -174,7 +175,7 @@ const req = (v: unknown, what: string): string => {
 };
 const bool = (v: unknown) => v === true || v === 'true' || v === 1;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v : []).map(String);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v : []).map((item) => str(String(item))!);
 const subjectOf = (v: unknown): Subject => ({
   code: req((v as Json)?.code, 'matiere.code'),
   label: str((v as Json)?.libelle) ?? req((v as Json)?.code, 'matiere.code'),

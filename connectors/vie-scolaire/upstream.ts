@@ -21,6 +21,7 @@ import {
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { Agent, request } from 'undici';
 import type { Logger } from '../../lib/logger.ts';
+import { inSpan, SCHOOL_ATTRIBUTE } from '../../lib/tracing.ts';
 import { UpstreamError } from './errors.ts';
 
 export interface UpstreamOptions {
@@ -100,6 +101,13 @@ const NAME_OF: Record<CircuitState, CircuitName> = {
 };
 
 /** A failure of the school's system (it is down, or did not answer in time): what retries and the breaker act on. */
+/**
+ * The largest answer read (bytes): a year of grades for a batch of pupils is a few hundred
+ * kilobytes. Past it the answer is not one (a system gone wrong, or lying): it is cut, not held
+ * whole in memory by the subgraph and the notifications' detector.
+ */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
 const systemFailure = (error: unknown): error is UpstreamError =>
   error instanceof UpstreamError && (error.reason === 'unavailable' || error.reason === 'timeout');
 
@@ -232,8 +240,19 @@ export class Upstream {
         signal,
       });
       status = response.statusCode;
-      text = await response.body.text();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        size += chunk.byteLength;
+        if (size > MAX_RESPONSE_BYTES) {
+          response.body.destroy();
+          throw new UpstreamError('bad-response', this.uai, `the vie scolaire system of ${this.uai} answered more than ${MAX_RESPONSE_BYTES} bytes`, status);
+        }
+        chunks.push(chunk);
+      }
+      text = Buffer.concat(chunks).toString('utf8');
     } catch (error) {
+      if (error instanceof UpstreamError) throw error;
       const name = (error as Error).name;
       const code = (error as { code?: string }).code ?? '';
       const late = signal.aborted || name === 'AbortError' || name === 'TimeoutError' || /TIMEOUT/.test(code);
@@ -271,7 +290,19 @@ export class Upstream {
     return this.#call('POST', path, body, this.#writes, options.caller ?? UNATTRIBUTED);
   }
 
-  async #call(method: 'GET' | 'POST', path: string, body: unknown, attempts: IPolicy, caller: string): Promise<unknown> {
+  /** One call, as a span naming the school (its attempts' HTTP spans, by the undici instrumentation, under it). */
+  #call(method: 'GET' | 'POST', path: string, body: unknown, attempts: IPolicy, caller: string): Promise<unknown> {
+    return inSpan(`vie-scolaire ${method}`, { [SCHOOL_ATTRIBUTE]: this.uai, 'http.request.method': method }, async (span) => {
+      try {
+        return await this.#governed(method, path, body, attempts, caller);
+      } catch (error) {
+        if (error instanceof UpstreamError) span.setAttribute('hub.upstream.failure', error.reason);
+        throw error;
+      }
+    });
+  }
+
+  async #governed(method: 'GET' | 'POST', path: string, body: unknown, attempts: IPolicy, caller: string): Promise<unknown> {
     let lane = this.#lanes.get(caller);
     if (!lane) this.#lanes.set(caller, (lane = { bulkhead: bulkhead(this.options.maxConcurrentPerCaller, this.options.maxQueuedPerCaller), pending: 0 }));
     lane.pending++;

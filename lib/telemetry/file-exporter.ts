@@ -65,10 +65,10 @@ export class JsonLinesFileExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    const text = spans.map((span) => `${JSON.stringify(spanLine(span))}\n`).join('');
+    const lines = spans.map((span) => `${JSON.stringify(spanLine(span))}\n`);
     // One write at a time, in order: lines of two batches never interleave.
     this.#written = this.#written
-      .then(() => this.#append(text))
+      .then(() => this.#append(lines))
       .then(
         () => resultCallback({ code: ExportResultCode.SUCCESS }),
         (error: unknown) => {
@@ -78,7 +78,8 @@ export class JsonLinesFileExporter implements SpanExporter {
       );
   }
 
-  async #append(text: string): Promise<void> {
+  async #append(lines: string[]): Promise<void> {
+    if (this.#full) return;
     if (this.#size === undefined) {
       await mkdir(dirname(this.path), { recursive: true });
       this.#size = await stat(this.path).then(
@@ -86,14 +87,21 @@ export class JsonLinesFileExporter implements SpanExporter {
         () => 0,
       );
     }
-    const bytes = Buffer.byteLength(text);
-    if (this.#size + bytes > this.maxBytes) {
-      if (!this.#full) this.log.warn({ path: this.path, maxBytes: this.maxBytes }, 'traces file is full: further spans are dropped (delete it to start again)');
-      this.#full = true;
-      return;
+    // The lines that still fit, in order; the first that does not closes the file.
+    let size = this.#size;
+    let fitting = 0;
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line);
+      if (size + bytes > this.maxBytes) break;
+      size += bytes;
+      fitting++;
     }
-    await appendFile(this.path, text);
-    this.#size += bytes;
+    if (fitting > 0) await appendFile(this.path, lines.slice(0, fitting).join(''));
+    this.#size = size;
+    if (fitting < lines.length) {
+      this.#full = true;
+      this.log.warn({ path: this.path, maxBytes: this.maxBytes }, 'traces file is full: further spans are dropped (delete it to start again)');
+    }
   }
 
   forceFlush(): Promise<void> {

@@ -135,7 +135,8 @@ const UNREAD_SAID = {
 
 /**
  * « Messagerie (3) », « Notifications (2) »: what is not yet read, from one request for both
- * (ui/counters.ts) asked again at each change of page (a message opened, one arrived meanwhile);
+ * (ui/counters.ts) asked again at each change of page (a message opened, one arrived meanwhile) and
+ * when the tab is shown again after a minute or more;
  * urql gives both counters the one answer. Nothing shown at zero or when that part does not answer.
  */
 function UnreadCount(props: { of: keyof typeof UNREAD_SAID }) {
@@ -148,6 +149,19 @@ function UnreadCount(props: { of: keyof typeof UNREAD_SAID }) {
     // Both counters see the same path change: only the first asks (the other gets the same answer).
     if (props.of === 'messages') reexecute({ requestPolicy: 'network-only' });
   }, [path, reexecute, props.of]);
+  // Back to the tab after a while (the phone taken out of the pocket): what arrived meanwhile shows.
+  // No timer: a region's hundreds of thousands of open pages must not poll the graph.
+  useEffect(() => {
+    if (props.of !== 'messages') return;
+    let askedAt = Date.now();
+    const onVisible = () => {
+      if (document.visibilityState !== 'visible' || Date.now() - askedAt < 60_000) return;
+      askedAt = Date.now();
+      reexecute({ requestPolicy: 'network-only' });
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [reexecute, props.of]);
   const unread = (props.of === 'messages' ? result.data?.mailbox?.unreadCount : result.data?.viewer?.unreadNotifications) ?? 0;
   if (unread === 0) return null;
   return (

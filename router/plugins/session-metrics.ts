@@ -1,9 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
 import type { LoginError } from '../../connectors/sso/errors.ts';
-import type { SessionStore } from '../../store/sessions/session.ts';
-
-const PROFILES = ['student', 'guardian', 'teacher', 'staff'] as const;
+import { SESSION_PROFILES, type SessionStore } from '../../store/sessions/session.ts';
 
 /**
  * `hub_sessions_active{profile}`: sessions used within the idle timeout, read from the session store
@@ -18,7 +16,7 @@ export function registerSessionMetrics(registry: Registry, sessions: SessionStor
     collect: async () => {
       try {
         const counts = await sessions.countActive(idleMs);
-        for (const profile of PROFILES) gauge.set({ profile }, counts[profile] ?? 0);
+        for (const profile of SESSION_PROFILES) gauge.set({ profile }, counts[profile] ?? 0);
       } catch (error) {
         log.warn({ err: error }, 'active sessions not counted for the metrics');
       }

@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../test/helpers/database.ts';
+import { encodeKeysetCursor } from '../keyset-cursor.ts';
 import type { HubDatabase } from '../database.ts';
-import { PostgresNotificationStore, type NewDelivery, type NewNotification } from './postgres-store.ts';
+import { InvalidNotificationCursorError, PostgresNotificationStore, type NewDelivery, type NewNotification } from './postgres-store.ts';
 
 let database: HubDatabase;
 let store: PostgresNotificationStore;
@@ -50,5 +51,21 @@ describe('the notifications store in PostgreSQL', () => {
     expect(await count('notifications', planned.get('school-event')!)).toBe(people.length);
     expect(await count('notification_deliveries', planned.get('school-event')!)).toBe(people.length);
     expect(await count('notifications', planned.get('absence')!)).toBe(1);
+  });
+
+  it('records once an event keyed by an upstream id of thousands of characters (no bound on what a school system sends)', async () => {
+    const key = `absence|0750001A|pupil-1|absence:${randomBytes(6_000).toString('base64url')}`;
+    const event = { kind: 'absence', uai: '0750001A', pupilId: 'pupil-1', key, details: {} };
+    expect(await store.recordEvent(event)).toBe(true);
+    expect(await store.recordEvent(event)).toBe(false);
+    expect(await store.recordEvent({ ...event, key: `${key}-corrected` })).toBe(true);
+  });
+
+  it('refuses a forged cursor whose date PostgreSQL cannot hold as one the list never gave (not a database error)', async () => {
+    const forged = (at: Date) => encodeKeysetCursor(at, randomUUID());
+    for (const at of [new Date(-8.64e15), new Date('-004714-01-01T00:00:00.000Z')]) {
+      await expect(store.notificationsOf('guardian-1', 5, forged(at))).rejects.toBeInstanceOf(InvalidNotificationCursorError);
+    }
+    expect((await store.notificationsOf('guardian-1', 5, forged(new Date('2026-11-24T09:00:00.000Z')))).items).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { CompiledQuery, sql, type Transaction } from 'kysely';
 import { HubError } from '../../lib/errors.ts';
 import type { HubDatabase } from '../database.ts';
@@ -10,6 +10,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ERROR_LENGTH = 300;
 /** Rows per INSERT: a statement carries at most 65,535 parameters, and these tables take about ten a row. */
 const ROWS_PER_INSERT = 500;
+/**
+ * An event's unique key as stored: itself, or its digest past `MAX_KEY_LENGTH`. Keys hold the
+ * schools' systems' ids, which have no bound, and a btree entry holds at most ~2,700 bytes: one
+ * long id would fail the whole poll, again at every poll.
+ */
+const MAX_KEY_LENGTH = 300;
+const storedKey = (key: string) => (key.length > MAX_KEY_LENGTH ? `sha256|${createHash('sha256').update(key).digest('base64url')}` : key);
 const slices = <T>(rows: readonly T[]) =>
   Array.from({ length: Math.ceil(rows.length / ROWS_PER_INSERT) }, (_, i) => rows.slice(i * ROWS_PER_INSERT, (i + 1) * ROWS_PER_INSERT));
 
@@ -54,7 +61,7 @@ export async function insertNotificationEvent(db: HubDatabase['db'] | Trx, event
       kind: event.kind,
       uai: event.uai,
       pupil_id: event.pupilId,
-      dedup_key: event.key,
+      dedup_key: storedKey(event.key),
       details: JSON.stringify(event.details),
       occurred_at: at,
     })
@@ -231,7 +238,7 @@ export class PostgresNotificationStore {
               kind: e.kind,
               uai,
               pupil_id: e.pupilId,
-              dedup_key: e.key,
+              dedup_key: storedKey(e.key),
               details: JSON.stringify(e.details),
               occurred_at: at,
             })),

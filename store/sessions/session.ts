@@ -6,6 +6,10 @@ import { envSchema, integer, readEnv, type Env } from '../../lib/config/env.ts';
  * secret; the hub keeps only the secret's hash. Everything the router needs to know the viewer is
  * here, so a request costs one lookup.
  */
+/** The profiles a hub session holds (from the directory's person): a closed list, a bounded metric label. */
+export const SESSION_PROFILES = ['student', 'guardian', 'teacher', 'staff'] as const;
+export type SessionProfile = (typeof SESSION_PROFILES)[number];
+
 export interface HubSession {
   /**
    * The public id: random and unrelated to the secret. It is what the graph shows (`viewer {
@@ -16,7 +20,7 @@ export interface HubSession {
   /** SHA-256 (base64url) of the secret the browser (cookie) or app (bearer token) holds. */
   secretHash: string;
   personId: string;
-  profile: 'student' | 'guardian' | 'teacher' | 'staff';
+  profile: SessionProfile;
   /** Staff function codes (DIR, EDU, DOC, ENS…), for the scope mapping. */
   functions: string[];
   /** UAIs of the person's schools. */

@@ -7,6 +7,7 @@
  */
 import { COMMON_ENV, envSchema, mergeEnv, port, readEnv, text, VIEWER_CONTEXT_ENV } from '../../lib/config/env.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { startTracing } from '../../lib/tracing.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { databaseConfigFromEnv, openDatabase, REQUIRED_DATABASE_ENV } from '../../store/database.ts';
@@ -27,6 +28,8 @@ const COMMUNICATION_PROCESS_ENV = mergeEnv(
 const log = createLogger('communication');
 const shutdown = exitOnSignal(log, 15_000);
 try {
+  // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
+  const tracing = startTracing({ serviceName: 'communication', log });
   const config = readEnv(COMMUNICATION_PROCESS_ENV, process.env);
   const database = await openDatabase(databaseConfigFromEnv(process.env), log.child({ component: 'store' }));
   try {
@@ -52,6 +55,7 @@ try {
   shutdown.stopWith(async () => {
     await server.close();
     await database.close();
+    await tracing.shutdown();
   });
   log.info({ url: server.graphqlUrl }, 'communication subgraph listening');
 } catch (error) {

@@ -7,6 +7,7 @@
 import { COMMON_ENV, envSchema, mergeEnv, port, readEnv, text, VIEWER_CONTEXT_ENV } from '../../lib/config/env.ts';
 import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from './backend.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { startTracing } from '../../lib/tracing.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { startDirectorySubgraph } from './server.ts';
@@ -20,6 +21,8 @@ const DIRECTORY_PROCESS_ENV = mergeEnv(
 const log = createLogger('directory');
 const shutdown = exitOnSignal(log, 15_000);
 try {
+  // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
+  const tracing = startTracing({ serviceName: 'directory', log });
   const config = readEnv(DIRECTORY_PROCESS_ENV, process.env);
   const directory = await directoryFromConfig(config, log);
   const server = await startDirectorySubgraph({
@@ -31,7 +34,10 @@ try {
     host: config.DIRECTORY_HOST,
     production: config.NODE_ENV === 'production',
   });
-  shutdown.stopWith(() => server.close());
+  shutdown.stopWith(async () => {
+    await server.close();
+    await tracing.shutdown();
+  });
   log.info({ url: server.graphqlUrl }, 'directory subgraph listening');
 } catch (error) {
   log.fatal({ err: error }, `directory subgraph failed to start: ${(error as Error).message}`);

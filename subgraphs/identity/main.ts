@@ -10,6 +10,7 @@
  */
 import { COMMON_ENV, envSchema, mergeEnv, port, readEnv, text, VIEWER_CONTEXT_ENV } from '../../lib/config/env.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { startTracing } from '../../lib/tracing.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { databaseConfigFromEnv, REQUIRED_DATABASE_ENV } from '../../store/database.ts';
@@ -30,6 +31,8 @@ const IDENTITY_PROCESS_ENV = mergeEnv(
 const log = createLogger('identity');
 const shutdown = exitOnSignal(log, 15_000);
 try {
+  // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
+  const tracing = startTracing({ serviceName: 'identity', log });
   const config = readEnv(IDENTITY_PROCESS_ENV, process.env);
   const store = await openHubStore({
     database: databaseConfigFromEnv(process.env),
@@ -61,6 +64,7 @@ try {
     await server.close();
     await dataExports.stop();
     await store.close();
+    await tracing.shutdown();
   });
   log.info({ url: server.graphqlUrl }, 'identity subgraph listening');
 } catch (error) {

@@ -9,6 +9,7 @@ import { GarClient } from '../../connectors/gar/gar-client.ts';
 import { COMMON_ENV, envSchema, file, integer, mergeEnv, port, readEnv, secret, text, url, VIEWER_CONTEXT_ENV } from '../../lib/config/env.ts';
 import { garPseudonymSecret } from '../../connectors/gar/pseudonym.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { startTracing } from '../../lib/tracing.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
@@ -36,6 +37,8 @@ const RESOURCES_WITH_DIRECTORY_ENV = mergeEnv(RESOURCES_PROCESS_ENV, DIRECTORY_B
 const log = createLogger('resources');
 const shutdown = exitOnSignal(log, 15_000);
 try {
+  // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
+  const tracing = startTracing({ serviceName: 'resources', log });
   const config = readEnv(RESOURCES_WITH_DIRECTORY_ENV, process.env);
   const gar = new GarClient({
     baseUrl: config.GAR_BASE_URL,
@@ -60,6 +63,7 @@ try {
   shutdown.stopWith(async () => {
     await server.close();
     await gar.close();
+    await tracing.shutdown();
   });
   log.info({ url: server.graphqlUrl }, 'resources subgraph listening');
 } catch (error) {

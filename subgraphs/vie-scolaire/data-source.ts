@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { trace } from '@opentelemetry/api';
+import { CACHE_ATTRIBUTE } from '../../lib/tracing.ts';
 import { Counter, type Registry } from 'prom-client';
 import {
   MAX_RANGE_DAYS,
@@ -55,6 +57,8 @@ export class VieScolaireCache {
     if (value) this.hits++;
     else this.misses++;
     this.#lookups?.inc({ kind, result: value ? 'hit' : 'miss' });
+    // On the request's trace too: which kinds of data came from the cache, and which cost a call.
+    trace.getActiveSpan()?.addEvent('vie-scolaire cache', { 'hub.cache.kind': kind, [CACHE_ATTRIBUTE]: value ? 'hit' : 'miss' });
     return value;
   }
 

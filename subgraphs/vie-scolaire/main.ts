@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import { UpstreamPool, upstreamOptionsFromEnv } from '../../connectors/vie-scolaire/upstream.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { startTracing } from '../../lib/tracing.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { readEnv } from '../../lib/config/env.ts';
@@ -42,6 +43,8 @@ import { parisToday, startVieScolaireSubgraph } from './server.ts';
 const log = createLogger('vie-scolaire');
 const shutdown = exitOnSignal(log, 15_000);
 try {
+  // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
+  const tracing = startTracing({ serviceName: 'vie-scolaire', log });
   const env = process.env;
   const config = readEnv(VIE_SCOLAIRE_PROCESS_ENV, env);
   // Checked by the schema above; the connector reads them by name.
@@ -101,6 +104,7 @@ try {
     await outbox.stop();
     await upstreams.close();
     await database.close();
+    await tracing.shutdown();
   });
   log.info({ url: server.graphqlUrl, metricsUrl: server.metricsUrl, schools: upstreams.schools }, 'vie scolaire subgraph listening');
 } catch (error) {

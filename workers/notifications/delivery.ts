@@ -171,7 +171,8 @@ export class Deliverer {
       const child = line.pupilId && line.pupilId !== person.id ? pupils.get(line.pupilId) : undefined;
       return [{ child, words: render(line.kind, line.details, child) }];
     });
-    if (!lines.length && dropped.length) return store.settleDigest(digestId, { sent: false, error: NO_LONGER_CONCERNED });
+    // Nothing left to tell (lines of a recalled message gone, a pupil no longer the person's): no e-mail « 0 nouveauté ».
+    if (!lines.length) return store.settleDigest(digestId, { sent: false, error: dropped.length ? NO_LONGER_CONCERNED : 'nothing left to tell' });
     const mail = digestMail(digest.frequency, lines, this.options.portalUrl);
     try {
       await this.options.mail.send({ to: person.email, ...mail, reference: digestId });

@@ -42,10 +42,24 @@ export class ChangeDetector {
     return this.options.store.releaseLeases(this.options.holder);
   }
 
-  /** Polls every configured school whose lease this instance gets, one after the other. */
+  /**
+   * Polls every configured school whose lease this instance gets, one after the other. A school
+   * whose poll fails fails alone: the schools after it in the list are polled all the same.
+   */
   async pollAll(): Promise<Map<string, PollOutcome[]>> {
+    const { store, holder, metrics, log } = this.options;
     const outcomes = new Map<string, PollOutcome[]>();
-    for (const uai of this.options.client.upstreams.schools) outcomes.set(uai, await this.pollSchool(uai));
+    for (const uai of this.options.client.upstreams.schools) {
+      try {
+        outcomes.set(uai, await this.pollSchool(uai));
+      } catch (error) {
+        metrics.polls.inc({ school: uai, outcome: 'failed' });
+        log.error({ err: error, uai }, 'notifications: a school’s poll failed');
+        outcomes.set(uai, ['failed']);
+        // Another instance may try at once; when even this fails, the lease expires on its own.
+        await store.releaseLeases(holder, uai).catch(() => undefined);
+      }
+    }
     return outcomes;
   }
 

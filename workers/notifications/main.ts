@@ -13,6 +13,7 @@ import { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import { UpstreamPool, upstreamOptionsFromEnv } from '../../connectors/vie-scolaire/upstream.ts';
 import { COMMON_ENV, envSchema, mergeEnv, port, readEnv, text, url } from '../../lib/config/env.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { startTracing } from '../../lib/tracing.ts';
 import { serveMetrics } from '../../lib/metrics-server.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { databaseConfigFromEnv, openDatabase, REQUIRED_DATABASE_ENV } from '../../store/database.ts';
@@ -38,6 +39,8 @@ const WORKER_PROCESS_ENV = mergeEnv(
 const log = createLogger('notifications');
 const shutdown = exitOnSignal(log, 20_000);
 try {
+  // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
+  const tracing = startTracing({ serviceName: 'notifications', log });
   const config = readEnv(WORKER_PROCESS_ENV, process.env);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'hub_notifications_worker_' });
@@ -67,6 +70,7 @@ try {
     await metricsServer.close();
     await upstreams.close();
     await database.close();
+    await tracing.shutdown();
   });
   log.info({ metrics: `http://${config.NOTIFICATIONS_METRICS_HOST}:${metricsServer.port}/metrics` }, 'notifications worker running');
 } catch (error) {

@@ -11,7 +11,10 @@ export interface Rendered {
 }
 
 type Details = Record<string, unknown>;
-const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+/** The longest piece of text said (a title, a label; an agenda title's limit): a school system's has none, and an SMS past 612 characters would be refused (connectors/sms) and reach no one. */
+const MAX_TEXT = 200;
+const clamp = (s: string) => ([...s].length > MAX_TEXT ? `${[...s].slice(0, MAX_TEXT - 1).join('')}…` : s);
+const text = (v: unknown) => clamp(typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 /** `2026-11-24T08:00:00+01:00` → `24/11 à 08:00`; `2026-11-24` → `24/11/2026`. */
 const dayOf = (v: unknown) => (/^\d{4}-\d{2}-\d{2}/.test(text(v)) ? isoDayToFrench(text(v).slice(0, 10)) : '');
 const shortDay = (v: unknown) => dayOf(v).slice(0, 5);
@@ -105,7 +108,7 @@ export function render(kind: EventKind, details: Details, child: string | undefi
     case 'lesson-moved':
       return {
         title: `Cours modifié${to}`,
-        body: `${text(details.subject)} : le ${shortDay(details.start)} de ${timeOf(details.start)} à ${timeOf(details.end)}${Array.isArray(details.rooms) && details.rooms.length ? `, salle ${details.rooms.map(text).join(', ')}` : ''}.`,
+        body: `${text(details.subject)} : le ${shortDay(details.start)} de ${timeOf(details.start)} à ${timeOf(details.end)}${Array.isArray(details.rooms) && details.rooms.length ? `, salle ${clamp(details.rooms.map(text).join(', '))}` : ''}.`,
         sms: `ENT : cours de ${text(details.subject)}${to} modifié le ${shortDay(details.start)}.`,
         link: '/',
       };

@@ -6,6 +6,7 @@ import { MailSender } from '../../connectors/mail/mail-sender.ts';
 import { SmsGatewayClient } from '../../connectors/sms/sms-gateway.ts';
 import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { inSpan } from '../../lib/tracing.ts';
 import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 import type { HubDatabase } from '../../store/database.ts';
 import { jobQueueConnection, PostgresNotificationStore, type StoredEvent, type Trx } from '../../store/notifications/postgres-store.ts';
@@ -130,7 +131,10 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
       await Promise.all(
         jobs.map(async (job) => {
           try {
-            await run(job.data, job.retryCount >= job.retryLimit);
+            // A trace per job (HUB_TRACING): its store queries and its SMS gateway call under it.
+            await inSpan(`job ${queue}`, { 'messaging.destination.name': queue, 'hub.job.attempt': job.retryCount + 1 }, () =>
+              run(job.data, job.retryCount >= job.retryLimit),
+            );
           } catch (error) {
             if (!(error instanceof RetryLater)) log.error({ err: error, queue, job: job.id }, 'notifications: a job failed');
             await boss.fail(queue, job.id, { message: (error as Error).message });
