@@ -1,5 +1,6 @@
 import { Client, InvalidCredentialsError, SizeLimitExceededError, type Entry, type Filter } from 'ldapts';
 import { HubErrorWithReason } from '../../../lib/errors.ts';
+import { inSpan, ROWS_ATTRIBUTE } from '../../../lib/tracing.ts';
 
 export interface LdapConnectionOptions {
   /** `ldap://host:389` (with `startTls`) or `ldaps://host:636`. */
@@ -111,6 +112,18 @@ export class LdapPool {
   async search(
     filter: Filter,
     options: { base?: string; attributes?: string[]; scope?: 'sub' | 'one' | 'base'; paged?: boolean; sizeLimit?: number } = {},
+  ): Promise<Entry[]> {
+    // A span per search (its entries counted); never the filter, which holds the names searched.
+    return inSpan('ldap search', { 'db.system': 'ldap', 'db.operation.name': 'search' }, async (span) => {
+      const entries = await this.#search(filter, options);
+      span.setAttribute(ROWS_ATTRIBUTE, entries.length);
+      return entries;
+    });
+  }
+
+  async #search(
+    filter: Filter,
+    options: { base?: string; attributes?: string[]; scope?: 'sub' | 'one' | 'base'; paged?: boolean; sizeLimit?: number },
   ): Promise<Entry[]> {
     for (let attempt = 0; ; attempt++) {
       const { slot, client } = this.#acquire();
