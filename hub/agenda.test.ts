@@ -263,4 +263,16 @@ describe('the shared agenda through the hub', { timeout: 120_000 }, () => {
     expect(byUid(gone)).toMatchObject({ status: 'CANCELLED' });
     expect(byUid(elsewhere)).toBeUndefined();
   });
+
+  it('an author who left the school no longer cancels its events (the direction still does)', async () => {
+    const author = teacher4();
+    const { id } = (await ask(author.login, CREATE, { input: input({ code: '4EA', title: 'Conseil de classe' }) })).data.createSchoolEvent;
+    // The académie's next export no longer attaches the teacher to the school.
+    await sql`UPDATE directory_entries SET attributes = attributes - 'ENTPersonStructRattach' - 'ENTPersonFonctions' WHERE id = ${personOf(author.login)}`.execute(
+      hub.store.store.database.db,
+    );
+    const refused = await ask(author.login, CANCEL, { id });
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect((await ask(principal().login, CANCEL, { id })).data.cancelSchoolEvent).toEqual({ id, canceled: true });
+  });
 });

@@ -122,6 +122,7 @@ export interface EmbeddedHub {
     /** The vie scolaire connector the worker polls with, and the worker's settings (a test starts a second instance with them). */
     client: VieScolaireClient;
     config: NotificationsConfig;
+    perimeter: PerimeterOptions;
   };
   /** Subgraph name → GraphQL URL. */
   subgraphUrls: Record<string, string>;
@@ -420,6 +421,7 @@ async function startNotifications(
     database: store.store.database,
     client: vieScolaire.client,
     directory: academie.directory,
+    perimeter: step.perimeter,
     config,
     portalUrl,
     metrics: vieScolaire.metrics,
@@ -431,7 +433,7 @@ async function startNotifications(
     ...(options.notifications?.jobPollingSeconds ? { jobPollingSeconds: options.notifications.jobPollingSeconds } : {}),
   });
   step.started.push({ close: () => worker.close() });
-  return { worker, smtp, smsGateway, mailFolder, client: vieScolaire.client, config };
+  return { worker, smtp, smsGateway, mailFolder, client: vieScolaire.client, config, perimeter: step.perimeter };
 }
 
 /** The router over the subgraphs, with the hub's stores, login through the embedded providers, and linking to the directory. */

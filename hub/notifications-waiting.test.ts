@@ -179,6 +179,10 @@ describe('notifications waiting to leave, and what changed meanwhile', { timeout
     expect((await ask(teacher, `mutation Recall($id: ID!) { recallMessage(id: $id) }`, { id: sent.data.sendMessage.id })).data.recallMessage).toBe(1);
     hub.notifications.smtp.faults.down = false;
     await until(async () => (await digest()).every((d) => d.state !== 'sending'), 20_000);
-    expect(mailsTo(sophie).slice(before).map((m) => m.subject)).toEqual([]);
+    expect(
+      mailsTo(sophie)
+        .slice(before)
+        .map((m) => m.subject),
+    ).toEqual([]);
   });
 });

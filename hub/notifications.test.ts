@@ -157,6 +157,7 @@ describe('notifications through the hub', { timeout: 120_000 }, () => {
       database: hub.store.store.database,
       client: hub.notifications.client,
       directory: hub.academie.directory,
+      perimeter: hub.notifications.perimeter,
       config: { ...hub.notifications.config },
       portalUrl: hub.router.publicUrl,
       metrics: new Registry(),

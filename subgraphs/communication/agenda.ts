@@ -89,8 +89,11 @@ async function mayCreate(ctx: CommunicationContext, self: EducationStaff, school
 }
 
 /** Whether the viewer may cancel the event: its author, or the direction of its school. */
+/** Its author while they still belong to the school (from the directory now), or the school's direction. */
 async function mayCancel(ctx: CommunicationContext, self: Person, event: StoredSchoolEvent, school: School | undefined): Promise<boolean> {
-  return event.createdBy.id === self.id || (school !== undefined && (await ctx.perimeter.holdsFunctionAt(DIRECTION, school.id)));
+  if (school === undefined) return false;
+  if (event.createdBy.id === self.id && (await ctx.perimeter.schoolsOfPerson(self)).includes(school.id)) return true;
+  return ctx.perimeter.holdsFunctionAt(DIRECTION, school.id);
 }
 
 async function schoolByUai(ctx: CommunicationContext, uai: string): Promise<School | undefined> {

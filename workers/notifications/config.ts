@@ -21,10 +21,6 @@ export const NOTIFICATIONS_ENV = envSchema(
     NOTIFICATIONS_POLL_BATCH: integer({ min: 1, max: 500, default: 50 }),
     /** More changes than this from one poll of one kind of data: taken as an upstream's glitch, a new baseline, nothing sent. */
     NOTIFICATIONS_MAX_EVENTS_PER_POLL: integer({ min: 1, max: 1_000_000, default: 500 }),
-    /** Whether a « personne en charge » hears about the pupil (AAF legal flag 2). */
-    NOTIFICATIONS_PERSONS_IN_CHARGE: boolean({ default: false }),
-    /** Whether an adult without legal authority over the pupil hears about them. */
-    NOTIFICATIONS_WITHOUT_AUTHORITY: boolean({ default: false }),
     /** When the daily digest leaves, every day (Europe/Paris). */
     NOTIFICATIONS_DAILY_DIGEST_AT: timeOfDay(DEFAULT_DIGEST_SCHEDULE.dailyAt),
     /** When the weekly digest leaves, on Mondays (Europe/Paris). */
@@ -58,7 +54,6 @@ export interface NotificationsConfig {
   pollIntervalMs: number;
   batchSize: number;
   maxEventsPerPoll: number;
-  audience: { personsInCharge: boolean; withoutAuthority: boolean };
   digests: DigestSchedule;
   smsDailyBudget: number;
   retry: { limit: number; delaySeconds: number };
@@ -74,7 +69,6 @@ export function notificationsConfigFromEnv(env: Env): NotificationsConfig {
     pollIntervalMs: v.NOTIFICATIONS_POLL_INTERVAL_SECONDS * 1000,
     batchSize: v.NOTIFICATIONS_POLL_BATCH,
     maxEventsPerPoll: v.NOTIFICATIONS_MAX_EVENTS_PER_POLL,
-    audience: { personsInCharge: v.NOTIFICATIONS_PERSONS_IN_CHARGE, withoutAuthority: v.NOTIFICATIONS_WITHOUT_AUTHORITY },
     digests: { dailyAt: v.NOTIFICATIONS_DAILY_DIGEST_AT, weeklyAt: v.NOTIFICATIONS_WEEKLY_DIGEST_AT },
     smsDailyBudget: v.NOTIFICATIONS_SMS_DAILY_BUDGET,
     retry: { limit: v.NOTIFICATIONS_RETRY_LIMIT, delaySeconds: v.NOTIFICATIONS_RETRY_DELAY_SECONDS },

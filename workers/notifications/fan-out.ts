@@ -1,6 +1,7 @@
 import type { Directory } from '../../connectors/directory/directory.ts';
 import type { Person, Student } from '../../connectors/directory/model.ts';
 import type { NewDelivery, NewNotification, PostgresNotificationStore, StoredEvent } from '../../store/notifications/postgres-store.ts';
+import type { PerimeterOptions } from '../../subgraphs/perimeter/perimeter.ts';
 import {
   afterQuietHours,
   CATEGORIES,
@@ -17,13 +18,6 @@ import {
   type SmsFrequency,
 } from './model.ts';
 import { render } from './render.ts';
-
-export interface AudienceRules {
-  /** Whether a « personne en charge » (AAF legal flag 2) hears about the pupil too. */
-  personsInCharge: boolean;
-  /** Whether an adult linked to the pupil without legal authority (flag 0) hears about the pupil too. */
-  withoutAuthority: boolean;
-}
 
 interface Recipient {
   person: Person;
@@ -56,7 +50,12 @@ export function preferenceFor(
  * and quiet hours decide the notifications and deliveries.
  */
 export class FanOut {
-  constructor(private readonly options: { directory: Directory; store: PostgresNotificationStore; rules: AudienceRules; clock: () => Date }) {}
+  /**
+   * `perimeter`: the same rule as every subgraph's (who sees a pupil), so a notification never
+   * tells an adult what the graph would hide from them: a « personne en charge » hears about the
+   * pupil only where the perimeter lets them see the pupil; an adult without legal authority never.
+   */
+  constructor(private readonly options: { directory: Directory; store: PostgresNotificationStore; perimeter: PerimeterOptions; clock: () => Date }) {}
 
   async plan(event: StoredEvent): Promise<{ notifications: NewNotification[]; deliveries: NewDelivery[] }> {
     if (!isEventKind(event.kind)) return { notifications: [], deliveries: [] };
@@ -129,9 +128,9 @@ export class FanOut {
   }
 
   async #pupilAndAdults(pupil: Student): Promise<Recipient[]> {
-    const { directory, rules } = this.options;
+    const { directory, perimeter } = this.options;
     const adults = (await directory.guardiansOf(pupil.id)).filter(
-      ({ guardian, link }) => guardian && (link.legal === 1 || (link.legal === 2 && rules.personsInCharge) || (link.legal === 0 && rules.withoutAuthority)),
+      ({ guardian, link }) => guardian && (link.legal === 1 || (link.legal === 2 && perimeter.personInChargeSeesChild)),
     );
     const child = { id: pupil.id, firstName: pupil.firstName };
     return [{ person: pupil }, ...adults.flatMap(({ guardian }) => (guardian ? [{ person: guardian, child }] : []))];

@@ -18,7 +18,7 @@ import { serveMetrics } from '../../lib/metrics-server.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { databaseConfigFromEnv, openDatabase, REQUIRED_DATABASE_ENV } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
-import { DIRECTORY_BACKEND_ENV, directoryFromConfig } from '../../subgraphs/directory/backend.ts';
+import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from '../../subgraphs/directory/backend.ts';
 import { VIE_SCOLAIRE_UPSTREAMS_ENV } from '../../subgraphs/vie-scolaire/config.ts';
 import { NOTIFICATIONS_ENV, notificationsConfigFromEnv } from './config.ts';
 import { startNotificationWorker } from './worker.ts';
@@ -59,6 +59,7 @@ try {
     database,
     client: new VieScolaireClient(upstreams, { metrics }),
     directory,
+    perimeter: perimeterOptionsOf(config),
     config: notificationsConfigFromEnv(process.env),
     portalUrl: config.NOTIFICATIONS_PORTAL_URL,
     metrics,

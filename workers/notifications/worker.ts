@@ -10,6 +10,7 @@ import { inSpan } from '../../lib/tracing.ts';
 import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 import type { HubDatabase } from '../../store/database.ts';
 import { jobQueueConnection, PostgresNotificationStore, type StoredEvent, type Trx } from '../../store/notifications/postgres-store.ts';
+import type { PerimeterOptions } from '../../subgraphs/perimeter/perimeter.ts';
 import type { NotificationsConfig } from './config.ts';
 import { Deliverer, RetryLater } from './delivery.ts';
 import { ChangeDetector, type PollOutcome } from './detector.ts';
@@ -29,6 +30,8 @@ export interface NotificationWorkerOptions {
   database: HubDatabase;
   client: VieScolaireClient;
   directory: Directory;
+  /** Who sees a pupil, as every subgraph decides it: who hears about them follows (fan-out.ts). */
+  perimeter: PerimeterOptions;
   config: NotificationsConfig;
   /** The portal's address for links in e-mails (the config's, else this). */
   portalUrl: string;
@@ -90,7 +93,7 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
       { db: jobQueueConnection(trx) },
     );
   };
-  const fanOut = new FanOut({ directory: options.directory, store, rules: config.audience, clock });
+  const fanOut = new FanOut({ directory: options.directory, store, perimeter: options.perimeter, clock });
   const deliverer = new Deliverer({
     store,
     directory: options.directory,
