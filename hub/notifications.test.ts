@@ -322,6 +322,11 @@ describe('notifications through the hub', { timeout: 120_000 }, () => {
     await worker.tick();
     const titles = async () => (await worker.store.notificationsOf(sophie.id, 50)).items.map((n) => `${n.title} | ${n.body}`);
     expect(await titles()).toContainEqual(expect.stringMatching(/^Nouveau message \| .* : Sortie annulée$/));
+    // The sender's school is the event's (its SMS budget; its office sees whom it could not reach).
+    const { rows } = await sql<{ uai: string }>`SELECT uai FROM notification_events WHERE dedup_key = ${`message|${sent.data.sendMessage.id}`}`.execute(
+      hub.store.store.database.db,
+    );
+    expect(rows[0]?.uai).toBe((await standinOf(lea)).uai);
     const recalled = await ask(teacher, `mutation Recall($id: ID!) { recallMessage(id: $id) }`, { id: sent.data.sendMessage.id });
     expect(recalled.data.recallMessage).toBe(1);
     expect((await titles()).some((t) => t.includes('Sortie annulée'))).toBe(false);

@@ -97,9 +97,12 @@ export async function sendMessage(ctx: SendingContext, self: Person, input: Mess
     { messagesPerDay: ctx.config.messagesPerDay, attachmentBytesPerDay: ctx.config.attachmentBytesPerDay },
   );
   // The recipients are read from the message when the event is fanned out (a recalled copy is skipped then).
+  // The sender's school is the event's: its SMS budget, and its office sees whom it could not reach.
+  const senderSchoolId = ctx.notifications && (await ctx.audience.reportSchool(undefined));
+  const [senderSchool] = senderSchoolId ? await ctx.directory.schoolsById([senderSchoolId]) : [];
   await ctx.notifications?.recordEvent({
     kind: 'message',
-    uai: '',
+    uai: senderSchool?.uai ?? '',
     pupilId: null,
     key: `message|${id}`,
     details: { messageId: id, senderName: displayNameOf(self), subject, liaison: Boolean(signatures) },
