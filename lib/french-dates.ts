@@ -91,5 +91,14 @@ export function parisWallClock(instant: Date): { day: string; minutes: number; w
 
 /** The instant a Europe/Paris day shows a wall time given in minutes after midnight. */
 export function parisInstant(isoDay: string, minutes: number): Date {
-  return new Date(parisWallTimeToIso(isoDay, `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00`));
+  return new Date(parisWallTimeToIso(isoDay, `${timeOfDay(minutes)}:00`));
+}
+
+/** Minutes after midnight as a time of day, `HH:mm`. */
+export const timeOfDay = (minutes: number): string => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+
+/** A time of day `HH:mm` (00:00 to 23:59) as minutes after midnight; undefined for anything else. */
+export function minutesOfTimeOfDay(text: string): number | undefined {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
 }

@@ -9,6 +9,7 @@ import { schoolEventNotification } from '../../workers/notifications/school-even
 import { viewerAgendaAudiences } from '../perimeter/agenda-audiences.ts';
 import { badInput } from './compose.ts';
 import type { CommunicationContext } from './context.ts';
+import { selfOf as viewerSelf } from './viewer.ts';
 import type { Resolvers, SchoolEvent, SchoolEventAudienceKind, SchoolEventCategory, SchoolEventInput } from './generated/resolvers-types.ts';
 
 /*
@@ -38,13 +39,7 @@ const MARKUP = /<\/?[a-z!][^>]*>/i;
 const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 const isAgent = (p: Person | undefined): p is EducationStaff => p?.kind === 'teacher' || p?.kind === 'staff';
 
-async function selfOf(ctx: CommunicationContext): Promise<Person> {
-  if (ctx.viewer.kind !== 'person' || !ctx.viewer.personId)
-    throw new GraphQLError('Log in as a person to use the agenda.', { extensions: { code: 'UNAUTHENTICATED' } });
-  const self = await ctx.perimeter.self();
-  if (!self) throw forbidden('You are not in the académie’s directory.');
-  return self;
-}
+const selfOf = (ctx: CommunicationContext) => viewerSelf(ctx, 'to use the agenda');
 
 function dateTime(name: string, value: string): Date {
   const date = DATE_TIME.test(value) ? new Date(value) : undefined;

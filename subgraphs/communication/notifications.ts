@@ -1,27 +1,20 @@
-import { GraphQLError } from 'graphql';
 import { displayNameOf, type Person } from '../../connectors/directory/model.ts';
 import { InvalidNotificationCursorError } from '../../store/notifications/postgres-store.ts';
 import { preferenceFor } from '../../workers/notifications/fan-out.ts';
 import { CATEGORIES, DEFAULT_QUIET_HOURS, type Category, type QuietHours, type RecipientProfile } from '../../workers/notifications/model.ts';
+import { minutesOfTimeOfDay, timeOfDay } from '../../lib/french-dates.ts';
 import { badInput } from './compose.ts';
 import type { CommunicationContext } from './context.ts';
+import { personOf as viewerPerson } from './viewer.ts';
 import type { NotificationPreferenceInput, Resolvers } from './generated/resolvers-types.ts';
 
-/** Notifications are a person's: the viewer must be one, logged in through a hub session. */
-function personOf(ctx: CommunicationContext): string {
-  const { viewer } = ctx;
-  if (viewer.kind !== 'person' || !viewer.personId)
-    throw new GraphQLError('Log in as a person to see notifications.', { extensions: { code: 'UNAUTHENTICATED' } });
-  return viewer.personId;
-}
+const personOf = (ctx: CommunicationContext) => viewerPerson(ctx, 'to see notifications');
 
 const PAGE_MAX = 50;
-const pad = (n: number) => String(n).padStart(2, '0');
-const hhmm = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 function minutesArgument(name: string, value: string): number {
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
-  if (!match) throw badInput(`${name} must be a time of day, HH:mm (00:00 to 23:59), got ${JSON.stringify(value.slice(0, 20))}.`);
-  return Number(match[1]) * 60 + Number(match[2]);
+  const minutes = minutesOfTimeOfDay(value);
+  if (minutes === undefined) throw badInput(`${name} must be a time of day, HH:mm (00:00 to 23:59), got ${JSON.stringify(value.slice(0, 20))}.`);
+  return minutes;
 }
 
 const profileOf = (person: Person | undefined): RecipientProfile => (person ? person.kind : 'staff');
@@ -37,8 +30,8 @@ async function settingsOf(ctx: CommunicationContext, personId: string) {
   const hours: QuietHours = quiet.get(personId) ?? DEFAULT_QUIET_HOURS;
   return {
     preferences: CATEGORIES.map((category) => preferenceFor(profile, category, chosen.get(personId))),
-    quietFrom: hhmm(hours.from),
-    quietTo: hhmm(hours.to),
+    quietFrom: timeOfDay(hours.from),
+    quietTo: timeOfDay(hours.to),
     smsAvailable: profile === 'guardian',
   };
 }

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { displayNameOf, type Person } from '../../connectors/directory/model.ts';
+import { displayNameOf } from '../../connectors/directory/model.ts';
 import type { OpenedMessage, SignatureRow } from '../../store/messaging/message.ts';
 import { InvalidMessageCursorError } from '../../store/messaging/postgres-store.ts';
 import { QuotaExceededError } from '../../store/quota.ts';
@@ -10,21 +10,12 @@ import type { CommunicationContext } from './context.ts';
 import type { Folder, Resolvers } from './generated/resolvers-types.ts';
 import { notificationResolvers } from './notifications.ts';
 import { agendaResolvers } from './agenda.ts';
+import { personOf as viewerPerson, selfOf as viewerSelf } from './viewer.ts';
 
-/** Messaging is between people: the viewer must be one, logged in through a hub session. */
-function personOf(ctx: CommunicationContext): string {
-  const { viewer } = ctx;
-  if (viewer.kind !== 'person' || !viewer.personId)
-    throw new GraphQLError('Log in as a person to use the messaging.', { extensions: { code: 'UNAUTHENTICATED' } });
-  return viewer.personId;
-}
-
-async function selfOf(ctx: CommunicationContext): Promise<Person> {
-  personOf(ctx);
-  const self = await ctx.perimeter.self();
-  if (!self) throw new GraphQLError('You are not in the académie’s directory.', { extensions: { code: 'FORBIDDEN' } });
-  return self;
-}
+/** The messaging's own words in the errors of `personOf` and `selfOf` (viewer.ts). */
+const MESSAGING = 'to use the messaging';
+const personOf = (ctx: CommunicationContext) => viewerPerson(ctx, MESSAGING);
+const selfOf = (ctx: CommunicationContext) => viewerSelf(ctx, MESSAGING);
 
 const iso = (date: Date) => date.toISOString();
 

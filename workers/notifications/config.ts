@@ -2,13 +2,14 @@ import { z } from 'zod';
 import type { MailConfig } from '../../connectors/mail/mail-sender.ts';
 import { SMS_SENDER_PATTERN, type SmsGatewayConfig } from '../../connectors/sms/sms-gateway.ts';
 import { boolean, envSchema, integer, parsedBy, port, readEnv, secret, text, url, type Env } from '../../lib/config/env.ts';
+import { minutesOfTimeOfDay } from '../../lib/french-dates.ts';
 import { DEFAULT_DIGEST_SCHEDULE, type DigestSchedule } from './model.ts';
 
 /** `HH:mm` → minutes after midnight. */
 function minutesOf(raw: string): number {
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(raw);
-  if (!match) throw new Error('expected HH:mm (00:00 to 23:59)');
-  return Number(match[1]) * 60 + Number(match[2]);
+  const minutes = minutesOfTimeOfDay(raw);
+  if (minutes === undefined) throw new Error('expected HH:mm (00:00 to 23:59)');
+  return minutes;
 }
 const timeOfDay = (fallback: number) => parsedBy(minutesOf, 'a time of day, HH:mm (Europe/Paris)', { default: fallback });
 

@@ -1,5 +1,5 @@
 import type { Directory } from '../../connectors/directory/directory.ts';
-import type { Person } from '../../connectors/directory/model.ts';
+import type { Person, Student } from '../../connectors/directory/model.ts';
 import { MailError, type MailSender } from '../../connectors/mail/mail-sender.ts';
 import { mobileNumberE164 } from '../../connectors/sms/phone-number.ts';
 import { SmsError, type SmsGatewayClient } from '../../connectors/sms/sms-gateway.ts';
@@ -8,7 +8,7 @@ import type { Logger } from '../../lib/logger.ts';
 import type { Delivery, PostgresNotificationStore, Trx } from '../../store/notifications/postgres-store.ts';
 import { digestMail, singleMail } from './mail.ts';
 import type { NotificationMetrics } from './metrics.ts';
-import { EVENT_KINDS, type EventKind } from './model.ts';
+import { isEventKind } from './model.ts';
 import { render } from './render.ts';
 
 export interface DeliveryOptions {
@@ -28,8 +28,8 @@ export interface DeliveryOptions {
   enqueue: (trx: Trx, due: { id: string; channel: string }[]) => Promise<void>;
   /** Asks for an SMS's delivery receipt later. */
   followReceipt: (deliveryId: string, providerId: string) => Promise<void>;
-  /** Whether a pupil's news still reaches the person now (FanOut.concerns): checked again when it leaves. */
-  concerns: (pupilId: string, personId: string) => Promise<boolean>;
+  /** The pupil, when their news still reaches this adult now (FanOut.pupilHeardBy): checked again when it leaves. */
+  pupilHeardBy: (pupilId: string, adultId: string) => Promise<Student | undefined>;
 }
 
 /** Why a delivery decided at the fan-out does not leave: the directory no longer links the person to the pupil. */
@@ -37,8 +37,6 @@ const NO_LONGER_CONCERNED = 'the person no longer hears of this pupil (directory
 
 /** A failure worth another attempt later (the queue retries it with backoff). */
 export class RetryLater extends Error {}
-
-const isEventKind = (kind: string): kind is EventKind => (EVENT_KINDS as readonly string[]).includes(kind);
 
 /**
  * Sends one delivery (one event, one person, one channel) or one digest. Called by the job queue's
@@ -60,10 +58,10 @@ export class Deliverer {
       await store.settleDelivery(delivery.id, { state: 'failed', error: !person ? 'the person is no longer in the directory' : 'unknown event' });
       return;
     }
-    if (event.pupilId && !(await this.options.concerns(event.pupilId, person.id))) {
+    const child = event.pupilId && event.pupilId !== person.id ? await this.options.pupilHeardBy(event.pupilId, person.id) : undefined;
+    if (event.pupilId && event.pupilId !== person.id && !child) {
       return store.settleDelivery(delivery.id, { state: 'failed', error: NO_LONGER_CONCERNED });
     }
-    const child = event.pupilId && event.pupilId !== person.id ? (await directory.people([event.pupilId]))[0] : undefined;
     const words = render(event.kind, event.details, child?.firstName);
     if (delivery.channel === 'sms') await this.#sms(delivery, person, words.sms, lastAttempt);
     else await this.#email(delivery, person, singleMail(words, this.options.portalUrl), lastAttempt);
@@ -163,9 +161,9 @@ export class Deliverer {
       return store.settleDigest(digestId, { sent: false, error });
     }
     const pupilIds = [...new Set(digest.lines.flatMap((l) => (l.pupilId && l.pupilId !== person.id ? [l.pupilId] : [])))];
-    const concerned = new Set((await Promise.all(pupilIds.map(async (id) => ((await this.options.concerns(id, person.id)) ? [id] : [])))).flat());
-    const dropped = digest.lines.filter((l) => l.pupilId && l.pupilId !== person.id && !concerned.has(l.pupilId));
-    const pupils = new Map((await directory.people([...concerned])).flatMap((p) => (p ? [[p.id, p.firstName] as const] : [])));
+    const heard = await Promise.all(pupilIds.map((id) => this.options.pupilHeardBy(id, person.id)));
+    const pupils = new Map(heard.flatMap((p) => (p ? [[p.id, p.firstName] as const] : [])));
+    const dropped = digest.lines.filter((l) => l.pupilId && l.pupilId !== person.id && !pupils.has(l.pupilId));
     const lines = digest.lines.flatMap((line) => {
       if (!isEventKind(line.kind) || dropped.includes(line)) return [];
       const child = line.pupilId && line.pupilId !== person.id ? pupils.get(line.pupilId) : undefined;

@@ -9,10 +9,9 @@ import {
   DEFAULT_QUIET_HOURS,
   defaultPreference,
   deliveryFrequency,
-  EVENT_KINDS,
+  isEventKind,
   type Category,
   type EmailFrequency,
-  type EventKind,
   type Preference,
   type RecipientProfile,
   type SmsFrequency,
@@ -28,9 +27,7 @@ interface Recipient {
 /** Pupils of a school event's audience whose adults are read at once. */
 const AUDIENCE_BATCH = 50;
 
-const isEventKind = (kind: string): kind is EventKind => (EVENT_KINDS as readonly string[]).includes(kind);
 const isCategory = (c: string): c is Category => (CATEGORIES as readonly string[]).includes(c);
-const profileOf = (person: Person): RecipientProfile => (person.kind === 'student' ? 'student' : person.kind);
 
 /** A person's preference for a category: what they chose, else the default of their profile. */
 export function preferenceFor(
@@ -68,7 +65,7 @@ export class FanOut {
     const notifications: NewNotification[] = [];
     const deliveries: NewDelivery[] = [];
     for (const { person, child } of recipients) {
-      const preference = preferenceFor(profileOf(person), category, chosen.get(person.id));
+      const preference = preferenceFor(person.kind, category, chosen.get(person.id));
       const words = render(event.kind, event.details, child?.firstName);
       if (preference.inApp) {
         notifications.push({ personId: person.id, category, childId: child?.id ?? null, title: words.title, body: words.body, link: words.link });
@@ -117,14 +114,14 @@ export class FanOut {
   }
 
   /**
-   * Whether a pupil's news still reaches this person, as the directory says now: what waits to be
-   * delivered (quiet hours, a week of digest) was decided at the fan-out, and a guardian may have
-   * lost legal authority since.
+   * The pupil, when their news still reaches this adult as the directory says now (undefined when
+   * not): what waits to be delivered (quiet hours, a week of digest) was decided at the fan-out,
+   * and a guardian may have lost legal authority since.
    */
-  async concerns(pupilId: string, personId: string): Promise<boolean> {
-    if (pupilId === personId) return true;
+  async pupilHeardBy(pupilId: string, adultId: string): Promise<Student | undefined> {
     const [pupil] = await this.options.directory.people([pupilId]);
-    return pupil?.kind === 'student' && (await this.#pupilAndAdults(pupil)).some((r) => r.person.id === personId);
+    if (pupil?.kind !== 'student') return undefined;
+    return (await this.#pupilAndAdults(pupil)).some((r) => r.person.id === adultId) ? pupil : undefined;
   }
 
   async #pupilAndAdults(pupil: Student): Promise<Recipient[]> {

@@ -24,6 +24,7 @@ export const EVENT_KINDS = [
   'school-event',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
+export const isEventKind = (kind: string): kind is EventKind => (EVENT_KINDS as readonly string[]).includes(kind);
 
 export const CATEGORY_OF: Record<EventKind, Category> = {
   absence: 'ABSENCE',

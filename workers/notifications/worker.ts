@@ -108,7 +108,7 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
     followReceipt: async (deliveryId, providerId) => {
       await boss.send(QUEUES.receipt, { deliveryId, providerId }, { startAfter: RECEIPT_AFTER_SECONDS });
     },
-    concerns: (pupilId, personId) => fanOut.concerns(pupilId, personId),
+    pupilHeardBy: (pupilId, adultId) => fanOut.pupilHeardBy(pupilId, adultId),
   });
   const detector = new ChangeDetector({
     client: options.client,
