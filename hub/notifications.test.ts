@@ -254,6 +254,24 @@ describe('notifications through the hub', { timeout: 120_000 }, () => {
     expect(mailsTo(thomas).filter((m) => m.subject === 'Absence de Hugo')).toHaveLength(1);
   });
 
+  it('the contact problems are the school’s: its principal and CPE see them, the other school’s and a guardian do not', async () => {
+    const { ask } = hubSession(hub);
+    const [college] = await hub.academie.directory.schoolsById([hugo.classes[0]!.structureId]);
+    const staffOf = (role: string, schoolName: string) => hub.academie.demo.find((d) => d.description === `${role}, ${schoolName}`)!.login;
+    const otherSchool = (await hub.academie.directory.allSchools()).find((s) => s.id !== college!.id)!;
+    const PROBLEMS = `{ contactProblems { person { id } uai channel problem } }`;
+    for (const role of ['principal', 'CPE']) {
+      const seen = (await ask(staffOf(role, college!.name), PROBLEMS)).data.contactProblems;
+      expect(seen).toContainEqual({ person: { id: thomas.id }, uai: college!.uai, channel: 'sms', problem: 'mobile number not-mobile' });
+    }
+    const elsewhere: { person: { id: string }; uai: string }[] = (await ask(staffOf('principal', otherSchool.name), PROBLEMS)).data.contactProblems;
+    expect(elsewhere.every((p) => p.uai === otherSchool.uai)).toBe(true);
+    expect(elsewhere.some((p) => p.person.id === thomas.id)).toBe(false);
+    const guardian = await ask('sophie.martin', PROBLEMS);
+    expect(guardian.data?.contactProblems ?? null).toBeNull();
+    expect(guardian.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+  });
+
   it('in the graph: a person’s own notifications, unread count, mark read; preferences and quiet hours, SMS for guardians only', async () => {
     const { ask } = hubSession(hub);
     const MINE = `{ viewer { person { displayName } unreadNotifications notifications(first: 50) { items { id title category child { displayName } readAt } hasNextPage endCursor }
