@@ -72,10 +72,12 @@ const config: CodegenConfig = {
       ...resolvers('../context.ts#CommunicationContext', {
         Mailbox: '../context.ts#MailboxRef',
         Viewer: '../context.ts#ViewerRef',
+        ViewerUpdate: '../context.ts#ViewerUpdateRef',
         MessagePage: '../../../store/messaging/message.ts#Page<MessageSummaryModel>',
         MessageSummary: '../../../store/messaging/message.ts#MessageSummary',
         Message: '../../../store/messaging/message.ts#OpenedMessage',
         MessageReport: '../../../store/messaging/message.ts#MessageReport',
+        Draft: '../../../store/messaging/message.ts#Draft',
         ReportedAuthor: '../../../store/messaging/message.ts#MessageReport',
         Attachment: '../../../store/messaging/message.ts#AttachmentInfo',
       }),

@@ -211,6 +211,32 @@ describe('the shared agenda through the hub', { timeout: 120_000 }, () => {
     expect((await notified(personOf('sophie.martin'))).filter((t) => t === 'Annulé : Réunion 5EA')).toHaveLength(1);
   });
 
+  it('saves an event and its announcement together: when the announcement cannot be recorded, neither is (and a cancellation likewise)', async () => {
+    const db = hub.store.store.database.db;
+    const { id } = (await ask(principal().login, CREATE, { input: input({ title: 'Carnaval' }) })).data.createSchoolEvent;
+    // The notifications' table refuses every new row for a moment (a full disk, a lost connection).
+    await sql`CREATE FUNCTION refuse_notification_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no room'; END $$`.execute(db);
+    await sql`CREATE TRIGGER refuse_notification_event BEFORE INSERT ON notification_events FOR EACH ROW EXECUTE FUNCTION refuse_notification_event()`.execute(
+      db,
+    );
+    try {
+      const created = await ask(principal().login, CREATE, { input: input({ title: 'Kermesse' }) });
+      expect(created.errors?.[0]).toBeDefined();
+      const canceled = await ask(principal().login, CANCEL, { id });
+      expect(canceled.errors?.[0]).toBeDefined();
+    } finally {
+      await sql`DROP TRIGGER refuse_notification_event ON notification_events`.execute(db);
+      await sql`DROP FUNCTION refuse_notification_event()`.execute(db);
+    }
+    // Nobody sees an event nobody was told of, nor a cancellation nobody hears of.
+    const titles = (await seen('lea.martin')).filter((e) => e.title === 'Kermesse' || e.id === id);
+    expect(titles).toEqual([expect.objectContaining({ id, title: 'Carnaval', canceled: false })]);
+    // Once the store is back, the cancellation goes through and is told.
+    expect((await ask(principal().login, CANCEL, { id })).data.cancelSchoolEvent).toEqual({ id, canceled: true });
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM notification_events WHERE dedup_key = ${`school-event-canceled|${id}`}`.execute(db);
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
+
   it('reminds the families the day before, once', async () => {
     const { id } = (
       await ask(teacher5().login, CREATE, {

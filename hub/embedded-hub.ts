@@ -20,6 +20,7 @@ import { messagingConfigFromEnv } from '../subgraphs/communication/config.ts';
 import { ATTACHMENT_ROUTE_PREFIX } from '../subgraphs/communication/attachment-route.ts';
 import { PostgresAgendaStore } from '../store/agenda/postgres-store.ts';
 import { PostgresMessageStore } from '../store/messaging/postgres-store.ts';
+import { LiveUpdates } from '../store/live-updates.ts';
 import { seedDemoMessages } from './demo-messages.ts';
 import { PostgresNotificationStore } from '../store/notifications/postgres-store.ts';
 import { startSmtpStandin, type RunningSmtpStandin } from '../standins/smtp/server.ts';
@@ -40,8 +41,8 @@ import type { VieScolaireQuotas } from '../subgraphs/vie-scolaire/quotas.ts';
 import type { PerimeterOptions } from '../subgraphs/perimeter/perimeter.ts';
 import type { VieScolaireCache } from '../subgraphs/vie-scolaire/data-source.ts';
 import { openEmbeddedStore, type EmbeddedStore } from '../store/embedded-store.ts';
-import { linkLogin, relinkPerson } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
+import { directoryLogin } from '../connectors/sso/directory-login.ts';
 import { demoAccounts, type DemoLogin } from '../standins/identity-provider/demo-accounts.ts';
 import { startIdentityProvider, type IdpAccount } from '../standins/identity-provider/identity-provider.ts';
 
@@ -297,8 +298,11 @@ async function startCommunication(step: StepContext, store: EmbeddedStore, acade
     demo: academie.demo,
     log: step.log.child({ component: 'communication' }),
   });
+  const live = await LiveUpdates.start(store.store.database, step.log.child({ component: 'live-updates' }), config.live);
+  step.started.push(live);
   const communication = await startCommunicationSubgraph({
     messages,
+    live,
     notifications: new PostgresNotificationStore(store.store.database),
     agenda: new PostgresAgendaStore(store.store.database),
     directory: academie.directory,
@@ -463,11 +467,7 @@ function startHubRouter(
       sessions: store.store.sessions,
       auditStore: store.store.journal,
       readinessChecks: { database: store.store.readiness },
-      login: {
-        providers: () => providers,
-        link: (claims, provider) => linkLogin(claims, provider, academie.directory),
-        relink: (personId) => relinkPerson(personId, academie.directory),
-      },
+      login: directoryLogin(() => providers, academie.directory),
     },
   );
 }

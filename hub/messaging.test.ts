@@ -364,4 +364,123 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     const reminded = (await inbox(claire.login)).folder.items.some((m: any) => m.subject === 'Rappel : Réunion parents-professeurs du 9 décembre');
     expect(reminded).toBe(false);
   });
+  it('drafts: saved, listed, updated, named by who they go to, invisible to others, sent once; a recipient the rules refuse is refused when sent', async () => {
+    const SAVE = `mutation Save($input: DraftInput!, $id: ID) { saveDraft(input: $input, id: $id) { id subject bodyHtml to { id name kind } updatedAt } }`;
+    const DRAFTS = `{ mailbox { folder(name: DRAFTS, first: 20) { items { id subject } } } }`;
+    const DRAFT = `query($id: ID!) { mailbox { draft(id: $id) { id subject bodyHtml to { id name } } } }`;
+    const SEND_DRAFT = `mutation($id: ID!) { sendDraft(id: $id) { id subject bodyHtml to { id } } }`;
+    const { data } = await ask('lea.martin', '{ me { ... on Student { classes { teachers { id displayName } } } } }');
+    const teacher = data.me.classes[0].teachers[0];
+
+    const saved = await ask('sophie.martin', SAVE, { input: { to: [teacher.id], subject: 'Brouillon', body: '<p>Début <script>x</script></p>' } });
+    expect(saved.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const first = await ask('sophie.martin', SAVE, { input: { to: [teacher.id], subject: 'Brouillon', body: '<p>Début</p>' } });
+    expect(first.errors).toBeUndefined();
+    const id = first.data.saveDraft.id;
+    expect(first.data.saveDraft.to).toEqual([{ id: teacher.id, name: teacher.displayName, kind: 'PERSON' }]);
+    const updated = await ask('sophie.martin', SAVE, {
+      id,
+      input: { to: [teacher.id], subject: 'Question sur la sortie', body: '<p>Début, <b>suite</b></p>' },
+    });
+    expect(updated.data.saveDraft).toMatchObject({ id, subject: 'Question sur la sortie', bodyHtml: '<p>Début, <b>suite</b></p>' });
+    expect((await ask('sophie.martin', DRAFTS)).data.mailbox.folder.items).toContainEqual({ id, subject: 'Question sur la sortie' });
+
+    // Nobody else sees, changes, sends or deletes it: not the other parent, not its recipient.
+    for (const login of ['thomas.martin', loginOf(teacher.id)]) {
+      expect((await ask(login, DRAFT, { id })).data.mailbox.draft).toBeNull();
+      expect((await ask(login, DRAFTS)).data.mailbox.folder.items.map((d: any) => d.id)).not.toContain(id);
+      expect((await ask(login, SAVE, { id, input: { subject: 'volé' } })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect((await ask(login, SEND_DRAFT, { id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect((await ask(login, `mutation($id: ID!) { deleteDraft(id: $id) }`, { id })).data.deleteDraft).toBe(false);
+    }
+    expect((await ask('sophie.martin', DRAFT, { id })).data.mailbox.draft.subject).toBe('Question sur la sortie');
+
+    // Sent twice at once (a double click): one message, and the draft is gone.
+    const sends = await Promise.all([1, 2].map(() => ask('sophie.martin', SEND_DRAFT, { id })));
+    expect(sends.filter((s) => s.data?.sendDraft).map((s) => s.data.sendDraft.subject)).toEqual(['Question sur la sortie']);
+    expect(sends.filter((s) => s.errors?.[0]?.extensions?.code === 'NOT_FOUND')).toHaveLength(1);
+    const received = (await inbox(loginOf(teacher.id))).folder.items.filter((m: any) => m.subject === 'Question sur la sortie');
+    expect(received).toHaveLength(1);
+    expect((await ask('sophie.martin', DRAFTS)).data.mailbox.folder.items.map((d: any) => d.id)).not.toContain(id);
+
+    // A draft to another family: saved (the rules apply when sent), named by no one, refused when sent, kept.
+    const otherFamily = demo(/separated mother/).id;
+    const forged = await ask('sophie.martin', SAVE, { input: { to: [otherFamily], subject: 'Autre famille', body: 'x' } });
+    expect(forged.data.saveDraft.to).toEqual([{ id: otherFamily, name: null, kind: 'PERSON' }]);
+    const refused = await ask('sophie.martin', SEND_DRAFT, { id: forged.data.saveDraft.id });
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', recipients: [otherFamily] } });
+    expect((await ask('sophie.martin', DRAFT, { id: forged.data.saveDraft.id })).data.mailbox.draft.subject).toBe('Autre famille');
+  });
+
+  it('own folders: created, a message moved in and listed, another person’s message or folder refused, a deleted folder gives its messages back to the inbox', async () => {
+    const FOLDERS = `{ mailbox { folders { id name total unreadCount } } }`;
+    const CREATE = `mutation($name: String!) { createMessageFolder(name: $name) { id name total unreadCount } }`;
+    const MOVE = `mutation($id: ID!, $folderId: ID) { moveMessage(id: $id, folderId: $folderId) }`;
+    const IN_FOLDER = `query($id: ID!) { mailbox { ownFolder(id: $id, first: 20) { items { id subject } } } }`;
+    const teacher = demo(/teacher of .*5EA/);
+    const question = (await inbox(teacher.login)).folder.items.find((m: any) => m.subject === 'Absence de Léa jeudi matin');
+    expect(question).toBeDefined();
+
+    const created = await ask(teacher.login, CREATE, { name: '  Familles  ' });
+    expect(created.data.createMessageFolder).toMatchObject({ name: 'Familles', total: 0, unreadCount: 0 });
+    const folderId = created.data.createMessageFolder.id;
+    expect((await ask(teacher.login, CREATE, { name: 'FAMILLES' })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    expect((await ask(teacher.login, MOVE, { id: question.id, folderId })).data.moveMessage).toBe(true);
+    expect((await inbox(teacher.login)).folder.items.map((m: any) => m.id)).not.toContain(question.id);
+    expect((await ask(teacher.login, IN_FOLDER, { id: folderId })).data.mailbox.ownFolder.items).toEqual([{ id: question.id, subject: question.subject }]);
+    expect((await ask(teacher.login, FOLDERS)).data.mailbox.folders).toContainEqual({
+      id: folderId,
+      name: 'Familles',
+      total: 1,
+      unreadCount: question.readAt ? 0 : 1,
+    });
+
+    // Another person: cannot list the folder, move the message (not theirs) or into the folder (not theirs); nothing changes.
+    const sophieFolder = (await ask('sophie.martin', CREATE, { name: 'Familles' })).data.createMessageFolder.id;
+    expect((await ask('sophie.martin', IN_FOLDER, { id: folderId })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await ask('sophie.martin', MOVE, { id: question.id, folderId: sophieFolder })).errors?.[0]).toMatchObject({
+      message: 'No message you received has this id.',
+      extensions: { code: 'NOT_FOUND' },
+    });
+    expect((await ask(teacher.login, MOVE, { id: question.id, folderId: sophieFolder })).errors?.[0]).toMatchObject({
+      message: 'No folder of yours has this id.',
+    });
+    expect((await ask('sophie.martin', `mutation($id: ID!) { deleteMessageFolder(id: $id) }`, { id: folderId })).errors?.[0]?.extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      (await ask('sophie.martin', `mutation($id: ID!) { renameMessageFolder(id: $id, name: "x") { id } }`, { id: folderId })).errors?.[0]?.extensions?.code,
+    ).toBe('NOT_FOUND');
+    expect((await ask(teacher.login, IN_FOLDER, { id: folderId })).data.mailbox.ownFolder.items.map((m: any) => m.id)).toEqual([question.id]);
+
+    const renamed = await ask(teacher.login, `mutation($id: ID!) { renameMessageFolder(id: $id, name: "Parents d’élèves") { name total } }`, { id: folderId });
+    expect(renamed.data.renameMessageFolder).toEqual({ name: 'Parents d’élèves', total: 1 });
+    expect((await ask(teacher.login, `mutation($id: ID!) { deleteMessageFolder(id: $id) }`, { id: folderId })).data.deleteMessageFolder).toBe(1);
+    expect((await inbox(teacher.login)).folder.items.map((m: any) => m.id)).toContain(question.id);
+    expect((await ask(teacher.login, FOLDERS)).data.mailbox.folders.map((f: any) => f.id)).not.toContain(folderId);
+  });
+
+  it('refuses bad drafts and folders with a clear error and stores nothing: a 1 MB name, control characters, 10,000 ids, too many folders', async () => {
+    const login = 'thomas.martin';
+    const CREATE = `mutation($name: String!) { createMessageFolder(name: $name) { id } }`;
+    const folders = async () => (await ask(login, `{ mailbox { folders { id } } }`)).data.mailbox.folders.length;
+    const drafts = async () => (await ask(login, `{ mailbox { folder(name: DRAFTS, first: 100) { items { id } } } }`)).data.mailbox.folder.items.length;
+    const [foldersBefore, draftsBefore] = [await folders(), await drafts()];
+    expect((await ask(login, CREATE, { name: 'x'.repeat(1_000_000) })).errors?.length).toBeGreaterThan(0);
+    for (const name of ['', '   ', 'a'.repeat(61), 'a\u0000b', 'ligne\nsuivante', 'facture\u202Efdp']) {
+      expect((await ask(login, CREATE, { name })).errors?.[0]?.extensions?.code, JSON.stringify(name)).toBe('BAD_USER_INPUT');
+    }
+    const SAVE = `mutation($input: DraftInput!) { saveDraft(input: $input) { id } }`;
+    const many = await ask(login, SAVE, { input: { to: Array.from({ length: 10_000 }, (_, i) => `p${i}`) } });
+    expect(JSON.stringify(many.errors)).toMatch(/At most 100 recipients|too large|exceeds/i);
+    for (const input of [{ to: ['a'.repeat(201)] }, { to: ['p\u0000'] }, { subject: 'a\u0000b' }, { body: 'a'.repeat(100_001) }]) {
+      expect((await ask(login, SAVE, { input })).errors?.[0]?.extensions?.code, JSON.stringify(input).slice(0, 60)).toBe('BAD_USER_INPUT');
+    }
+    expect([await folders(), await drafts()]).toEqual([foldersBefore, draftsBefore]);
+    for (let i = foldersBefore; i < 100; i++) expect((await ask(login, CREATE, { name: `Dossier ${i}` })).errors).toBeUndefined();
+    expect((await ask(login, CREATE, { name: 'Un de trop' })).errors?.[0]).toMatchObject({
+      extensions: { code: 'QUOTA_EXCEEDED', quota: 'foldersPerPerson', limit: 100 },
+    });
+  });
 });

@@ -3,7 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkLogin, relinkPerson } from '../connectors/sso/linking.ts';
 import { createLogger } from '../lib/logger.ts';
 import { routerConfigFromEnv } from '../router/config.ts';
 import { startRouter, type HubRouter } from '../router/router.ts';
@@ -13,6 +12,7 @@ import { openHubStore, type HubStore } from '../store/hub-store.ts';
 import { DEFAULT_SESSION_TIMEOUTS } from '../store/sessions/session.ts';
 import { createTestDatabaseUrl } from '../test/helpers/database.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
+import { directoryLogin } from '../connectors/sso/directory-login.ts';
 import { startEmbeddedHub, type EmbeddedHub } from './embedded-hub.ts';
 import { loginFlow } from './login-flow.ts';
 
@@ -44,11 +44,7 @@ describe('two router instances sharing one database', () => {
         sessions: store.sessions,
         auditStore: store.journal,
         readinessChecks: { database: store.readiness },
-        login: {
-          providers: () => hub.providers,
-          link: (claims, provider) => linkLogin(claims, provider, hub.academie.directory),
-          relink: (id) => relinkPerson(id, hub.academie.directory),
-        },
+        login: directoryLogin(() => hub.providers, hub.academie.directory),
       },
     );
     return { router, store };

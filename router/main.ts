@@ -10,6 +10,7 @@ import { exitOnSignal } from '../lib/shutdown.ts';
 import { databaseConfigFromEnv } from '../store/database.ts';
 import { openHubStore } from '../store/hub-store.ts';
 import { retentionConfigFromEnv } from '../store/retention/config.ts';
+import { directoryLoginFromEnv } from '../subgraphs/directory/router-login.ts';
 import { routerConfigFromEnv } from './config.ts';
 import { startRouter } from './router.ts';
 
@@ -28,6 +29,9 @@ try {
   const shutdown = exitOnSignal(log, config.shutdownGraceMs + 5_000);
   // Checked at start too, with or without a database: a bad retention variable is named now, not in a year.
   const retention = retentionConfigFromEnv(process.env);
+  // The login routes, with ROUTER_IDENTITY_PROVIDERS_FILE: its providers, linked to the directory of
+  // the DIRECTORY_* variables (the subgraphs'); without, none (a warning says so).
+  const login = await directoryLoginFromEnv(process.env, log.child({ component: 'login' }));
   // With DATABASE_URL, sessions and the journal are in PostgreSQL, shared by every instance (migrated
   // at start); without, in this process's memory and files (one instance only).
   const store = process.env.DATABASE_URL
@@ -39,11 +43,10 @@ try {
       })
     : undefined;
   if (!store) log.warn('DATABASE_URL is not set: sessions and the journal stay in this process (one router instance only)');
-  const router = await startRouter(
-    config,
-    log,
-    store ? { sessions: store.sessions, auditStore: store.journal, readinessChecks: { database: store.readiness } } : {},
-  ).catch(async (error: unknown) => {
+  const router = await startRouter(config, log, {
+    ...(store ? { sessions: store.sessions, auditStore: store.journal, readinessChecks: { database: store.readiness } } : {}),
+    ...(login ? { login } : {}),
+  }).catch(async (error: unknown) => {
     await store?.close();
     throw error;
   });

@@ -8,6 +8,8 @@ import { TrustedIssuers } from './auth/trusted-issuers.ts';
 import { AuditQueue } from '../store/journal/audit-queue.ts';
 import type { AuditStore } from '../store/journal/event.ts';
 import { FileAuditStore } from '../store/journal/file-store.ts';
+import { alsoForSubscriptions } from './plugins/also-for-subscriptions.ts';
+import { useLiveStreams } from './plugins/use-live-streams.ts';
 import { refusalEvent, useAudit } from './plugins/use-audit.ts';
 import { DEFAULT_JOURNAL_THROTTLE, JournalThrottle } from './plugins/audit-throttle.ts';
 import type { RouterConfig } from './config.ts';
@@ -35,6 +37,7 @@ import { useReservedNames } from './plugins/use-reserved-names.ts';
 import { useReadiness, type ReadinessCheck } from './plugins/use-readiness.ts';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.ts';
 import { useSubgraphErrorHygiene } from './plugins/use-subgraph-error-hygiene.ts';
+import { useSubgraphTimeouts } from './plugins/use-subgraph-timeouts.ts';
 import { useViewerContext } from './plugins/use-viewer-context.ts';
 import { loadTrustedDocuments } from './plugins/trusted-documents.ts';
 import { SupergraphFile, type SubgraphEndpoint } from './supergraph/supergraph-file.ts';
@@ -118,8 +121,26 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
   const subgraphEndpoints = (): SubgraphEndpoint[] | undefined =>
     supergraph.current?.subgraphs.map((s) => ({ name: s.name, url: config.subgraphUrls[s.name] ?? s.url }));
 
+  // Which subgraph a fetch goes to, asked on every subgraph fetch: answered from a table made once
+  // per supergraph (a reload may move a subgraph) instead of parsing every subgraph's URL each time.
+  const subgraphsByUrl = new WeakMap<object, Map<string, string | undefined>>();
+  const subgraphOfUrl = (url: string): string | undefined => {
+    const current = supergraph.current;
+    if (!current) return undefined;
+    let byUrl = subgraphsByUrl.get(current);
+    if (!byUrl) subgraphsByUrl.set(current, (byUrl = new Map<string, string | undefined>()));
+    if (!byUrl.has(url)) {
+      // Bounded: fetches go to the supergraph's few subgraph URLs.
+      if (byUrl.size >= 256) byUrl.clear();
+      byUrl.set(url, subgraphEndpoints()?.find((s) => sameUrl(s.url, url))?.name);
+    }
+    return byUrl.get(url);
+  };
+
   // GraphiQL's code from the installed package, on this origin (never a CDN); none in production.
   const graphiql = config.production ? undefined : offlineGraphiQL();
+
+  const liveStreams = useLiveStreams({ sessions, timeouts: config.sessionTimeouts, ...config.liveStreams, metrics, log });
 
   const gateway: GatewayRuntime = createGatewayRuntime({
     supergraph: async () => {
@@ -134,7 +155,9 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
       // The HTTP executor merges identical in-flight subgraph queries, keyed on URL and body only:
       // our signed viewer context is added later (onFetch), so two people asking the same query at
       // the same moment would share one answer (a pupil seeing another's data). Never merge.
-      '*': { options: { deduplicateInflightRequests: false } },
+      // Subscriptions too are POSTs (the executor's default is GET, the operation in the URL):
+      // the subgraph binds the signed viewer context to the body, and URLs land in logs.
+      '*': { options: { deduplicateInflightRequests: false, method: 'POST' } },
       ...Object.fromEntries(Object.entries(config.subgraphUrls).map(([name, location]) => [name, { location }])),
     },
     logging: hiveLog,
@@ -153,7 +176,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     // Ours (useRequestId, first plugin) bounds and checks what a client sends; the runtime's echoes anything.
     requestId: false,
     cors: corsPolicy(() => corsOrigins),
-    upstreamTimeout: ({ subgraphName }) => (subgraphName && config.subgraphTimeoutsMs[subgraphName]) || config.subgraphTimeoutMs,
+    // Subgraph timeouts: useSubgraphTimeouts below, not the runtime's `upstreamTimeout` (see the plugin for why).
     subgraphErrors: { errorCode: 'DOWNSTREAM_SERVICE_ERROR', subgraphNameProp: 'serviceName' },
     maskedErrors: config.production,
     persistedDocuments: trusted
@@ -162,82 +185,91 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
           allowArbitraryDocuments: config.trustedDocuments?.allowArbitrary ?? false,
         }
       : undefined,
-    plugins: () => [
-      useRequestId(),
-      // Only when this process exports traces (HUB_TRACING, lib/tracing.ts): no cost otherwise.
-      ...(tracingActive() ? useTracing(hiveLog) : []),
-      useVaryOrigin(),
-      useAccessLog(log, { logPath: passThroughLogPath(config.passThroughRoutes ?? []) }),
-      // Wired with login, the router is only ready once its identity providers answer (people must be able to log in).
-      useReadiness({
-        subgraphs: subgraphEndpoints,
-        identityProviders: extensions.login && (() => extensions.login!.providers()),
-        planner: planner.status,
-        checks: extensions.readinessChecks,
-      }),
-      rateLimit.byAddress,
-      ...useMetrics({ registry: metrics, log: hiveLog, labels: metricLabels, token: config.metrics.token }),
-      useRequestBodyLimit(config.limits.maxBodyBytes),
-      ...(graphiql ? [graphiql.plugin] : []),
-      // Before login and authentication: these routes carry their own credential, and no session is read.
-      usePassThroughRoutes({
-        routes: config.passThroughRoutes ?? [],
-        subgraphUrl: (name) => subgraphEndpoints()?.find((s) => s.name === name)?.url,
-        timeoutMs: (name) => config.subgraphTimeoutsMs[name] || config.subgraphTimeoutMs,
-        log,
-      }),
-      useSubgraphErrorHygiene({ production: config.production }),
-      ...(config.production ? [useNoSuggestions()] : []),
-      ...useOperationLimits(config.limits, { supergraph: () => supergraph.current?.document }),
-      useReservedNames(),
-      ...(extensions.login
-        ? [
-            useLogin({
-              ...extensions.login,
-              sessions,
-              timeouts: config.sessionTimeouts,
-              publicUrl: () => publicUrl,
-              loginCookieKey: loginCookieKey(config.loginSecret ?? config.viewerContextKey),
-              log,
-              onLogin,
-            }),
-          ]
-        : []),
-      useAuthentication({
-        sessions,
-        timeouts: config.sessionTimeouts,
-        scopeMapping: config.scopeMapping,
-        trustedIssuers,
-        sessionFacts: extensions.login?.relink && { maxAgeMs: config.sessionFactsMaxAgeMs, relink: extensions.login.relink, log },
-      }),
-      rateLimit.byViewer,
-      useAuthorization({
-        supergraph: () => supergraph.current?.document,
-        policies: config.policies,
-        mode: config.authorizationMode,
-        metrics,
-        operationLabel: (name) => metricLabels.operationName(name),
-        log,
-        idPolicy: { maxLength: config.limits.maxIdLength ?? DEFAULT_ID_POLICY.maxLength },
-        onDenied: (decision) => {
-          if (decision.refused) journal.push([refusalEvent(decision, decision.requestId)]);
-        },
-      }),
-      useAudit({ queue: journal, subjectTypes: config.audit.subjectTypes, supergraph: () => supergraph.current?.document }),
-      ...(extensions.plugins?.({ metrics, log }) ?? []),
-      useViewerContext(config.viewerContextKey, (url) => subgraphEndpoints()?.find((s) => sameUrl(s.url, url))?.name),
-      // Last: whatever no plugin above answered reaches the GraphQL server only at its exact path.
-      ...(config.staticSiteDir
-        ? [
-            useStaticSite({
-              dir: config.staticSiteDir,
-              isReserved: (path) =>
-                isGraphQLPath(path) || isAuthPath(path) || RESERVED_PATHS.has(path) || (config.passThroughRoutes ?? []).some((r) => path.startsWith(r.prefix)),
-            }),
-          ]
-        : []),
-      useOnlyKnownRoutes(),
-    ],
+    // Each plugin written for operations applies to subscriptions too (also-for-subscriptions.ts).
+    plugins: () =>
+      [
+        useRequestId(),
+        // Only when this process exports traces (HUB_TRACING, lib/tracing.ts): no cost otherwise.
+        ...(tracingActive() ? useTracing(hiveLog) : []),
+        useVaryOrigin(),
+        useAccessLog(log, { logPath: passThroughLogPath(config.passThroughRoutes ?? []) }),
+        // Wired with login, the router is only ready once its identity providers answer (people must be able to log in).
+        useReadiness({
+          subgraphs: subgraphEndpoints,
+          identityProviders: extensions.login && (() => extensions.login!.providers()),
+          planner: planner.status,
+          checks: extensions.readinessChecks,
+        }),
+        rateLimit.byAddress,
+        ...useMetrics({ registry: metrics, log: hiveLog, labels: metricLabels, token: config.metrics.token }),
+        useRequestBodyLimit(config.limits.maxBodyBytes),
+        ...(graphiql ? [graphiql.plugin] : []),
+        // Before login and authentication: these routes carry their own credential, and no session is read.
+        usePassThroughRoutes({
+          routes: config.passThroughRoutes ?? [],
+          subgraphUrl: (name) => subgraphEndpoints()?.find((s) => s.name === name)?.url,
+          timeoutMs: (name) => config.subgraphTimeoutsMs[name] || config.subgraphTimeoutMs,
+          log,
+        }),
+        useSubgraphErrorHygiene({ production: config.production }),
+        // A subscription's stream is meant to stay open: not timed (use-live-streams.ts bounds its life).
+        useSubgraphTimeouts((name) => config.subgraphTimeoutsMs[name] || config.subgraphTimeoutMs),
+        ...(config.production ? [useNoSuggestions()] : []),
+        ...useOperationLimits(config.limits, { supergraph: () => supergraph.current?.document }),
+        useReservedNames(),
+        ...(extensions.login
+          ? [
+              useLogin({
+                ...extensions.login,
+                sessions,
+                timeouts: config.sessionTimeouts,
+                publicUrl: () => publicUrl,
+                loginCookieKey: loginCookieKey(config.loginSecret ?? config.viewerContextKey),
+                log,
+                onLogin,
+              }),
+            ]
+          : []),
+        useAuthentication({
+          sessions,
+          timeouts: config.sessionTimeouts,
+          scopeMapping: config.scopeMapping,
+          trustedIssuers,
+          sessionFacts: extensions.login?.relink && { maxAgeMs: config.sessionFactsMaxAgeMs, relink: extensions.login.relink, log },
+        }),
+        rateLimit.byViewer,
+        useAuthorization({
+          supergraph: () => supergraph.current?.document,
+          policies: config.policies,
+          mode: config.authorizationMode,
+          metrics,
+          operationLabel: (name) => metricLabels.operationName(name),
+          log,
+          idPolicy: { maxLength: config.limits.maxIdLength ?? DEFAULT_ID_POLICY.maxLength },
+          onDenied: (decision) => {
+            if (decision.refused) journal.push([refusalEvent(decision, decision.requestId)]);
+          },
+        }),
+        useAudit({ queue: journal, subjectTypes: config.audit.subjectTypes, supergraph: () => supergraph.current?.document }),
+        // After authentication and authorization: a stream lives only as long as its session.
+        liveStreams,
+        ...(extensions.plugins?.({ metrics, log }) ?? []),
+        useViewerContext(config.viewerContextKey, subgraphOfUrl),
+        // Last: whatever no plugin above answered reaches the GraphQL server only at its exact path.
+        ...(config.staticSiteDir
+          ? [
+              useStaticSite({
+                dir: config.staticSiteDir,
+                isReserved: (path) =>
+                  isGraphQLPath(path) ||
+                  isAuthPath(path) ||
+                  RESERVED_PATHS.has(path) ||
+                  (config.passThroughRoutes ?? []).some((r) => path.startsWith(r.prefix)),
+              }),
+            ]
+          : []),
+        useOnlyKnownRoutes(),
+      ].map(alsoForSubscriptions),
   });
 
   // Known once listening (port 0 picks one): the login plugin reads it lazily.
@@ -275,6 +307,8 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     audit,
     auditStore,
     async stop() {
+      // Open streams never end by themselves: end them, so that closing does not wait for the grace period.
+      liveStreams.close();
       await server.close(config.shutdownGraceMs);
       await metricsServer.close(0);
       await gateway.dispose();

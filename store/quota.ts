@@ -17,7 +17,9 @@ export class QuotaExceededError extends HubError {
       | 'dataExportsPerDay'
       | 'messagesPerDay'
       | 'messageAttachmentBytesPerDay'
-      | 'schoolEventsPerDay',
+      | 'schoolEventsPerDay'
+      | 'draftsPerPerson'
+      | 'foldersPerPerson',
     readonly limit: number,
   ) {
     super(`quota ${quota} (${limit}) exceeded`);

@@ -26,6 +26,8 @@ export interface Database {
   message_signatures: MessageSignaturesTable;
   message_reports: MessageReportsTable;
   message_attachments: MessageAttachmentsTable;
+  message_folders: MessageFoldersTable;
+  message_drafts: MessageDraftsTable;
   notification_baselines: NotificationBaselinesTable;
   notification_snapshots: NotificationSnapshotsTable;
   notification_leases: NotificationLeasesTable;
@@ -255,6 +257,30 @@ export interface MessageRecipientsTable {
   trashed_at: ColumnType<Date | null, never, Date | string | null>;
   /** The sender recalled the message before this copy was read: it is gone from the recipient's folders. */
   recalled_at: ColumnType<Date | null, never, Date | string>;
+  /** One of the owner's own folders (migration 0012); null: the inbox. */
+  folder_id: ColumnType<string | null, never, string | null>;
+}
+
+/** A person's own folder of received messages (migration 0012): named once per person, case-insensitively. */
+export interface MessageFoldersTable {
+  id: string;
+  person_id: string;
+  name: string;
+  created_at: ColumnType<Date, never, never>;
+}
+
+/** A message being written (migration 0012): its author's only; checked as any message when sent. */
+export interface MessageDraftsTable {
+  id: string;
+  author_id: string;
+  subject: string;
+  /** Sanitized when saved (lib/markup.ts). */
+  body_html: string;
+  /** The person and list ids chosen (bounded), checked against the rules when sent. */
+  recipient_ids: ColumnType<string[], string, string>;
+  in_reply_to: string | null;
+  requires_signature: boolean;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** The cahier de liaison: one row per child and legal guardian a signed mot asks. */
@@ -323,6 +349,12 @@ export interface NotificationEventsTable {
   details: ColumnType<Record<string, unknown>, string, string>;
   occurred_at: ColumnType<Date, Date | string | undefined, never>;
   fanned_out_at: ColumnType<Date | null, never, Date | string>;
+  /** Failed fan-outs so far (migration 0011); the next one not before `fan_out_retry_at`. */
+  fan_out_attempts: Generated<number>;
+  fan_out_retry_at: ColumnType<Date | null, never, Date | string | null>;
+  /** Set aside after its attempts: never fanned out, `fan_out_error` says why (redacted, bounded). */
+  fan_out_failed_at: ColumnType<Date | null, never, Date | string>;
+  fan_out_error: ColumnType<string | null, never, string | null>;
 }
 
 /** What a person sees in the app's list. */
@@ -368,6 +400,8 @@ export interface NotificationDigestsTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
   sent_at: ColumnType<Date | null, never, Date | string>;
   error: string | null;
+  /** When the attempt sending it now started (migration 0011): a second attempt waits for it to be stale. */
+  sending_since: ColumnType<Date | null, never, Date | string | null>;
 }
 
 export interface NotificationPreferencesTable {

@@ -10,6 +10,7 @@ import { parisWallClock } from '../../lib/french-dates.ts';
 import { addDays } from '../../lib/iso-days.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { STATIC_SITE_CSP } from '../../router/plugins/use-static-site.ts';
+import { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import { PORTAL_DIST, PORTAL_PERSISTED_DOCUMENTS } from '../../scripts/portal-build.ts';
 import { launchChromium } from '../../test/helpers/browser.ts';
 import { testHubOptions } from '../../test/helpers/database.ts';
@@ -247,6 +248,54 @@ describe('the portal in a real browser', () => {
     await page.close();
   });
 
+  // Claire BERNARD's son was never shown before: nothing in the GAR client's cache to answer with.
+  it('the GAR down: the child’s card says its digital resources are unavailable, and only that', async () => {
+    hub.gar.standin.faults.errorRate = 1;
+    try {
+      const page = await logIn('claire.bernard');
+      const card = page.locator('article.card').filter({ hasText: /Lucas/ });
+      const resources = card.locator('section').filter({ has: page.getByRole('heading', { name: 'Ressources numériques' }) });
+      await resources.getByText(/^Ressources numériques indisponibles/).waitFor({ timeout: 20_000 });
+      // The rest of the card shows, without the vie scolaire's warning.
+      expect(await card.getByText(/Vie scolaire indisponible/).count()).toBe(0);
+      expect(await card.locator('.timetable').count()).toBe(1);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.close();
+    } finally {
+      hub.gar.standin.faults.errorRate = 0;
+    }
+  });
+
+  it('a guardian’s card lists the child’s digital resources (GAR), each opening in a new tab', async () => {
+    const page = await logIn('sophie.martin');
+    const lea = page.locator('article.card').filter({ hasText: /Léa MARTIN/ });
+    const link = lea.getByRole('link', { name: /Mathématiques 5e - manuel numérique Sésamath/ });
+    await link.waitFor({ timeout: 20_000 });
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await link.getAttribute('href')).toMatch(/^https:\/\//);
+    // Said to screen readers: it opens a new tab.
+    expect(await link.innerText()).toMatch(/nouvel onglet/);
+    // The publisher beside it; the lycée's catalogue on Chloé's card, not the collège's textbook.
+    expect(await link.locator('xpath=..').innerText()).toMatch(/ · \S/);
+    const chloe = page.locator('article.card').filter({ hasText: /Chloé MARTIN/ });
+    expect(await chloe.locator('ul.resources li').count()).toBeGreaterThan(0);
+    expect(await chloe.getByRole('link', { name: /Mathématiques 5e - manuel numérique Sésamath/ }).count()).toBe(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a pupil’s home lists her digital resources (GAR), each opening in a new tab', async () => {
+    const page = await logIn('lea.martin');
+    const card = page.locator('article.card').filter({ has: page.getByRole('heading', { name: 'Ressources numériques' }) });
+    const link = card.getByRole('link', { name: /Mathématiques 5e - manuel numérique Sésamath/ });
+    await link.waitFor({ timeout: 20_000 });
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await page.getByText(/Vie scolaire indisponible/).count()).toBe(0);
+    await page.close();
+  });
+
   it('nothing about the person is kept in the browser’s storage, and the session cookie is out of the page’s reach', async () => {
     const page = await logIn('sophie.martin');
     await expect.poll(() => page.locator('article.card').count(), { timeout: 20_000 }).toBe(3);
@@ -461,6 +510,70 @@ describe('the portal in a real browser', () => {
       await teacherPage.getByText('Cette page est réservée à la direction de l’établissement.').waitFor({ timeout: 20_000 });
       await teacherPage.close();
     }, 120_000);
+
+    it('a draft is saved, reopened from « Brouillons » and sent once; the teacher moves it into a new folder of hers', async () => {
+      const teacher = demo(/teacher of .*5EA/);
+      const teacherPerson = (await hub.academie.directory.people([teacher.id]))[0]!;
+      const teacherName = displayNameOf(teacherPerson);
+      const subject = `Brouillon ${Date.now()}`;
+
+      const guardian = await logIn('sophie.martin', '/messages/new');
+      await pickRecipient(guardian, teacherPerson.lastName, new RegExp(`^${escapeRegExp(teacherName)} · enseignant`));
+      await guardian.getByLabel('Objet').fill(subject);
+      await guardian.getByLabel('Message', { exact: true }).fill('Première ligne.');
+      await guardian.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+      await guardian
+        .getByRole('status')
+        .filter({ hasText: /^Brouillon enregistré à / })
+        .waitFor({ timeout: 20_000 });
+      await guardian.goto(new URL('/messages?dossier=brouillons', hub.router.publicUrl).href);
+      const draft = guardian.locator('ul.messages > li').filter({ hasText: subject });
+      await draft.waitFor({ timeout: 20_000 });
+      expect(await accessibilityViolations(guardian), '/messages?dossier=brouillons').toEqual([]);
+      await draft.getByRole('link').click();
+      // Reopened as saved: the recipient, the subject, the text.
+      await guardian.getByRole('button', { name: `Retirer ${teacherName}` }).waitFor({ timeout: 20_000 });
+      expect(await guardian.getByLabel('Objet').inputValue()).toBe(subject);
+      expect(await guardian.getByLabel('Message', { exact: true }).inputValue()).toBe('Première ligne.');
+      expect(await accessibilityViolations(guardian), '/messages/new?brouillon=…').toEqual([]);
+      await guardian.getByLabel('Message', { exact: true }).fill('Première ligne.\n\nEt la suite.');
+      await guardian.getByRole('button', { name: 'Envoyer' }).click();
+      await guardian.getByRole('heading', { name: subject }).waitFor({ timeout: 20_000 });
+      expect(await guardian.locator('.message .body').innerText()).toBe('Première ligne.\n\nEt la suite.');
+      // Sent: no longer a draft.
+      await guardian.goto(new URL('/messages?dossier=brouillons', hub.router.publicUrl).href);
+      await guardian.getByRole('heading', { name: 'Brouillons' }).waitFor({ timeout: 20_000 });
+      await expect.poll(() => guardian.locator('ul.messages > li').filter({ hasText: subject }).count(), { timeout: 20_000 }).toBe(0);
+      await guardian.close();
+
+      const page = await logIn(teacher.login, '/messages');
+      const folderName = `Familles ${Date.now() % 100_000}`;
+      await page.getByLabel('Nouveau dossier').fill(folderName);
+      await page.getByRole('button', { name: 'Créer le dossier' }).click();
+      await page.getByRole('heading', { name: folderName }).waitFor({ timeout: 20_000 });
+      await page.getByText('Aucun message.').waitFor({ timeout: 20_000 });
+      expect(await accessibilityViolations(page), '/messages?mon-dossier=…').toEqual([]);
+      await page.getByRole('link', { name: 'Reçus' }).click();
+      const received = page.locator('ul.messages > li').filter({ hasText: subject });
+      await received.waitFor({ timeout: 20_000 });
+      await received.getByRole('link').click();
+      await page.getByRole('heading', { name: subject }).waitFor({ timeout: 20_000 });
+      await page.getByRole('option', { name: folderName }).waitFor({ state: 'attached', timeout: 20_000 });
+      await page.getByLabel('Déplacer vers…').selectOption({ label: folderName });
+      expect(await accessibilityViolations(page), '/messages/:id with « Déplacer vers… »').toEqual([]);
+      await page.getByRole('button', { name: 'Déplacer', exact: true }).click();
+      await page.getByText(`Message déplacé dans « ${folderName} ».`).waitFor({ timeout: 20_000 });
+      await page.goto(new URL('/messages', hub.router.publicUrl).href);
+      await page
+        .getByRole('navigation', { name: 'Dossiers' })
+        .getByRole('link', { name: new RegExp(`^${escapeRegExp(folderName)}`) })
+        .click();
+      await page.locator('ul.messages > li').filter({ hasText: subject }).waitFor({ timeout: 20_000 });
+      await page.getByRole('link', { name: 'Reçus' }).click();
+      await page.getByRole('heading', { name: 'Reçus' }).waitFor({ timeout: 20_000 });
+      await expect.poll(() => page.locator('ul.messages > li').filter({ hasText: subject }).count(), { timeout: 20_000 }).toBe(0);
+      await page.close();
+    }, 120_000);
   });
   describe('notifications and the shared agenda (issue 16)', () => {
     const personId = (login: string) => hub.logins.find((l) => l.login === login)!.personId;
@@ -521,6 +634,45 @@ describe('the portal in a real browser', () => {
       expect(await page.getByRole('button', { name: 'Tout marquer comme lu' }).isDisabled()).toBe(true);
       await page.close();
     }, 90_000);
+
+    it('an open page hears at once of a new message and its notification: the counters and the inbox change without a reload', async () => {
+      /** « Messagerie (3) » in the navigation: the number shown, 0 when none. */
+      const unreadMessagesShown = async (page: Page) =>
+        Number(
+          /\((\d+)\)/.exec(
+            await page
+              .getByRole('navigation', { name: 'Navigation principale' })
+              .getByRole('link', { name: /^Messagerie/ })
+              .innerText(),
+          )?.[1] ?? 0,
+        );
+      const documents = Object.entries(JSON.parse(readFileSync(PORTAL_PERSISTED_DOCUMENTS, 'utf8')) as Record<string, string>);
+      const sendHash = documents.find(([, document]) => document.startsWith('mutation SendMessage'))![0];
+      const bearer = await hubSession(hub).token(demo(/teacher of .*5EA/).login);
+      const page = await logIn('sophie.martin', '/messages');
+      await page.locator('ul.messages').waitFor({ timeout: 20_000 });
+      // The page is following its updates before the message leaves.
+      await page.waitForTimeout(1000);
+      await hub.notifications.worker.tick();
+      const before = { messages: await unreadMessagesShown(page), notifications: await unreadShown(page) };
+      const subject = `En direct ${Date.now()}`;
+      const response = await fetch(hub.router.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+        body: JSON.stringify({
+          extensions: { persistedQuery: { version: 1, sha256Hash: sendHash } },
+          variables: { input: { to: [personId('sophie.martin')], subject, body: '<p>Bonjour.</p>' } },
+        }),
+      });
+      expect((await response.json()) as { errors?: unknown }).not.toHaveProperty('errors');
+      await expect.poll(() => unreadMessagesShown(page), { timeout: 10_000 }).toBe(before.messages + 1);
+      await page.locator('ul.messages > li.unread').filter({ hasText: subject }).waitFor({ timeout: 10_000 });
+      // The worker makes it a notification (in the app at once): its counter goes up too.
+      await hub.notifications.worker.tick();
+      await expect.poll(() => unreadShown(page), { timeout: 10_000 }).toBe(before.notifications + 1);
+      expect(await accessibilityViolations(page), '/messages after a live update').toEqual([]);
+      await page.close();
+    }, 60_000);
 
     it('20 notifications a page, newest first; « Charger plus » brings the next ones by the cursor, and the focus goes to the first of them', async () => {
       const worker = hub.notifications.worker;
@@ -671,6 +823,51 @@ describe('the portal in a real browser', () => {
       const wide = guardian.locator('ul.events > li').filter({ hasText: schoolWide });
       await wide.waitFor({ timeout: 20_000 });
       expect(await wide.locator('.meta').first().innerText()).toBe(`Autre · ${school.name} · tout l’établissement`);
+      await guardian.close();
+    }, 120_000);
+  });
+
+  describe('the staff pages', () => {
+    it('the principal’s home lists what she can do; « Contacts injoignables » says who could not be reached, how and why, in French; not offered to others', async () => {
+      const principalDemo = demo(/^principal, /);
+      const schoolName = principalDemo.description.replace(/^principal, /, '');
+      const school = (await hub.academie.directory.allSchools()).find((s) => s.name === schoolName)!;
+      // What the notification worker records when a guardian's mobile number is not a mobile's, twice.
+      const store = new PostgresNotificationStore(hub.store.store.database);
+      const sophie = hub.logins.find((l) => l.login === 'sophie.martin')!.personId;
+      for (let i = 0; i < 2; i++) await store.reportContactProblem(school.uai, sophie, 'sms', 'mobile number not-mobile');
+
+      const page = await logIn(principalDemo.login);
+      const home = page.locator('article.card').filter({ has: page.getByRole('heading', { name: 'Ce que vous pouvez faire' }) });
+      await home.waitFor({ timeout: 20_000 });
+      const offered = await home.getByRole('link').allInnerTexts();
+      expect(offered).toEqual(expect.arrayContaining(['Messages signalés', 'Contacts injoignables', 'Agenda']));
+      expect(await page.getByText(/arrivent avec les prochaines versions/).count()).toBe(0);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, 'staff-home.png') });
+
+      await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Contacts injoignables' }).click();
+      await page.waitForURL((url) => url.pathname === '/contacts-injoignables');
+      const line = page.locator('ul.problems > li').filter({ hasText: 'Sophie MARTIN' });
+      await line.waitFor({ timeout: 20_000 });
+      expect(await line.innerText()).toMatch(/SMS : Le numéro enregistré n’est pas un portable/);
+      expect(await line.innerText()).toMatch(/Depuis le .+ · dernière fois le .+ · 2 fois/);
+      // Names only: no link to anyone's record, no number, nothing of the worker's English.
+      expect(await page.locator('ul.problems a').count()).toBe(0);
+      expect(await page.locator('ul.problems').innerText()).not.toMatch(/mobile number|not-mobile/);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, 'contact-problems.png') });
+      await page.close();
+
+      // A teacher is not offered the page; a guardian who types its address is told whose it is.
+      const teacher = await logIn(demo(/teacher of .*5EA/).login);
+      const nav = teacher.getByRole('navigation', { name: 'Navigation principale' });
+      await nav.waitFor({ timeout: 20_000 });
+      expect(await nav.getByRole('link', { name: 'Contacts injoignables' }).count()).toBe(0);
+      await teacher.close();
+      const guardian = await logIn('sophie.martin', '/contacts-injoignables');
+      await guardian.getByText('Cette page est réservée à la direction et à la vie scolaire de l’établissement.').waitFor({ timeout: 20_000 });
+      expect(await guardian.locator('ul.problems').count()).toBe(0);
       await guardian.close();
     }, 120_000);
   });

@@ -8,13 +8,16 @@ import { PrivacyPage } from './pages/privacy.tsx';
 import { PupilHomePage } from './pages/pupil-home.tsx';
 import { TeacherHomePage } from './pages/teacher-home.tsx';
 import { LOGOUT_URL } from './session.ts';
+import { CONTACT_PROBLEMS_FUNCTIONS, holdsOneOf } from './staff-functions.ts';
 import { NavigationCounts } from './ui/counters.ts';
+import { useLiveUpdates } from './ui/live-updates.ts';
 import { Loading, Notice } from './ui/notice.tsx';
 
 const Shell = graphql(`
   query Shell {
     viewer {
       profile
+      functions
       person {
         id
         displayName
@@ -34,14 +37,21 @@ const ReportsPage = lazy(() => import('./pages/messaging/reports.tsx'));
 const NotificationsPage = lazy(() => import('./pages/notifications/notifications.tsx'));
 const PreferencesPage = lazy(() => import('./pages/notifications/preferences.tsx'));
 const AgendaPage = lazy(() => import('./pages/agenda/agenda.tsx'));
+// And the staff's: their home and « Contacts injoignables » (few people: nobody else downloads them).
+const StaffHomePage = lazy(() => import('./pages/staff/staff-home.tsx'));
+const ContactProblemsPage = lazy(() => import('./pages/staff/contact-problems.tsx'));
 
-const PAGES = [
+const PAGES: { path: string; label: string; forFunctions?: readonly string[] }[] = [
   { path: '/', label: 'Accueil' },
   { path: '/messages', label: 'Messagerie' },
   { path: '/notifications', label: 'Notifications' },
   { path: '/agenda', label: 'Agenda' },
+  { path: '/contacts-injoignables', label: 'Contacts injoignables', forFunctions: CONTACT_PROBLEMS_FUNCTIONS },
   { path: '/mes-donnees', label: 'Mes données' },
 ];
+
+/** The pages of the navigation for a viewer holding these staff functions. */
+const pagesFor = (functions: readonly string[]) => PAGES.filter((p) => !p.forFunctions || holdsOneOf(functions, p.forFunctions));
 
 /** The page of the navigation a path belongs to (a message belongs to « Messagerie »). */
 const pageOf = (path: string) => PAGES.find((p) => p.path === path || (p.path !== '/' && path.startsWith(`${p.path}/`)));
@@ -68,10 +78,11 @@ function Layout() {
       </a>
       <header class="top">
         <p class="brand">ENT</p>
+        {viewer && <FollowUpdates />}
         {viewer && (
           <nav aria-label="Navigation principale">
             <ul>
-              {PAGES.map((page) => (
+              {pagesFor(viewer.functions).map((page) => (
                 <li key={page.path}>
                   <a href={page.path} aria-current={pageOf(path) === page ? 'page' : undefined}>
                     {page.label}
@@ -99,18 +110,11 @@ function Layout() {
           <Notice kind="error">Le portail ne répond pas. Vérifiez votre connexion et réessayez.</Notice>
         ) : (
           <Router>
-            <Route
-              path="/"
-              component={
-                viewer.profile === 'GUARDIAN'
-                  ? GuardianHomePage
-                  : viewer.profile === 'STUDENT'
-                    ? PupilHomePage
-                    : viewer.profile === 'TEACHER'
-                      ? TeacherHomePage
-                      : StaffHome
-              }
-            />
+            {viewer.profile === 'STAFF' ? (
+              <Route path="/" component={StaffHomePage} functions={viewer.functions} />
+            ) : (
+              <Route path="/" component={viewer.profile === 'GUARDIAN' ? GuardianHomePage : viewer.profile === 'STUDENT' ? PupilHomePage : TeacherHomePage} />
+            )}
             <Route path="/messages" component={MailboxPage} />
             <Route path="/messages/new" component={ComposePage} />
             <Route path="/messages/signalements" component={ReportsPage} />
@@ -118,6 +122,7 @@ function Layout() {
             <Route path="/notifications" component={NotificationsPage} />
             <Route path="/notifications/preferences" component={PreferencesPage} />
             <Route path="/agenda" component={AgendaPage} />
+            <Route path="/contacts-injoignables" component={ContactProblemsPage} />
             <Route path="/mes-donnees" component={PrivacyPage} />
             <Route default component={NotFound} />
           </Router>
@@ -133,10 +138,17 @@ const UNREAD_SAID = {
   notifications: (n: number) => (n === 1 ? '1 notification non lue' : `${n} notifications non lues`),
 };
 
+/** Follows what changes for the viewer while a page is open (ui/live-updates.ts); shows nothing itself. */
+function FollowUpdates() {
+  useLiveUpdates();
+  return null;
+}
+
 /**
  * « Messagerie (3) », « Notifications (2) »: what is not yet read, from one request for both
- * (ui/counters.ts) asked again at each change of page (a message opened, one arrived meanwhile) and
- * when the tab is shown again after a minute or more;
+ * (ui/counters.ts) asked again when a live update says they changed (a message or a notification
+ * arrived, or was read on another device), at each change of page, and when the tab is shown again
+ * after a minute or more (the live stream may have been down meanwhile);
  * urql gives both counters the one answer. Nothing shown at zero or when that part does not answer.
  */
 function UnreadCount(props: { of: keyof typeof UNREAD_SAID }) {
@@ -175,9 +187,6 @@ function UnreadCount(props: { of: keyof typeof UNREAD_SAID }) {
   );
 }
 
-const StaffHome = () => (
-  <Notice kind="info">Bienvenue. Les pages du personnel de direction et de vie scolaire arrivent avec les prochaines versions du portail.</Notice>
-);
 const NotFound = () => (
   <Notice kind="info">
     Cette page n’existe pas. <a href="/">Retour à l’accueil</a>

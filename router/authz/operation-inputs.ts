@@ -67,10 +67,30 @@ export function operationInputs(args: ExecutionArgsLike, idPolicy: IdPolicy = DE
   return inputs;
 }
 
+/**
+ * The inputs of operations that declare no variable: the same for every request of a document (the
+ * variables a client sends beside them are ignored, as the executor does), so checked once.
+ */
+const constantInputs = new WeakMap<DocumentNode, Map<string, { schema: GraphQLSchema; inputs: OperationInputs }>>();
+
 function compute(args: ExecutionArgsLike, idPolicy: IdPolicy): OperationInputs {
   const operation = pickOperation(args.document, args.operationName);
   // Validation refuses a document without a matching operation; nothing to read then.
   if (!operation) return { ok: true, variables: {} };
+  if (operation.variableDefinitions?.length) return computeFor(args, operation, idPolicy);
+  let byOperation = constantInputs.get(args.document);
+  if (!byOperation) constantInputs.set(args.document, (byOperation = new Map<string, { schema: GraphQLSchema; inputs: OperationInputs }>()));
+  const key = `${args.operationName ?? ''}|${idPolicy.maxLength}`;
+  let known = byOperation.get(key);
+  if (!known || known.schema !== args.schema) {
+    // Bounded: a document names few operations.
+    if (byOperation.size >= 16) byOperation.clear();
+    byOperation.set(key, (known = { schema: args.schema, inputs: computeFor(args, operation, idPolicy) }));
+  }
+  return known.inputs;
+}
+
+function computeFor(args: ExecutionArgsLike, operation: OperationDefinitionNode, idPolicy: IdPolicy): OperationInputs {
   const raw = (args.variableValues ?? {}) as Record<string, unknown>;
   // Bounded like the executor: past 50 errors, the rest are not worth computing.
   const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], raw, { maxErrors: 50 });

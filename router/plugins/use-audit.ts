@@ -5,6 +5,7 @@ import {
   getNamedType,
   getNullableType,
   isAbstractType,
+  isInterfaceType,
   isCompositeType,
   isListType,
   isObjectType,
@@ -257,23 +258,27 @@ function reachesSubject(schema: GraphQLSchema, subjects: ReadonlySet<string>): (
 function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: ReadonlySet<string>): DocumentNode {
   const isSubjectPosition = (type: GraphQLCompositeType) =>
     subjects.has(type.name) || (isAbstractType(type) && schema.getPossibleTypes(type).some((t) => subjects.has(t.name)));
-  const visit = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): SelectionSetNode => {
+  const visit = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, atObject: boolean): SelectionSetNode => {
     const selections = selectionSet.selections.map((selection) => {
       if (selection.kind === Kind.FIELD && selection.selectionSet && 'getFields' in parent) {
         const definition = parent.getFields()[selection.name.value];
         const child = definition && getNamedType(definition.type);
-        return child && isCompositeType(child) ? { ...selection, selectionSet: visit(selection.selectionSet, child) } : selection;
+        return child && isCompositeType(child) ? { ...selection, selectionSet: visit(selection.selectionSet, child, true) } : selection;
       }
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        return condition && isCompositeType(condition) ? { ...selection, selectionSet: visit(selection.selectionSet, condition) } : selection;
+        return condition && isCompositeType(condition) ? { ...selection, selectionSet: visit(selection.selectionSet, condition, false) } : selection;
       }
       return selection;
     });
-    if (isSubjectPosition(parent)) {
+    // The keys go on the object a field returns, once: never inside a type condition (the journal
+    // reads them on the object, and the native planner loses a key field asked under a type
+    // condition below an @interfaceObject, dropping the whole fragment: docs/portal.md).
+    if (atObject && isSubjectPosition(parent)) {
       selections.push(aliasedField(AUDIT_TYPE, '__typename'));
-      // `id` exists on every subject type; under an abstract type, ask it per subject type.
-      if (subjects.has(parent.name)) selections.push(aliasedField(AUDIT_ID, 'id'));
+      // `id` exists on every subject type: asked on the type itself, or on an interface that has it;
+      // per subject type only under a union.
+      if (subjects.has(parent.name) || (isInterfaceType(parent) && parent.getFields().id)) selections.push(aliasedField(AUDIT_ID, 'id'));
       else if (isAbstractType(parent))
         for (const t of schema.getPossibleTypes(parent)) {
           if (subjects.has(t.name)) {
@@ -293,12 +298,12 @@ function withAuditKeys(document: DocumentNode, schema: GraphQLSchema, subjects: 
       if (d.kind !== Kind.OPERATION_DEFINITION) {
         if (d.kind === Kind.FRAGMENT_DEFINITION) {
           const type = schema.getType(d.typeCondition.name.value);
-          return type && isCompositeType(type) ? { ...d, selectionSet: visit(d.selectionSet, type) } : d;
+          return type && isCompositeType(type) ? { ...d, selectionSet: visit(d.selectionSet, type, false) } : d;
         }
         return d;
       }
       const root = schema.getRootType(d.operation);
-      return root ? { ...d, selectionSet: visit(d.selectionSet, root) } : d;
+      return root ? { ...d, selectionSet: visit(d.selectionSet, root, true) } : d;
     }),
   };
 }

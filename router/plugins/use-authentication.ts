@@ -8,6 +8,7 @@ import { bearerTokenOf, readCookie, SESSION_COOKIE, sessionSecretOfToken } from 
 import { scopesFor, type ScopeMapping } from '../auth/scope-mapping.ts';
 import type { TrustedIssuers } from '../auth/trusted-issuers.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
+import type { SessionOnContext } from './use-live-streams.ts';
 
 export interface AuthenticationOptions {
   sessions: SessionStore;
@@ -47,8 +48,9 @@ export function viewerOfSession(session: Omit<HubSession, 'secretHash'>, mapping
  * expired or ended session, forged or expired JWT) is refused with 401, never downgraded to
  * anonymous, so a client learns at once that it must log in again.
  */
-export function useAuthentication(options: AuthenticationOptions): GatewayPlugin<ViewerOnContext> {
+export function useAuthentication(options: AuthenticationOptions): GatewayPlugin<ViewerOnContext & SessionOnContext> {
   const { sessions, timeouts } = options;
+  const touchEveryMs = Math.min(60_000, timeouts.idleMs / 30);
   // One directory read per stale session at a time, however many of its requests arrive together
   // (bounded by the requests in flight: an entry leaves when its read ends).
   const refreshing = new Map<string, Promise<HubSession | undefined>>();
@@ -72,8 +74,8 @@ export function useAuthentication(options: AuthenticationOptions): GatewayPlugin
       return undefined;
     }
     const updated: HubSession = { ...session, functions: linked.functions, schools: linked.schools, children: linked.children, factsAt: Date.now() };
-    await sessions.put(updated);
-    return updated;
+    // Never re-creates a session a logout ended meanwhile.
+    return (await sessions.update(updated)) ? updated : undefined;
   };
 
   const withFreshFacts = (session: HubSession): Promise<HubSession | undefined> => {
@@ -95,12 +97,16 @@ export function useAuthentication(options: AuthenticationOptions): GatewayPlugin
     }
     const session = await withFreshFacts(found);
     if (!session) throw unauthenticated('Your session has ended. Please log in again.');
-    // Touching lastSeenAt at most every few seconds keeps the idle timeout right without a write per request.
-    if (Date.now() - session.lastSeenAt > 5_000) await sessions.put({ ...session, lastSeenAt: Date.now() });
-    return { viewer: viewerOfSession(session, options.scopeMapping) };
+    // Touching lastSeenAt at most once a minute (a thirtieth of a shorter idle timeout) keeps the idle
+    // timeout right to within that, without a write per request: with a shared store, each write is
+    // a transaction and makes every instance forget the session (its next request reads the database).
+    if (Date.now() - session.lastSeenAt > touchEveryMs && !(await sessions.update({ ...session, lastSeenAt: Date.now() })))
+      throw unauthenticated('Your session has ended. Please log in again.');
+    // The session's key too: a subscription lives only as long as its session (use-live-streams.ts).
+    return { viewer: viewerOfSession(session, options.scopeMapping), sessionSecretHash: session.secretHash };
   };
 
-  const authenticate = async (request: Request): Promise<ViewerOnContext> => {
+  const authenticate = async (request: Request): Promise<ViewerOnContext & SessionOnContext> => {
     const token = bearerTokenOf(request);
     if (token === null) throw unauthenticated('Malformed Authorization header: expected "Bearer <token>".');
     if (token !== undefined) {

@@ -1,13 +1,13 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { Kind, visit, type DocumentNode, type ExecutionArgs, type SelectionNode } from 'graphql';
+import { Kind, visit, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type SelectionNode } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
-import { authorizerFor, type PolicyRegistry } from '../authz/evaluate.ts';
-import { filterOperation } from '../authz/filter-operation.ts';
+import { authorizerFor, type Authorizer, type PolicyRegistry } from '../authz/evaluate.ts';
+import { filterOperation, type FilteredOperation } from '../authz/filter-operation.ts';
 import { DEFAULT_ID_POLICY, operationInputs, type IdPolicy } from '../authz/operation-inputs.ts';
 import { refusalErrors, restoreRemovedFields } from '../authz/restore-response.ts';
-import { authorizationRulesOf } from '../authz/rules.ts';
+import { authorizationRulesOf, type AuthorizationRules, type Requirement } from '../authz/rules.ts';
 import { UNREGISTERED } from './use-metrics.ts';
 import { requestIdOf } from '../request-id.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
@@ -45,6 +45,15 @@ export interface AuthorizationOptions {
   idPolicy?: IdPolicy;
   /** The metrics label of an operation name (bounded: see MetricLabels); `unregistered` for all by default. */
   operationLabel?: (operationName: string | undefined) => string;
+}
+
+/** The filter results of one operation (under one set of @skip/@include values), by the viewer's answers to its requirements. */
+interface FilterCache {
+  /** The schema they were computed with (a reload brings another). */
+  schema: GraphQLSchema;
+  /** Every requirement the operation can meet, in a fixed order. */
+  requirements: (readonly Requirement[])[];
+  results: Map<string, FilteredOperation | undefined>;
 }
 
 const operationsAsSent = new WeakMap<object, DocumentNode>();
@@ -101,6 +110,43 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
     }
     return existing;
   };
+  // Filtering walks and copies the whole operation; its result depends only on the operation, the
+  // @skip/@include values and the viewer's answer to each requirement the operation meets. So the
+  // requirements an operation can meet are listed once (a walk that grants everything, recording
+  // what it is asked), and each viewer's answers to them key the result: a viewer gets exactly the
+  // result a walk of their own would give (their answers, not their profile or scopes, are the key,
+  // so no policy function is assumed to depend on anything in particular).
+  const filterCache = new WeakMap<AuthorizationRules, WeakMap<DocumentNode, Map<string, FilterCache>>>();
+  const filterOnce = (args: ExecutionArgs, rules: AuthorizationRules, authorizer: Authorizer, variables: Record<string, unknown>) => {
+    let byDocument = filterCache.get(rules);
+    if (!byDocument) filterCache.set(rules, (byDocument = new WeakMap()));
+    let byOperation = byDocument.get(args.document);
+    if (!byOperation) byDocument.set(args.document, (byOperation = new Map<string, FilterCache>()));
+    // true, false, null and absent can each decide differently (see isSkipped).
+    const switches = switchesOf(args.document).map((name) => String(variables[name]));
+    const operationKey = `${args.operationName ?? ''}|${switches.join(',')}`;
+    let cache = byOperation.get(operationKey);
+    if (!cache || cache.schema !== args.schema) {
+      // Bounded: a document names few operations, each with few @skip/@include combinations.
+      if (byOperation.size >= 64) byOperation.clear();
+      const met = new Map<string, readonly Requirement[]>();
+      const recorder: Authorizer = {
+        satisfies(requirements) {
+          if (requirements.length) met.set(JSON.stringify(requirements), requirements);
+          return true;
+        },
+      };
+      filterOperation(args.document, args.operationName, args.schema, rules, recorder, variables);
+      byOperation.set(operationKey, (cache = { schema: args.schema, requirements: [...met.values()], results: new Map() }));
+    }
+    const answers = cache.requirements.map((requirements) => (authorizer.satisfies(requirements) ? '1' : '0')).join('');
+    if (cache.results.has(answers)) return cache.results.get(answers);
+    const filtered = filterOperation(args.document, args.operationName, args.schema, rules, authorizer, variables);
+    // Bounded: 2^requirements in theory, a few viewer profiles in practice.
+    if (cache.results.size >= 64) cache.results.clear();
+    cache.results.set(answers, filtered);
+    return filtered;
+  };
   const denials = new Counter({
     name: 'hub_authorization_denials_total',
     help: 'Fields and fragments removed or refused by authorization, by operation name and mode.',
@@ -126,14 +172,7 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
       const supergraph = options.supergraph();
       if (!supergraph) return;
       const viewer = (args.contextValue as ViewerOnContext).viewer ?? ANONYMOUS;
-      const filtered = filterOperation(
-        args.document,
-        args.operationName,
-        args.schema,
-        authorizationRulesOf(supergraph),
-        authorizerFor(viewer, options.policies),
-        variables,
-      );
+      const filtered = filterOnce(args, authorizationRulesOf(supergraph), authorizerFor(viewer, options.policies), variables);
       if (!filtered || filtered.removed.size === 0) return;
 
       const operationName = args.operationName ?? filtered.checked.name?.value;
@@ -153,7 +192,6 @@ export function useAuthorization(options: AuthorizationOptions): GatewayPlugin<V
       }
       // The planner sees the filtered operation: the removed fields are never fetched.
       operationsAsSent.set(args.contextValue as object, args.document);
-      // true, false, null and absent can each decide differently (see isSkipped).
       const switches = switchesOf(args.document).map((name) => String(variables[name]));
       // The checked operation is computed once per document (inlinedOperation), so its nodes are stable.
       const removedIds = [...filtered.removed.keys()].map(selectionId).sort((a, b) => a - b);

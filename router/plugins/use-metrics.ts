@@ -168,14 +168,24 @@ function subgraphLabels({ subgraphName, executionRequest }: { subgraphName: stri
   return { subgraphName: capped(subgraphName), operationType: capped(executionRequest.operationType ?? 'query') };
 }
 
+/** Labels of the URLs fetched so far: the subgraphs' few URLs, asked on every fetch (parsing each time cost more than the metric). */
+const urlLabels = new Map<string, string>();
+
 /** A subgraph's URL without its query string (the deployment's own, bounded set). */
 function subgraphUrlLabel(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`.slice(0, 128);
-  } catch {
-    return 'invalid';
+  let label = urlLabels.get(url);
+  if (label === undefined) {
+    try {
+      const parsed = new URL(url);
+      label = `${parsed.origin}${parsed.pathname}`.slice(0, 128);
+    } catch {
+      label = 'invalid';
+    }
+    // Bounded: a URL with a query string that varies would otherwise grow it without end.
+    if (urlLabels.size >= 256) urlLabels.clear();
+    urlLabels.set(url, label);
   }
+  return label;
 }
 
 /** `/metrics` on the public port: for the configured bearer token only, compared in constant time. */

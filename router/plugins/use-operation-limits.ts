@@ -15,7 +15,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { OperationLimits } from '../config.ts';
-import { costRulesOf, declaredCost } from './operation-cost.ts';
+import { costRulesOf, declaredCost, type CostRules } from './operation-cost.ts';
 
 export interface OperationLimitsOptions {
   /** The supergraph being served: its `@cost`/`@listSize` directives say what fields cost. Read per request, so reloads apply. */
@@ -62,6 +62,23 @@ function shapeCost(schema: GraphQLSchema, document: DocumentNode, operation: Ope
   return costs[index] ?? 0;
 }
 
+/** Declared costs of operations that declare no variable (nothing else varies them), per document. */
+const constantCosts = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; rules: CostRules; cost: number }>();
+function declaredCostOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rules: CostRules,
+  variables: Record<string, unknown>,
+): number {
+  if (operation.variableDefinitions?.length) return declaredCost(schema, document, operation, rules, variables);
+  const known = constantCosts.get(operation);
+  if (known?.schema === schema && known.rules === rules) return known.cost;
+  const cost = declaredCost(schema, document, operation, rules, variables);
+  constantCosts.set(operation, { schema, rules, cost });
+  return cost;
+}
+
 /**
  * One cost budget per HTTP request. A batch (a JSON array of operations) reaches execution as one
  * operation at a time, each with its own context but the same request: each operation's cost is
@@ -84,7 +101,8 @@ function useRequestCostBudget(maxCost: number, supergraph: () => DocumentNode | 
       const current = supergraph();
       const variables = (args.variableValues ?? {}) as Record<string, unknown>;
       const cost =
-        shapeCost(args.schema, args.document, operation) + (current ? declaredCost(args.schema, args.document, operation, costRulesOf(current), variables) : 0);
+        shapeCost(args.schema, args.document, operation) +
+        (current ? declaredCostOf(args.schema, args.document, operation, costRulesOf(current), variables) : 0);
       // The context as the hook types it (the gateway's, an object).
       const request = (hookArgs.contextValue as { request?: object }).request ?? hookArgs.contextValue;
       const spent = spentByRequest.get(request) ?? 0;

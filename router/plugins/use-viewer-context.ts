@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { ANONYMOUS, VIEWER_BINDING_HEADER, VIEWER_HEADER, signViewerContext, viewerContextBinding, type Viewer } from '../../lib/viewer-context.ts';
+import { ANONYMOUS, VIEWER_BINDING_HEADER, VIEWER_HEADER, viewerContextBinding, viewerContextToken, type Viewer } from '../../lib/viewer-context.ts';
 import { requestIdOf } from '../request-id.ts';
 
 /** Where the authentication plugin leaves the viewer on the request context. */
@@ -14,7 +14,8 @@ export interface ViewerOnContext {
  * what is public, and always know that the router, not a stranger, is asking.
  */
 export function useViewerContext(key: Uint8Array, subgraphOf: (url: string) => string | undefined): GatewayPlugin<ViewerOnContext> {
-  const signed = new WeakMap<object, Promise<string>>();
+  // One signed context per request (a fresh `jti` each: see viewerContextToken), shared by its fetches.
+  const signed = new WeakMap<object, string>();
   return {
     onFetch(payload) {
       const { url, context, options } = payload;
@@ -22,20 +23,18 @@ export function useViewerContext(key: Uint8Array, subgraphOf: (url: string) => s
       if (!('request' in context)) return;
       const headers = options.headers ?? {};
       let token = signed.get(context);
-      if (!token) {
+      if (token === undefined) {
         const viewer = (context as ViewerOnContext).viewer ?? ANONYMOUS;
-        token = signViewerContext(viewer, key, headers['x-request-id'] ?? requestIdOf((context as { request?: Request }).request));
+        token = viewerContextToken(viewer, key, headers['x-request-id'] ?? requestIdOf((context as { request?: Request }).request));
         signed.set(context, token);
       }
       const body = typeof options.body === 'string' ? options.body : '';
       // A URL that names no subgraph of the supergraph gets a binding no subgraph accepts.
       const subgraph = subgraphOf(url) ?? '';
-      return token.then((value) =>
-        payload.setOptions({
-          ...options,
-          headers: { ...headers, [VIEWER_HEADER]: value, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, value, subgraph, body) },
-        }),
-      );
+      payload.setOptions({
+        ...options,
+        headers: { ...headers, [VIEWER_HEADER]: token, [VIEWER_BINDING_HEADER]: viewerContextBinding(key, token, subgraph, body) },
+      });
     },
   };
 }

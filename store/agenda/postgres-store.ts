@@ -43,6 +43,12 @@ export interface AgendaAudience {
 
 type Row = Selectable<SchoolEventsTable>;
 
+/**
+ * What is said of an event as it is saved or canceled (its notification event), in the same
+ * transaction: the event and its announcement are kept together or not at all.
+ */
+export type Announce = (trx: Transaction<Database>, event: SchoolEvent) => Promise<void>;
+
 const eventOf = (r: Row): SchoolEvent => ({
   id: r.id,
   uai: r.uai,
@@ -82,11 +88,11 @@ export class PostgresAgendaStore {
   constructor(private readonly database: HubDatabase) {}
 
   /**
-   * Records an event. The author's creations of the last 24 hours are counted under a per-author
-   * lock: the quota holds across instances (READ COMMITTED alone would let concurrent creations
-   * each miss the others').
+   * Records an event, and `announce` records what is said of it in the same transaction. The
+   * author's creations of the last 24 hours are counted under a per-author lock: the quota holds
+   * across instances (READ COMMITTED alone would let concurrent creations each miss the others').
    */
-  async create(event: NewSchoolEvent, quota: { perDay: number }): Promise<SchoolEvent> {
+  async create(event: NewSchoolEvent, quota: { perDay: number }, announce?: Announce): Promise<SchoolEvent> {
     return this.database.db.transaction().execute(async (trx) => {
       // Two int4 keys: a key space apart from single-bigint advisory locks (the migrator's).
       await sql`SELECT pg_advisory_xact_lock(hashtext('school_events'), hashtext(${event.createdBy.id}))`.execute(trx);
@@ -116,7 +122,9 @@ export class PostgresAgendaStore {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return eventOf(row);
+      const saved = eventOf(row);
+      await announce?.(trx, saved);
+      return saved;
     });
   }
 
@@ -127,19 +135,25 @@ export class PostgresAgendaStore {
   }
 
   /**
-   * Marks an event canceled (it stays in the agenda, marked). Returns the event as it is now, and
-   * whether this call canceled it (false: it already was, or there is no such event).
+   * Marks an event canceled (it stays in the agenda, marked), and `announce` records what is said
+   * of it in the same transaction (only when this call canceled it). Returns the event as it is
+   * now, and whether this call canceled it (false: it already was, or there is no such event).
    */
-  async cancel(id: string, at = new Date()): Promise<{ event: SchoolEvent; canceled: boolean } | undefined> {
+  async cancel(id: string, at = new Date(), announce?: Announce): Promise<{ event: SchoolEvent; canceled: boolean } | undefined> {
     if (!UUID.test(id)) return undefined;
-    const row = await this.database.db
-      .updateTable('school_events')
-      .set({ canceled_at: at })
-      .where('id', '=', id)
-      .where('canceled_at', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
-    if (row) return { event: eventOf(row), canceled: true };
+    const canceled = await this.database.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('school_events')
+        .set({ canceled_at: at })
+        .where('id', '=', id)
+        .where('canceled_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      const event = row && eventOf(row);
+      if (event) await announce?.(trx, event);
+      return event;
+    });
+    if (canceled) return { event: canceled, canceled: true };
     const event = await this.get(id);
     return event && { event, canceled: false };
   }

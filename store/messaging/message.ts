@@ -63,6 +63,32 @@ export interface MessageQuotas {
 
 export type Folder = 'inbox' | 'sent' | 'trash';
 
+/** What a draft holds: anything its author wrote so far (checked for bounds; the rules apply when sent). */
+export interface DraftContent {
+  subject: string;
+  /** Already sanitized. */
+  bodyHtml: string;
+  /** Person and list ids, as chosen. */
+  recipientIds: string[];
+  inReplyTo: string | null;
+  requiresSignature: boolean;
+}
+
+/** A message being written: its author's only. */
+export interface Draft extends DraftContent {
+  id: string;
+  authorId: string;
+  updatedAt: Date;
+}
+
+/** One of a person's own folders, with what is in it (out of the trash). */
+export interface OwnFolder {
+  id: string;
+  name: string;
+  total: number;
+  unreadCount: number;
+}
+
 /** A message in a folder list. */
 export interface MessageSummary {
   id: string;

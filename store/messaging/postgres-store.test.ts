@@ -118,3 +118,71 @@ describe('the message store', () => {
     expect((await database.db.selectFrom('messages').select('id').where('id', '=', trashedLongAgo).execute()).length).toBe(0);
   });
 });
+
+describe('drafts and own folders', () => {
+  const content = (subject: string) => ({ subject, bodyHtml: '<p>brouillon</p>', recipientIds: ['someone'], inReplyTo: null, requiresSignature: false });
+
+  it('keeps a draft for its author only, last saved first, bounded per person, and sends it once', async () => {
+    const first = (await store.saveDraft('writer', content('premier'), { maxDrafts: 3 }))!;
+    const second = (await store.saveDraft('writer', content('second'), { maxDrafts: 3 }))!;
+    await store.saveDraft('writer', content('troisième'), { maxDrafts: 3 });
+    await expect(store.saveDraft('writer', content('quatrième'), { maxDrafts: 3 })).rejects.toBeInstanceOf(QuotaExceededError);
+    // Updating puts it first; someone else can neither read, update nor delete it.
+    expect(await store.saveDraft('writer', content('premier, revu'), { id: first.id, maxDrafts: 3 })).toMatchObject({ subject: 'premier, revu' });
+    expect(await store.saveDraft('mallory', content('volé'), { id: first.id, maxDrafts: 3 })).toBeUndefined();
+    expect(await store.draft(first.id, 'mallory')).toBeUndefined();
+    expect(await store.deleteDraft(first.id, 'mallory')).toBe(false);
+    const page1 = await store.drafts('writer', { first: 2 });
+    const page2 = await store.drafts('writer', { first: 2, after: page1.nextCursor });
+    expect([...page1.items, ...page2.items].map((d) => d.subject)).toEqual(['premier, revu', 'troisième', 'second']);
+    expect((await store.drafts('mallory', { first: 10 })).items).toEqual([]);
+    // In the author's own export of their data, never in another's.
+    expect(JSON.stringify(await messagesSource(database).collect('writer', 'writer'))).toContain('premier, revu');
+    expect(JSON.stringify(await messagesSource(database).collect('mallory', 'mallory'))).not.toContain('premier, revu');
+
+    // Sent twice at once: one message, and the draft is gone.
+    const sends = await Promise.all([1, 2].map(() => store.sendDraft(second.id, message('writer', ['reader-d'], 'second'), quotas(100))));
+    expect(sends.filter(Boolean)).toHaveLength(1);
+    expect(await store.draft(second.id, 'writer')).toBeUndefined();
+    expect((await store.folder('reader-d', 'inbox', { first: 10 })).items.map((m) => m.subject)).toEqual(['second']);
+    // Drafts never reach message_recipients: nobody's inbox (nor its live updates) sees them.
+    const { count } = await database.db
+      .selectFrom('message_recipients')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('person_id', '=', 'someone')
+      .executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(0);
+  });
+
+  it('moves a received copy into one of its owner’s folders only, and a deleted folder gives its messages back to the inbox', async () => {
+    const id = await store.send(message('sender-f', ['owner-f', 'other-f'], 'à classer'), quotas(100));
+    const folder = await store.createFolder('owner-f', 'Sorties');
+    const theirs = await store.createFolder('other-f', 'Sorties');
+    if (folder === 'name-taken' || theirs === 'name-taken') throw new Error('names are per person');
+    expect(await store.createFolder('owner-f', 'SORTIES')).toBe('name-taken');
+
+    expect(await store.moveMessage('owner-f', id, theirs.id)).toBe('no-folder');
+    expect(await store.moveMessage('mallory', id, folder.id)).toBe('no-folder');
+    expect(await store.moveMessage('sender-f', id, null)).toBe('no-message');
+    expect(await store.moveMessage('owner-f', id, folder.id)).toBe('moved');
+    expect((await store.folder('owner-f', 'inbox', { first: 10 })).items).toEqual([]);
+    expect((await store.ownFolder('owner-f', folder.id, { first: 10 }))?.items.map((m) => m.subject)).toEqual(['à classer']);
+    expect(await store.ownFolder('other-f', folder.id, { first: 10 })).toBeUndefined();
+    expect(await store.ownFolders('owner-f')).toEqual([{ id: folder.id, name: 'Sorties', total: 1, unreadCount: 1 }]);
+    // The other recipient's copy did not move.
+    expect((await store.folder('other-f', 'inbox', { first: 10 })).items.map((m) => m.id)).toEqual([id]);
+
+    expect(await store.renameFolder('other-f', folder.id, 'Volé')).toBeUndefined();
+    expect(await store.renameFolder('owner-f', folder.id, 'Sorties scolaires')).toMatchObject({ name: 'Sorties scolaires' });
+    expect(await store.deleteFolder('other-f', folder.id)).toBeUndefined();
+    expect(await store.deleteFolder('owner-f', folder.id)).toBe(1);
+    expect((await store.folder('owner-f', 'inbox', { first: 10 })).items.map((m) => m.id)).toEqual([id]);
+    expect(await store.ownFolders('owner-f')).toEqual([]);
+  });
+
+  it('keeps at most 100 folders per person', async () => {
+    for (let i = 0; i < 100; i++) await store.createFolder('hoarder', `Dossier ${i}`);
+    await expect(store.createFolder('hoarder', 'Un de trop')).rejects.toBeInstanceOf(QuotaExceededError);
+    expect(await store.ownFolders('hoarder')).toHaveLength(100);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable, type Transaction } from 'kysely';
 import { HubError } from '../../lib/errors.ts';
 import { QuotaExceededError } from '../quota.ts';
 import type { HubDatabase } from '../database.ts';
@@ -8,12 +8,15 @@ import { forgetMessageNotifications } from '../notifications/postgres-store.ts';
 import type { Database, MessagesTable } from '../schema.ts';
 import type {
   AttachmentInfo,
+  Draft,
+  DraftContent,
   Folder,
   MessageQuotas,
   MessageReport,
   MessageSummary,
   NewMessage,
   OpenedMessage,
+  OwnFolder,
   Page,
   ReadReceipt,
   SignatureRow,
@@ -88,6 +91,26 @@ function summaryOf(
   };
 }
 
+/** Most folders one person keeps. */
+export const MAX_OWN_FOLDERS = 100;
+
+/** The draft being sent was sent (or deleted) meanwhile: the transaction is rolled back, nothing is sent twice. */
+class DraftGone extends Error {}
+
+/** A unique index refused the row (PostgreSQL's unique_violation). */
+const isUniqueViolation = (error: unknown) => (error as { code?: string } | undefined)?.code === '23505';
+
+const draftOf = (row: Selectable<Database['message_drafts']>): Draft => ({
+  id: row.id,
+  authorId: row.author_id,
+  subject: row.subject,
+  bodyHtml: row.body_html,
+  recipientIds: row.recipient_ids,
+  inReplyTo: row.in_reply_to,
+  requiresSignature: row.requires_signature,
+  updatedAt: row.updated_at,
+});
+
 const byNewest = (a: { sentAt: Date; id: string }, b: { sentAt: Date; id: string }) => b.sentAt.getTime() - a.sentAt.getTime() || b.id.localeCompare(a.id);
 
 /**
@@ -104,9 +127,33 @@ export class PostgresMessageStore {
    * are counted under a per-sender lock, so the quota holds across instances.
    */
   async send(message: NewMessage, quotas: MessageQuotas): Promise<string> {
+    return this.#send(message, quotas);
+  }
+
+  /**
+   * Sends the author's draft as `message` (already checked from it) and deletes the draft in the
+   * same transaction: sent twice (two tabs, a double click), it is sent once. Undefined when the
+   * draft is no longer there (sent or deleted meanwhile): then nothing is sent.
+   */
+  async sendDraft(draftId: string, message: NewMessage, quotas: MessageQuotas): Promise<string | undefined> {
+    if (!isMessageId(draftId)) return undefined;
+    try {
+      return await this.#send(message, quotas, draftId);
+    } catch (error) {
+      if (error instanceof DraftGone) return undefined;
+      throw error;
+    }
+  }
+
+  async #send(message: NewMessage, quotas: MessageQuotas, draftId?: string): Promise<string> {
     const id = randomUUID();
     await this.database.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext('messages'), hashtext(${message.senderId}))`.execute(trx);
+      if (draftId) {
+        // Under the sender's lock: a second send of the same draft waits here, then finds it gone.
+        const draft = await trx.deleteFrom('message_drafts').where('id', '=', draftId).where('author_id', '=', message.senderId).executeTakeFirst();
+        if (Number(draft.numDeletedRows) === 0) throw new DraftGone();
+      }
       const { sent } = await trx
         .selectFrom('messages')
         .select((eb) => eb.fn.countAll<string>().as('sent'))
@@ -190,12 +237,30 @@ export class PostgresMessageStore {
     const after = options.after ? decodeCursor(options.after) : undefined;
     const limit = options.first + 1;
     if (folder === 'sent') return pageOf(await this.#sent(personId, { trashed: false, after, limit }), options.first);
-    if (folder === 'inbox') return pageOf(await this.#received(personId, { trashed: false, after, limit }), options.first);
+    if (folder === 'inbox') return pageOf(await this.#received(personId, { trashed: false, folderId: null, after, limit }), options.first);
     const both = [...(await this.#received(personId, { trashed: true, after, limit })), ...(await this.#sent(personId, { trashed: true, after, limit }))];
     return pageOf(both.sort(byNewest), options.first);
   }
 
-  async #received(personId: string, options: { trashed: boolean; after?: Cursor; limit: number }): Promise<MessageSummary[]> {
+  /** One page of one of the person's own folders, newest first; undefined when the folder is not theirs. */
+  async ownFolder(personId: string, folderId: string, options: { first: number; after?: string }): Promise<Page<MessageSummary> | undefined> {
+    if (!isMessageId(folderId)) return undefined;
+    const after = options.after ? decodeCursor(options.after) : undefined;
+    const mine = await this.database.db
+      .selectFrom('message_folders')
+      .select('id')
+      .where('id', '=', folderId)
+      .where('person_id', '=', personId)
+      .executeTakeFirst();
+    if (!mine) return undefined;
+    return pageOf(await this.#received(personId, { trashed: false, folderId, after, limit: options.first + 1 }), options.first);
+  }
+
+  /**
+   * The person's copies out of the recalled ones: in the trash, or out of it (then, with `folderId`,
+   * in that folder only: null the inbox; absent, in any).
+   */
+  async #received(personId: string, options: { trashed: boolean; folderId?: string | null; after?: Cursor; limit: number }): Promise<MessageSummary[]> {
     let query = this.database.db
       .selectFrom('message_recipients as r')
       .innerJoin('messages as m', 'm.id', 'r.message_id')
@@ -203,6 +268,7 @@ export class PostgresMessageStore {
       .where('r.person_id', '=', personId)
       .where('r.recalled_at', 'is', null)
       .where('r.trashed_at', options.trashed ? 'is not' : 'is', null);
+    if (options.folderId !== undefined) query = query.where('r.folder_id', options.folderId === null ? 'is' : '=', options.folderId);
     const after = options.after;
     if (after) query = query.where((eb) => eb(eb.refTuple('r.sent_at', 'r.message_id'), '<', eb.tuple(after.sentAt, after.id)));
     const rows = await query.orderBy('r.sent_at', 'desc').orderBy('r.message_id', 'desc').limit(options.limit).execute();
@@ -579,4 +645,195 @@ export class PostgresMessageStore {
       .executeTakeFirst();
     return row && { senderId: row.sender_id, senderName: row.sender_name, threadId: row.thread_id };
   }
+  /**
+   * Saves a draft of `authorId`: a new one (at most `maxDrafts` per person, counted under the
+   * author's lock), or theirs with this id. Undefined when `id` names no draft of theirs.
+   */
+  async saveDraft(authorId: string, content: DraftContent, options: { id?: string; maxDrafts: number }): Promise<Draft | undefined> {
+    const values = {
+      subject: content.subject,
+      body_html: content.bodyHtml,
+      recipient_ids: JSON.stringify(content.recipientIds),
+      in_reply_to: content.inReplyTo,
+      requires_signature: content.requiresSignature,
+      updated_at: sql<Date>`clock_timestamp()`,
+    };
+    if (options.id !== undefined) {
+      if (!isMessageId(options.id)) return undefined;
+      const row = await this.database.db
+        .updateTable('message_drafts')
+        .set(values)
+        .where('id', '=', options.id)
+        .where('author_id', '=', authorId)
+        .returningAll()
+        .executeTakeFirst();
+      return row && draftOf(row);
+    }
+    return this.database.db.transaction().execute(async (trx) => {
+      if ((await ownedUnderLock(trx, 'message_drafts', 'author_id', authorId)) >= options.maxDrafts)
+        throw new QuotaExceededError('draftsPerPerson', options.maxDrafts);
+      const row = await trx
+        .insertInto('message_drafts')
+        .values({ id: randomUUID(), author_id: authorId, ...values })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return draftOf(row);
+    });
+  }
+
+  /** The author's draft with this id; undefined for anyone else's. */
+  async draft(draftId: string, authorId: string): Promise<Draft | undefined> {
+    if (!isMessageId(draftId)) return undefined;
+    const row = await this.database.db.selectFrom('message_drafts').selectAll().where('id', '=', draftId).where('author_id', '=', authorId).executeTakeFirst();
+    return row && draftOf(row);
+  }
+
+  /** One page of the author's drafts, the last saved first. */
+  async drafts(authorId: string, options: { first: number; after?: string }): Promise<Page<Draft>> {
+    const after = options.after ? decodeCursor(options.after) : undefined;
+    let query = this.database.db.selectFrom('message_drafts').selectAll().where('author_id', '=', authorId);
+    if (after) query = query.where((eb) => eb(eb.refTuple('updated_at', 'id'), '<', eb.tuple(after.sentAt, after.id)));
+    const rows = await query
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.first + 1)
+      .execute();
+    const page = pageOf(
+      rows.map((r) => ({ ...draftOf(r), sentAt: r.updated_at })),
+      options.first,
+    );
+    return { items: page.items.map(({ sentAt: _, ...draft }) => draft), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+
+  /** Deletes the author's draft. False when they have none with this id. */
+  async deleteDraft(draftId: string, authorId: string): Promise<boolean> {
+    if (!isMessageId(draftId)) return false;
+    const result = await this.database.db.deleteFrom('message_drafts').where('id', '=', draftId).where('author_id', '=', authorId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** The person's own folders by name, each with how many copies it holds and how many are unread (out of the trash). */
+  async ownFolders(personId: string): Promise<OwnFolder[]> {
+    const rows = await this.database.db
+      .selectFrom('message_folders as f')
+      .leftJoin('message_recipients as r', (join) =>
+        join.onRef('r.person_id', '=', 'f.person_id').onRef('r.folder_id', '=', 'f.id').on('r.recalled_at', 'is', null).on('r.trashed_at', 'is', null),
+      )
+      .select((eb) => [
+        'f.id',
+        'f.name',
+        eb.fn.count<string>('r.message_id').as('total'),
+        eb.fn.count<string>('r.message_id').filterWhere('r.read_at', 'is', null).as('unread'),
+      ])
+      .where('f.person_id', '=', personId)
+      .groupBy(['f.id', 'f.name'])
+      .orderBy(sql`lower(f.name)`)
+      .orderBy('f.id')
+      .limit(MAX_OWN_FOLDERS)
+      .execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, total: Number(r.total), unreadCount: Number(r.unread) }));
+  }
+
+  /** A new folder of the person (`name` already checked): 'name-taken' when one of theirs has it (in any case). */
+  async createFolder(personId: string, name: string): Promise<OwnFolder | 'name-taken'> {
+    return this.database.db.transaction().execute(async (trx) => {
+      if ((await ownedUnderLock(trx, 'message_folders', 'person_id', personId)) >= MAX_OWN_FOLDERS)
+        throw new QuotaExceededError('foldersPerPerson', MAX_OWN_FOLDERS);
+      const taken = await trx
+        .selectFrom('message_folders')
+        .select('id')
+        .where('person_id', '=', personId)
+        .where(sql`lower(name)`, '=', name.toLowerCase())
+        .executeTakeFirst();
+      if (taken) return 'name-taken' as const;
+      const id = randomUUID();
+      await trx.insertInto('message_folders').values({ id, person_id: personId, name }).execute();
+      return { id, name, total: 0, unreadCount: 0 };
+    });
+  }
+
+  /** Renames the person's folder: undefined when it is not theirs, 'name-taken' when another of theirs has the name. */
+  async renameFolder(personId: string, folderId: string, name: string): Promise<OwnFolder | 'name-taken' | undefined> {
+    if (!isMessageId(folderId)) return undefined;
+    try {
+      const row = await this.database.db
+        .updateTable('message_folders')
+        .set({ name })
+        .where('id', '=', folderId)
+        .where('person_id', '=', personId)
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) return undefined;
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'name-taken';
+      throw error;
+    }
+    return (await this.ownFolders(personId)).find((f) => f.id === folderId);
+  }
+
+  /**
+   * Deletes the person's folder; its copies go back to the inbox (the foreign key sets their folder
+   * to null), nothing else changes. Undefined when it is not theirs; otherwise how many copies went back.
+   */
+  async deleteFolder(personId: string, folderId: string): Promise<number | undefined> {
+    if (!isMessageId(folderId)) return undefined;
+    return this.database.db.transaction().execute(async (trx) => {
+      const { held } = await trx
+        .selectFrom('message_recipients')
+        .select((eb) => eb.fn.countAll<string>().as('held'))
+        .where('person_id', '=', personId)
+        .where('folder_id', '=', folderId)
+        .executeTakeFirstOrThrow();
+      const deleted = await trx.deleteFrom('message_folders').where('id', '=', folderId).where('person_id', '=', personId).executeTakeFirst();
+      return Number(deleted.numDeletedRows) > 0 ? Number(held) : undefined;
+    });
+  }
+
+  /**
+   * Moves the person's copy of a message they received into one of their folders, or back to the
+   * inbox (`folderId` null). 'no-message' when they hold no such copy (a message of someone else,
+   * or their own sent one), 'no-folder' when the folder is not theirs: then nothing changes.
+   */
+  async moveMessage(personId: string, messageId: string, folderId: string | null): Promise<'moved' | 'no-message' | 'no-folder'> {
+    if (!isMessageId(messageId)) return 'no-message';
+    if (folderId !== null) {
+      if (!isMessageId(folderId)) return 'no-folder';
+      const mine = await this.database.db
+        .selectFrom('message_folders')
+        .select('id')
+        .where('id', '=', folderId)
+        .where('person_id', '=', personId)
+        .executeTakeFirst();
+      if (!mine) return 'no-folder';
+    }
+    try {
+      const moved = await this.database.db
+        .updateTable('message_recipients')
+        .set({ folder_id: folderId })
+        .where('message_id', '=', messageId)
+        .where('person_id', '=', personId)
+        .where('recalled_at', 'is', null)
+        .executeTakeFirst();
+      return Number(moved.numUpdatedRows) > 0 ? 'moved' : 'no-message';
+    } catch (error) {
+      // The folder was deleted between the check and the move: the foreign key refused it.
+      if ((error as { code?: string } | undefined)?.code === '23503') return 'no-folder';
+      throw error;
+    }
+  }
+}
+
+/**
+ * How many rows of `table` a person owns, counted under a lock on (table, person) held to the end of
+ * the transaction: two creations at once (two tabs, two instances) cannot both pass a bound.
+ */
+async function ownedUnderLock(
+  trx: Transaction<Database>,
+  table: 'message_drafts' | 'message_folders',
+  owner: 'author_id' | 'person_id',
+  personId: string,
+): Promise<number> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${table}), hashtext(${personId}))`.execute(trx);
+  const { rows } = await sql<{ owned: string }>`SELECT count(*) AS owned FROM ${sql.table(table)} WHERE ${sql.ref(owner)} = ${personId}`.execute(trx);
+  return Number(rows[0]?.owned ?? 0);
 }

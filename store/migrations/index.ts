@@ -8,6 +8,9 @@ import * as privacy from './0006-privacy.ts';
 import * as directoryFiles from './0007-directory-files.ts';
 import * as messages from './0008-messages.ts';
 import * as notifications from './0009-notifications.ts';
+import * as liveUpdates from './0010-live-updates.ts';
+import * as notificationFailures from './0011-notification-failures.ts';
+import * as messageDraftsFolders from './0012-message-drafts-folders.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -24,6 +27,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-directory-files': directoryFiles,
   '0008-messages': messages,
   '0009-notifications': notifications,
+  '0010-live-updates': liveUpdates,
+  '0011-notification-failures': notificationFailures,
+  '0012-message-drafts-folders': messageDraftsFolders,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -14,6 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
+const POLICY = { attempts: 3, retryDelayMs: 60_000, reasonOf: (error: unknown) => String((error as Error).message) };
 const count = async (table: 'notifications' | 'notification_deliveries', eventId: string) =>
   Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE event_id = ${eventId}`.execute(database.db)).rows[0]!.n);
 
@@ -46,11 +47,53 @@ describe('the notifications store in PostgreSQL', () => {
         return { notifications, deliveries };
       },
       async () => {},
+      POLICY,
     );
     expect(done).toBe(2);
     expect(await count('notifications', planned.get('school-event')!)).toBe(people.length);
     expect(await count('notification_deliveries', planned.get('school-event')!)).toBe(people.length);
     expect(await count('notifications', planned.get('absence')!)).toBe(1);
+  });
+
+  it('an event the database refuses to record is undone alone, retried later, then set aside; the events behind it are recorded', async () => {
+    const uai = `0${randomBytes(3).toString('hex').slice(0, 6)}P`;
+    const at = new Date('2030-01-07T09:00:00Z');
+    await store.recordEvent({ kind: 'grade', uai, pupilId: 'poison', key: `grade|${randomUUID()}`, details: {} }, at);
+    await store.recordEvent({ kind: 'grade', uai, pupilId: 'fine', key: `grade|${randomUUID()}`, details: {} }, new Date(at.getTime() + 1));
+    const notice = (personId: string, title: string | null): NewNotification =>
+      // A NOT NULL column given null: the database refuses the row (a poison event's data).
+      ({ personId, category: 'GRADE', childId: null, title: title as string, body: 'Note', link: null });
+    const planned: string[] = [];
+    const setAside: string[] = [];
+    const pass = (when: Date) =>
+      store.fanOut(
+        50,
+        when,
+        async (event) => {
+          if (event.uai !== uai) return { notifications: [], deliveries: [] };
+          planned.push(event.pupilId!);
+          return { notifications: [notice(`guardian-of-${event.pupilId}`, event.pupilId === 'poison' ? null : 'Nouvelle note')], deliveries: [] };
+        },
+        async () => {},
+        { ...POLICY, onSetAside: (event, reason) => setAside.push(`${event.pupilId}: ${reason}`) },
+      );
+    await pass(at);
+    expect((await store.notificationsOf('guardian-of-fine', 5)).items.map((n) => n.title)).toEqual(['Nouvelle note']);
+    expect(planned).toEqual(['poison', 'fine']);
+    // Before its backoff is over, it is not tried; after, it is, and after three attempts it is set aside.
+    await pass(new Date(at.getTime() + 30_000));
+    expect(planned).toEqual(['poison', 'fine']);
+    await pass(new Date(at.getTime() + 61_000));
+    await pass(new Date(at.getTime() + 200_000));
+    expect(planned).toEqual(['poison', 'fine', 'poison', 'poison']);
+    expect(setAside).toEqual([expect.stringMatching(/^poison: .*null value/)]);
+    await pass(new Date(at.getTime() + 10_000_000));
+    expect(planned).toHaveLength(4);
+    const { rows } = await sql<{ fan_out_attempts: number; failed: boolean }>`
+      SELECT fan_out_attempts, fan_out_failed_at IS NOT NULL AS failed FROM notification_events WHERE uai = ${uai} AND pupil_id = 'poison'`.execute(
+      database.db,
+    );
+    expect(rows).toEqual([{ fan_out_attempts: 3, failed: true }]);
   });
 
   it('records once an event keyed by an upstream id of thousands of characters (no bound on what a school system sends)', async () => {

@@ -134,6 +134,18 @@ export interface DigestLine {
   occurredAt: Date;
 }
 
+/** What the fan-out does with an event whose planning or recording fails (a poison event must not hold up the others). */
+export interface FanOutFailurePolicy {
+  /** Attempts of one event before it is set aside (state failed: `fan_out_failed_at`). */
+  attempts: number;
+  /** Wait before the second attempt, doubling after each. */
+  retryDelayMs: number;
+  /** What is kept of a failure: bounded and redacted by the caller (it may quote anything). */
+  reasonOf: (error: unknown) => string;
+  /** Told of each event set aside, after the pass committed (a metric, a log line). */
+  onSetAside?: (event: StoredEvent, reason: string) => void;
+}
+
 export interface PreferenceRow {
   category: string;
   inApp: boolean;
@@ -260,83 +272,126 @@ export class PostgresNotificationStore {
   // ---- deciding who hears what -------------------------------------------------------------
 
   /**
-   * Takes up to `limit` events not yet fanned out (skipping those another instance holds), lets
+   * Takes up to `limit` events due to be fanned out (skipping those another instance holds), lets
    * `plan` decide each one's notifications and deliveries, records them and marks the events
    * done, all in one transaction: a crash halfway records nothing, and the next pass redoes it.
    * `afterInsert` runs in the same transaction with the new deliveries due now (to enqueue their jobs).
+   *
+   * Each event is planned and recorded under a savepoint: one that fails (its planning throws, a
+   * row the database refuses) is undone alone and tried again later with backoff, then, after
+   * `policy.attempts`, set aside with its reason; the events behind it go on.
    */
   async fanOut(
     limit: number,
     at: Date,
     plan: (event: StoredEvent) => Promise<{ notifications: NewNotification[]; deliveries: NewDelivery[] }>,
     afterInsert: (trx: Trx, due: { id: string; channel: string }[]) => Promise<void>,
+    policy: FanOutFailurePolicy,
   ): Promise<number> {
-    return this.database.db.transaction().execute(async (trx) => {
+    const setAside: { event: StoredEvent; reason: string }[] = [];
+    const taken = await this.database.db.transaction().execute(async (trx) => {
       const events = await trx
         .selectFrom('notification_events')
         .selectAll()
         .where('fanned_out_at', 'is', null)
+        .where('fan_out_failed_at', 'is', null)
+        .where((eb) => eb.or([eb('fan_out_retry_at', 'is', null), eb('fan_out_retry_at', '<=', at)]))
         .orderBy('occurred_at')
         .limit(limit)
         .forUpdate()
         .skipLocked()
         .execute();
       const due: { id: string; channel: string }[] = [];
-      for (const event of events) {
-        const { notifications, deliveries } = await plan({
-          id: event.id,
-          kind: event.kind,
-          uai: event.uai,
-          pupilId: event.pupil_id,
-          details: event.details,
-          occurredAt: event.occurred_at,
-        });
-        // In slices: a whole school's audience is thousands of rows, past PostgreSQL's 65,535 parameters per statement.
-        for (const slice of slices(notifications)) {
+      for (const row of events) {
+        const event: StoredEvent = {
+          id: row.id,
+          kind: row.kind,
+          uai: row.uai,
+          pupilId: row.pupil_id,
+          details: row.details,
+          occurredAt: row.occurred_at,
+        };
+        await sql`SAVEPOINT fan_out_event`.execute(trx);
+        try {
+          due.push(...(await this.#recordFanOut(trx, event, at, await plan(event))));
+          await sql`RELEASE SAVEPOINT fan_out_event`.execute(trx);
+        } catch (error) {
+          await sql`ROLLBACK TO SAVEPOINT fan_out_event`.execute(trx);
+          const reason = policy.reasonOf(error).slice(0, MAX_ERROR_LENGTH);
+          const attempts = row.fan_out_attempts + 1;
+          const final = attempts >= policy.attempts;
           await trx
-            .insertInto('notifications')
-            .values(
-              slice.map((n) => ({
-                id: randomUUID(),
-                event_id: event.id,
-                person_id: n.personId,
-                category: n.category,
-                child_id: n.childId,
-                title: n.title,
-                body: n.body,
-                link: n.link,
-                created_at: at,
-              })),
-            )
-            .onConflict((oc) => oc.columns(['event_id', 'person_id']).doNothing())
+            .updateTable('notification_events')
+            .set({
+              fan_out_attempts: attempts,
+              fan_out_error: reason,
+              ...(final
+                ? { fan_out_failed_at: at, fan_out_retry_at: null }
+                : { fan_out_retry_at: new Date(at.getTime() + policy.retryDelayMs * 2 ** (attempts - 1)) }),
+            })
+            .where('id', '=', event.id)
             .execute();
+          if (final) setAside.push({ event, reason });
         }
-        for (const slice of slices(deliveries)) {
-          const rows = await trx
-            .insertInto('notification_deliveries')
-            .values(
-              slice.map((d) => ({
-                id: randomUUID(),
-                event_id: event.id,
-                person_id: d.personId,
-                channel: d.channel,
-                frequency: d.frequency,
-                state: d.frequency === 'immediate' && d.dueAt <= at ? ('queued' as const) : ('waiting' as const),
-                uai: event.uai,
-                due_at: d.dueAt,
-                created_at: at,
-              })),
-            )
-            .onConflict((oc) => oc.columns(['event_id', 'person_id', 'channel']).doNothing())
-            .returning(['id', 'channel', 'state'])
-            .execute();
-          due.push(...rows.filter((r) => r.state === 'queued'));
-        }
-        await trx.updateTable('notification_events').set({ fanned_out_at: at }).where('id', '=', event.id).execute();
       }
       if (due.length) await afterInsert(trx, due);
       return events.length;
     });
+    for (const { event, reason } of setAside) policy.onSetAside?.(event, reason);
+    return taken;
+  }
+
+  /** One event's notifications and deliveries, and the event marked done; returns the deliveries due now. */
+  async #recordFanOut(
+    trx: Trx,
+    event: StoredEvent,
+    at: Date,
+    { notifications, deliveries }: { notifications: NewNotification[]; deliveries: NewDelivery[] },
+  ): Promise<{ id: string; channel: string }[]> {
+    const due: { id: string; channel: string }[] = [];
+    // In slices: a whole school's audience is thousands of rows, past PostgreSQL's 65,535 parameters per statement.
+    for (const slice of slices(notifications)) {
+      await trx
+        .insertInto('notifications')
+        .values(
+          slice.map((n) => ({
+            id: randomUUID(),
+            event_id: event.id,
+            person_id: n.personId,
+            category: n.category,
+            child_id: n.childId,
+            title: n.title,
+            body: n.body,
+            link: n.link,
+            created_at: at,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['event_id', 'person_id']).doNothing())
+        .execute();
+    }
+    for (const slice of slices(deliveries)) {
+      const rows = await trx
+        .insertInto('notification_deliveries')
+        .values(
+          slice.map((d) => ({
+            id: randomUUID(),
+            event_id: event.id,
+            person_id: d.personId,
+            channel: d.channel,
+            frequency: d.frequency,
+            state: d.frequency === 'immediate' && d.dueAt <= at ? ('queued' as const) : ('waiting' as const),
+            uai: event.uai,
+            due_at: d.dueAt,
+            created_at: at,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['event_id', 'person_id', 'channel']).doNothing())
+        .returning(['id', 'channel', 'state'])
+        .execute();
+      due.push(...rows.filter((r) => r.state === 'queued'));
+    }
+    await trx.updateTable('notification_events').set({ fanned_out_at: at, fan_out_retry_at: null }).where('id', '=', event.id).execute();
+    return due;
   }
 
   async preferencesOf(personIds: readonly string[]): Promise<Map<string, PreferenceRow[]>> {
@@ -613,6 +668,29 @@ export class PostgresNotificationStore {
       .orderBy('e.occurred_at')
       .execute();
     return { personId: digest.person_id, frequency: digest.frequency, period: digest.period, lines };
+  }
+
+  /**
+   * Claims a digest for one attempt to send it, before the mail leaves: true when this attempt may
+   * send, false while another attempt's claim is younger than `staleMs` (it may be sending, or have
+   * sent with the database failing right after). A stale claim is an attempt that died: the digest
+   * goes again, under the same Message-ID.
+   */
+  async claimDigestSend(id: string, at: Date, staleMs: number): Promise<boolean> {
+    const row = await this.database.db
+      .updateTable('notification_digests')
+      .set({ sending_since: at })
+      .where('id', '=', id)
+      .where('state', '=', 'sending')
+      .where((eb) => eb.or([eb('sending_since', 'is', null), eb('sending_since', '<=', new Date(at.getTime() - staleMs))]))
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Ends an attempt's claim that sent nothing (the relay refused it for now): the next attempt need not wait. */
+  async releaseDigestSend(id: string): Promise<void> {
+    await this.database.db.updateTable('notification_digests').set({ sending_since: null }).where('id', '=', id).where('state', '=', 'sending').execute();
   }
 
   async settleDigest(id: string, outcome: { sent: true; at: Date; items: number } | { sent: false; error: string }): Promise<void> {

@@ -224,12 +224,22 @@ export const messagesSource = (database: HubDatabase): PersonalDataSource => ({
     const received = await database.db
       .selectFrom('message_recipients as r')
       .innerJoin('messages as m', 'm.id', 'r.message_id')
-      .select(['m.id', 'm.subject', 'm.body_html', 'm.sender_id', 'm.sender_name', 'r.sent_at', 'r.read_at', 'r.trashed_at'])
+      .leftJoin('message_folders as f', 'f.id', 'r.folder_id')
+      .select(['m.id', 'm.subject', 'm.body_html', 'm.sender_id', 'm.sender_name', 'r.sent_at', 'r.read_at', 'r.trashed_at', 'f.name as folder'])
       .where('r.person_id', '=', personId)
       .where('r.recalled_at', 'is', null)
       .orderBy('r.sent_at', 'desc')
       .limit(MAX_ROWS_PER_KIND)
       .execute();
+    // The person's drafts (never anyone else's) and their own folders' names (migration 0012).
+    const drafts = await database.db
+      .selectFrom('message_drafts')
+      .select(['id', 'subject', 'body_html', 'recipient_ids', 'updated_at'])
+      .where('author_id', '=', personId)
+      .orderBy('updated_at', 'desc')
+      .limit(MAX_ROWS_PER_KIND)
+      .execute();
+    const folders = await database.db.selectFrom('message_folders').select('name').where('person_id', '=', personId).orderBy('name').execute();
     return {
       sent: sent.map((m) => ({
         id: m.id,
@@ -247,7 +257,10 @@ export const messagesSource = (database: HubDatabase): PersonalDataSource => ({
         sentAt: iso(new Date(m.sent_at)),
         readAt: iso(m.read_at),
         trashedAt: iso(m.trashed_at),
+        folder: m.folder,
       })),
+      drafts: drafts.map((d) => ({ id: d.id, subject: d.subject, bodyHtml: d.body_html, to: d.recipient_ids, savedAt: iso(d.updated_at) })),
+      folders: folders.map((f) => f.name),
       signatures: signed,
     };
   },

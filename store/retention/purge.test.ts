@@ -188,6 +188,21 @@ describe('the retention purge', () => {
       })
       .execute();
 
+    // Drafts: one not saved again for longer than messages are kept goes; a younger one stays.
+    const draft = (daysAgo: number) => ({
+      id: randomUUID(),
+      author_id: 'guardian-1',
+      subject: `brouillon ${daysAgo}`,
+      body_html: '',
+      recipient_ids: '[]',
+      in_reply_to: null,
+      requires_signature: false,
+      updated_at: new Date(now.getTime() - daysAgo * DAY),
+    });
+    const forgottenDraft = draft(366);
+    const youngDraft = draft(300);
+    await database.db.insertInto('message_drafts').values([forgottenDraft, youngDraft]).execute();
+
     const rules = retentionRules(DEFAULT_RETENTION);
     // Each instance has its own metrics (a process's registry).
     const registries = [new Registry(), new Registry()] as const;
@@ -210,8 +225,10 @@ describe('the retention purge', () => {
       // Seeded and checked in store/messaging/postgres-store.test.ts.
       messages: 0,
       messagesTrashed: 0,
+      messageDrafts: 1,
       notifications: 1,
     });
+    expect((await database.db.selectFrom('message_drafts').select('id').execute()).map((d) => d.id)).toEqual([youngDraft.id]);
     expect((await database.db.selectFrom('notifications').select('event_id').execute()).map((n) => n.event_id)).toEqual([recentEvent.id]);
     expect(await database.db.selectFrom('notification_deliveries').select('id').execute()).toEqual([]);
 

@@ -152,6 +152,19 @@ export const messageRetention = (retentionMs: number): RetentionRule => ({
     }),
 });
 
+/** Drafts not saved again for as long as messages are kept: written and forgotten (HUB_RETENTION_MESSAGES_DAYS). */
+export const messageDraftRetention = (retentionMs: number): RetentionRule => ({
+  kind: 'messageDrafts',
+  purge: (database, now) =>
+    inBatches(async () => {
+      const result = await database.db
+        .deleteFrom('message_drafts')
+        .where('id', 'in', (eb) => eb.selectFrom('message_drafts').select('id').where('updated_at', '<', before(now, retentionMs)).limit(BATCH))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    }),
+});
+
 /**
  * The trash: a recipient's copy trashed past the retention is deleted; a message its sender trashed
  * past the retention is deleted once no recipient keeps a copy (the sender's trash no longer lists it meanwhile).
@@ -240,6 +253,7 @@ export function retentionRules(config: RetentionConfig): RetentionRule[] {
     dataExportRetention(config.dataExportMs),
     messageRetention(config.messagesMs),
     messageTrashRetention(config.messageTrashMs),
+    messageDraftRetention(config.messagesMs),
     notificationRetention(config.notificationsMs),
   ];
 }

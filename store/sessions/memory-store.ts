@@ -49,6 +49,13 @@ export class MemorySessionStore implements SessionStore {
     ids.add(session.id);
   }
 
+  async update(session: HubSession) {
+    const current = this.#sessions.get(session.secretHash);
+    if (!current || current.id !== session.id) return false;
+    await this.put({ ...session, createdAt: current.createdAt });
+    return true;
+  }
+
   async delete(id: string) {
     const hash = this.#byId.get(id);
     if (hash !== undefined) this.#sessions.delete(hash);

@@ -105,6 +105,29 @@ export class PostgresSessionStore implements SessionStore {
     this.#forget(session.secretHash);
   }
 
+  async update(session: HubSession): Promise<boolean> {
+    const row = rowOfSession(session);
+    const updated = await this.#db.transaction().execute(async (trx) => {
+      const changed = await trx
+        .updateTable('sessions')
+        .set({
+          functions: row.functions,
+          schools: row.schools,
+          children: row.children,
+          last_seen_at: row.last_seen_at,
+          facts_at: row.facts_at,
+        })
+        .where('id', '=', session.id)
+        .where('secret_hash', '=', session.secretHash)
+        .returning('id')
+        .executeTakeFirst();
+      if (changed) await notify(trx, [session.secretHash]);
+      return changed !== undefined;
+    });
+    this.#forget(session.secretHash);
+    return updated;
+  }
+
   async delete(id: string): Promise<void> {
     await this.#deleteWhere((trx) => trx.deleteFrom('sessions').where('id', '=', id).returning('secret_hash').execute());
   }

@@ -50,6 +50,20 @@ describe.each([
   { name: 'memory', open: async (): Promise<SessionStore> => new MemorySessionStore(timeouts) },
   { name: 'postgres', open: postgresStore },
 ])('$name session store', ({ open }) => {
+  it('an update changes a live session, and never brings back one a logout ended meanwhile', async () => {
+    const store = await open();
+    const { value } = session('cookie');
+    await store.put(value);
+    const later = Date.now() + 1000;
+    expect(await store.update({ ...value, lastSeenAt: later, schools: ['0750001A'] })).toBe(true);
+    expect(await store.getBySecretHash(value.secretHash)).toMatchObject({ lastSeenAt: later, schools: ['0750001A'] });
+    // A request read the session, then the person logged out, then the request touched it.
+    await store.delete(value.id);
+    expect(await store.update({ ...value, lastSeenAt: later + 1000 })).toBe(false);
+    expect(await store.getBySecretHash(value.secretHash)).toBeUndefined();
+    expect(await store.get(value.id)).toBeUndefined();
+  });
+
   it('keeps sessions under the hash of their secret, never the secret; public ids are unrelated', async () => {
     const store = await open();
     const { secret, value } = session('cookie');

@@ -61,6 +61,11 @@ export interface SessionStore {
   /** By the hash of the secret a request carries (`sessionSecretHash`): the store never sees a secret. */
   getBySecretHash(secretHash: string): Promise<HubSession | undefined>;
   put(session: HubSession): Promise<void>;
+  /**
+   * Changes a session that still exists (its facts, its last use), never re-creating one that ended
+   * meanwhile: a logout landing between a request's read and its touch stays a logout. False: gone.
+   */
+  update(session: HubSession): Promise<boolean>;
   /** By public id. */
   delete(id: string): Promise<void>;
   listByPerson(personId: string): Promise<HubSession[]>;

@@ -3,9 +3,10 @@ import { displayNameOf, type EducationStaff, type Person, type School } from '..
 import { parisInstant, parisIsoOf } from '../../lib/french-dates.ts';
 import { addDays, daysBetween } from '../../lib/iso-days.ts';
 import { hasHiddenCharacters } from '../../lib/text.ts';
-import type { AudienceKind, SchoolEvent as StoredSchoolEvent } from '../../store/agenda/postgres-store.ts';
+import type { Announce, AudienceKind, SchoolEvent as StoredSchoolEvent } from '../../store/agenda/postgres-store.ts';
+import { insertNotificationEvent } from '../../store/notifications/postgres-store.ts';
 import { QuotaExceededError } from '../../store/quota.ts';
-import { schoolEventNotification } from '../../workers/notifications/school-events.ts';
+import { schoolEventNotification, type SchoolEventNews } from '../../workers/notifications/school-events.ts';
 import { viewerAgendaAudiences } from '../perimeter/agenda-audiences.ts';
 import { badInput } from './compose.ts';
 import type { CommunicationContext } from './context.ts';
@@ -91,6 +92,18 @@ async function mayCancel(ctx: CommunicationContext, self: Person, event: StoredS
   return ctx.perimeter.holdsFunctionAt(DIRECTION, school.id);
 }
 
+/**
+ * The notification event of an event's creation or cancellation, recorded in the transaction that
+ * saves it (store/agenda): nobody sees an event nobody is told of. An event already over (put in
+ * for the record) is news to nobody.
+ */
+const announce =
+  (news: SchoolEventNews): Announce =>
+  async (trx, event) => {
+    const now = new Date();
+    if (event.endsAt > now) await insertNotificationEvent(trx, schoolEventNotification(event, news), now);
+  };
+
 async function schoolByUai(ctx: CommunicationContext, uai: string): Promise<School | undefined> {
   return (await ctx.directory.schoolsByUai([uai]))[0];
 }
@@ -154,6 +167,7 @@ export const agendaResolvers: Pick<Resolvers, 'Query' | 'Mutation'> = {
         event = await ctx.agenda.create(
           { uai: school.uai, audience: { kind, code }, category: input.category, ...text, createdBy: { id: self.id, name: displayNameOf(self) } },
           { perDay: ctx.config.schoolEventsPerDay },
+          announce('created'),
         );
       } catch (error) {
         if (!(error instanceof QuotaExceededError)) throw error;
@@ -161,8 +175,6 @@ export const agendaResolvers: Pick<Resolvers, 'Query' | 'Mutation'> = {
           extensions: { code: 'QUOTA_EXCEEDED', quota: error.quota, limit: error.limit },
         });
       }
-      // An event already over (put in for the record) is news to nobody.
-      if (event.endsAt > new Date()) await ctx.notifications.recordEvent(schoolEventNotification(event, 'created'));
       return shown(ctx, self, event, school);
     },
     cancelSchoolEvent: async (_, { id }, ctx) => {
@@ -171,12 +183,9 @@ export const agendaResolvers: Pick<Resolvers, 'Query' | 'Mutation'> = {
       if (!event) return null;
       const school = await schoolByUai(ctx, event.uai);
       if (!(await mayCancel(ctx, self, event, school))) throw forbidden('Only its author or the school’s direction cancels an event.');
-      const result = await ctx.agenda.cancel(id);
+      // Those already told hear of the cancellation (once: the key is the event's), recorded with it.
+      const result = await ctx.agenda.cancel(id, new Date(), announce('canceled'));
       if (!result) return null;
-      // Those already told hear of the cancellation (once: the key is the event's).
-      if (result.canceled && result.event.endsAt > new Date()) {
-        await ctx.notifications.recordEvent(schoolEventNotification(result.event, 'canceled'));
-      }
       return shown(ctx, self, result.event, school);
     },
   },

@@ -24,6 +24,10 @@ export const LIMITS = {
   tags: 2_000,
   storedBody: 200_000,
   reason: 500,
+  /** A recipient or list id's length: ids the hub gives out are far shorter. */
+  id: 200,
+  /** A folder's name, trimmed. */
+  folderName: 60,
 } as const;
 
 export const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
@@ -53,8 +57,9 @@ export interface MessageToSend {
  * Sends a message as `self`, checking everything first (the input's bounds, every recipient against
  * the rules, the mot's lists); nothing is stored unless all of it holds. Returns the message's id.
  * The one way a message is sent: the graph's mutation and the demo académie's first messages.
+ * `fromDraft`: the sender's draft it comes from, deleted as it is sent (NOT_FOUND when it already was).
  */
-export async function sendMessage(ctx: SendingContext, self: Person, input: MessageToSend): Promise<string> {
+export async function sendMessage(ctx: SendingContext, self: Person, input: MessageToSend, fromDraft?: string): Promise<string> {
   const { ids, subject } = checkedInput(input);
   const files = input.attachments ?? [];
   if (files.length > LIMITS.attachments) throw badInput(`At most ${LIMITS.attachments} attachments in one message (got ${files.length}).`);
@@ -82,20 +87,20 @@ export async function sendMessage(ctx: SendingContext, self: Person, input: Mess
     }
     signatures = await signaturesOf(ctx, lists, recipients);
   }
-  const id = await ctx.messages.send(
-    {
-      senderId: self.id,
-      senderName: displayNameOf(self),
-      subject,
-      bodyHtml,
-      lists: lists.map((l) => ({ id: l.id, name: l.name })),
-      recipients,
-      inReplyTo: answering ? input.inReplyTo! : undefined,
-      signatures,
-      attachments,
-    },
-    { messagesPerDay: ctx.config.messagesPerDay, attachmentBytesPerDay: ctx.config.attachmentBytesPerDay },
-  );
+  const message = {
+    senderId: self.id,
+    senderName: displayNameOf(self),
+    subject,
+    bodyHtml,
+    lists: lists.map((l) => ({ id: l.id, name: l.name })),
+    recipients,
+    inReplyTo: answering ? input.inReplyTo! : undefined,
+    signatures,
+    attachments,
+  };
+  const quotas = { messagesPerDay: ctx.config.messagesPerDay, attachmentBytesPerDay: ctx.config.attachmentBytesPerDay };
+  const id = fromDraft ? await ctx.messages.sendDraft(fromDraft, message, quotas) : await ctx.messages.send(message, quotas);
+  if (!id) throw draftNotFound();
   // The recipients are read from the message when the event is fanned out (a recalled copy is skipped then).
   // The sender's school is the event's: its SMS budget, and its office sees whom it could not reach.
   const senderSchoolId = ctx.notifications && (await ctx.audience.reportSchool(undefined));
@@ -110,13 +115,36 @@ export async function sendMessage(ctx: SendingContext, self: Person, input: Mess
   return id;
 }
 
+export const draftNotFound = () => new GraphQLError('No draft of yours has this id (it may have been sent already).', { extensions: { code: 'NOT_FOUND' } });
+
 /** The checked parts of a message to send, or a BAD_USER_INPUT naming what is wrong. */
 function checkedInput(input: MessageToSend): { ids: string[]; subject: string } {
-  const ids = [...new Set(input.to)];
-  if (input.to.length > LIMITS.to) throw badInput(`At most ${LIMITS.to} recipients or lists in one message (got ${input.to.length}).`);
+  const { ids, subject } = checkedParts(input);
   if (!ids.length) throw badInput('Name at least one recipient.');
-  const subject = input.subject.trim();
   if (!subject) throw badInput('The subject is empty.');
+  return { ids, subject };
+}
+
+/**
+ * A draft's content, checked with a message's bounds (an empty subject, body or recipient list is
+ * fine until it is sent) and its body sanitized; the recipients are checked against the rules only
+ * when it is sent. A BAD_USER_INPUT names what is wrong.
+ */
+export function checkedDraft(input: Pick<MessageToSend, 'to' | 'subject' | 'body'>): { recipientIds: string[]; subject: string; bodyHtml: string } {
+  const { ids, subject } = checkedParts(input);
+  const bad = ids.find((id) => id.length > LIMITS.id || hasHiddenCharacters(id));
+  if (bad !== undefined) throw badInput(`${JSON.stringify(bad.slice(0, 40))} is not a recipient id.`);
+  const bodyHtml = checkedBody(input.body);
+  // Sent later through `sendMessage`, whose bound is the body's: a draft that could not be sent is refused now.
+  if (bodyHtml.length > LIMITS.body) throw badInput(`The message is too long once formatted (${bodyHtml.length} characters; at most ${LIMITS.body}).`);
+  return { recipientIds: ids, subject, bodyHtml };
+}
+
+/** What a message and a draft bound alike: how many ids, the subject, the body's text. */
+function checkedParts(input: Pick<MessageToSend, 'to' | 'subject' | 'body'>): { ids: string[]; subject: string } {
+  if (input.to.length > LIMITS.to) throw badInput(`At most ${LIMITS.to} recipients or lists in one message (got ${input.to.length}).`);
+  const ids = [...new Set(input.to)];
+  const subject = input.subject.trim();
   if (subject.length > LIMITS.subject) throw badInput(`The subject is ${subject.length} characters long; at most ${LIMITS.subject}.`);
   if (hasHiddenCharacters(subject)) throw badInput('The subject holds characters that are not text (control or invisible characters, line breaks).');
   if (input.body.length > LIMITS.body) throw badInput(`The message is ${input.body.length} characters long; at most ${LIMITS.body}.`);
@@ -144,6 +172,35 @@ function checkedBody(body: string): string {
  * message answered may always be answered), lists expanded now. Any id refused refuses it all.
  */
 async function resolveRecipients(ctx: SendingContext, self: Person, ids: string[], answering?: { senderId: string }) {
+  const { lists, named, refused } = await lookUpRecipients(ctx, self, ids, answering);
+  if (refused.length) {
+    throw new GraphQLError(
+      `You may not write to ${refused.length === 1 ? 'this recipient' : 'these recipients'}: ${refused.sort().join(', ')}. Nothing was sent.`,
+      {
+        extensions: { code: 'FORBIDDEN', recipients: refused.sort() },
+      },
+    );
+  }
+  const recipients = new Map<string, NewRecipient>();
+  for (const list of lists) {
+    for (const person of await ctx.audience.expand(list)) {
+      if (person.id !== self.id) recipients.set(person.id, { personId: person.id, displayName: displayNameOf(person), direct: false });
+    }
+  }
+  for (const person of named) recipients.set(person.id, { personId: person.id, displayName: displayNameOf(person), direct: true });
+  return { lists, named, recipients: [...recipients.values()] };
+}
+
+/**
+ * The lists and people of `ids` the viewer may write to now (the sender of the message answered may
+ * always be answered), and the ids refused: what a send checks, and what a draft shows by name.
+ */
+export async function lookUpRecipients(
+  ctx: Pick<SendingContext, 'directory' | 'audience'>,
+  self: Person,
+  ids: readonly string[],
+  answering?: { senderId: string },
+) {
   const listIds = ids.filter((id) => parseListId(id));
   const personIds = ids.filter((id) => !parseListId(id));
   const refused: string[] = [];
@@ -162,22 +219,7 @@ async function resolveRecipients(ctx: SendingContext, self: Person, ids: string[
       else refused.push(personIds[i]!);
     }),
   );
-  if (refused.length) {
-    throw new GraphQLError(
-      `You may not write to ${refused.length === 1 ? 'this recipient' : 'these recipients'}: ${refused.sort().join(', ')}. Nothing was sent.`,
-      {
-        extensions: { code: 'FORBIDDEN', recipients: refused.sort() },
-      },
-    );
-  }
-  const recipients = new Map<string, NewRecipient>();
-  for (const list of lists) {
-    for (const person of await ctx.audience.expand(list)) {
-      if (person.id !== self.id) recipients.set(person.id, { personId: person.id, displayName: displayNameOf(person), direct: false });
-    }
-  }
-  for (const person of named) recipients.set(person.id, { personId: person.id, displayName: displayNameOf(person), direct: true });
-  return { lists, named, recipients: [...recipients.values()] };
+  return { lists, named, refused };
 }
 
 /** A mot's signatures: each pupil of the lists' classes, each of their legal guardians who receives it. */

@@ -10,10 +10,18 @@ export const MESSAGING_ENV = envSchema({
   COMMUNICATION_MAX_RECIPIENTS: integer({ min: 1, max: 20_000, default: 2_000 }),
   /** Bytes of attachments one person sends in 24 hours, on every instance together. */
   COMMUNICATION_ATTACHMENT_BYTES_PER_DAY: integer({ min: 0, max: 10 * 1024 * 1024 * 1024, default: 20 * 1024 * 1024 }),
+  /** Drafts one person keeps at most (« Brouillons »). */
+  COMMUNICATION_MAX_DRAFTS: integer({ min: 1, max: 10_000, default: 200 }),
   /** Whether a pupil may write to the pupils of their classes (off: the collège default). */
   COMMUNICATION_PUPIL_TO_PUPIL: boolean({ default: false }),
   /** School events one person puts in the shared agenda in 24 hours, on every instance together. */
   COMMUNICATION_SCHOOL_EVENTS_PER_DAY: integer({ min: 1, max: 10_000, default: 50 }),
+  /** Live update streams (`viewerUpdates`) one person holds at once on one instance: tabs, devices. */
+  COMMUNICATION_LIVE_STREAMS_PER_PERSON: integer({ min: 1, max: 50, default: 5 }),
+  /** Live update streams one instance holds, everyone together (each is an open connection). */
+  COMMUNICATION_LIVE_STREAMS_MAX: integer({ min: 1, max: 1_000_000, default: 10_000 }),
+  /** A live update stream ends after this long on the subgraph's side (the router's own lifetime ends it first). */
+  COMMUNICATION_LIVE_STREAM_MAX_MINUTES: integer({ min: 1, max: 25 * 60, default: 65 }),
 });
 
 export interface MessagingConfig {
@@ -21,8 +29,10 @@ export interface MessagingConfig {
   messagesPerDay: number;
   attachmentBytesPerDay: number;
   maxRecipients: number;
+  maxDrafts: number;
   pupilToPupil: boolean;
   schoolEventsPerDay: number;
+  live: { maxStreamsPerPerson: number; maxStreams: number; maxStreamMs: number };
 }
 
 export function messagingConfigFromEnv(env: Env): MessagingConfig {
@@ -32,8 +42,14 @@ export function messagingConfigFromEnv(env: Env): MessagingConfig {
     messagesPerDay: v.COMMUNICATION_MESSAGES_PER_DAY,
     attachmentBytesPerDay: v.COMMUNICATION_ATTACHMENT_BYTES_PER_DAY,
     maxRecipients: v.COMMUNICATION_MAX_RECIPIENTS,
+    maxDrafts: v.COMMUNICATION_MAX_DRAFTS,
     pupilToPupil: v.COMMUNICATION_PUPIL_TO_PUPIL,
     schoolEventsPerDay: v.COMMUNICATION_SCHOOL_EVENTS_PER_DAY,
+    live: {
+      maxStreamsPerPerson: v.COMMUNICATION_LIVE_STREAMS_PER_PERSON,
+      maxStreams: v.COMMUNICATION_LIVE_STREAMS_MAX,
+      maxStreamMs: v.COMMUNICATION_LIVE_STREAM_MAX_MINUTES * 60_000,
+    },
   };
 }
 

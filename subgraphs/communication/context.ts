@@ -1,6 +1,7 @@
 import type { Directory } from '../../connectors/directory/directory.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 import type { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
+import type { LiveUpdates } from '../../store/live-updates.ts';
 import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
 import type { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import type { Perimeter } from '../perimeter/perimeter.ts';
@@ -20,6 +21,8 @@ export interface CommunicationContext {
   /** Who the viewer may write to, decided from the directory now. */
   audience: Audience;
   config: MessagingConfig;
+  /** Who follows their inbox and notifications on this process (`Subscription.viewerUpdates`). */
+  live: LiveUpdates;
   /** Seals the attachment links `Message.attachments` gives (attachment-route.ts). */
   attachmentLinkKey: Uint8Array;
 }
@@ -32,4 +35,10 @@ export interface MailboxRef {
 /** The viewer as this subgraph resolves `viewer { … }`: the person, nothing more. */
 export interface ViewerRef {
   personId: string;
+}
+
+/** One update of `viewerUpdates`: whose, and what changed (the rest is read when selected). */
+export interface ViewerUpdateRef {
+  personId: string;
+  changes: readonly ('MESSAGES' | 'NOTIFICATIONS' | 'RESYNC')[];
 }

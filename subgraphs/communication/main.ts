@@ -13,6 +13,7 @@ import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { databaseConfigFromEnv, openDatabase, REQUIRED_DATABASE_ENV } from '../../store/database.ts';
 import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 import { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
+import { LiveUpdates } from '../../store/live-updates.ts';
 import { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
@@ -39,13 +40,16 @@ try {
     throw error;
   }
   const directory = await directoryFromConfig(config, log);
+  const messaging = messagingConfigFromEnv(process.env);
+  const live = await LiveUpdates.start(database, log.child({ component: 'live-updates' }), messaging.live);
   const server = await startCommunicationSubgraph({
     messages: new PostgresMessageStore(database),
+    live,
     notifications: new PostgresNotificationStore(database),
     agenda: new PostgresAgendaStore(database),
     directory,
     perimeter: perimeterOptionsOf(config),
-    config: messagingConfigFromEnv(process.env),
+    config: messaging,
     viewerContextKey: viewerContextKey(config.HUB_VIEWER_CONTEXT_SECRET),
     log,
     port: config.COMMUNICATION_PORT,
@@ -54,6 +58,7 @@ try {
   });
   shutdown.stopWith(async () => {
     await server.close();
+    await live.close();
     await database.close();
     await tracing.shutdown();
   });

@@ -36,6 +36,35 @@ async function settingsOf(ctx: CommunicationContext, personId: string) {
   };
 }
 
+/** A page of the person's notifications, newest first, the children they are about named. */
+export async function notificationsPage(ctx: CommunicationContext, personId: string, first: number, after: string | null | undefined) {
+  if (first < 1 || first > PAGE_MAX) throw badInput(`first must be from 1 to ${PAGE_MAX}.`);
+  let page;
+  try {
+    page = await ctx.notifications.notificationsOf(personId, first, after ?? undefined);
+  } catch (error) {
+    if (error instanceof InvalidNotificationCursorError) throw badInput('after is not a cursor this list gave.', { reason: error.code });
+    throw error;
+  }
+  // The children named, in one directory call for the page.
+  const childIds = [...new Set(page.items.flatMap((n) => (n.childId ? [n.childId] : [])))];
+  const children = new Map((await ctx.directory.people(childIds)).flatMap((p) => (p ? [[p.id, { id: p.id, displayName: displayNameOf(p) }] as const] : [])));
+  return {
+    items: page.items.map((n) => ({
+      id: n.id,
+      category: n.category as Category,
+      title: n.title,
+      body: n.body,
+      link: n.link,
+      child: n.childId ? (children.get(n.childId) ?? null) : null,
+      createdAt: n.createdAt.toISOString(),
+      readAt: n.readAt?.toISOString() ?? null,
+    })),
+    endCursor: page.endCursor ?? null,
+    hasNextPage: page.hasNextPage,
+  };
+}
+
 export const notificationResolvers: Resolvers = {
   Query: {
     viewer: (_, __, ctx) => ({ personId: personOf(ctx) }),
@@ -60,35 +89,7 @@ export const notificationResolvers: Resolvers = {
     },
   },
   Viewer: {
-    notifications: async ({ personId }, { first, after }, ctx) => {
-      if (first < 1 || first > PAGE_MAX) throw badInput(`first must be from 1 to ${PAGE_MAX}.`);
-      let page;
-      try {
-        page = await ctx.notifications.notificationsOf(personId, first, after ?? undefined);
-      } catch (error) {
-        if (error instanceof InvalidNotificationCursorError) throw badInput('after is not a cursor this list gave.', { reason: error.code });
-        throw error;
-      }
-      // The children named, in one directory call for the page.
-      const childIds = [...new Set(page.items.flatMap((n) => (n.childId ? [n.childId] : [])))];
-      const children = new Map(
-        (await ctx.directory.people(childIds)).flatMap((p) => (p ? [[p.id, { id: p.id, displayName: displayNameOf(p) }] as const] : [])),
-      );
-      return {
-        items: page.items.map((n) => ({
-          id: n.id,
-          category: n.category as Category,
-          title: n.title,
-          body: n.body,
-          link: n.link,
-          child: n.childId ? (children.get(n.childId) ?? null) : null,
-          createdAt: n.createdAt.toISOString(),
-          readAt: n.readAt?.toISOString() ?? null,
-        })),
-        endCursor: page.endCursor ?? null,
-        hasNextPage: page.hasNextPage,
-      };
-    },
+    notifications: ({ personId }, { first, after }, ctx) => notificationsPage(ctx, personId, first, after),
     unreadNotifications: ({ personId }, _, ctx) => ctx.notifications.unreadCount(personId),
     notificationPreferences: ({ personId }, _, ctx) => settingsOf(ctx, personId),
   },

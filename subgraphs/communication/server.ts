@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Directory } from '../../connectors/directory/directory.ts';
 import type { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
+import type { LiveUpdates } from '../../store/live-updates.ts';
 import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
 import type { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph, type SubgraphServerOptions } from '../kit/subgraph-server.ts';
@@ -17,6 +18,8 @@ export function startCommunicationSubgraph(
     messages: PostgresMessageStore;
     notifications: PostgresNotificationStore;
     agenda: PostgresAgendaStore;
+    /** The database's word on each person's changes, for `Subscription.viewerUpdates`. */
+    live: LiveUpdates;
     /** Who may write to whom comes from the same directory and perimeter as every subgraph's. */
     directory: Directory;
     perimeter: PerimeterOptions;
@@ -40,6 +43,7 @@ export function startCommunicationSubgraph(
           messages: options.messages,
           notifications: options.notifications,
           agenda: options.agenda,
+          live: options.live,
           directory: options.directory,
           perimeter,
           audience: new Audience(perimeter, options.directory, { ...options.perimeter, pupilToPupil: config.pupilToPupil }),
@@ -48,6 +52,7 @@ export function startCommunicationSubgraph(
         };
       },
       publicRoutes: [attachmentRoute({ key: linkKey, messages: options.messages, log: options.log })],
+      maxStreamMs: config.live.maxStreamMs,
     },
     options,
   );

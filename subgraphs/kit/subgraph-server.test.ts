@@ -65,6 +65,18 @@ describe('subgraph trust: only the router may ask', () => {
     expect((await replayed.json()).errors[0].message).toBe('Unauthorized: viewer context replayed');
   });
 
+  it('refuses a replayed subscription: it would show what happens next, for as long as it stays open', async () => {
+    const stream = await asRouter({ query: 'subscription { __typename }' });
+    const headers = { ...stream.headers, accept: 'text/event-stream' };
+    const first = await post(stream.text, headers);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    await first.body?.cancel();
+    const replayed = await post(stream.text, headers);
+    expect(replayed.status).toBe(401);
+    expect((await replayed.json()).errors[0].message).toBe('Unauthorized: viewer context replayed');
+  });
+
   it('refuses GraphQL over GET (the operation would travel outside the bound body)', async () => {
     const { headers } = await asRouter({ query: '{ schools { name } }' });
     const response = await fetch(`${subgraph.graphqlUrl}?query=${encodeURIComponent('{ schools { name } }')}`, { headers });

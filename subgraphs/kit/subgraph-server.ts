@@ -1,6 +1,7 @@
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { parse, type DocumentNode } from 'graphql';
+import { createHandler as createSseHandler, type Handler as SseHandler } from 'graphql-sse';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { listen, type RunningServer } from '../../lib/http-server.ts';
@@ -48,7 +49,15 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
    * secret token, say). Everything else goes through the router.
    */
   publicRoutes?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): Promise<void> }[];
+  /**
+   * A subscription's stream ends after this long whatever happens (the router ends its own sooner,
+   * with the session or its lifetime): a stream the router lost track of cannot last for ever.
+   */
+  maxStreamMs?: number;
 }
+
+/** Longer than the router's default stream lifetime (60 minutes), which ends streams first. */
+export const DEFAULT_MAX_STREAM_MS = 65 * 60_000;
 
 export interface StartedSubgraph extends RunningServer {
   readonly graphqlUrl: string;
@@ -82,8 +91,9 @@ export async function startSubgraph<TContext extends BaseContext>(
   const { log } = definition;
   // Unsaid means what the process is: a subgraph started without the flag in production stays quiet.
   const production = options.production ?? process.env.NODE_ENV === 'production';
+  const schema = buildSubgraphSchema(definition.typeDefs, definition.resolvers);
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema(definition.typeDefs, definition.resolvers),
+    schema,
     // The router, not the subgraph, is the public face: no landing page, and stack traces stay in logs.
     // No inline trace (ftv1) either: Apollo adds per-field timings to any response whose request asks
     // for them, and nothing of ours reads them (the router would only have to strip them).
@@ -99,6 +109,14 @@ export async function startSubgraph<TContext extends BaseContext>(
     },
   });
   await apollo.start();
+  // Subscriptions: the router asks with `Accept: text/event-stream` and gets the GraphQL over SSE
+  // "distinct connections" stream (graphql-sse); each open stream ends when the server closes.
+  const streams = createSseHandler<IncomingMessage, SseRequestContext<TContext>, ResolverContext>({
+    schema,
+    // The subgraph's own context object, the same one Apollo gets.
+    context: async (req) => await req.context.context,
+  });
+  const openStreams = new Set<AsyncIterator<unknown>>();
   const bodyLimit = definition.bodyLimitBytes ?? 2 * 1024 * 1024;
   // Bindings of the mutations seen while their context can still verify (plus clock skew); bounded.
   const replayGuard = new LRUCache<string, true>({ max: 100_000, ttl: (VIEWER_CONTEXT_TTL_SECONDS + 5) * 1000 });
@@ -168,13 +186,26 @@ export async function startSubgraph<TContext extends BaseContext>(
       return;
     }
     // A captured request replayed as is: harmless for a read (the same answer the wire already
-    // showed), not for a write. A mutation is accepted once per signed context and body.
-    if (isMutation(parsedBody)) {
+    // showed), not for a write, nor for a subscription (it would show what happens next, for as long
+    // as it stays open). Those are accepted once per signed context and body.
+    const subscription = isSubscription(parsedBody);
+    if (subscription || isMutation(parsedBody)) {
       if (replayGuard.has(binding!)) {
         refuse(new ViewerContextError('replayed'));
         return;
       }
       replayGuard.set(binding!, true);
+    }
+    if (subscription) {
+      await serveStream(streams, openStreams, {
+        req,
+        res,
+        body: parsedBody,
+        context: definition.context({ requestId, viewer }),
+        maxMs: definition.maxStreamMs ?? DEFAULT_MAX_STREAM_MS,
+      });
+      requestLog.debug({ status: res.statusCode }, 'subgraph stream ended');
+      return;
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
@@ -214,10 +245,67 @@ export async function startSubgraph<TContext extends BaseContext>(
     ...server,
     graphqlUrl: `${server.url}/graphql`,
     async close(graceMs?: number) {
+      // A stream never ends by itself: end them, so that closing does not wait for the grace period.
+      for (const stream of openStreams) void stream.return?.();
       await server.close(graceMs);
       await apollo.stop();
     },
   };
+}
+
+type ResolverContext = Record<PropertyKey, unknown>;
+
+/** What the SSE handler is given with each request: the subgraph's context for the viewer. */
+interface SseRequestContext<TContext> {
+  context: TContext | Promise<TContext>;
+}
+
+/** Whether a subgraph request's operation is a subscription (the router's planner writes the keyword). */
+function isSubscription(body: unknown): boolean {
+  const query = (body as { query?: unknown } | undefined)?.query;
+  return typeof query === 'string' && /^\s*subscription\b/.test(query);
+}
+
+/**
+ * Answers a subscription over SSE. The request was authenticated and its body read and bound above;
+ * graphql-sse validates and executes it and writes the events; a closed connection (the router or
+ * the browser gone) ends the stream and with it the resolver's subscription.
+ */
+async function serveStream<TContext>(
+  handler: SseHandler<IncomingMessage, SseRequestContext<TContext>>,
+  open: Set<AsyncIterator<unknown>>,
+  request: { req: IncomingMessage; res: ServerResponse; body: unknown; context: TContext | Promise<TContext>; maxMs: number },
+): Promise<void> {
+  const { req, res } = request;
+  const [body, init] = await handler({
+    method: 'POST',
+    url: req.url ?? '/graphql',
+    headers: { get: (key) => headerValue(req.headers[key]) ?? null },
+    body: request.body as Record<string, unknown>,
+    raw: req,
+    context: { context: request.context },
+  });
+  res.writeHead(init.status, init.statusText, init.headers);
+  if (!body || typeof body === 'string') {
+    res.end(body);
+    return;
+  }
+  open.add(body);
+  const stop = () => void body.return?.();
+  res.once('close', stop);
+  const lifetime = setTimeout(stop, request.maxMs);
+  lifetime.unref();
+  try {
+    for await (const chunk of body) {
+      if (!res.writable) break;
+      await new Promise<void>((resolve, reject) => res.write(chunk, (error) => (error ? reject(error) : resolve())));
+    }
+  } finally {
+    clearTimeout(lifetime);
+    open.delete(body);
+    res.off('close', stop);
+    res.end();
+  }
 }
 
 /** Whether a subgraph request's operation is a mutation (the router's planner writes the keyword). */

@@ -12,4 +12,6 @@ export interface ResourcesContext {
   perimeter: Perimeter;
   /** The viewer's GAR identifier (pseudonymous), or undefined for viewers the GAR does not know. */
   garPersonId?: string;
+  /** The GAR identifier (pseudonymous) of a person of the directory: a pupil whose resources a guardian reads. */
+  garIdOf: (personId: string) => string;
 }

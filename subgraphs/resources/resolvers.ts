@@ -6,8 +6,13 @@ import type { ResourceFilter, Resolvers } from './generated/resolvers-types.ts';
 
 export interface SchoolResourcesRef {
   uai: string;
+  /** Whose catalogue: the viewer's own, or (for a guardian) their child's. */
+  garPersonId: string;
   filter?: ResourceFilter | null;
 }
+
+const outsidePerimeter = () =>
+  new GraphQLError('Forbidden: only the pupil and their legal guardians see the pupil’s resources.', { extensions: { code: 'FORBIDDEN' } });
 
 function garUnavailable(error: unknown): GraphQLError {
   const reason = error instanceof GarError ? error.reason : 'unavailable';
@@ -42,15 +47,29 @@ export const resolvers: Resolvers = {
     myResources: async (_, { filter }, ctx) => {
       // Guardians and service clients have no GAR catalogue: an empty list, not an error.
       if (!ctx.garPersonId) return [];
+      const garPersonId = ctx.garPersonId;
       const schools = (ctx.viewer.schools ?? []).filter((uai) => !filter?.uai || uai === filter.uai);
-      return schools.map((uai) => ({ uai, filter }));
+      return schools.map((uai) => ({ uai, garPersonId, filter }));
+    },
+  },
+  Student: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    resources: async (student, { filter }, ctx) => {
+      // The perimeter's rule (subgraphs/perimeter), from the directory as it is now: the pupil, or a
+      // guardian with legal authority. A teacher or staff member sees the pupil, not their catalogue:
+      // the GAR gives it to the pupil, and what a guardian opens is what the child would.
+      if (!(await ctx.perimeter.isPupilOrGuardianOf(student.id))) throw outsidePerimeter();
+      const structureIds = (await ctx.perimeter.pupilSchools(student.id)) ?? [];
+      const uais = (await ctx.perimeter.schoolsById(structureIds)).flatMap((school) => (school ? [school.uai] : []));
+      const garPersonId = ctx.garIdOf(student.id);
+      return uais.filter((uai) => !filter?.uai || uai === filter.uai).map((uai) => ({ uai, garPersonId, filter }));
     },
   },
   SchoolResources: {
     school: (ref) => ({ uai: ref.uai }),
     resources: async (ref, _, ctx) => {
       try {
-        const resources = await ctx.gar.resources(ref.uai, ctx.garPersonId!);
+        const resources = await ctx.gar.resources(ref.uai, ref.garPersonId);
         return resources.filter((r) => matches(r, ref.filter));
       } catch (error) {
         throw garUnavailable(error);

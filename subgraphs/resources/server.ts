@@ -35,6 +35,7 @@ export function startResourcesSubgraph(
         // Pupils, teachers and staff are in the GAR export; guardians are not.
         garPersonId:
           viewer.kind === 'person' && viewer.personId && viewer.profile !== 'guardian' ? garPersonId(options.pseudonymSecret, viewer.personId) : undefined,
+        garIdOf: (personId) => garPersonId(options.pseudonymSecret, personId),
       }),
     },
     options,

@@ -31,6 +31,13 @@ export const NOTIFICATIONS_ENV = envSchema(
     /** Attempts of one delivery while the relay or the gateway is down (with exponential backoff from the delay below). */
     NOTIFICATIONS_RETRY_LIMIT: integer({ min: 0, max: 100, default: 12 }),
     NOTIFICATIONS_RETRY_DELAY_SECONDS: integer({ min: 1, max: 3600, default: 30 }),
+    /**
+     * Attempts at fanning out one event whose planning fails (the directory down, a bug on odd data),
+     * with exponential backoff from the delay below, before it is set aside (failed, counted, logged):
+     * about 8.5 hours with the defaults. The events behind it do not wait for it.
+     */
+    NOTIFICATIONS_FAN_OUT_ATTEMPTS: integer({ min: 1, max: 30, default: 10 }),
+    NOTIFICATIONS_FAN_OUT_RETRY_DELAY_SECONDS: integer({ min: 1, max: 3600, default: 30 }),
     /** The portal's address in e-mails (default: the router's public URL). */
     NOTIFICATIONS_PORTAL_URL: url({}),
     HUB_SMTP_HOST: text({}),
@@ -58,6 +65,8 @@ export interface NotificationsConfig {
   digests: DigestSchedule;
   smsDailyBudget: number;
   retry: { limit: number; delaySeconds: number };
+  /** An event whose fan-out fails: its attempts, and the delay before the second (doubling). */
+  fanOut: { attempts: number; delaySeconds: number };
   portalUrl?: string;
   /** Undefined: no relay (e-mails fail as misconfigured and say so; the app still shows everything). */
   mail?: MailConfig;
@@ -73,6 +82,7 @@ export function notificationsConfigFromEnv(env: Env): NotificationsConfig {
     digests: { dailyAt: v.NOTIFICATIONS_DAILY_DIGEST_AT, weeklyAt: v.NOTIFICATIONS_WEEKLY_DIGEST_AT },
     smsDailyBudget: v.NOTIFICATIONS_SMS_DAILY_BUDGET,
     retry: { limit: v.NOTIFICATIONS_RETRY_LIMIT, delaySeconds: v.NOTIFICATIONS_RETRY_DELAY_SECONDS },
+    fanOut: { attempts: v.NOTIFICATIONS_FAN_OUT_ATTEMPTS, delaySeconds: v.NOTIFICATIONS_FAN_OUT_RETRY_DELAY_SECONDS },
     ...(v.NOTIFICATIONS_PORTAL_URL ? { portalUrl: v.NOTIFICATIONS_PORTAL_URL } : {}),
     ...(v.HUB_SMTP_HOST
       ? {

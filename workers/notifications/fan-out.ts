@@ -29,6 +29,15 @@ const AUDIENCE_BATCH = 50;
 
 const isCategory = (c: string): c is Category => (CATEGORIES as readonly string[]).includes(c);
 
+/**
+ * Whether an e-mail is planned for the person: when they have an address, and for a guardian
+ * always. A guardian's missing address is something the school can fix (ask the family), so their
+ * e-mail is planned and, when it cannot leave, reported (`contactProblems`); a pupil has no address
+ * in the académie's directory by design, and a teacher's or staff member's is the académie's to
+ * keep, not the school's: without one, they hear in the app alone and nothing is reported.
+ */
+export const mayEmail = (person: Person) => Boolean(person.email) || person.kind === 'guardian';
+
 /** A person's preference for a category: what they chose, else the default of their profile. */
 export function preferenceFor(
   profile: RecipientProfile,
@@ -71,7 +80,7 @@ export class FanOut {
         notifications.push({ personId: person.id, category, childId: child?.id ?? null, title: words.title, body: words.body, link: words.link });
       }
       const leaveAt = afterQuietHours(now, quiet.get(person.id) ?? DEFAULT_QUIET_HOURS);
-      const email = deliveryFrequency(preference.email);
+      const email = mayEmail(person) ? deliveryFrequency(preference.email) : undefined;
       if (email) deliveries.push({ personId: person.id, channel: 'email', frequency: email, dueAt: email === 'immediate' ? leaveAt : now });
       if (preference.sms === 'IMMEDIATE') deliveries.push({ personId: person.id, channel: 'sms', frequency: 'immediate', dueAt: leaveAt });
     }

@@ -13,6 +13,7 @@ export interface NotificationMetrics {
   failures: Counter<'channel' | 'reason'>;
   smsSpent: Counter<'school'>;
   digestItems: Histogram<'frequency'>;
+  eventsSetAside: Counter<'kind'>;
   queueDepth: Gauge<'queue'>;
 }
 
@@ -59,6 +60,12 @@ export function createNotificationMetrics(
       buckets: [1, 2, 5, 10, 20, 50, 100],
       registers: [registry],
     }),
+    eventsSetAside: new Counter({
+      name: 'hub_notification_events_set_aside_total',
+      help: 'Events whose fan-out kept failing, set aside after their attempts (nobody was told), by kind.',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'hub_job_queue_depth',
       help: 'Jobs waiting in the hub’s job queue (pg-boss), by queue.',
@@ -77,7 +84,10 @@ export function createNotificationMetrics(
     metrics.smsSpent.inc({ school }, 0);
     for (const outcome of POLL_OUTCOMES) metrics.polls.inc({ school, outcome }, 0);
   }
-  for (const kind of EVENT_KINDS) metrics.eventsDetected.inc({ kind }, 0);
+  for (const kind of EVENT_KINDS) {
+    metrics.eventsDetected.inc({ kind }, 0);
+    metrics.eventsSetAside.inc({ kind }, 0);
+  }
   for (const channel of CHANNELS) {
     metrics.sent.inc({ channel }, 0);
     for (const reason of FAILURE_REASONS) metrics.failures.inc({ channel, reason }, 0);

@@ -17,7 +17,8 @@ import { ChangeDetector, type PollOutcome } from './detector.ts';
 import { FanOut } from './fan-out.ts';
 import { remindSchoolEvents } from './school-events.ts';
 import { createNotificationMetrics } from './metrics.ts';
-import { latestDigestTime } from './model.ts';
+import { isEventKind, latestDigestTime } from './model.ts';
+import { redactedError } from './redact.ts';
 
 /** The job queue's queues: one job per delivery, per digest, per SMS receipt to ask. */
 export const QUEUES = { delivery: 'notification-delivery', digest: 'notification-digest', receipt: 'notification-sms-receipt' } as const;
@@ -85,6 +86,8 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
   const metrics = createNotificationMetrics(options.metrics, options.client.upstreams.schools, async () =>
     Object.fromEntries(await Promise.all(Object.values(QUEUES).map(async (q) => [q, await boss.getQueueSize(q)] as const))),
   );
+  /** Never kept from a relay's or gateway's reply, nor from any error text stored or logged (redact.ts). */
+  const secrets = [config.sms?.apiKey, config.mail?.password];
   const mail = config.mail && new MailSender(config.mail);
   const sms = config.sms && new SmsGatewayClient(config.sms);
   const enqueue = async (trx: Trx, due: { id: string }[]) => {
@@ -109,6 +112,7 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
       await boss.send(QUEUES.receipt, { deliveryId, providerId }, { startAfter: RECEIPT_AFTER_SECONDS });
     },
     pupilHeardBy: (pupilId, adultId) => fanOut.pupilHeardBy(pupilId, adultId),
+    secrets,
   });
   const detector = new ChangeDetector({
     client: options.client,
@@ -139,8 +143,10 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
               run(job.data, job.retryCount >= job.retryLimit),
             );
           } catch (error) {
-            if (!(error instanceof RetryLater)) log.error({ err: error, queue, job: job.id }, 'notifications: a job failed');
-            await boss.fail(queue, job.id, { message: (error as Error).message });
+            // The job's output and the log keep the failure redacted and bounded: it may quote a relay's or a gateway's reply.
+            const reason = redactedError(error, secrets);
+            if (!(error instanceof RetryLater)) log.error({ reason, error: (error as Error).name, queue, job: job.id }, 'notifications: a job failed');
+            await boss.fail(queue, job.id, { message: reason });
           }
         }),
       );
@@ -151,6 +157,16 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
     if ((await deliverer.followReceipt(String(data.deliveryId), String(data.providerId))) === 'pending' && !last) throw new RetryLater('no receipt yet');
   });
 
+  /** A poison event (its planning always fails) is retried with backoff, then set aside: the others go on. */
+  const fanOutFailures = {
+    attempts: config.fanOut.attempts,
+    retryDelayMs: config.fanOut.delaySeconds * 1000,
+    reasonOf: (error: unknown) => redactedError(error, secrets),
+    onSetAside: (event: StoredEvent, reason: string) => {
+      metrics.eventsSetAside.inc({ kind: isEventKind(event.kind) ? event.kind : 'other' });
+      log.error({ event: event.id, kind: event.kind, uai: event.uai, reason }, 'notifications: an event could not be fanned out and is set aside');
+    },
+  };
   const tick = async () => {
     const now = clock();
     // Tomorrow's school events become reminders first: this very pass fans them out.
@@ -160,7 +176,7 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
       metrics.sent.inc({ channel: 'app' }, planned.notifications.length);
       return planned;
     };
-    while ((await store.fanOut(PASS, now, plan, enqueue)) === PASS);
+    while ((await store.fanOut(PASS, now, plan, enqueue, fanOutFailures)) === PASS);
     while ((await store.releaseDue(now, PASS, enqueue)) === PASS);
     for (const frequency of ['daily', 'weekly'] as const) {
       const { period, at } = latestDigestTime(now, frequency, config.digests);

@@ -36,6 +36,8 @@ export function createPortalClient(): Client {
     url: '/graphql',
     fetchOptions: { credentials: 'same-origin', headers: { 'x-graphql-csrf': '1' } },
     preferGetMethod: false,
+    // Subscriptions over the same fetch, as Server-Sent Events (`Accept: text/event-stream`).
+    fetchSubscriptions: true,
     exchanges: [
       cacheExchange,
       mapExchange({
@@ -46,6 +48,7 @@ export function createPortalClient(): Client {
       persistedExchange({
         enforcePersistedQueries: true,
         enableForMutation: true,
+        enableForSubscriptions: true,
         preferGetForPersistedQueries: false,
         generateHash: async (_query, document) => hashOf(document),
       }),

@@ -5,6 +5,7 @@ import type { GuardianHomeQuery } from '../gql/graphql.ts';
 import { addDays, parisDay } from '../format.ts';
 import { errorsUnder } from '../graphql/partial.ts';
 import { HomeworkList } from '../ui/homework.tsx';
+import { ResourceList } from '../ui/resources.tsx';
 import { Loading, Notice } from '../ui/notice.tsx';
 import { Grades, Timetable } from '../ui/vie-scolaire.tsx';
 import { AbsencesToJustify } from './justify-absence.tsx';
@@ -46,6 +47,9 @@ const GuardianHome = graphql(`
           submittedAt
           updatedAt
         }
+        resources {
+          ...SchoolResourcesFields
+        }
       }
     }
   }
@@ -75,20 +79,26 @@ export function GuardianHomePage() {
   }
   return (
     <div class="cards">
-      {viewer.children.map((child, index) => (
-        <ChildCard
-          key={child.id}
-          child={child}
-          failures={errorsUnder(result.error, ['viewer', 'children', index]).length > 0}
-          onChange={() => refetch({ requestPolicy: 'network-only' })}
-          today={today}
-        />
-      ))}
+      {viewer.children.map((child, index) => {
+        // The GAR failing is said on the child's resources only, not as the school's vie scolaire.
+        const failures = errorsUnder(result.error, ['viewer', 'children', index]);
+        const garFailed = (e: (typeof failures)[number]) => e.extensions?.upstream === 'GAR';
+        return (
+          <ChildCard
+            key={child.id}
+            child={child}
+            failures={failures.some((e) => !garFailed(e))}
+            resourcesFailed={failures.some(garFailed)}
+            onChange={() => refetch({ requestPolicy: 'network-only' })}
+            today={today}
+          />
+        );
+      })}
     </div>
   );
 }
 
-function ChildCard(props: { child: Child; failures: boolean; today: string; onChange: () => void }) {
+function ChildCard(props: { child: Child; failures: boolean; resourcesFailed: boolean; today: string; onChange: () => void }) {
   const { child } = props;
   const schools = [...new Map(child.classes.map((c) => [c.school.uai, c.school.name])).values()];
   const headingId = `child-${child.id}`;
@@ -124,6 +134,10 @@ function ChildCard(props: { child: Child; failures: boolean; today: string; onCh
           justifications={child.justifications}
           onJustified={props.onChange}
         />
+      </section>
+      <section>
+        <h3>Ressources numériques</h3>
+        <ResourceList schools={child.resources} failed={props.resourcesFailed} />
       </section>
     </article>
   );

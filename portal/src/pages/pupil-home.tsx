@@ -6,12 +6,12 @@ import { isRateLimited } from '../graphql/client.ts';
 import { FileTooLargeError, readFileUpload } from '../ui/file-input.ts';
 import { HomeworkList, type HomeworkView } from '../ui/homework.tsx';
 import { Loading, Notice } from '../ui/notice.tsx';
+import { ResourceList } from '../ui/resources.tsx';
 import { Grades, Timetable } from '../ui/vie-scolaire.tsx';
 
 const PupilHome = graphql(`
   query PupilHome($today: String!, $tomorrow: String!) {
-    # me, not viewer { person }: through the identity subgraph's Person (an @interfaceObject)
-    # the router drops the type condition's fields (docs/portal.md, known limits).
+    # me: the directory answers it in one fetch (viewer { person } would go through the identity subgraph first).
     me {
       id
       displayName
@@ -22,6 +22,9 @@ const PupilHome = graphql(`
           homeworkId
           fileName
           state
+        }
+        resources {
+          ...SchoolResourcesFields
         }
       }
     }
@@ -53,7 +56,10 @@ export function PupilHomePage() {
   const person = result.data?.me;
   if (!person || person.__typename !== 'Student') return <Notice kind="error">Impossible d’afficher la page. Réessayez dans un instant.</Notice>;
   const refresh = () => refetch({ requestPolicy: 'network-only' });
-  const failed = (result.error?.graphQLErrors.length ?? 0) > 0;
+  // The GAR failing is said on the resources only, not as the school's vie scolaire.
+  const errors = result.error?.graphQLErrors ?? [];
+  const failed = errors.some((e) => e.extensions?.upstream !== 'GAR');
+  const resourcesFailed = errors.some((e) => e.extensions?.upstream === 'GAR');
   return (
     <div class="cards">
       {failed && (
@@ -77,6 +83,10 @@ export function PupilHomePage() {
       <article class="card" aria-labelledby="grades-title">
         <h2 id="grades-title">Notes</h2>
         <Grades grades={person.grades} averages={person.averages} latest={10} />
+      </article>
+      <article class="card" aria-labelledby="resources-title">
+        <h2 id="resources-title">Ressources numériques</h2>
+        <ResourceList schools={person.resources} failed={resourcesFailed} />
       </article>
     </div>
   );

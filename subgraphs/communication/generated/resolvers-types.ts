@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { MailboxRef as MailboxRefModel, ViewerRef as ViewerRefModel, CommunicationContext } from '../context.ts';
-import type { Page as PageModel, MessageSummary as MessageSummaryModel, OpenedMessage as OpenedMessageModel, MessageReport as MessageReportModel, AttachmentInfo as AttachmentInfoModel } from '../../../store/messaging/message.ts';
+import type { MailboxRef as MailboxRefModel, ViewerRef as ViewerRefModel, ViewerUpdateRef as ViewerUpdateRefModel, CommunicationContext } from '../context.ts';
+import type { Page as PageModel, MessageSummary as MessageSummaryModel, OpenedMessage as OpenedMessageModel, MessageReport as MessageReportModel, Draft as DraftModel, AttachmentInfo as AttachmentInfoModel } from '../../../store/messaging/message.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
@@ -44,6 +44,40 @@ export type Correspondent = {
   id: Scalars['ID']['output'];
 };
 
+/** A message being written: its author's only. */
+export type Draft = {
+  __typename?: 'Draft';
+  /** Sanitized HTML. */
+  bodyHtml: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  inReplyTo?: Maybe<Scalars['ID']['output']>;
+  requiresSignature: Scalars['Boolean']['output'];
+  subject: Scalars['String']['output'];
+  /** Who it would go to: each with its name while the viewer may write to them (null otherwise: sending would be refused). */
+  to: Array<DraftRecipient>;
+  updatedAt: Scalars['String']['output'];
+};
+
+/** A message being written, as saved so far: nothing is checked against the rules until it is sent. */
+export type DraftInput = {
+  /** HTML, as in `sendMessage` (may be empty until sent). */
+  body?: Scalars['String']['input'];
+  inReplyTo?: InputMaybe<Scalars['ID']['input']>;
+  requiresSignature?: InputMaybe<Scalars['Boolean']['input']>;
+  /** At most 200 characters (may be empty until sent). */
+  subject?: Scalars['String']['input'];
+  /** Person ids and list ids (from `recipients`); at most 100. */
+  to?: Array<Scalars['ID']['input']>;
+};
+
+export type DraftRecipient = {
+  __typename?: 'DraftRecipient';
+  id: Scalars['ID']['output'];
+  kind: RecipientKind;
+  /** Null when the viewer may no longer write to them. */
+  name?: Maybe<Scalars['String']['output']>;
+};
+
 /** E-mail: at once, in the daily digest (18:00), in the weekly digest (Monday morning), or never. */
 export type EmailFrequency =
   | 'DAILY'
@@ -59,6 +93,8 @@ export type FileInput = {
 };
 
 export type Folder =
+  /** The viewer's drafts, the last saved first (`sentAt`: when saved; open one with `draft(id)`). */
+  | 'DRAFTS'
   | 'INBOX'
   | 'SENT'
   | 'TRASH';
@@ -87,8 +123,14 @@ export type LiaisonSignature = {
 
 export type Mailbox = {
   __typename?: 'Mailbox';
+  /** One of the viewer's drafts (null for any other), to write on. */
+  draft?: Maybe<Draft>;
   /** A folder, newest first: `first` (1 to 100), the next page `after` the last page's `nextCursor`. */
   folder: MessagePage;
+  /** The viewer's own folders by name (at most 100), with their unread counts. */
+  folders: Array<MessageFolder>;
+  /** One of the viewer's own folders, like `folder` (NOT_FOUND when it is not theirs). */
+  ownFolder: MessagePage;
   /**
    * The viewer's messages (sent or received, the trash included) matching `text` (French full-text:
    * words of the sender's name, the subject or the body; "a phrase"; -excluded), optionally sent from
@@ -100,10 +142,22 @@ export type Mailbox = {
 };
 
 
+export type MailboxDraftArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MailboxFolderArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   name: Folder;
+};
+
+
+export type MailboxOwnFolderArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 
@@ -137,6 +191,16 @@ export type Message = {
   /** The people the sender named (the sender sees everyone it reached); a list's members stay hidden from its recipients. */
   to: Array<Correspondent>;
   trashed: Scalars['Boolean']['output'];
+};
+
+/** One of the viewer's own folders. */
+export type MessageFolder = {
+  __typename?: 'MessageFolder';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Messages in it, out of the trash. */
+  total: Scalars['Int']['output'];
+  unreadCount: Scalars['Int']['output'];
 };
 
 /** A list the sender chose: every recipient sees its name, never its members. */
@@ -180,14 +244,25 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Cancels an event (its author, or the school's direction); those already told are told of the cancellation. */
   cancelSchoolEvent?: Maybe<SchoolEvent>;
+  /** A new folder of the viewer's: `name` 1 to 60 characters, unique among theirs whatever the case; at most 100 folders. */
+  createMessageFolder: MessageFolder;
   /**
    * Puts an event in the shared agenda of one of the viewer's schools: a teacher for the classes and
    * groups they teach, the direction and the vie scolaire office for any class, group or the whole
    * school. The audience is told (by their preferences), and reminded the day before.
    */
   createSchoolEvent: SchoolEvent;
+  /** Deletes one of the viewer's drafts. False when they have none with this id. */
+  deleteDraft: Scalars['Boolean']['output'];
+  /** Deletes one of the viewer's folders: its messages go back to the inbox. Returns how many did (NOT_FOUND when it is not theirs). */
+  deleteMessageFolder: Scalars['Int']['output'];
   /** Marks the viewer's notifications read: those named, or all of them when `ids` is absent. Returns how many changed. */
   markNotificationsRead: Scalars['Int']['output'];
+  /**
+   * Moves a message the viewer received into one of their folders, or back to the inbox (`folderId`
+   * absent). Another person's message or folder is refused (NOT_FOUND) and nothing changes.
+   */
+  moveMessage: Scalars['Boolean']['output'];
   /**
    * Takes a message back within the hub's recall delay: every copy not yet read disappears from its
    * recipient's folders. Returns how many copies went.
@@ -195,12 +270,25 @@ export type Mutation = {
   recallMessage: Scalars['Int']['output'];
   /** For a mot's author: reminds the guardians who have not signed it (one message, in its thread, blind copies). Returns how many. */
   remindLiaison: Scalars['Int']['output'];
+  /** Renames one of the viewer's folders (NOT_FOUND when it is not theirs). */
+  renameMessageFolder: MessageFolder;
   /**
    * Reports a message the viewer received to the school's direction (abuse): the direction sees that
    * message and the reason, nothing else of the mailbox. `reason`: 1 to 500 characters. False when the
    * viewer did not receive it.
    */
   reportMessage: Scalars['Boolean']['output'];
+  /**
+   * Saves a message being written: a new draft, or the viewer's draft `id`. Its bounds are a sent
+   * message's (subject, body, at most 100 ids); who it goes to is checked when it is sent. Drafts hold
+   * no attachments. At most COMMUNICATION_MAX_DRAFTS drafts per person (QUOTA_EXCEEDED).
+   */
+  saveDraft: Draft;
+  /**
+   * Sends one of the viewer's drafts, with every check of `sendMessage`; the draft is gone once sent.
+   * Sent twice, it is sent once (NOT_FOUND the second time).
+   */
+  sendDraft: Message;
   /**
    * Sends a message to people and lists. Every recipient is checked against who the viewer may
    * write to; one that is not allowed refuses the whole message (FORBIDDEN, naming the ids) and
@@ -223,13 +311,34 @@ export type MutationCancelSchoolEventArgs = {
 };
 
 
+export type MutationCreateMessageFolderArgs = {
+  name: Scalars['String']['input'];
+};
+
+
 export type MutationCreateSchoolEventArgs = {
   input: SchoolEventInput;
 };
 
 
+export type MutationDeleteDraftArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteMessageFolderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationMarkNotificationsReadArgs = {
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type MutationMoveMessageArgs = {
+  folderId?: InputMaybe<Scalars['ID']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 
@@ -243,9 +352,26 @@ export type MutationRemindLiaisonArgs = {
 };
 
 
+export type MutationRenameMessageFolderArgs = {
+  id: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
+
 export type MutationReportMessageArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+export type MutationSaveDraftArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  input: DraftInput;
+};
+
+
+export type MutationSendDraftArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -545,6 +671,22 @@ export type SmsFrequency =
   | 'IMMEDIATE'
   | 'NEVER';
 
+/**
+ * Live updates, over Server-Sent Events through the router (`Accept: text/event-stream`), like any
+ * operation: authenticated, authorized field by field, journaled.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * What changes for the viewer from now on: a message or a notification arrives, is read (in another
+   * tab or on another device), is recalled or removed. Changes close together come as one update
+   * (at most about one a second). Each update says what changed and carries the unread counts as
+   * they are then; a page reads again what it shows. The stream ends with the session, and after at
+   * most an hour (the client subscribes again: what it may see is decided anew).
+   */
+  viewerUpdates: ViewerUpdate;
+};
+
 export type Viewer = {
   __typename?: 'Viewer';
   /** How the viewer wants to hear about each kind of event, and their quiet hours. */
@@ -559,6 +701,21 @@ export type Viewer = {
 export type ViewerNotificationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ViewerChange =
+  | 'MESSAGES'
+  | 'NOTIFICATIONS'
+  | 'RESYNC';
+
+export type ViewerUpdate = {
+  __typename?: 'ViewerUpdate';
+  /** What changed since the previous update (RESYNC: the hub may have missed changes; read everything again). */
+  changes: Array<ViewerChange>;
+  /** How many received messages are unread, now (out of the trash). */
+  unreadMessages: Scalars['Int']['output'];
+  /** How many of the viewer's notifications are unread, now. */
+  unreadNotifications: Scalars['Int']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -641,6 +798,10 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ContactProblem: ResolverTypeWrapper<ContactProblem>;
   Correspondent: ResolverTypeWrapper<Correspondent>;
+  Draft: ResolverTypeWrapper<DraftModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DraftInput: DraftInput;
+  DraftRecipient: ResolverTypeWrapper<DraftRecipient>;
   EmailFrequency: EmailFrequency;
   FileInput: FileInput;
   Folder: Folder;
@@ -649,7 +810,7 @@ export type ResolversTypes = ResolversObject<{
   LiaisonSignature: ResolverTypeWrapper<LiaisonSignature>;
   Mailbox: ResolverTypeWrapper<MailboxRefModel>;
   Message: ResolverTypeWrapper<OpenedMessageModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  MessageFolder: ResolverTypeWrapper<MessageFolder>;
   MessageListName: ResolverTypeWrapper<MessageListName>;
   MessagePage: ResolverTypeWrapper<PageModel<MessageSummaryModel>>;
   MessageReport: ResolverTypeWrapper<MessageReportModel>;
@@ -674,7 +835,10 @@ export type ResolversTypes = ResolversObject<{
   SchoolEventInput: SchoolEventInput;
   SendMessageInput: SendMessageInput;
   SmsFrequency: SmsFrequency;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Viewer: ResolverTypeWrapper<ViewerRefModel>;
+  ViewerChange: ViewerChange;
+  ViewerUpdate: ResolverTypeWrapper<ViewerUpdateRefModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -685,13 +849,17 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   ContactProblem: ContactProblem;
   Correspondent: Correspondent;
+  Draft: DraftModel;
+  Boolean: Scalars['Boolean']['output'];
+  DraftInput: DraftInput;
+  DraftRecipient: DraftRecipient;
   FileInput: FileInput;
   Liaison: Liaison;
   LiaisonChild: LiaisonChild;
   LiaisonSignature: LiaisonSignature;
   Mailbox: MailboxRefModel;
   Message: OpenedMessageModel;
-  Boolean: Scalars['Boolean']['output'];
+  MessageFolder: MessageFolder;
   MessageListName: MessageListName;
   MessagePage: PageModel<MessageSummaryModel>;
   MessageReport: MessageReportModel;
@@ -711,7 +879,9 @@ export type ResolversParentTypes = ResolversObject<{
   SchoolEventAudience: SchoolEventAudience;
   SchoolEventInput: SchoolEventInput;
   SendMessageInput: SendMessageInput;
+  Subscription: Record<PropertyKey, never>;
   Viewer: ViewerRefModel;
+  ViewerUpdate: ViewerUpdateRefModel;
 }>;
 
 export type AuditSubjectDirectiveArgs = { };
@@ -741,6 +911,22 @@ export type CorrespondentResolvers<ContextType = CommunicationContext, ParentTyp
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type DraftResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Draft'] = ResolversParentTypes['Draft']> = ResolversObject<{
+  bodyHtml?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inReplyTo?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  requiresSignature?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<Array<ResolversTypes['DraftRecipient']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type DraftRecipientResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['DraftRecipient'] = ResolversParentTypes['DraftRecipient']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RecipientKind'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type LiaisonResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Liaison'] = ResolversParentTypes['Liaison']> = ResolversObject<{
   asked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   children?: Resolver<Array<ResolversTypes['LiaisonChild']>, ParentType, ContextType>;
@@ -758,7 +944,10 @@ export type LiaisonSignatureResolvers<ContextType = CommunicationContext, Parent
 }>;
 
 export type MailboxResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Mailbox'] = ResolversParentTypes['Mailbox']> = ResolversObject<{
+  draft?: Resolver<Maybe<ResolversTypes['Draft']>, ParentType, ContextType, RequireFields<MailboxDraftArgs, 'id'>>;
   folder?: Resolver<ResolversTypes['MessagePage'], ParentType, ContextType, RequireFields<MailboxFolderArgs, 'first' | 'name'>>;
+  folders?: Resolver<Array<ResolversTypes['MessageFolder']>, ParentType, ContextType>;
+  ownFolder?: Resolver<ResolversTypes['MessagePage'], ParentType, ContextType, RequireFields<MailboxOwnFolderArgs, 'first' | 'id'>>;
   search?: Resolver<Array<ResolversTypes['MessageSummary']>, ParentType, ContextType, RequireFields<MailboxSearchArgs, 'first' | 'text'>>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
@@ -780,6 +969,13 @@ export type MessageResolvers<ContextType = CommunicationContext, ParentType exte
   threadId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   to?: Resolver<Array<ResolversTypes['Correspondent']>, ParentType, ContextType>;
   trashed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type MessageFolderResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['MessageFolder'] = ResolversParentTypes['MessageFolder']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type MessageListNameResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['MessageListName'] = ResolversParentTypes['MessageListName']> = ResolversObject<{
@@ -813,11 +1009,18 @@ export type MessageSummaryResolvers<ContextType = CommunicationContext, ParentTy
 
 export type MutationResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelSchoolEvent?: Resolver<Maybe<ResolversTypes['SchoolEvent']>, ParentType, ContextType, RequireFields<MutationCancelSchoolEventArgs, 'id'>>;
+  createMessageFolder?: Resolver<ResolversTypes['MessageFolder'], ParentType, ContextType, RequireFields<MutationCreateMessageFolderArgs, 'name'>>;
   createSchoolEvent?: Resolver<ResolversTypes['SchoolEvent'], ParentType, ContextType, RequireFields<MutationCreateSchoolEventArgs, 'input'>>;
+  deleteDraft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteDraftArgs, 'id'>>;
+  deleteMessageFolder?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationDeleteMessageFolderArgs, 'id'>>;
   markNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationMarkNotificationsReadArgs>>;
+  moveMessage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationMoveMessageArgs, 'id'>>;
   recallMessage?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRecallMessageArgs, 'id'>>;
   remindLiaison?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRemindLiaisonArgs, 'messageId'>>;
+  renameMessageFolder?: Resolver<ResolversTypes['MessageFolder'], ParentType, ContextType, RequireFields<MutationRenameMessageFolderArgs, 'id' | 'name'>>;
   reportMessage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReportMessageArgs, 'id' | 'reason'>>;
+  saveDraft?: Resolver<ResolversTypes['Draft'], ParentType, ContextType, RequireFields<MutationSaveDraftArgs, 'input'>>;
+  sendDraft?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendDraftArgs, 'id'>>;
   sendMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
   setNotificationPreferences?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType, RequireFields<MutationSetNotificationPreferencesArgs, 'preferences'>>;
   setQuietHours?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType, RequireFields<MutationSetQuietHoursArgs, 'from' | 'to'>>;
@@ -914,9 +1117,19 @@ export type SchoolEventAudienceResolvers<ContextType = CommunicationContext, Par
   uai?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  viewerUpdates?: SubscriptionResolver<ResolversTypes['ViewerUpdate'], "viewerUpdates", ParentType, ContextType>;
+}>;
+
 export type ViewerResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
   notificationPreferences?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType>;
   notifications?: Resolver<ResolversTypes['NotificationPage'], ParentType, ContextType, RequireFields<ViewerNotificationsArgs, 'first'>>;
+  unreadNotifications?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ViewerUpdateResolvers<ContextType = CommunicationContext, ParentType extends ResolversParentTypes['ViewerUpdate'] = ResolversParentTypes['ViewerUpdate']> = ResolversObject<{
+  changes?: Resolver<Array<ResolversTypes['ViewerChange']>, ParentType, ContextType>;
+  unreadMessages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unreadNotifications?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -924,11 +1137,14 @@ export type Resolvers<ContextType = CommunicationContext> = ResolversObject<{
   Attachment?: AttachmentResolvers<ContextType>;
   ContactProblem?: ContactProblemResolvers<ContextType>;
   Correspondent?: CorrespondentResolvers<ContextType>;
+  Draft?: DraftResolvers<ContextType>;
+  DraftRecipient?: DraftRecipientResolvers<ContextType>;
   Liaison?: LiaisonResolvers<ContextType>;
   LiaisonChild?: LiaisonChildResolvers<ContextType>;
   LiaisonSignature?: LiaisonSignatureResolvers<ContextType>;
   Mailbox?: MailboxResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
+  MessageFolder?: MessageFolderResolvers<ContextType>;
   MessageListName?: MessageListNameResolvers<ContextType>;
   MessagePage?: MessagePageResolvers<ContextType>;
   MessageReport?: MessageReportResolvers<ContextType>;
@@ -945,7 +1161,9 @@ export type Resolvers<ContextType = CommunicationContext> = ResolversObject<{
   ReportedAuthor?: ReportedAuthorResolvers<ContextType>;
   SchoolEvent?: SchoolEventResolvers<ContextType>;
   SchoolEventAudience?: SchoolEventAudienceResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
+  ViewerUpdate?: ViewerUpdateResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = CommunicationContext> = ResolversObject<{

@@ -100,6 +100,25 @@ export type SchoolResources = {
   school: School;
 };
 
+/** A pupil, as the GAR serves them: the digital resources the GAR gives them, in each of their schools. */
+export type Student = {
+  __typename?: 'Student';
+  id: Scalars['ID']['output'];
+  /**
+   * The pupil's digital resources, per school: for the pupil and their legal guardians (a "personne
+   * en charge" only where the hub is configured so), never anyone else, teachers and staff included
+   * (their own catalogue is `myResources`): null with FORBIDDEN. A school's list is null with an error
+   * naming the GAR when the GAR cannot be reached.
+   */
+  resources?: Maybe<Array<SchoolResources>>;
+};
+
+
+/** A pupil, as the GAR serves them: the digital resources the GAR gives them, in each of their schools. */
+export type StudentResourcesArgs = {
+  filter?: InputMaybe<ResourceFilter>;
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -182,6 +201,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   School: School;
+  Student: Student;
 }>;
 
 /** Mapping of federation reference types */
@@ -189,6 +209,9 @@ export type FederationReferenceTypes = ResolversObject<{
   School:
     ( { __typename: 'School' }
     & GraphQLRecursivePick<FederationTypes['School'], {"uai":true}> );
+  Student:
+    ( { __typename: 'Student' }
+    & GraphQLRecursivePick<FederationTypes['Student'], {"id":true}> );
 }>;
 
 
@@ -207,6 +230,7 @@ export type ResolversTypes = ResolversObject<{
   ResourceSubscription: ResolverTypeWrapper<GarSubscriptionModel>;
   School: ResolverTypeWrapper<Omit<School, 'subscriptions'> & { subscriptions?: Maybe<Array<ResolversTypes['ResourceSubscription']>> }>;
   SchoolResources: ResolverTypeWrapper<SchoolResourcesRefModel>;
+  Student: ResolverTypeWrapper<Omit<Student, 'resources'> & { resources?: Maybe<Array<ResolversTypes['SchoolResources']>> }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -223,6 +247,7 @@ export type ResolversParentTypes = ResolversObject<{
   ResourceSubscription: GarSubscriptionModel;
   School: Omit<School, 'subscriptions'> & { subscriptions?: Maybe<Array<ResolversParentTypes['ResourceSubscription']>> } | FederationReferenceTypes['School'];
   SchoolResources: SchoolResourcesRefModel;
+  Student: Omit<Student, 'resources'> & { resources?: Maybe<Array<ResolversParentTypes['SchoolResources']>> } | FederationReferenceTypes['Student'];
 }>;
 
 export type LicenceResolvers<ContextType = ResourcesContext, ParentType extends ResolversParentTypes['Licence'] = ResolversParentTypes['Licence']> = ResolversObject<{
@@ -274,6 +299,12 @@ export type SchoolResourcesResolvers<ContextType = ResourcesContext, ParentType 
   school?: Resolver<ResolversTypes['School'], ParentType, ContextType>;
 }>;
 
+export type StudentResolvers<ContextType = ResourcesContext, ParentType extends ResolversParentTypes['Student'] = ResolversParentTypes['Student'], FederationReferenceType extends FederationReferenceTypes['Student'] = FederationReferenceTypes['Student']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Student']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  resources?: Resolver<Maybe<Array<ResolversTypes['SchoolResources']>>, ParentType, ContextType, Partial<StudentResourcesArgs>>;
+}>;
+
 export type Resolvers<ContextType = ResourcesContext> = ResolversObject<{
   Licence?: LicenceResolvers<ContextType>;
   PresentationType?: PresentationTypeResolvers<ContextType>;
@@ -282,5 +313,6 @@ export type Resolvers<ContextType = ResourcesContext> = ResolversObject<{
   ResourceSubscription?: ResourceSubscriptionResolvers<ContextType>;
   School?: SchoolResolvers<ContextType>;
   SchoolResources?: SchoolResourcesResolvers<ContextType>;
+  Student?: StudentResolvers<ContextType>;
 }>;
 

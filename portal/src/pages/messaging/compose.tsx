@@ -5,7 +5,7 @@ import { graphql } from '../../gql/index.ts';
 import type { RecipientKind } from '../../gql/graphql.ts';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { sendingProblem } from './problems.ts';
-import { textToHtml } from './text-to-html.ts';
+import { htmlToText, textToHtml } from './text-to-html.ts';
 import { MessagingViewer } from './viewer.ts';
 
 const ReplyTo = graphql(`
@@ -40,6 +40,42 @@ const SendMessage = graphql(`
   }
 `);
 
+const SaveDraft = graphql(`
+  mutation SaveDraft($input: DraftInput!, $id: ID) {
+    saveDraft(input: $input, id: $id) {
+      id
+      updatedAt
+    }
+  }
+`);
+
+const SendDraft = graphql(`
+  mutation SendDraft($id: ID!) {
+    sendDraft(id: $id) {
+      id
+    }
+  }
+`);
+
+const OpenDraft = graphql(`
+  query OpenDraft($id: ID!) {
+    mailbox {
+      draft(id: $id) {
+        id
+        subject
+        bodyHtml
+        inReplyTo
+        requiresSignature
+        to {
+          id
+          name
+          kind
+        }
+      }
+    }
+  }
+`);
+
 interface Chosen {
   id: string;
   name: string;
@@ -61,10 +97,17 @@ const PROFILE_LABEL: Record<string, string> = { TEACHER: 'enseignant', STAFF: 'p
 /** « Écrire un message »: recipients found by name, a subject, the text; a mot to sign for teachers and staff; a reply. */
 export default function ComposePage() {
   const { query, route } = useLocation();
-  const replyId = query.reponse;
+  const [draftId, setDraftId] = useState<string | undefined>(query.brouillon);
   const [viewer] = useQuery({ query: MessagingViewer });
+  // A draft reopened (`/messages/new?brouillon=…`): what was saved fills the form once.
+  const [draft] = useQuery({ query: OpenDraft, variables: { id: query.brouillon ?? '' }, pause: !query.brouillon });
+  const savedDraft = draft.data?.mailbox?.draft;
+  const replyId = query.reponse ?? savedDraft?.inReplyTo ?? undefined;
   const [original] = useQuery({ query: ReplyTo, variables: { id: replyId ?? '' }, pause: !replyId });
   const [sending, send] = useMutation(SendMessage);
+  const [savingDraft, saveDraft] = useMutation(SaveDraft);
+  const [sendingDraft, sendDraft] = useMutation(SendDraft);
+  const [saved, setSaved] = useState<string>();
   const [chosen, setChosen] = useState<Chosen[]>([]);
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
@@ -75,6 +118,17 @@ export default function ComposePage() {
   const answered = original.data?.message;
   // Once per message answered: a later answer of the same query (a refetch) does not undo what was typed.
   const prefilled = useRef<string | undefined>(undefined);
+  const draftFilled = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!savedDraft || draftFilled.current === savedDraft.id) return;
+    draftFilled.current = savedDraft.id;
+    // A reopened draft's reply is already prefilled as saved: the reply's defaults do not override it.
+    prefilled.current = savedDraft.inReplyTo ?? undefined;
+    setChosen(savedDraft.to.map((r) => ({ id: r.id, name: r.name ?? 'Destinataire indisponible', kind: r.kind })));
+    setSubject(savedDraft.subject);
+    setBody(htmlToText(savedDraft.bodyHtml));
+    setMot(savedDraft.requiresSignature);
+  }, [savedDraft]);
   useEffect(() => {
     if (!answered || prefilled.current === answered.id) return;
     prefilled.current = answered.id;
@@ -82,9 +136,37 @@ export default function ComposePage() {
     setSubject(/^re\s?:/i.test(answered.subject) ? answered.subject : `Re : ${answered.subject}`.slice(0, SUBJECT_MAX));
   }, [answered]);
 
-  if (viewer.fetching && !viewer.data) return <Loading />;
+  if ((viewer.fetching && !viewer.data) || (draft.fetching && !draft.data)) return <Loading />;
   const profile = viewer.data?.viewer?.profile;
   const mayAskSignature = profile === 'TEACHER' || profile === 'STAFF';
+
+  /** Saves what is written as a draft (new, or the one reopened); its id, or undefined with the problem said. */
+  const save = async (): Promise<string | undefined> => {
+    const html = textToHtml(body);
+    if (html.length > BODY_HTML_MAX) {
+      setProblem('Le message est trop long : raccourcissez-le, ou envoyez-le en plusieurs fois.');
+      return undefined;
+    }
+    const result = await saveDraft({
+      id: draftId,
+      input: { to: chosen.map((c) => c.id), subject: subject.trim(), body: html, inReplyTo: answered?.id, requiresSignature: mayAskSignature && mot },
+    });
+    const kept = result.data?.saveDraft;
+    if (result.error || !kept) {
+      setProblem(sendingProblem(result.error, (id) => chosen.find((c) => c.id === id)?.name ?? id));
+      return undefined;
+    }
+    setDraftId(kept.id);
+    // The address names the draft: a reload reopens it.
+    if (!draftId) history.replaceState(null, '', `/messages/new?brouillon=${encodeURIComponent(kept.id)}`);
+    return kept.id;
+  };
+
+  const saveIt = async () => {
+    setProblem(undefined);
+    setSaved(undefined);
+    if (await save()) setSaved(`Brouillon enregistré à ${new Date().toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' })}.`);
+  };
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -92,6 +174,15 @@ export default function ComposePage() {
     if (chosen.length === 0) return setProblem('Choisissez au moins un destinataire.');
     if (mot && chosen.some((c) => c.kind === 'PERSON')) {
       return setProblem('Un mot à signer s’adresse aux listes « Parents de … » seulement : retirez les personnes choisies, ou décochez « Mot à signer ».');
+    }
+    if (draftId) {
+      // A draft is sent as saved now, once: the hub deletes it as it sends it.
+      const id = await save();
+      if (!id) return;
+      const result = await sendDraft({ id });
+      const sent = result.data?.sendDraft;
+      if (result.error || !sent) return setProblem(sendingProblem(result.error, (r) => chosen.find((c) => c.id === r)?.name ?? r));
+      return route(`/messages/${encodeURIComponent(sent.id)}`);
     }
     const html = textToHtml(body);
     if (html.length > BODY_HTML_MAX) return setProblem('Le message est trop long : raccourcissez-le, ou envoyez-le en plusieurs fois.');
@@ -114,7 +205,8 @@ export default function ComposePage() {
       <p>
         <a href="/messages">← Messagerie</a>
       </p>
-      <h2 id="compose-title">{answered ? 'Répondre' : 'Écrire un message'}</h2>
+      <h2 id="compose-title">{draftId ? 'Brouillon' : answered ? 'Répondre' : 'Écrire un message'}</h2>
+      {query.brouillon && draft.data && !savedDraft && <Notice kind="warning">Ce brouillon n’existe plus (il a peut-être déjà été envoyé).</Notice>}
       {replyId && original.data && !answered && <Notice kind="warning">Le message auquel vous répondez n’est plus disponible.</Notice>}
       <form class="compose" onSubmit={(e) => void submit(e)}>
         <RecipientPicker chosen={chosen} onChange={setChosen} />
@@ -133,11 +225,22 @@ export default function ComposePage() {
           </>
         )}
         {problem && <Notice kind="error">{problem}</Notice>}
+        {saved && (
+          <p role="status" class="muted">
+            {saved}
+          </p>
+        )}
         <div class="actions">
-          <button type="submit" class="button" disabled={sending.fetching}>
-            {sending.fetching ? 'Envoi…' : 'Envoyer'}
+          <button type="submit" class="button" disabled={sending.fetching || sendingDraft.fetching || savingDraft.fetching}>
+            {sending.fetching || sendingDraft.fetching ? 'Envoi…' : 'Envoyer'}
+          </button>
+          <button type="button" class="button secondary" disabled={savingDraft.fetching} onClick={() => void saveIt()} aria-describedby="compose-draft-hint">
+            Enregistrer le brouillon
           </button>
         </div>
+        <p id="compose-draft-hint" class="muted">
+          Les brouillons se retrouvent dans le dossier « Brouillons » ; ils ne gardent pas de pièces jointes.
+        </p>
       </form>
     </article>
   );

@@ -5,6 +5,7 @@ import { formatDateTime } from '../../format.ts';
 import { graphql } from '../../gql/index.ts';
 import type { OpenMessageQuery } from '../../gql/graphql.ts';
 import { Loading, Notice } from '../../ui/notice.tsx';
+import { formText } from './form-text.ts';
 import { actionProblem, recallProblem } from './problems.ts';
 import { useRefreshCounts } from '../../ui/counters.ts';
 
@@ -69,6 +70,23 @@ const RecallMessage = graphql(`
 const TrashMessage = graphql(`
   mutation TrashMessage($id: ID!, $trashed: Boolean!) {
     trashMessage(id: $id, trashed: $trashed)
+  }
+`);
+
+const MoveTargets = graphql(`
+  query MoveTargets {
+    mailbox {
+      folders {
+        id
+        name
+      }
+    }
+  }
+`);
+
+const MoveMessage = graphql(`
+  mutation MoveMessage($id: ID!, $folderId: ID) {
+    moveMessage(id: $id, folderId: $folderId)
   }
 `);
 
@@ -148,6 +166,7 @@ export default function MessagePage() {
         {message.liaison && <LiaisonPanel message={message} liaison={message.liaison} onChange={refresh} />}
         {message.receipts && <Receipts receipts={message.receipts} />}
         <MessageActions message={message} onChange={refresh} />
+        {!message.ownMessage && <MoveForm messageId={message.id} />}
         {!message.ownMessage && <ReportForm messageId={message.id} />}
       </article>
     </div>
@@ -290,6 +309,47 @@ function MessageActions(props: { message: OpenedMessage; onChange: () => void })
       {problem && <Notice kind="error">{problem}</Notice>}
       {done && <Notice kind="info">{done}</Notice>}
     </div>
+  );
+}
+
+/** « Déplacer vers… » : a message received, into one of the viewer's folders or back to « Reçus ». */
+function MoveForm(props: { messageId: string }) {
+  const [targets] = useQuery({ query: MoveTargets, requestPolicy: 'cache-and-network' });
+  const [moving, move] = useMutation(MoveMessage);
+  const [problem, setProblem] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const folders = targets.data?.mailbox?.folders ?? [];
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setProblem(undefined);
+    setDone(undefined);
+    const folderId = formText(event.currentTarget as HTMLFormElement, 'folder');
+    const result = await move({ id: props.messageId, folderId: folderId || null });
+    if (result.error || result.data?.moveMessage !== true) return setProblem(actionProblem(result.error, 'Le message n’a pas pu être déplacé.'));
+    setDone(`Message déplacé dans « ${folders.find((f) => f.id === folderId)?.name ?? 'Reçus'} ».`);
+  };
+  return (
+    <form class="search" onSubmit={(e) => void submit(e)} aria-label="Déplacer le message">
+      <label for="move-folder">Déplacer vers…</label>
+      <div class="actions">
+        <select id="move-folder" name="folder" aria-describedby="move-folder-hint">
+          <option value="">Reçus</option>
+          {folders.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" class="button secondary" disabled={moving.fetching}>
+          Déplacer
+        </button>
+      </div>
+      <p id="move-folder-hint" class="muted">
+        Créez vos dossiers depuis la <a href="/messages">messagerie</a> (« Nouveau dossier »).
+      </p>
+      {problem && <Notice kind="error">{problem}</Notice>}
+      {done && <Notice kind="info">{done}</Notice>}
+    </form>
   );
 }
 

@@ -18,3 +18,15 @@ export function textToHtml(text: string): string {
     .map((block) => `<p>${block.split('\n').map(escapeText).join('<br>')}</p>`)
     .join('');
 }
+
+/**
+ * The compose box's text back from a draft's HTML body (what `textToHtml` made, sanitized by the
+ * hub): paragraphs separated by a blank line, `<br>` as line breaks. Read by the browser's own
+ * parser, never inserted in the page.
+ */
+export function htmlToText(html: string): string {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  doc.querySelectorAll('br').forEach((br) => br.replaceWith('\n'));
+  const blocks = [...doc.body.children];
+  return blocks.length > 0 ? blocks.map((block) => block.textContent ?? '').join('\n\n') : (doc.body.textContent ?? '');
+}

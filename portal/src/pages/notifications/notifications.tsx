@@ -5,8 +5,12 @@ import { graphql } from '../../gql/index.ts';
 import type { NotificationListQuery } from '../../gql/graphql.ts';
 import { isRateLimited } from '../../graphql/client.ts';
 import { useRefreshCounts } from '../../ui/counters.ts';
+import { useOnLiveChange } from '../../ui/live-updates.ts';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { CATEGORY_LABEL, portalPath } from './categories.ts';
+
+/** The notifications one page shows (`first: 20` below). */
+const PAGE_SIZE = 20;
 
 /** A page of the viewer's notifications, newest first; the next one `after` its `endCursor`. */
 const NotificationList = graphql(`
@@ -89,6 +93,11 @@ export default function NotificationsPage() {
     [client],
   );
   useEffect(() => void load(), [load]);
+  // A notification arrives, or is read elsewhere: the list shows it, unless the person opened older
+  // pages (reloading would take them from where they are reading).
+  useOnLiveChange('NOTIFICATIONS', () => {
+    if (!loaded || loaded.items.length <= PAGE_SIZE) void load();
+  });
   useEffect(() => {
     if (!focusId.current) return;
     listRef.current?.querySelector<HTMLElement>(`[data-id="${CSS.escape(focusId.current)}"]`)?.focus();

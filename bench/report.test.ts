@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { LoadResult } from './load.ts';
+import { markdown, summarize, type BenchReport, type RouterId } from './report.ts';
+
+const result = (rate: number, cpuMsPerRequest: number, guardianP99: number, extra: Partial<LoadResult> = {}): LoadResult => ({
+  rate,
+  seconds: 20,
+  scheduled: rate * 20,
+  completedInWindow: rate * 20,
+  throughput: rate,
+  errors: 0,
+  dropped: 0,
+  late: 0,
+  all: { p50: 55, p95: 70, p99: guardianP99 },
+  operations: { guardian: { count: rate * 12, errors: 0, p50: 55, p95: 70, p99: guardianP99 } },
+  router: { cpuMsPerRequest, cpuPercent: (cpuMsPerRequest * rate) / 10, rssMb: 300, peakRssMb: 320 },
+  ...extra,
+});
+
+/** Three repetitions where (a) costs `a` ms of CPU per request, (b) 4 and (c) 12. */
+function report(a: number[], heldA: (number | undefined)[]): BenchReport {
+  const cpu: Record<RouterId, number[]> = { a, b: [4, 4, 4], c: [12, 12, 12] };
+  return {
+    date: '2026-11-24T03:00:00.000Z',
+    quick: false,
+    machine: { cores: 2, node: 'v20', loadAverageAtStart: [0.5, 0.4, 0.3] },
+    upstreamLatencyMs: 50,
+    repetitions: 3,
+    routerStartToReadyMs: 2000,
+    fixedRate: {
+      rate: 60,
+      warmupSeconds: 5,
+      windowSeconds: 20,
+      runs: [1, 2, 3].flatMap((repetition) =>
+        (['a', 'b', 'c'] as const).map((router) => ({ repetition, router, result: result(60, cpu[router][repetition - 1]!, 80) })),
+      ),
+    },
+    saturation: {
+      pinning: { routerCpus: [1], otherCpus: [0] },
+      rates: [100, 200, 400, 500],
+      warmupSeconds: 1,
+      stepSeconds: 5,
+      runs: heldA.map((held, i) => ({
+        repetition: i + 1,
+        router: 'a' as const,
+        steps: [result(100, 4, held === undefined ? 400 : 90)],
+        heldRate: held,
+        ceilingReached: false,
+        stopReason: 'guardian p99 400 ms ≥ 150 ms',
+      })),
+    },
+    upstreamCallsPerOperation: [{ guardian: 0.3 }, { guardian: 0.32 }, { guardian: 0.34 }],
+  };
+}
+
+describe('bench summary and targets', () => {
+  it('pairs the CPU ratios by repetition and marks each target with its figure', () => {
+    const summary = summarize(report([4.4, 4.8, 4.2], [400, 500, 400]));
+    expect(summary.ratios.aOverB).toEqual({ median: 1.1, min: 1.05, max: 1.2, n: 3 });
+    const [ab, ac, pinned] = summary.targets;
+    expect(ab).toMatchObject({ required: true, status: 'met' });
+    expect(ab!.figure).toContain('a/b = 1.1 (1.05–1.2)');
+    expect(ac).toMatchObject({ status: 'not met' }); // 4.4 / 12 > 1/3
+    expect(pinned).toMatchObject({ status: 'met', figure: '400 req/s (400 req/s–500 req/s)' });
+  });
+
+  it('says not met when (a) costs too much, and counts a ramp that failed at once as holding nothing', () => {
+    const summary = summarize(report([6, 6, 6], [undefined, 150, 200]));
+    expect(summary.targets[0]).toMatchObject({ status: 'not met' });
+    expect(summary.routers.a.heldRate).toEqual({ median: 150, min: 0, max: 200, n: 3 });
+    expect(summary.targets[2]).toMatchObject({ status: 'not met' });
+    const none = summarize(report([6, 6, 6], [undefined, undefined, undefined]));
+    expect(none.targets[2]).toMatchObject({ status: 'not met', figure: 'none (< 100 req/s)' });
+  });
+
+  it('says not measured when the router could not be pinned', () => {
+    const r = report([4, 4, 4], [500]);
+    r.saturation!.pinning = { skipped: 'taskset (util-linux) not found' };
+    expect(summarize(r).targets[2]).toMatchObject({ status: 'not measured' });
+  });
+
+  it('writes the targets, the CPU table, the chart and a warning when a router did not keep up', () => {
+    const r = report([4.4, 4.8, 4.2], [400, 500, 400]);
+    r.fixedRate.runs[2]!.result = result(60, 12, 900, { dropped: 12, throughput: 40 });
+    const md = markdown(r, summarize(r));
+    expect(md).toContain('| CPU per request: (a) ≤ 1.15 × (b) (required) | a/b = 1.1 (1.05–1.2)');
+    expect(md).toContain('| (a) hub router (auth, authz, audit) | 4.4 (4.2–4.8) |');
+    expect(md).toContain('![Latency (p50, p99 of the whole mix) against offered rate, per router](latest.svg)');
+    expect(md).toMatch(/Warning.*\(c\) did not keep up/);
+    expect(md).not.toContain('Quick run');
+    expect(md).not.toContain('is above what');
+  });
+
+  it('warns when the fixed rate is above what a router held on one core', () => {
+    const r = report([4, 4, 4], [50, 50, 50]);
+    expect(markdown(r, summarize(r))).toContain('**Warning**: 60 req/s is above what (a) held on one core');
+  });
+});

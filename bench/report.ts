@@ -1,0 +1,276 @@
+/**
+ * What `npm run bench` found, as data (bench/results/latest.json) and as the page the README quotes
+ * (bench/results/latest.md): medians and ranges over the repetitions, and issue 17's targets, each
+ * met or not with its figure. Pure: the orchestrator (bench/run.ts) measures, this only summarizes.
+ */
+import type { AafImportFigures } from './aaf-import.ts';
+import type { LoadResult } from './load.ts';
+import { formatSpread, round, spread, type Spread } from './stats.ts';
+import type { OperationKind } from './workload.ts';
+
+export const ROUTERS = { a: '(a) hub router (auth, authz, audit)', b: '(b) gateway runtime, bare', c: '(c) @apollo/gateway' } as const;
+export type RouterId = keyof typeof ROUTERS;
+export const ROUTER_IDS = Object.keys(ROUTERS) as RouterId[];
+const KINDS: OperationKind[] = ['guardian', 'pupil', 'teacher'];
+
+/** Issue 17's targets. */
+export const TARGETS = { cpuAOverBMax: 1.15, cpuAOverCMax: 1 / 3, pinnedRateMin: 400, p99LimitMs: 150 } as const;
+
+export interface FixedRateRun {
+  repetition: number;
+  router: RouterId;
+  result: LoadResult;
+  /** Vie scolaire cache hits over hits and misses during the run (percent), on (a). */
+  cacheHitRatePercent?: number;
+}
+
+export interface RampRun {
+  repetition: number;
+  router: RouterId;
+  steps: LoadResult[];
+  /** The highest rate held before the first step that was not; undefined when the first failed. */
+  heldRate?: number;
+  /** Every step held: the router may hold more than the ramp offered. */
+  ceilingReached: boolean;
+  stopReason?: string;
+}
+
+export type Pinning = { routerCpus: number[]; otherCpus: number[] } | { skipped: string };
+
+export interface BenchReport {
+  date: string;
+  quick: boolean;
+  machine: { cores: number; node: string; loadAverageAtStart: number[] };
+  upstreamLatencyMs: number;
+  repetitions: number;
+  routerStartToReadyMs: number;
+  fixedRate: { rate: number; warmupSeconds: number; windowSeconds: number; runs: FixedRateRun[] };
+  saturation?: { pinning: Pinning; rates: number[]; warmupSeconds: number; stepSeconds: number; runs: RampRun[] };
+  /** Upstream calls per operation on (a), one record per repetition. */
+  upstreamCallsPerOperation: Partial<Record<OperationKind, number>>[];
+  aafImport?: AafImportFigures;
+}
+
+export interface RouterSummary {
+  cpuMsPerRequest?: Spread;
+  cpuPercent?: Spread;
+  throughput?: Spread;
+  operations: Partial<Record<OperationKind, { p50?: Spread; p95?: Spread; p99?: Spread }>>;
+  errors: number;
+  dropped: number;
+  late: number;
+  rssMb?: Spread;
+  peakRssMb?: number;
+  /** Every fixed-rate run answered at the offered rate (≥ 95 %) without errors or drops. */
+  keptUp: boolean;
+  heldRate?: Spread;
+  ceilingReached: boolean;
+}
+
+export type TargetStatus = 'met' | 'not met' | 'not measured';
+export interface TargetVerdict {
+  target: string;
+  required: boolean;
+  figure: string;
+  status: TargetStatus;
+}
+
+export interface Summary {
+  routers: Record<RouterId, RouterSummary>;
+  /** CPU per request of (a) over (b) and over (c), paired within each repetition. */
+  ratios: { aOverB?: Spread; aOverC?: Spread };
+  cacheHitRatePercent?: Spread;
+  upstreamCallsPerOperation: Partial<Record<OperationKind, Spread>>;
+  targets: TargetVerdict[];
+}
+
+const defined = <T>(values: (T | undefined)[]): T[] => values.filter((v): v is T => v !== undefined);
+
+export function summarize(report: BenchReport): Summary {
+  const fixed = report.fixedRate.runs;
+  const summaryOf = (id: RouterId): RouterSummary => {
+    const runs = fixed.filter((r) => r.router === id).map((r) => r.result);
+    const ramps = report.saturation?.runs.filter((r) => r.router === id) ?? [];
+    const usage = defined(runs.map((r) => r.router));
+    const operations: RouterSummary['operations'] = {};
+    for (const kind of KINDS) {
+      const ops = defined(runs.map((r) => r.operations[kind]));
+      if (ops.length) operations[kind] = { p50: spread(ops.map((o) => o.p50)), p95: spread(ops.map((o) => o.p95)), p99: spread(ops.map((o) => o.p99)) };
+    }
+    return {
+      cpuMsPerRequest: spread(usage.map((u) => u.cpuMsPerRequest)),
+      cpuPercent: spread(usage.map((u) => u.cpuPercent)),
+      throughput: spread(runs.map((r) => r.throughput)),
+      operations,
+      errors: runs.reduce((s, r) => s + r.errors, 0),
+      dropped: runs.reduce((s, r) => s + r.dropped, 0),
+      late: runs.reduce((s, r) => s + r.late, 0),
+      rssMb: spread(usage.map((u) => u.rssMb)),
+      peakRssMb: usage.length ? Math.max(...usage.map((u) => u.peakRssMb)) : undefined,
+      keptUp: runs.length > 0 && runs.every((r) => r.errors === 0 && r.dropped === 0 && r.throughput >= 0.95 * r.rate),
+      // A ramp whose first step already failed held nothing: 0, not a missing figure.
+      heldRate: spread(ramps.map((r) => r.heldRate ?? 0)),
+      ceilingReached: ramps.some((r) => r.ceilingReached),
+    };
+  };
+  const routers = { a: summaryOf('a'), b: summaryOf('b'), c: summaryOf('c') };
+
+  const cpuOf = (repetition: number, id: RouterId) =>
+    fixed.find((r) => r.repetition === repetition && r.router === id)?.result.router?.cpuMsPerRequest ?? Number.NaN;
+  const repetitions = [...new Set(fixed.map((r) => r.repetition))];
+  const ratios = {
+    aOverB: spread(repetitions.map((n) => cpuOf(n, 'a') / cpuOf(n, 'b'))),
+    aOverC: spread(repetitions.map((n) => cpuOf(n, 'a') / cpuOf(n, 'c'))),
+  };
+  const upstreamCallsPerOperation: Summary['upstreamCallsPerOperation'] = {};
+  for (const kind of KINDS) {
+    const s = spread(defined(report.upstreamCallsPerOperation.map((u) => u[kind])));
+    if (s) upstreamCallsPerOperation[kind] = s;
+  }
+
+  const verdict = (ok: boolean | undefined): TargetStatus => (ok === undefined ? 'not measured' : ok ? 'met' : 'not met');
+  const cpuFigure = (r?: Spread) => formatSpread(r, 3, ' ms');
+  const held = routers.a.heldRate;
+  const pinning = report.saturation?.pinning;
+  const targets: TargetVerdict[] = [
+    {
+      target: `CPU per request: (a) ≤ ${TARGETS.cpuAOverBMax} × (b)`,
+      required: true,
+      figure: `a/b = ${formatSpread(ratios.aOverB, 2)} (a ${cpuFigure(routers.a.cpuMsPerRequest)}, b ${cpuFigure(routers.b.cpuMsPerRequest)})`,
+      status: verdict(ratios.aOverB && ratios.aOverB.median <= TARGETS.cpuAOverBMax),
+    },
+    {
+      target: 'CPU per request: (a) ≤ 1/3 of (c)',
+      required: false,
+      figure: `a/c = ${formatSpread(ratios.aOverC, 2)} (c ${cpuFigure(routers.c.cpuMsPerRequest)})`,
+      status: verdict(ratios.aOverC && ratios.aOverC.median <= TARGETS.cpuAOverCMax),
+    },
+    {
+      target: `(a) pinned to one core holds ≥ ${TARGETS.pinnedRateMin} req/s, guardian p99 < ${TARGETS.p99LimitMs} ms, zero errors`,
+      required: false,
+      figure:
+        !pinning || 'skipped' in pinning
+          ? `not measured${pinning && 'skipped' in pinning ? ` (${pinning.skipped})` : ''}`
+          : heldFigure(routers.a, report.saturation!.rates[0]!),
+      status: !pinning || 'skipped' in pinning ? 'not measured' : verdict(held && held.median >= TARGETS.pinnedRateMin),
+    },
+  ];
+  return {
+    routers,
+    ratios,
+    cacheHitRatePercent: spread(defined(fixed.map((r) => r.cacheHitRatePercent))),
+    upstreamCallsPerOperation,
+    targets,
+  };
+}
+
+/** "≥ 800 req/s" when the ramp ran out, "none (< 50 req/s)" when its first step already failed. */
+function heldFigure(r: RouterSummary, firstRate: number): string {
+  if (!r.heldRate) return '–';
+  if (r.heldRate.median === 0 && r.heldRate.max === 0) return `none (< ${firstRate} req/s)`;
+  return `${r.ceilingReached ? '≥ ' : ''}${formatSpread(r.heldRate, 0, ' req/s')}`;
+}
+
+const MIX = '60 % guardian dashboard, 30 % pupil dashboard, 10 % teacher class view';
+
+export function markdown(report: BenchReport, summary: Summary): string {
+  const ms = (s?: Spread) => formatSpread(s, 0);
+  const ops = (r: RouterSummary, kind: OperationKind) => {
+    const o = r.operations[kind];
+    return o ? `${ms(o.p50)} / ${ms(o.p95)} / ${ms(o.p99)}` : '–';
+  };
+  const status = (t: TargetVerdict) => (t.status === 'met' ? 'met' : `**${t.status}**`);
+  const f = report.fixedRate;
+  const lines = [
+    '# `npm run bench`: what the router costs',
+    '',
+    ...(report.quick ? ['> **Quick run** (`BENCH_QUICK=1`): one repetition, short windows. Noisy; not the figures of record.', ''] : []),
+    `Run ${report.date} on ${report.machine.cores} cores (load average at start ${report.machine.loadAverageAtStart.map((l) => round(l, 2)).join(', ')}), Node ${report.machine.node}; upstream latency ${report.upstreamLatencyMs} ms; mix ${MIX}; open loop (constant arrival rate). ${report.repetitions} repetition${report.repetitions > 1 ? 's' : ''}: medians, with the range (min–max) in parentheses. How to read this page: [docs/performance.md](../../docs/performance.md).`,
+    '',
+    '## Targets (issue 17)',
+    '',
+    '| target | figure | status |',
+    '| --- | --- | --- |',
+    ...summary.targets.map((t) => `| ${t.target}${t.required ? ' (required)' : ''} | ${t.figure} | ${status(t)} |`),
+    '',
+    `## Router CPU per request at ${f.rate} req/s (the primary figure)`,
+    '',
+    `Each router alone at the same offered rate: ${f.warmupSeconds} s of warm-up, then ${f.windowSeconds} s measured. CPU is the router process's user + system time (/proc) over the window, divided by the requests completed in it. Latencies (ms) run from when each request was due.`,
+    '',
+    '| router | CPU ms / request | CPU, % of a core | answered req/s | guardian p50 / p95 / p99 | pupil p50 / p95 / p99 | teacher p50 / p95 / p99 | errors / dropped / late | RSS (peak) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...(['a', 'b', 'c'] as const).map((id) => {
+      const r = summary.routers[id];
+      return `| ${ROUTERS[id]} | ${formatSpread(r.cpuMsPerRequest, 3)} | ${formatSpread(r.cpuPercent, 0)} | ${formatSpread(r.throughput, 1)} | ${ops(r, 'guardian')} | ${ops(r, 'pupil')} | ${ops(r, 'teacher')} | ${r.errors} / ${r.dropped} / ${r.late} | ${formatSpread(r.rssMb, 0, ' MB')} (${r.peakRssMb ?? '–'} MB) |`;
+    }),
+    '',
+    ...(() => {
+      const behind = ROUTER_IDS.filter((id) => !summary.routers[id].keptUp);
+      return behind.length
+        ? [
+            `**Warning**: at ${f.rate} req/s, ${behind.map((id) => `(${id})`).join(', ')} did not keep up (errors, drops or fewer than 95 % answered in the window): the rate is not below every router's saturation, lower BENCH_RATE.`,
+            '',
+          ]
+        : [`All three routers kept up with ${f.rate} req/s (no errors, no drops, ≥ 95 % answered in the window).`, ''];
+    })(),
+    ...(() => {
+      // The rate must also be below what each router holds on one core, or (a)'s cost is measured
+      // in a regime a deployment would not run in.
+      const pinned = report.saturation && !('skipped' in report.saturation.pinning);
+      const above = pinned ? ROUTER_IDS.filter((id) => (summary.routers[id].heldRate?.median ?? Infinity) < f.rate) : [];
+      return above.length
+        ? [`**Warning**: ${f.rate} req/s is above what ${above.map((id) => `(${id})`).join(', ')} held on one core (below): lower BENCH_RATE.`, '']
+        : [];
+    })(),
+    `Ratios of CPU per request, paired by repetition: a/b = ${formatSpread(summary.ratios.aOverB, 2)}, a/c = ${formatSpread(summary.ratios.aOverC, 2)}.`,
+    '',
+    ...saturationSection(report, summary),
+    '## Upstream calls and cache',
+    '',
+    `Upstream calls per operation (on (a), each operation alone, cache warm): ${KINDS.map((k) => `${k} ${formatSpread(summary.upstreamCallsPerOperation[k], 2)}`).join(', ')}. Vie scolaire cache hit rate during (a)'s fixed-rate runs: ${formatSpread(summary.cacheHitRatePercent, 1, ' %')}. Router (a) start to ready: ${report.routerStartToReadyMs} ms.`,
+    '',
+    '## AAF import',
+    '',
+    report.aafImport
+      ? `AAF import of ${report.aafImport.people} people (${report.aafImport.megabytes} MB, ${report.aafImport.files} files) into PostgreSQL: ${report.aafImport.seconds} s, peak RSS ${report.aafImport.peakRssMegabytes} MB (parse alone: ${report.aafImport.parseOnlySeconds} s, ${report.aafImport.parseOnlyPeakRssMegabytes} MB).`
+      : 'Not measured in this run (`BENCH_SKIP_AAF=1` or quick mode): `npm run bench:aaf` measures it alone.',
+    '',
+    '## Portal',
+    '',
+    "The portal's time to usable under network throttling is measured apart: `npm run bench:portal` (see docs/performance.md).",
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function saturationSection(report: BenchReport, summary: Summary): string[] {
+  const s = report.saturation;
+  if (!s) return ['## Saturation', '', 'Not measured in this run (`BENCH_SKIP_RAMP=1`).', ''];
+  const how =
+    'skipped' in s.pinning
+      ? `**Not pinned** (${s.pinning.skipped}): the router shared the cores with the backends and the load generator, so these rates are not one core's.`
+      : `The router under test pinned to CPU ${s.pinning.routerCpus.join(',')} (\`taskset\`), the backends, the other routers and the load generator to CPU ${s.pinning.otherCpus.join(',')}.`;
+  const held = (id: RouterId) => heldFigure(summary.routers[id], s.rates[0]!);
+  const stops = (id: RouterId) =>
+    s.runs
+      .filter((r) => r.router === id)
+      .map((r) => {
+        const last = r.steps.at(-1);
+        // Late starts mean the generator's core, not the router's, fell behind at that step.
+        const late = last?.late ? ` (late starts: ${last.late})` : '';
+        return r.ceilingReached ? `#${r.repetition}: every step held` : `#${r.repetition}: at ${last?.rate} req/s, ${r.stopReason}${late}`;
+      })
+      .join('; ');
+  return [
+    '## Saturation, one core',
+    '',
+    `${how} Arrival-rate ramp ${s.rates.join(', ')} req/s, ${s.warmupSeconds} s of warm-up and ${s.stepSeconds} s measured per step, until a step has an error, a dropped request or guardian p99 ≥ ${TARGETS.p99LimitMs} ms. Held: the highest rate before that.`,
+    '',
+    '| router | highest rate held | where each repetition stopped |',
+    '| --- | --- | --- |',
+    ...ROUTER_IDS.map((id) => `| ${ROUTERS[id]} | ${held(id)} | ${stops(id)} |`),
+    '',
+    '![Latency (p50, p99 of the whole mix) against offered rate, per router](latest.svg)',
+    '',
+  ];
+}
