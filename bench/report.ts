@@ -258,13 +258,17 @@ function saturationSection(report: BenchReport, summary: Summary): string[] {
         const last = r.steps.at(-1);
         // Late starts mean the generator's core, not the router's, fell behind at that step.
         const late = last?.late ? ` (late starts: ${last.late})` : '';
-        return r.ceilingReached ? `#${r.repetition}: every step held` : `#${r.repetition}: at ${last?.rate} req/s, ${r.stopReason}${late}`;
+        // How busy the router's own core was there: far from full, the other core gave out first.
+        const busy = last ? `, router's core ${Math.round(last.router.cpuPercent)} % busy` : '';
+        return r.ceilingReached ? `#${r.repetition}: every step held` : `#${r.repetition}: at ${last?.rate} req/s, ${r.stopReason}${late}${busy}`;
       })
       .join('; ');
   return [
     '## Saturation, one core',
     '',
     `${how} Arrival-rate ramp ${s.rates.join(', ')} req/s, ${s.warmupSeconds} s of warm-up and ${s.stepSeconds} s measured per step, until a step has an error, a dropped request or guardian p99 ≥ ${TARGETS.p99LimitMs} ms. Held: the highest rate before that.`,
+    '',
+    'Where a router stopped with its own core far from full, it was not the router that gave out but the other core (the backends, the load generator), at every router alike: the figure is then the machine’s, not the router’s.',
     '',
     '| router | highest rate held | where each repetition stopped |',
     '| --- | --- | --- |',
