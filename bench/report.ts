@@ -259,7 +259,7 @@ function saturationSection(report: BenchReport, summary: Summary): string[] {
         // Late starts mean the generator's core, not the router's, fell behind at that step.
         const late = last?.late ? ` (late starts: ${last.late})` : '';
         // How busy the router's own core was there: far from full, the other core gave out first.
-        const busy = last ? `, router's core ${Math.round(last.router.cpuPercent)} % busy` : '';
+        const busy = last?.router ? `, router's core ${Math.round(last.router.cpuPercent)} % busy` : '';
         return r.ceilingReached ? `#${r.repetition}: every step held` : `#${r.repetition}: at ${last?.rate} req/s, ${r.stopReason}${late}${busy}`;
       })
       .join('; ');

@@ -17,9 +17,9 @@ import { dataExportConfigFromEnv } from '../store/privacy/config.ts';
 import { startResourcesSubgraph } from '../subgraphs/resources/server.ts';
 import { startCommunicationSubgraph } from '../subgraphs/communication/server.ts';
 import { messagingConfigFromEnv } from '../subgraphs/communication/config.ts';
+import { openMessageStore } from '../subgraphs/communication/attachment-objects.ts';
 import { ATTACHMENT_ROUTE_PREFIX } from '../subgraphs/communication/attachment-route.ts';
 import { PostgresAgendaStore } from '../store/agenda/postgres-store.ts';
-import { PostgresMessageStore } from '../store/messaging/postgres-store.ts';
 import { LiveUpdates } from '../store/live-updates.ts';
 import { seedDemoMessages } from './demo-messages.ts';
 import { PostgresNotificationStore } from '../store/notifications/postgres-store.ts';
@@ -28,7 +28,7 @@ import { startSmsGatewayStandin, type RunningSmsGatewayStandin } from '../standi
 import { notificationsConfigFromEnv, type NotificationsConfig } from '../workers/notifications/config.ts';
 import { startNotificationWorker, type NotificationWorker, type NotificationWorkerOptions } from '../workers/notifications/worker.ts';
 import { startEmbeddedGar, type EmbeddedGar } from './embedded-gar.ts';
-import { VieScolaireClient } from '../connectors/vie-scolaire/client.ts';
+import { VieScolaireClient, type FreshAnswer } from '../connectors/vie-scolaire/client.ts';
 import { Outbox } from '../store/outbox/outbox.ts';
 import { moveFileOutbox } from '../store/outbox/file-import.ts';
 import { moveFileFeeds } from '../subgraphs/vie-scolaire/calendar/feed-store.ts';
@@ -287,8 +287,10 @@ async function startPeopleSubgraphs(step: StepContext, store: EmbeddedStore, aca
 
 /** The communication subgraph: the hub's messaging, in the hub's database. */
 async function startCommunication(step: StepContext, store: EmbeddedStore, academie: EmbeddedAcademie): Promise<StartedSubgraph> {
-  const messages = new PostgresMessageStore(store.store.database);
   const config = messagingConfigFromEnv(step.env);
+  const opened = openMessageStore(store.store.database, config, step.log.child({ component: 'attachments' }));
+  step.started.push(opened);
+  const messages = opened.messages;
   await seedDemoMessages({
     database: store.store.database,
     messages,
@@ -358,7 +360,12 @@ async function startVieScolaire(step: StepContext, store: EmbeddedStore, academi
     { log: log.child({ component: 'vie-scolaire-upstream' }), metrics },
   );
   step.started.push({ close: () => upstreams.close() });
-  const client = new VieScolaireClient(upstreams, { metrics });
+  // People's fresh reads, told to whoever listens: the notifications' early poll, once its worker runs (startNotifications).
+  let freshReadObserver: ((answer: FreshAnswer) => void) | undefined;
+  const client = new VieScolaireClient(upstreams, { metrics, onFresh: (answer) => freshReadObserver?.(answer) });
+  const observeFreshReads = (observer: (answer: FreshAnswer) => void) => {
+    freshReadObserver = observer;
+  };
   // Submissions survive restarts: they live in the hub's database until the school has them, shared
   // by every instance. A demo's school comes back within seconds: retries stay a few seconds apart.
   const outbox = new Outbox(store.store.database, client, log.child({ component: 'outbox' }), {
@@ -393,7 +400,7 @@ async function startVieScolaire(step: StepContext, store: EmbeddedStore, academi
     today: options.today,
   });
   step.started.push(subgraph);
-  return { standins, upstreams, outbox, subgraph, client, metrics };
+  return { standins, upstreams, outbox, subgraph, client, metrics, observeFreshReads };
 }
 
 /**
@@ -405,7 +412,7 @@ async function startNotifications(
   step: StepContext,
   store: EmbeddedStore,
   academie: EmbeddedAcademie,
-  vieScolaire: { client: VieScolaireClient; metrics: Registry },
+  vieScolaire: { client: VieScolaireClient; metrics: Registry; observeFreshReads: (observer: (answer: FreshAnswer) => void) => void },
   portalUrl: string,
 ) {
   const { options, log } = step;
@@ -437,6 +444,8 @@ async function startNotifications(
     ...(options.notifications?.jobPollingSeconds ? { jobPollingSeconds: options.notifications.jobPollingSeconds } : {}),
   });
   step.started.push({ close: () => worker.close() });
+  // The subgraph's reads and the detector share one client: a guardian's fresh read asks for an early poll.
+  if (worker.noteFreshRead) vieScolaire.observeFreshReads(worker.noteFreshRead);
   return { worker, smtp, smsGateway, mailFolder, client: vieScolaire.client, config, perimeter: step.perimeter };
 }
 

@@ -187,9 +187,10 @@ describe('the database layer', () => {
       message_folders: ['id', 'person_id', 'name', 'created_at'],
       message_drafts: ['id', 'author_id', 'subject', 'body_html', 'recipient_ids', 'in_reply_to', 'requires_signature', 'updated_at'],
       message_signatures: ['message_id', 'child_id', 'child_name', 'guardian_id', 'guardian_name', 'signed_at'],
-      message_attachments: ['id', 'message_id', 'position', 'name', 'content_type', 'bytes', 'content'],
+      message_attachments: ['id', 'message_id', 'position', 'name', 'content_type', 'bytes', 'content', 'object_key', 'sha256'],
+      message_attachment_objects_to_delete: ['object_key', 'not_before'],
       message_reports: ['id', 'message_id', 'reporter_id', 'reporter_name', 'school_id', 'reason', 'reported_at'],
-      notification_baselines: ['uai', 'kind', 'covered_from', 'covered_to', 'polled_at'],
+      notification_baselines: ['uai', 'kind', 'covered_from', 'covered_to', 'polled_at', 'fresh_read_at', 'read_at'],
       notification_snapshots: ['uai', 'kind', 'pupil_id', 'items'],
       notification_leases: ['uai', 'holder', 'expires_at'],
       notification_events: [

@@ -26,6 +26,7 @@ export interface Database {
   message_signatures: MessageSignaturesTable;
   message_reports: MessageReportsTable;
   message_attachments: MessageAttachmentsTable;
+  message_attachment_objects_to_delete: MessageAttachmentObjectsToDeleteTable;
   message_folders: MessageFoldersTable;
   message_drafts: MessageDraftsTable;
   notification_baselines: NotificationBaselinesTable;
@@ -301,7 +302,16 @@ export interface MessageAttachmentsTable {
   name: string;
   content_type: string;
   bytes: number;
-  content: Buffer;
+  /** The bytes, or null when they are in the object store (`object_key`). */
+  content: Buffer | null;
+  object_key: string | null;
+  sha256: string | null;
+}
+
+/** An object of the attachment store to delete once `not_before` is past (migration 0014). */
+export interface MessageAttachmentObjectsToDeleteTable {
+  object_key: string;
+  not_before: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** A message a recipient reported to a school's direction. */
@@ -324,6 +334,10 @@ export interface NotificationBaselinesTable {
   covered_from: string;
   covered_to: string;
   polled_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** A person's read fetched fresh data of this kind since the detector last began reading it (0013). */
+  fresh_read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When the detector last recorded a poll of it, by the database's clock (0013). */
+  read_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** What the detector last saw of one pupil: item id → [fingerprint, day]. */

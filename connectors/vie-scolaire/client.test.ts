@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VieScolaireClient } from './client.ts';
+import { VieScolaireClient, type FreshAnswer } from './client.ts';
 import { UpstreamPool } from './upstream.ts';
 
 /** A grade as the upstream writes it. */
@@ -71,5 +71,39 @@ describe('vie scolaire client', () => {
       name: 'DialectError',
       code: 'ERR_VIE_SCOLAIRE_DIALECT',
     });
+  });
+
+  it('tells its observer of each read the school answered (whose, what, which days), never of a failed one, and an observer’s bug fails no read', async () => {
+    let refuse = false;
+    const server: Server = createServer((_req, res) => {
+      if (refuse) res.writeHead(400, { 'content-type': 'text/plain' }).end('refused');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ eleves: [{ id: 'p1', absences: [], retards: [], punitions: [] }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const upstreams = new UpstreamPool({ '0751000E': `http://127.0.0.1:${(server.address() as { port: number }).port}` });
+    cleanup.push(
+      () => new Promise((r) => server.close(() => r())),
+      () => upstreams.close(),
+    );
+    const told: FreshAnswer[] = [];
+    const client = new VieScolaireClient(upstreams, { onFresh: (answer) => told.push(answer) });
+    const range = { from: '2026-11-10', to: '2026-11-25' };
+    await client.lifeEvents('0751000E', ['p1', 'p2'], range, { caller: 'person:g1' });
+    await client.lifeEvents('0751000E', ['p1'], range);
+    expect(told).toEqual([
+      { uai: '0751000E', kind: 'lifeEvents', subjects: ['p1', 'p2'], range, caller: 'person:g1' },
+      { uai: '0751000E', kind: 'lifeEvents', subjects: ['p1'], range },
+    ]);
+    refuse = true;
+    await expect(client.lifeEvents('0751000E', ['p1'], range, { caller: 'person:g1' })).rejects.toMatchObject({ name: 'UpstreamError' });
+    expect(told).toHaveLength(2);
+
+    refuse = false;
+    const clumsy = new VieScolaireClient(upstreams, {
+      onFresh: () => {
+        throw new Error('observer bug');
+      },
+    });
+    expect((await clumsy.lifeEvents('0751000E', ['p1'], range, { caller: 'person:g1' })).get('p1')?.absences).toEqual([]);
   });
 });

@@ -190,6 +190,31 @@ const attachments = (v: unknown): Attachment[] =>
 const ITEM_KINDS = ['period', 'grade', 'absence', 'lateness', 'punishment', 'homework', 'lesson', 'lesson-content'] as const;
 type ItemKind = (typeof ITEM_KINDS)[number];
 
+/** The reads a `FreshAnswer` names: the client's read methods. */
+export type FreshKind = 'periods' | 'grades' | 'lifeEvents' | 'homework' | 'timetable' | 'lessonContents';
+
+/** A read the school's system just answered (not served from any cache: every read of this client is an upstream call). */
+export interface FreshAnswer {
+  uai: string;
+  kind: FreshKind;
+  /** The pupils (or, for `lessonContents`, the classes) asked about; none for `periods`. */
+  subjects: readonly string[];
+  /** The days asked (none for `periods` and `grades`, read whole). */
+  range?: DateRange;
+  /** Whose read it was (`CallOptions.caller`); undefined for the hub's own unattributed reads. */
+  caller?: string;
+}
+
+export interface VieScolaireClientOptions {
+  metrics?: Registry;
+  /**
+   * Told after each read the school's system answered and the client parsed (never after a failed
+   * one). A generic observer: what it does (the notifications' early poll) is the composition
+   * root's business. Called synchronously; it must not throw, and should not wait.
+   */
+  onFresh?: (answer: FreshAnswer) => void;
+}
+
 /**
  * Reads a school's vie scolaire system (see README.md for the API). Calls are per school and
  * batched over pupils (`eleves=a,b,c`), so a request for several pupils costs one call per school
@@ -199,11 +224,13 @@ type ItemKind = (typeof ITEM_KINDS)[number];
  */
 export class VieScolaireClient {
   readonly #rejected: Counter<'school' | 'kind'> | undefined;
+  readonly #onFresh: ((answer: FreshAnswer) => void) | undefined;
 
   constructor(
     readonly upstreams: UpstreamPool,
-    options: { metrics?: Registry } = {},
+    options: VieScolaireClientOptions = {},
   ) {
+    this.#onFresh = options.onFresh;
     if (options.metrics) {
       this.#rejected = new Counter({
         name: 'hub_vie_scolaire_items_rejected_total',
@@ -214,6 +241,17 @@ export class VieScolaireClient {
       });
       for (const school of upstreams.schools) for (const kind of ITEM_KINDS) this.#rejected.inc({ school, kind }, 0);
     }
+  }
+
+  /** A parsed answer, told to the observer (whose failure is not the read's). */
+  #fresh<T>(answer: FreshAnswer, options: CallOptions, value: T): T {
+    if (!this.#onFresh) return value;
+    try {
+      this.#onFresh(options.caller === undefined ? answer : { ...answer, caller: options.caller });
+    } catch {
+      // An observer's bug never fails a person's read.
+    }
+    return value;
   }
 
   #items<T>(uai: string, kind: ItemKind, raw: Json[], parse: (item: Json) => T): T[] {
@@ -244,17 +282,18 @@ export class VieScolaireClient {
 
   async periods(uai: string, options: CallOptions = {}): Promise<Period[]> {
     const body = await this.upstreams.get(uai).get('/api/periodes', {}, options);
-    return this.#items(uai, 'period', list((body as Json)?.periodes), (p) => ({
+    const periods = this.#items(uai, 'period', list((body as Json)?.periodes), (p) => ({
       id: req(p.id, 'periode.id'),
       name: str(p.nom) ?? req(p.id, 'periode.id'),
       start: parseFrenchDate(req(p.dateDebut, 'dateDebut')),
       end: parseFrenchDate(req(p.dateFin, 'dateFin')),
     }));
+    return this.#fresh({ uai, kind: 'periods', subjects: [] }, options, periods);
   }
 
   async grades(uai: string, pupilIds: readonly string[], options: CallOptions = {}): Promise<Map<string, Grade[]>> {
     const body = await this.upstreams.get(uai).get('/api/notes', { eleves: pupilIds.join(',') }, options);
-    return this.#perPupil(uai, 'grade', body, 'devoirs', (d, pupilId) => ({
+    const answer = this.#perPupil(uai, 'grade', body, 'devoirs', (d, pupilId) => ({
       id: req(d.id, 'devoir.id'),
       pupilId,
       subject: subjectOf(d.matiere),
@@ -271,11 +310,12 @@ export class VieScolaireClient {
       optional: bool(d.estFacultatif),
       scaleTo20: bool(d.estRamenerSur20),
     }));
+    return this.#fresh({ uai, kind: 'grades', subjects: pupilIds }, options, answer);
   }
 
   async lifeEvents(uai: string, pupilIds: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, LifeEvents>> {
     const body = await this.upstreams.get(uai).get('/api/vieScolaire', { eleves: pupilIds.join(','), ...inFrench(range) }, options);
-    return this.#byKey((body as Json)?.eleves, 'id', (pupil, pupilId): LifeEvents => ({
+    const answer = this.#byKey((body as Json)?.eleves, 'id', (pupil, pupilId): LifeEvents => ({
       absences: this.#items(uai, 'absence', list(pupil.absences), (a) => ({
         id: req(a.id, 'absence.id'),
         pupilId,
@@ -305,11 +345,12 @@ export class VieScolaireClient {
         durationMinutes: parseOptionalDecimal(str(p.duree), 'duree'),
       })),
     }));
+    return this.#fresh({ uai, kind: 'lifeEvents', subjects: pupilIds, range }, options, answer);
   }
 
   async homework(uai: string, pupilIds: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, Homework[]>> {
     const body = await this.upstreams.get(uai).get('/api/travailAFaire', { eleves: pupilIds.join(','), ...inFrench(range) }, options);
-    return this.#perPupil(uai, 'homework', body, 'devoirs', (d, pupilId) => {
+    const answer = this.#perPupil(uai, 'homework', body, 'devoirs', (d, pupilId): Homework => {
       const rendu = d.rendu as Json | undefined;
       const kind = str(rendu?.type);
       return {
@@ -325,11 +366,12 @@ export class VieScolaireClient {
         submitted: bool(rendu?.effectue),
       };
     });
+    return this.#fresh({ uai, kind: 'homework', subjects: pupilIds, range }, options, answer);
   }
 
   async timetable(uai: string, pupilIds: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, Lesson[]>> {
     const body = await this.upstreams.get(uai).get('/api/emploiDuTemps', { eleves: pupilIds.join(','), ...inFrench(range) }, options);
-    return this.#perPupil(uai, 'lesson', body, 'cours', (c, pupilId) => ({
+    const answer = this.#perPupil(uai, 'lesson', body, 'cours', (c, pupilId) => ({
       id: req(c.id, 'cours.id'),
       pupilId,
       start: parseFrenchDateTime(req(c.debut, 'debut')),
@@ -343,6 +385,7 @@ export class VieScolaireClient {
       exempted: bool(c.dispense),
       test: bool(c.estDevoir),
     }));
+    return this.#fresh({ uai, kind: 'timetable', subjects: pupilIds, range }, options, answer);
   }
 
   /** Sends a guardian's justification of an absence. Not retried here: the outbox retries. */
@@ -388,7 +431,7 @@ export class VieScolaireClient {
 
   async lessonContents(uai: string, classCodes: readonly string[], range: DateRange, options: CallOptions = {}): Promise<Map<string, LessonContent[]>> {
     const body = await this.upstreams.get(uai).get('/api/cahierDeTextes', { classes: classCodes.join(','), ...inFrench(range) }, options);
-    return this.#byKey((body as Json)?.classes, 'code', (klass, classCode) =>
+    const answer = this.#byKey((body as Json)?.classes, 'code', (klass, classCode) =>
       this.#items(uai, 'lesson-content', list(klass.seances), (s): LessonContent => ({
         id: req(s.id, 'seance.id'),
         classCode,
@@ -400,6 +443,7 @@ export class VieScolaireClient {
         files: attachments(s.fichiers),
       })),
     );
+    return this.#fresh({ uai, kind: 'lessonContents', subjects: classCodes, range }, options, answer);
   }
 }
 

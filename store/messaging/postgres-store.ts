@@ -1,5 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { sql, type ExpressionBuilder, type Selectable, type Transaction } from 'kysely';
+import type { ObjectStore } from '../../connectors/object-store/object-store.ts';
 import { HubError } from '../../lib/errors.ts';
 import { QuotaExceededError } from '../quota.ts';
 import type { HubDatabase } from '../database.ts';
@@ -14,6 +16,7 @@ import type {
   MessageQuotas,
   MessageReport,
   MessageSummary,
+  NewAttachment,
   NewMessage,
   OpenedMessage,
   OwnFolder,
@@ -97,6 +100,15 @@ export const MAX_OWN_FOLDERS = 100;
 /** The draft being sent was sent (or deleted) meanwhile: the transaction is rolled back, nothing is sent twice. */
 class DraftGone extends Error {}
 
+/** An attachment is in an object store but this process has none configured (COMMUNICATION_ATTACHMENTS_S3_*). */
+export class AttachmentStoreMissingError extends HubError {
+  static override readonly code = 'ERR_ATTACHMENT_STORE_MISSING';
+
+  constructor() {
+    super('this attachment is in the object store, and COMMUNICATION_ATTACHMENTS_S3_* is not configured in this process');
+  }
+}
+
 /** A unique index refused the row (PostgreSQL's unique_violation). */
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | undefined)?.code === '23505';
 
@@ -119,8 +131,28 @@ const byNewest = (a: { sentAt: Date; id: string }, b: { sentAt: Date; id: string
  * method takes the person it acts for and finds a message only through them: as its sender, or
  * through their own copy.
  */
+/** An upload not committed after this long is an orphan: its object is deleted (migration 0014). */
+const UPLOAD_GRACE = '1 hour';
+/** Objects deleted per sweep: bounded, the next sweep takes the rest. */
+const SWEEP_BATCH = 1_000;
+
+export interface MessageStoreOptions {
+  /**
+   * Where attachment bytes go: absent, in `message_attachments.content` (the default); an object
+   * store (S3-compatible), then the row keeps the object's key and `content` is NULL.
+   */
+  objects?: ObjectStore;
+}
+
 export class PostgresMessageStore {
-  constructor(private readonly database: HubDatabase) {}
+  readonly #objects: ObjectStore | undefined;
+
+  constructor(
+    private readonly database: HubDatabase,
+    options: MessageStoreOptions = {},
+  ) {
+    this.#objects = options.objects;
+  }
 
   /**
    * Records a message and every copy in one transaction; the sender's messages of the last 24 hours
@@ -147,6 +179,7 @@ export class PostgresMessageStore {
 
   async #send(message: NewMessage, quotas: MessageQuotas, draftId?: string): Promise<string> {
     const id = randomUUID();
+    const objectKeys = await this.#recordUploads(message.attachments ?? []);
     await this.database.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext('messages'), hashtext(${message.senderId}))`.execute(trx);
       if (draftId) {
@@ -172,6 +205,11 @@ export class PostgresMessageStore {
           .executeTakeFirstOrThrow();
         if (Number(bytes) + attaching > quotas.attachmentBytesPerDay)
           throw new QuotaExceededError('messageAttachmentBytesPerDay', quotas.attachmentBytesPerDay);
+      }
+      // After the quotas (a refused send uploads nothing), under the sender's lock: at most one
+      // upload of theirs at a time, each bounded by the message's size limit and the client's timeouts.
+      for (const [i, attachment] of (message.attachments ?? []).entries()) {
+        if (this.#objects && objectKeys[i]) await this.#objects.put(objectKeys[i], attachment.content, attachment.contentType);
       }
       let threadId: string = id;
       if (message.inReplyTo) {
@@ -204,6 +242,7 @@ export class PostgresMessageStore {
           .execute();
       }
       for (const [position, attachment] of (message.attachments ?? []).entries()) {
+        const objectKey = objectKeys[position] ?? null;
         await trx
           .insertInto('message_attachments')
           .values({
@@ -213,10 +252,14 @@ export class PostgresMessageStore {
             name: attachment.name,
             content_type: attachment.contentType,
             bytes: attachment.content.length,
-            content: attachment.content,
+            content: objectKey ? null : attachment.content,
+            object_key: objectKey,
+            sha256: objectKey ? createHash('sha256').update(attachment.content).digest('hex') : null,
           })
           .execute();
       }
+      // Committed with their rows: the uploads are no longer orphans to delete.
+      if (objectKeys.length) await trx.deleteFrom('message_attachment_objects_to_delete').where('object_key', 'in', objectKeys).execute();
       const signatures = message.signatures ?? [];
       for (let i = 0; i < signatures.length; i += SLICE) {
         await trx
@@ -230,6 +273,46 @@ export class PostgresMessageStore {
       }
     });
     return id;
+  }
+
+  /**
+   * With an object store: each attachment under a new random key (never its name nor a person's
+   * id), each key recorded first as an orphan to delete in an hour, so that a send that fails after
+   * its upload (the database, a crash) leaves no object behind for good: the record is written
+   * outside the send's transaction, which removes it when it commits. Their keys, in order; none
+   * without an object store.
+   */
+  async #recordUploads(attachments: readonly NewAttachment[]): Promise<string[]> {
+    if (!this.#objects || attachments.length === 0) return [];
+    const keys = attachments.map(() => randomUUID());
+    // Before the send's transaction (which uploads after its quota checks): never a second connection while it holds one.
+    await this.database.db
+      .insertInto('message_attachment_objects_to_delete')
+      .values(keys.map((object_key) => ({ object_key, not_before: sql<Date>`now() + ${UPLOAD_GRACE}::interval` })))
+      .execute();
+    return keys;
+  }
+
+  /**
+   * Deletes from the object store the objects whose rows are gone (the retention purge, a cascade)
+   * and the uploads never committed, then their records: a failure leaves the records for the next
+   * sweep. How many were deleted; 0 without an object store.
+   */
+  async deleteOrphanedAttachmentObjects(): Promise<number> {
+    const objects = this.#objects;
+    if (!objects) return 0;
+    const due = await this.database.db
+      .selectFrom('message_attachment_objects_to_delete')
+      .select('object_key')
+      .where('not_before', '<=', sql<Date>`now()`)
+      .orderBy('not_before')
+      .limit(SWEEP_BATCH)
+      .execute();
+    if (due.length === 0) return 0;
+    const keys = due.map((d) => d.object_key);
+    await objects.delete(keys);
+    await this.database.db.deleteFrom('message_attachment_objects_to_delete').where('object_key', 'in', keys).execute();
+    return keys.length;
   }
 
   /** One page of a person's folder, newest first. */
@@ -397,16 +480,26 @@ export class PostgresMessageStore {
    * An attachment's content for a person who may have it: the message's sender, or a recipient whose
    * copy was not recalled (checked now, not when the link was made). Undefined otherwise.
    */
-  async attachment(attachmentId: string, personId: string): Promise<(AttachmentInfo & { content: Buffer }) | undefined> {
+  async attachment(attachmentId: string, personId: string): Promise<(AttachmentInfo & { content: Readable }) | undefined> {
     if (!isMessageId(attachmentId)) return undefined;
     const row = await this.database.db
       .selectFrom('message_attachments as a')
       .innerJoin('messages as m', 'm.id', 'a.message_id')
-      .select(['a.id', 'a.name', 'a.content_type', 'a.bytes', 'a.content'])
+      .select(['a.id', 'a.name', 'a.content_type', 'a.bytes', 'a.content', 'a.object_key'])
       .where('a.id', '=', attachmentId)
       .where((eb) => sentOrReceivedBy(eb, personId))
       .executeTakeFirst();
-    return row && { id: row.id, name: row.name, contentType: row.content_type, bytes: row.bytes, content: row.content };
+    if (!row) return undefined;
+    const content = await this.#contentOf(row);
+    return content && { id: row.id, name: row.name, contentType: row.content_type, bytes: row.bytes, content };
+  }
+
+  /** The bytes of a row: from the row itself, or streamed from the object store (never read whole here). */
+  async #contentOf(row: { content: Buffer | null; object_key: string | null }): Promise<Readable | undefined> {
+    if (row.content) return Readable.from([row.content]);
+    if (!row.object_key) return undefined;
+    if (!this.#objects) throw new AttachmentStoreMissingError();
+    return this.#objects.get(row.object_key);
   }
 
   /** Who read the sender's message, and when; undefined when it is not theirs. */

@@ -11,6 +11,8 @@ import * as notifications from './0009-notifications.ts';
 import * as liveUpdates from './0010-live-updates.ts';
 import * as notificationFailures from './0011-notification-failures.ts';
 import * as messageDraftsFolders from './0012-message-drafts-folders.ts';
+import * as notificationFreshReads from './0013-notification-fresh-reads.ts';
+import * as attachmentObjects from './0014-attachment-objects.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -30,6 +32,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010-live-updates': liveUpdates,
   '0011-notification-failures': notificationFailures,
   '0012-message-drafts-folders': messageDraftsFolders,
+  '0013-notification-fresh-reads': notificationFreshReads,
+  '0014-attachment-objects': attachmentObjects,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -201,6 +201,44 @@ export class PostgresNotificationStore {
     return row && { from: row.covered_from, to: row.covered_to };
   }
 
+  /**
+   * A person's read fetched fresh data of a kind from a school's system: the detector is to poll it
+   * early. Only a school and kind already polled (a baseline exists: the first poll is the
+   * schedule's), and written once until the detector begins its next read: reads add no rows and,
+   * while a hint waits, no writes.
+   */
+  async noteFreshRead(uai: string, kind: string): Promise<void> {
+    await this.database.db
+      .updateTable('notification_baselines')
+      .set({ fresh_read_at: sql<Date>`now()` })
+      .where('uai', '=', uai)
+      .where('kind', '=', kind)
+      .where('fresh_read_at', 'is', null)
+      .execute();
+  }
+
+  /** The schools and kinds a fresh read asks to poll early, whose last poll is at least `minGapMs` old (the database's clock). */
+  async dueFreshReads(minGapMs: number): Promise<{ uai: string; kind: string }[]> {
+    return this.database.db
+      .selectFrom('notification_baselines')
+      .select(['uai', 'kind'])
+      .where('fresh_read_at', 'is not', null)
+      .where('read_at', '<=', sql<Date>`now() - ${minGapMs} * interval '1 millisecond'`)
+      .orderBy('fresh_read_at')
+      .execute();
+  }
+
+  /** A poll of a kind begins: what was read before now is covered by it (a read meanwhile asks again). */
+  async clearFreshRead(uai: string, kind: string): Promise<void> {
+    await this.database.db
+      .updateTable('notification_baselines')
+      .set({ fresh_read_at: null })
+      .where('uai', '=', uai)
+      .where('kind', '=', kind)
+      .where('fresh_read_at', 'is not', null)
+      .execute();
+  }
+
   async snapshots(uai: string, kind: string, pupilIds: readonly string[]): Promise<Map<string, Record<string, [string, string]>>> {
     if (!pupilIds.length) return new Map();
     const rows = await this.database.db
@@ -229,8 +267,10 @@ export class PostgresNotificationStore {
     return this.database.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('notification_baselines')
-        .values({ uai, kind, covered_from: covered.from, covered_to: covered.to, polled_at: at })
-        .onConflict((oc) => oc.columns(['uai', 'kind']).doUpdateSet({ covered_from: covered.from, covered_to: covered.to, polled_at: at }))
+        .values({ uai, kind, covered_from: covered.from, covered_to: covered.to, polled_at: at, read_at: sql<Date>`now()` })
+        .onConflict((oc) =>
+          oc.columns(['uai', 'kind']).doUpdateSet({ covered_from: covered.from, covered_to: covered.to, polled_at: at, read_at: sql<Date>`now()` }),
+        )
         .execute();
       const rows = [...snapshots].map(([pupil_id, items]) => ({ uai, kind, pupil_id, items: JSON.stringify(items) }));
       for (const slice of slices(rows)) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../../lib/logger.ts';
 import { openSealedToken, sealingKey, sealToken } from '../../lib/sealed-token.ts';
 import type { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
@@ -49,19 +50,31 @@ export function attachmentRoute(options: { key: Uint8Array; messages: PostgresMe
       if (!token || token.length > MAX_TOKEN_CHARS) return notFound(res);
       const opened = await openSealedToken(options.key, token);
       if (!opened.ok || typeof opened.claims.a !== 'string' || typeof opened.claims.p !== 'string') return notFound(res);
-      const attachment = await options.messages.attachment(opened.claims.a, opened.claims.p);
+      let attachment;
+      try {
+        attachment = await options.messages.attachment(opened.claims.a, opened.claims.p);
+      } catch (error) {
+        // The object store failed (unreachable, refused): the person gets a plain 503, the log says which.
+        options.log.error({ err: error }, 'attachment download failed: its content could not be read');
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '30' });
+        return void res.end('Service Unavailable\n');
+      }
       if (!attachment) return notFound(res);
       res.writeHead(200, {
         // The type its content was checked to be when it was sent, never one a browser would run.
         'content-type': attachment.contentType,
-        'content-length': String(attachment.content.length),
+        'content-length': String(attachment.bytes),
         'content-disposition': contentDisposition(attachment.name),
         'cache-control': 'private, no-store',
         'referrer-policy': 'no-referrer',
         'x-content-type-options': 'nosniff',
         'content-security-policy': "default-src 'none'; sandbox",
       });
-      res.end(attachment.content);
+      // Streamed from the store (the database row, or the object store) to the response, never whole
+      // in memory; a store that breaks off mid-way ends the response short, which the client sees.
+      await pipeline(attachment.content, res).catch((error: unknown) => {
+        options.log.warn({ err: error }, 'attachment download ended before its last byte');
+      });
     },
   };
 }

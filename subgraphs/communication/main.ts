@@ -1,7 +1,7 @@
 /**
  * The communication subgraph alone, as in production: the hub's messaging, its state in the hub's
  * database. Configuration from the environment (docs/configuration.md): DATABASE_URL (required) and
- * DATABASE_*, COMMUNICATION_* (recall delay, quotas, pupil to pupil), DIRECTORY_* (who may write to
+ * DATABASE_*, COMMUNICATION_* (recall delay, quotas, pupil to pupil, the attachments' S3-compatible store), DIRECTORY_* (who may write to
  * whom is decided from the same directory as every subgraph's), COMMUNICATION_PORT,
  * COMMUNICATION_HOST, HUB_VIEWER_CONTEXT_SECRET, NODE_ENV, HUB_LOG_LEVEL.
  */
@@ -12,13 +12,13 @@ import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { databaseConfigFromEnv, openDatabase, REQUIRED_DATABASE_ENV } from '../../store/database.ts';
 import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
-import { PostgresMessageStore } from '../../store/messaging/postgres-store.ts';
 import { LiveUpdates } from '../../store/live-updates.ts';
 import { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
 import { MESSAGING_ENV, messagingConfigFromEnv } from './config.ts';
 import { startCommunicationSubgraph } from './server.ts';
+import { openMessageStore } from './attachment-objects.ts';
 
 /** Everything this process reads, checked whole before anything starts. */
 const COMMUNICATION_PROCESS_ENV = mergeEnv(
@@ -42,8 +42,9 @@ try {
   const directory = await directoryFromConfig(config, log);
   const messaging = messagingConfigFromEnv(process.env);
   const live = await LiveUpdates.start(database, log.child({ component: 'live-updates' }), messaging.live);
+  const store = openMessageStore(database, messaging, log.child({ component: 'attachments' }));
   const server = await startCommunicationSubgraph({
-    messages: new PostgresMessageStore(database),
+    messages: store.messages,
     live,
     notifications: new PostgresNotificationStore(database),
     agenda: new PostgresAgendaStore(database),
@@ -59,6 +60,7 @@ try {
   shutdown.stopWith(async () => {
     await server.close();
     await live.close();
+    await store.close();
     await database.close();
     await tracing.shutdown();
   });

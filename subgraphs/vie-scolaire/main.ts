@@ -27,6 +27,8 @@ import { readEnv } from '../../lib/config/env.ts';
 import { databaseConfigFromEnv, openDatabase } from '../../store/database.ts';
 import { PostgresFeedStore } from '../../store/feeds/postgres-store.ts';
 import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
+import { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
+import { freshReadHints } from '../../workers/notifications/fresh-reads.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { moveFileOutbox } from '../../store/outbox/file-import.ts';
 import { Outbox } from '../../store/outbox/outbox.ts';
@@ -60,7 +62,6 @@ try {
     upstreamOptionsFromEnv((name) => connectorTuning[name]),
     { log: log.child({ component: 'upstream' }), metrics },
   );
-  const client = new VieScolaireClient(upstreams, { metrics });
   const dataDir = config.VIE_SCOLAIRE_DATA_DIR;
   const quotas = quotasOf(config);
   const retentionDays = config.VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS;
@@ -69,6 +70,12 @@ try {
   // at start; a database that cannot be reached stops the start, naming it).
   const database = await openDatabase(databaseConfigFromEnv(env, config.DATABASE_URL), log.child({ component: 'store' }));
   await migrateToLatest(database, log.child({ component: 'store' }));
+  // A person's read that fetched fresh data asks the notifications' detector (its own process) for
+  // an early poll, through the database (docs/notifications.md, « Fresh reads »).
+  const client = new VieScolaireClient(upstreams, {
+    metrics,
+    onFresh: freshReadHints(new PostgresNotificationStore(database), log.child({ component: 'fresh-reads' })),
+  });
   const outbox = new Outbox(database, client, log.child({ component: 'outbox' }), {
     verify: submissionCheck(client, parisToday),
     retentionMs: retentionDays * 86_400_000,

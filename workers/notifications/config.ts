@@ -18,6 +18,11 @@ export const NOTIFICATIONS_ENV = envSchema(
   {
     /** How often each school's vie scolaire system is polled for changes. */
     NOTIFICATIONS_POLL_INTERVAL_SECONDS: integer({ min: 10, max: 24 * 3600, default: 300 }),
+    /**
+     * A person's read that fetched fresh data of a school (a guardian opening the home) makes the
+     * detector poll that school and kind early, but not sooner than this after its last poll.
+     */
+    NOTIFICATIONS_FRESH_READ_MIN_GAP_SECONDS: integer({ min: 1, max: 24 * 3600, default: 60 }),
     /** Pupils per upstream call when polling. */
     NOTIFICATIONS_POLL_BATCH: integer({ min: 1, max: 500, default: 50 }),
     /** More changes than this from one poll of one kind of data: taken as an upstream's glitch, a new baseline, nothing sent. */
@@ -60,6 +65,8 @@ export const NOTIFICATIONS_ENV = envSchema(
 
 export interface NotificationsConfig {
   pollIntervalMs: number;
+  /** The least time between two polls of a school's kind of data when a fresh read asks for an early one. */
+  freshReadMinGapMs: number;
   batchSize: number;
   maxEventsPerPoll: number;
   digests: DigestSchedule;
@@ -77,6 +84,7 @@ export function notificationsConfigFromEnv(env: Env): NotificationsConfig {
   const v = readEnv(NOTIFICATIONS_ENV, env);
   return {
     pollIntervalMs: v.NOTIFICATIONS_POLL_INTERVAL_SECONDS * 1000,
+    freshReadMinGapMs: v.NOTIFICATIONS_FRESH_READ_MIN_GAP_SECONDS * 1000,
     batchSize: v.NOTIFICATIONS_POLL_BATCH,
     maxEventsPerPoll: v.NOTIFICATIONS_MAX_EVENTS_PER_POLL,
     digests: { dailyAt: v.NOTIFICATIONS_DAILY_DIGEST_AT, weeklyAt: v.NOTIFICATIONS_WEEKLY_DIGEST_AT },

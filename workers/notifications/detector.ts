@@ -46,12 +46,32 @@ export class ChangeDetector {
    * Polls every configured school whose lease this instance gets, one after the other. A school
    * whose poll fails fails alone: the schools after it in the list are polled all the same.
    */
-  async pollAll(): Promise<Map<string, PollOutcome[]>> {
+  pollAll(): Promise<Map<string, PollOutcome[]>> {
+    return this.#pollEach(new Map(this.options.client.upstreams.schools.map((uai) => [uai, undefined])));
+  }
+
+  /**
+   * Polls early what people's fresh reads asked for (docs/notifications.md, « Fresh reads »): each
+   * school and kind of data a read fetched fresh since its last poll, once that poll is at least
+   * `minGapMs` old; the school's lease decides, as for the schedule, which instance polls it.
+   */
+  async pollFreshReads(minGapMs: number): Promise<Map<string, PollOutcome[]>> {
+    const configured = new Set(this.options.client.upstreams.schools);
+    const kindsBySchool = new Map<string, Set<string>>();
+    for (const { uai, kind } of await this.options.store.dueFreshReads(minGapMs)) {
+      if (!configured.has(uai)) continue;
+      kindsBySchool.set(uai, (kindsBySchool.get(uai) ?? new Set()).add(kind));
+    }
+    return this.#pollEach(kindsBySchool);
+  }
+
+  /** Schools one after the other (every kind, or the kinds given); one whose poll fails fails alone. */
+  async #pollEach(kindsBySchool: ReadonlyMap<string, ReadonlySet<string> | undefined>): Promise<Map<string, PollOutcome[]>> {
     const { store, holder, metrics, log } = this.options;
     const outcomes = new Map<string, PollOutcome[]>();
-    for (const uai of this.options.client.upstreams.schools) {
+    for (const [uai, kinds] of kindsBySchool) {
       try {
-        outcomes.set(uai, await this.pollSchool(uai));
+        outcomes.set(uai, await this.pollSchool(uai, kinds));
       } catch (error) {
         metrics.polls.inc({ school: uai, outcome: 'failed' });
         log.error({ err: error, uai }, 'notifications: a school’s poll failed');
@@ -63,8 +83,8 @@ export class ChangeDetector {
     return outcomes;
   }
 
-  /** One school, every watched kind of data; nothing when another instance holds the school's lease. */
-  async pollSchool(uai: string): Promise<PollOutcome[]> {
+  /** One school, every watched kind of data (or those given); nothing when another instance holds the school's lease. */
+  async pollSchool(uai: string, kinds?: ReadonlySet<string>): Promise<PollOutcome[]> {
     const { store, holder, pollIntervalMs, log } = this.options;
     // A little under the interval, so this instance's next scheduled poll finds it free.
     if (!(await store.tryLease(uai, holder, Math.max(1_000, pollIntervalMs * 0.9)))) return ['leased-elsewhere'];
@@ -75,7 +95,7 @@ export class ChangeDetector {
     }
     const pupilIds = (await this.options.directory.studentsOfSchool(school.id)).map((p) => p.id).sort();
     const outcomes: PollOutcome[] = [];
-    for (const watcher of WATCHERS) outcomes.push(await this.#pollKind(uai, watcher, pupilIds));
+    for (const watcher of WATCHERS) if (!kinds || kinds.has(watcher.kind)) outcomes.push(await this.#pollKind(uai, watcher, pupilIds));
     if (outcomes.includes('failed')) await store.releaseLeases(holder, uai);
     return outcomes;
   }
@@ -85,6 +105,8 @@ export class ChangeDetector {
     const now = this.options.clock();
     const today = parisWallClock(now).day;
     const range = watcher.range(today);
+    // What people read fresh before this poll began is covered by it: no early poll after it for that.
+    await store.clearFreshRead(uai, watcher.kind);
     const before = await store.coverage(uai, watcher.kind);
     const previous = await store.snapshots(uai, watcher.kind, pupilIds);
     const asked = new Set(pupilIds);

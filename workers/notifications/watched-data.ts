@@ -1,4 +1,4 @@
-import type { Absence, Grade, Homework, Lateness, Lesson, Punishment, VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
+import type { Absence, FreshKind, Grade, Homework, Lateness, Lesson, Punishment, VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import { addDays } from '../../lib/iso-days.ts';
 import { diffPupil, type Change, type DayRange, type Observed, type Seen } from './diff.ts';
 import type { EventKind } from './model.ts';
@@ -19,6 +19,8 @@ export interface DetectedEvent {
  */
 interface WatchedData<T> {
   kind: string;
+  /** The client's read it polls: a person's fresh read of it asks for an early poll (fresh-reads.ts). */
+  source: FreshKind;
   /** The days read; grades are not read by date (the whole year, one range that never moves). */
   range(today: string): DayRange;
   read(client: VieScolaireClient, uai: string, pupilIds: readonly string[], range: DayRange): Promise<Map<string, Observed<T>[]>>;
@@ -33,6 +35,7 @@ const ALL_YEAR: DayRange = { from: '0000-01-01', to: '9999-12-31' };
 
 const grades: WatchedData<Grade> = {
   kind: 'grades',
+  source: 'grades',
   range: () => ALL_YEAR,
   async read(client, uai, pupilIds) {
     const byPupil = await client.grades(uai, pupilIds);
@@ -56,6 +59,7 @@ type LifeItem = { absence: Absence } | { lateness: Lateness } | { punishment: Pu
 
 const lifeEvents: WatchedData<LifeItem> = {
   kind: 'life-events',
+  source: 'lifeEvents',
   // Tomorrow too: absences of today are covered by yesterday's polls already (the day just begun is
   // not « new » to the hub), and absences entered ahead are rare.
   range: (today) => ({ from: addDays(today, -14), to: addDays(today, 1) }),
@@ -101,6 +105,7 @@ const lifeEvents: WatchedData<LifeItem> = {
 
 const homework: WatchedData<Homework> = {
   kind: 'homework',
+  source: 'homework',
   range: (today) => ({ from: today, to: addDays(today, 14) }),
   async read(client, uai, pupilIds, range) {
     const byPupil = await client.homework(uai, pupilIds, range);
@@ -127,6 +132,7 @@ const homework: WatchedData<Homework> = {
 
 const timetable: WatchedData<Lesson> = {
   kind: 'timetable',
+  source: 'timetable',
   range: (today) => ({ from: today, to: addDays(today, 1) }),
   async read(client, uai, pupilIds, range) {
     const byPupil = await client.timetable(uai, pupilIds, range);
@@ -163,6 +169,7 @@ export interface Reading {
 
 export interface Watcher {
   readonly kind: string;
+  readonly source: FreshKind;
   range(today: string): DayRange;
   read(client: VieScolaireClient, uai: string, pupilIds: readonly string[], range: DayRange): Promise<Reading>;
 }
@@ -170,6 +177,7 @@ export interface Watcher {
 function watch<T>(data: WatchedData<T>): Watcher {
   return {
     kind: data.kind,
+    source: data.source,
     range: (today) => data.range(today),
     async read(client, uai, pupilIds, range) {
       const byPupil = await data.read(client, uai, pupilIds, range);

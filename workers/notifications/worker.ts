@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Directory } from '../../connectors/directory/directory.ts';
 import { MailSender } from '../../connectors/mail/mail-sender.ts';
 import { SmsGatewayClient } from '../../connectors/sms/sms-gateway.ts';
-import type { VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
+import type { FreshAnswer, VieScolaireClient } from '../../connectors/vie-scolaire/client.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { inSpan } from '../../lib/tracing.ts';
 import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
@@ -15,6 +15,7 @@ import type { NotificationsConfig } from './config.ts';
 import { Deliverer, RetryLater } from './delivery.ts';
 import { ChangeDetector, type PollOutcome } from './detector.ts';
 import { FanOut } from './fan-out.ts';
+import { freshReadCheckMs, freshReadHints } from './fresh-reads.ts';
 import { remindSchoolEvents } from './school-events.ts';
 import { createNotificationMetrics } from './metrics.ts';
 import { isEventKind, latestDigestTime } from './model.ts';
@@ -41,10 +42,11 @@ export interface NotificationWorkerOptions {
   /** The worker's clock (Europe/Paris days, quiet hours, digests); tests move it. */
   clock?: () => Date;
   /**
-   * How often the fan-out, the release of due deliveries and the digests run (ms), and whether the
-   * detector polls on its own schedule. Tests set `{ tickMs: 0, detect: false }` and drive both.
+   * How often the fan-out, the release of due deliveries and the digests run (ms), whether the
+   * detector polls on its own schedule, and whether it polls early after people's fresh reads
+   * (`freshReads`, as `detect` when absent). Tests set `{ tickMs: 0, detect: false }` and drive both.
    */
-  schedule?: { tickMs: number; detect: boolean };
+  schedule?: { tickMs: number; detect: boolean; freshReads?: boolean };
   /** How often the job queue's workers look for jobs when not woken (seconds, ≥ 0.5). */
   jobPollingSeconds?: number;
 }
@@ -53,6 +55,11 @@ export interface NotificationWorker {
   readonly store: PostgresNotificationStore;
   /** Polls every school now (the schedule does it every interval). */
   detect(): Promise<Map<string, PollOutcome[]>>;
+  /**
+   * The vie scolaire client's `onFresh` observer for a client in this process (the embedded hub):
+   * notes people's fresh reads for an early poll. Absent when early polls are off.
+   */
+  readonly noteFreshRead?: (answer: FreshAnswer) => void;
   /** One pass of the fan-out, the release of due deliveries and the digests. */
   tick(): Promise<void>;
   close(): Promise<void>;
@@ -214,12 +221,16 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
   };
   if (schedule.tickMs > 0) every(schedule.tickMs, 'tick', tick);
   if (schedule.detect) every(config.pollIntervalMs, 'detect', detect);
+  const freshReads = schedule.freshReads ?? schedule.detect;
+  // Every instance looks; the school's lease decides which one polls (the others' look is one query).
+  if (freshReads) every(freshReadCheckMs(config.freshReadMinGapMs), 'fresh reads', () => detector.pollFreshReads(config.freshReadMinGapMs));
 
   let closing: Promise<void> | undefined;
   return {
     store,
     detect,
     tick,
+    ...(freshReads ? { noteFreshRead: freshReadHints(store, log) } : {}),
     close: () =>
       (closing ??= (async () => {
         stopped = true;
