@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +111,41 @@ describe('message attachments in an S3-compatible object store', { timeout: 60_0
     expect(await s3.has(key)).toBe(false);
     expect((await database.pool.query(`SELECT 1 FROM message_attachment_objects_to_delete WHERE object_key = $1`, [key])).rowCount).toBe(0);
     expect((await download(theirs.downloadPath)).status).toBe(404);
+  });
+
+  it('a bucket that lies gives no one a file other than the one sent, nor more bytes than were stored', async () => {
+    const teacher = demo(/teacher of .*5EA/);
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const sent = await ask('sophie.martin', SEND, {
+      input: {
+        to: [teacher.id],
+        subject: 'Attestation',
+        body: 'Ci-joint.',
+        attachments: [{ name: 'a.pdf', contentType: 'application/pdf', base64: pdf.toString('base64') }],
+      },
+    });
+    expect(sent.errors).toBeUndefined();
+    const { rows } = await hub.store.store.database.pool.query(`SELECT object_key FROM message_attachments WHERE message_id = $1`, [sent.data.sendMessage.id]);
+    const objectFile = join(folder, createHash('sha256').update(rows[0].object_key).digest('hex'));
+    const theirs = (await ask(teacher.login, ATTACHMENTS, { id: sent.data.sendMessage.id })).data.message.attachments[0];
+    const received = async () => {
+      try {
+        const response = await fetch(new URL(theirs.downloadPath, hub.router.publicUrl));
+        return Buffer.from(await response.arrayBuffer());
+      } catch {
+        return 'cut';
+      }
+    };
+    // The same length, other bytes (a page with a script); then far more bytes than were stored.
+    for (const lie of [Buffer.from('<html><script>alert(1)</script>'.padEnd(pdf.length, ' ')), Buffer.concat([pdf, Buffer.alloc(5 * 1024 * 1024, 'x')])]) {
+      await writeFile(objectFile, lie);
+      const got = await received();
+      // Cut, or short of the length announced: never the lie whole.
+      expect(got === 'cut' || got.length < pdf.length).toBe(true);
+    }
+    // The file as sent still comes whole.
+    await writeFile(objectFile, pdf);
+    expect(await received()).toEqual(pdf);
   });
 
   it('the object store down: a download is a plain 503, and a send stores nothing', async () => {

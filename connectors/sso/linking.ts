@@ -52,7 +52,27 @@ async function byFallback(claims: Record<string, unknown>, directory: Directory)
   return unique(await directory.findPeople({ lastName, firstName, birthDate, schoolUai }), 'names, birth date and school');
 }
 
+/**
+ * Who each rule may log in: EduConnect serves pupils and their families, the académie's agents'
+ * provider its staff. A provider that names someone else (a misconfiguration, or a provider that
+ * lies) logs in no one, whichever claim led to that person.
+ */
+const KINDS_OF: Record<IdentityProviderConfig['linking'], readonly Person['kind'][]> = {
+  educonnect: ['student', 'guardian'],
+  agent: ['teacher', 'staff'],
+};
+
 async function findPerson(claims: Record<string, unknown>, provider: IdentityProviderConfig, directory: Directory): Promise<Person> {
+  const person = await findAnyPerson(claims, provider, directory);
+  if (!KINDS_OF[provider.linking].includes(person.kind)) {
+    throw new LoginError('profile-mismatch', `this provider logs in ${KINDS_OF[provider.linking].join(' or ')}, the directory says ${person.kind}`, {
+      personId: person.id,
+    });
+  }
+  return person;
+}
+
+async function findAnyPerson(claims: Record<string, unknown>, provider: IdentityProviderConfig, directory: Directory): Promise<Person> {
   if (provider.linking === 'educonnect') {
     const jointures = aafJointuresOf(claims);
     if (jointures.length) {
@@ -65,7 +85,8 @@ async function findPerson(claims: Record<string, unknown>, provider: IdentityPro
       return person;
     }
   } else {
-    const email = strings(claims.email)[0];
+    // An address the provider does not vouch for (`email_verified`) links no one: anyone may type one.
+    const email = claims.email_verified === true ? strings(claims.email)[0] : undefined;
     if (email) {
       const staff = (await directory.findPeople({ email })).filter((p) => p.kind === 'teacher' || p.kind === 'staff');
       return unique(staff, 'email');

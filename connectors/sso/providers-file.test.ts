@@ -60,6 +60,20 @@ describe('identity providers file', () => {
     expect(short).not.toContain('short-secret');
   });
 
+  it('sends a provider no secret of the hub: the secret variable is one of its own kind (…_CLIENT_SECRET)', () => {
+    const hubSecrets = { DATABASE_URL: 'postgres://hub:password@db/hub', HUB_VIEWER_CONTEXT_SECRET: 'the-viewer-context-signing-key-0123456789' };
+    for (const variable of Object.keys(hubSecrets)) {
+      const message = refusal([{ ...educonnect, clientSecretVariable: variable }], hubSecrets);
+      expect(message).toMatch(/providers\[0\]\.clientSecretVariable: must be the NAME of an environment variable ending in _CLIENT_SECRET/);
+      expect(message).not.toContain(hubSecrets[variable as keyof typeof hubSecrets]);
+    }
+  });
+
+  it('links agents by their verified address only: no fallback on names and birth date for staff', () => {
+    const agents = { ...educonnect, id: 'agents', clientSecretVariable: 'AGENTS_CLIENT_SECRET', linking: 'agent', fallbackLinking: true };
+    expect(refusal([agents], { AGENTS_CLIENT_SECRET: SECRET })).toMatch(/providers\[0\]\.fallbackLinking: is for EduConnect only/);
+  });
+
   it('refuses duplicate ids, scopes without openid, an unknown linking rule and a bad id', () => {
     expect(refusal([educonnect, { ...educonnect, label: 'Again' }])).toMatch(/providers\[1\]\.id: duplicate id "educonnect"/);
     expect(refusal([{ ...educonnect, scopes: ['profile'] }])).toMatch(/providers\[0\]\.scopes: must include openid/);

@@ -34,20 +34,33 @@ const issuer = z
     return protocol === 'https:' || (protocol === 'http:' && isLoopbackUrl(value));
   }, 'must be https (plain http only to a provider on this machine)');
 
-const provider = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1 to 32 of a-z, 0-9 and -'),
-  label: z.string().trim().min(1, 'must not be empty').max(200),
-  issuer,
-  clientId: z.string().min(1, 'must not be empty').max(512),
-  clientSecretVariable: z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'must be the NAME of an environment variable (A-Z, 0-9, _)'),
-  scopes: z
-    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/, 'must be a scope token'))
-    .max(32)
-    .default(['openid'])
-    .refine((scopes) => scopes.includes('openid'), 'must include openid'),
-  linking: z.enum(['educonnect', 'agent']),
-  fallbackLinking: z.boolean().default(false),
-});
+const provider = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1 to 32 of a-z, 0-9 and -'),
+    label: z.string().trim().min(1, 'must not be empty').max(200),
+    issuer,
+    clientId: z.string().min(1, 'must not be empty').max(512),
+    // A name of its own kind: naming any variable would send it to the provider as the client secret
+    // (HUB_VIEWER_CONTEXT_SECRET, DATABASE_URL… to whoever runs the issuer the file names).
+    clientSecretVariable: z
+      .string()
+      .regex(
+        /^[A-Z][A-Z0-9_]{0,100}_CLIENT_SECRET$/,
+        'must be the NAME of an environment variable ending in _CLIENT_SECRET (A-Z, 0-9, _), set for this provider only',
+      ),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/, 'must be a scope token'))
+      .max(32)
+      .default(['openid'])
+      .refine((scopes) => scopes.includes('openid'), 'must include openid'),
+    linking: z.enum(['educonnect', 'agent']),
+    fallbackLinking: z.boolean().default(false),
+  })
+  .refine((p) => !(p.linking === 'agent' && p.fallbackLinking), {
+    // Names, a birth date and a school are no proof of being a member of staff: anyone may know them.
+    path: ['fallbackLinking'],
+    message: 'is for EduConnect only: an agent is linked by the verified e-mail address the provider vouches for',
+  });
 
 const providersFile = z.object({ providers: z.array(provider).min(1, 'must list at least one provider').max(MAX_PROVIDERS) }).strict();
 

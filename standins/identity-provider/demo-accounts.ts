@@ -67,6 +67,8 @@ export function demoAccounts(store: AafStore, demo: DemoPerson[], options: { see
       claims = {
         ...common,
         email: person.email,
+        // The académie's agents' provider vouches for the address it releases (the hub links only a verified one).
+        email_verified: true,
         FrEduRne: [...new Set(person.functions.map((f) => uaiOf(f.structureId)).filter(Boolean))],
         FrEduFonctAdm: person.functions[0]?.code,
       };

@@ -127,7 +127,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     claims: {
       openid: ['sub'],
       profile: ['given_name', 'family_name', 'birthdate', ...CUSTOM_CLAIMS],
-      email: ['email'],
+      email: ['email', 'email_verified'],
     },
     findAccount: (_ctx, sub) => {
       const account = bySubject.get(sub);

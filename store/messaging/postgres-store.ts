@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { sql, type ExpressionBuilder, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ObjectStore } from '../../connectors/object-store/object-store.ts';
 import { HubError } from '../../lib/errors.ts';
 import { QuotaExceededError } from '../quota.ts';
@@ -180,6 +180,13 @@ export class PostgresMessageStore {
   async #send(message: NewMessage, quotas: MessageQuotas, draftId?: string): Promise<string> {
     const id = randomUUID();
     const objectKeys = await this.#recordUploads(message.attachments ?? []);
+    if (this.#objects && objectKeys.length) {
+      // Uploaded before the transaction, so that a slow object store holds no connection and no lock
+      // (everyone's messaging would wait on it); after a first look at the quotas, so that a send
+      // refused for them uploads nothing. The transaction checks them again under the lock.
+      await checkSendQuotas(this.database.db, message, quotas);
+      for (const [i, attachment] of (message.attachments ?? []).entries()) await this.#objects.put(objectKeys[i]!, attachment.content, attachment.contentType);
+    }
     await this.database.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext('messages'), hashtext(${message.senderId}))`.execute(trx);
       if (draftId) {
@@ -187,30 +194,7 @@ export class PostgresMessageStore {
         const draft = await trx.deleteFrom('message_drafts').where('id', '=', draftId).where('author_id', '=', message.senderId).executeTakeFirst();
         if (Number(draft.numDeletedRows) === 0) throw new DraftGone();
       }
-      const { sent } = await trx
-        .selectFrom('messages')
-        .select((eb) => eb.fn.countAll<string>().as('sent'))
-        .where('sender_id', '=', message.senderId)
-        .where('sent_at', '>', sql<Date>`now() - interval '1 day'`)
-        .executeTakeFirstOrThrow();
-      if (Number(sent) >= quotas.messagesPerDay) throw new QuotaExceededError('messagesPerDay', quotas.messagesPerDay);
-      const attaching = (message.attachments ?? []).reduce((n, a) => n + a.content.length, 0);
-      if (attaching > 0) {
-        const { bytes } = await trx
-          .selectFrom('message_attachments as a')
-          .innerJoin('messages as m', 'm.id', 'a.message_id')
-          .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('a.bytes'), sql<string>`0`).as('bytes'))
-          .where('m.sender_id', '=', message.senderId)
-          .where('m.sent_at', '>', sql<Date>`now() - interval '1 day'`)
-          .executeTakeFirstOrThrow();
-        if (Number(bytes) + attaching > quotas.attachmentBytesPerDay)
-          throw new QuotaExceededError('messageAttachmentBytesPerDay', quotas.attachmentBytesPerDay);
-      }
-      // After the quotas (a refused send uploads nothing), under the sender's lock: at most one
-      // upload of theirs at a time, each bounded by the message's size limit and the client's timeouts.
-      for (const [i, attachment] of (message.attachments ?? []).entries()) {
-        if (this.#objects && objectKeys[i]) await this.#objects.put(objectKeys[i], attachment.content, attachment.contentType);
-      }
+      await checkSendQuotas(trx, message, quotas);
       let threadId: string = id;
       if (message.inReplyTo) {
         const answered = await trx.selectFrom('messages').select('thread_id').where('id', '=', message.inReplyTo).executeTakeFirst();
@@ -285,7 +269,7 @@ export class PostgresMessageStore {
   async #recordUploads(attachments: readonly NewAttachment[]): Promise<string[]> {
     if (!this.#objects || attachments.length === 0) return [];
     const keys = attachments.map(() => randomUUID());
-    // Before the send's transaction (which uploads after its quota checks): never a second connection while it holds one.
+    // Before the uploads and the send's transaction: a failure anywhere after leaves a record to delete the object by.
     await this.database.db
       .insertInto('message_attachment_objects_to_delete')
       .values(keys.map((object_key) => ({ object_key, not_before: sql<Date>`now() + ${UPLOAD_GRACE}::interval` })))
@@ -480,18 +464,18 @@ export class PostgresMessageStore {
    * An attachment's content for a person who may have it: the message's sender, or a recipient whose
    * copy was not recalled (checked now, not when the link was made). Undefined otherwise.
    */
-  async attachment(attachmentId: string, personId: string): Promise<(AttachmentInfo & { content: Readable }) | undefined> {
+  async attachment(attachmentId: string, personId: string): Promise<(AttachmentInfo & { content: Readable; sha256: string | null }) | undefined> {
     if (!isMessageId(attachmentId)) return undefined;
     const row = await this.database.db
       .selectFrom('message_attachments as a')
       .innerJoin('messages as m', 'm.id', 'a.message_id')
-      .select(['a.id', 'a.name', 'a.content_type', 'a.bytes', 'a.content', 'a.object_key'])
+      .select(['a.id', 'a.name', 'a.content_type', 'a.bytes', 'a.content', 'a.object_key', 'a.sha256'])
       .where('a.id', '=', attachmentId)
       .where((eb) => sentOrReceivedBy(eb, personId))
       .executeTakeFirst();
     if (!row) return undefined;
     const content = await this.#contentOf(row);
-    return content && { id: row.id, name: row.name, contentType: row.content_type, bytes: row.bytes, content };
+    return content && { id: row.id, name: row.name, contentType: row.content_type, bytes: row.bytes, content, sha256: row.sha256 };
   }
 
   /** The bytes of a row: from the row itself, or streamed from the object store (never read whole here). */
@@ -929,4 +913,26 @@ async function ownedUnderLock(
   await sql`SELECT pg_advisory_xact_lock(hashtext(${table}), hashtext(${personId}))`.execute(trx);
   const { rows } = await sql<{ owned: string }>`SELECT count(*) AS owned FROM ${sql.table(table)} WHERE ${sql.ref(owner)} = ${personId}`.execute(trx);
   return Number(rows[0]?.owned ?? 0);
+}
+
+/** The sender's daily quotas (messages, attachment bytes), for a send of `message`: QuotaExceededError past them. */
+async function checkSendQuotas(db: Kysely<Database>, message: NewMessage, quotas: MessageQuotas): Promise<void> {
+  const { sent } = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<string>().as('sent'))
+    .where('sender_id', '=', message.senderId)
+    .where('sent_at', '>', sql<Date>`now() - interval '1 day'`)
+    .executeTakeFirstOrThrow();
+  if (Number(sent) >= quotas.messagesPerDay) throw new QuotaExceededError('messagesPerDay', quotas.messagesPerDay);
+  const attaching = (message.attachments ?? []).reduce((n, a) => n + a.content.length, 0);
+  if (attaching > 0) {
+    const { bytes } = await db
+      .selectFrom('message_attachments as a')
+      .innerJoin('messages as m', 'm.id', 'a.message_id')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('a.bytes'), sql<string>`0`).as('bytes'))
+      .where('m.sender_id', '=', message.senderId)
+      .where('m.sent_at', '>', sql<Date>`now() - interval '1 day'`)
+      .executeTakeFirstOrThrow();
+    if (Number(bytes) + attaching > quotas.attachmentBytesPerDay) throw new QuotaExceededError('messageAttachmentBytesPerDay', quotas.attachmentBytesPerDay);
+  }
 }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../../lib/logger.ts';
 import { openSealedToken, sealingKey, sealToken } from '../../lib/sealed-token.ts';
@@ -71,10 +73,39 @@ export function attachmentRoute(options: { key: Uint8Array; messages: PostgresMe
         'content-security-policy': "default-src 'none'; sandbox",
       });
       // Streamed from the store (the database row, or the object store) to the response, never whole
-      // in memory; a store that breaks off mid-way ends the response short, which the client sees.
-      await pipeline(attachment.content, res).catch((error: unknown) => {
+      // in memory, and checked on the way: exactly the bytes sent, with their SHA-256 where it was
+      // kept. A store that breaks off, sends more, or sends other bytes ends the response short,
+      // which the client sees (never a file other than the one that was sent, nor an unbounded one).
+      await pipeline(attachment.content, asStored(attachment.bytes, attachment.sha256), res).catch((error: unknown) => {
         options.log.warn({ err: error }, 'attachment download ended before its last byte');
+        res.destroy();
       });
     },
   };
+}
+
+/**
+ * The bytes as they were stored: no more than `bytes`, and at the end that many, with that digest.
+ * The last chunk is held until the digest is checked: the client never has all the bytes its
+ * Content-Length announced of a file that is not the one stored.
+ */
+function asStored(bytes: number, sha256: string | null): Transform {
+  let seen = 0;
+  let held: Buffer | undefined;
+  const digest = sha256 ? createHash('sha256') : undefined;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > bytes) return done(new Error(`the store gave more than the ${bytes} bytes stored`));
+      digest?.update(chunk);
+      const previous = held;
+      held = chunk;
+      done(null, previous);
+    },
+    flush(done) {
+      if (seen !== bytes) return done(new Error(`the store gave ${seen} of the ${bytes} bytes stored`));
+      if (digest && digest.digest('hex') !== sha256) return done(new Error('the store gave other bytes than those stored (SHA-256)'));
+      done(null, held);
+    },
+  });
 }
