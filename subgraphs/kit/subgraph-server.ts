@@ -188,15 +188,15 @@ export async function startSubgraph<TContext extends BaseContext>(
     // A captured request replayed as is: harmless for a read (the same answer the wire already
     // showed), not for a write, nor for a subscription (it would show what happens next, for as long
     // as it stays open). Those are accepted once per signed context and body.
-    const subscription = isSubscription(parsedBody);
-    if (subscription || isMutation(parsedBody)) {
+    const operation = operationKindOf(parsedBody);
+    if (operation !== 'query') {
       if (replayGuard.has(binding!)) {
         refuse(new ViewerContextError('replayed'));
         return;
       }
       replayGuard.set(binding!, true);
     }
-    if (subscription) {
+    if (operation === 'subscription') {
       await serveStream(streams, openStreams, {
         req,
         res,
@@ -260,12 +260,6 @@ interface SseRequestContext<TContext> {
   context: TContext | Promise<TContext>;
 }
 
-/** Whether a subgraph request's operation is a subscription (the router's planner writes the keyword). */
-function isSubscription(body: unknown): boolean {
-  const query = (body as { query?: unknown } | undefined)?.query;
-  return typeof query === 'string' && /^\s*subscription\b/.test(query);
-}
-
 /**
  * Answers a subscription over SSE. The request was authenticated and its body read and bound above;
  * graphql-sse validates and executes it and writes the events; a closed connection (the router or
@@ -308,10 +302,11 @@ async function serveStream<TContext>(
   }
 }
 
-/** Whether a subgraph request's operation is a mutation (the router's planner writes the keyword). */
-function isMutation(body: unknown): boolean {
+/** The kind of a subgraph request's operation, from the keyword the router's planner writes first (none: a query). */
+function operationKindOf(body: unknown): 'query' | 'mutation' | 'subscription' {
   const query = (body as { query?: unknown } | undefined)?.query;
-  return typeof query === 'string' && /^\s*mutation\b/.test(query);
+  const keyword = typeof query === 'string' ? /^\s*(mutation|subscription)\b/.exec(query)?.[1] : undefined;
+  return keyword === 'mutation' || keyword === 'subscription' ? keyword : 'query';
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
