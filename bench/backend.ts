@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import { createLogger } from '../lib/logger.ts';
 import { startEmbeddedHub } from '../hub/embedded-hub.ts';
+import type { AcademieOptions } from '../tooling/academie/academie.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -14,6 +15,8 @@ const hub = await startEmbeddedHub({
   dataDir: process.env.HUB_DATA_DIR!,
   ...FREE_PORTS,
   today: () => process.env.BENCH_TODAY!,
+  // BENCH_ACADEMIE: the options of a generated académie (its size) instead of the demo's.
+  academie: process.env.BENCH_ACADEMIE ? (JSON.parse(process.env.BENCH_ACADEMIE) as AcademieOptions) : undefined,
   extraRouterUrls: (process.env.BENCH_ROUTER_URLS ?? '').split(',').filter(Boolean),
   log: createLogger('bench-backend', 'warn'),
 });

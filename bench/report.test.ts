@@ -95,4 +95,42 @@ describe('bench summary and targets', () => {
     const r = report([4, 4, 4], [50, 50, 50]);
     expect(markdown(r, summarize(r))).toContain('**Warning**: 60 req/s is above what (a) held on one core');
   });
+
+  describe('the large académie: latency does not grow with its size', () => {
+    /** (a)'s runs with the large académie: guardian p50 and p95 as given (the demo's are 55 and 70 ms). */
+    const withAcademie = (p50: number, p95: number, extra: Partial<LoadResult> = {}) => {
+      const r = report([4, 4, 4], [400, 400, 400]);
+      const guardian = { count: 720, errors: 0, p50, p95, p99: p95 + 20 };
+      r.academie = { demoPeople: 2260, people: 101766, runs: [1, 2, 3].map(() => result(60, 4.2, 90, { operations: { guardian }, ...extra })) };
+      return r;
+    };
+    const verdict = (r: BenchReport) => summarize(r).targets.find((t) => t.target.includes('académie'))!;
+
+    it('is met when guardian p50 and p95 stay within 20 % (or 3 ms) of the demo académie’s', () => {
+      expect(verdict(withAcademie(57, 80))).toMatchObject({ status: 'met' });
+      const md = markdown(withAcademie(57, 80), summarize(withAcademie(57, 80)));
+      expect(md).toContain('## (a) with an académie of 101,766 people');
+      expect(md).toContain('| generated, 101,766 people | 4.2 | 57 / 80 / 100 | 0 |');
+    });
+
+    it('is not met when the latency grows, or when requests failed', () => {
+      expect(verdict(withAcademie(70, 80))).toMatchObject({ status: 'not met' }); // p50 55 → 70 ms
+      expect(verdict(withAcademie(55, 90))).toMatchObject({ status: 'not met' }); // p95 70 → 90 ms
+      expect(verdict(withAcademie(55, 70, { errors: 3 }))).toMatchObject({ status: 'not met' });
+      expect(verdict(withAcademie(55, 70, { throughput: 40 }))).toMatchObject({ status: 'not met' }); // fell behind
+    });
+
+    it('compares nothing when (a) did not keep up with the demo académie', () => {
+      const r = withAcademie(55, 70);
+      r.fixedRate.runs.find((run) => run.router === 'a')!.result.throughput = 40;
+      expect(verdict(r)).toMatchObject({ status: 'not measured' });
+      expect(verdict(r).figure).toContain('no comparison');
+    });
+
+    it('says not measured when the run skipped it', () => {
+      expect(verdict(report([4, 4, 4], [400]))).toMatchObject({ status: 'not measured' });
+      const r = report([4, 4, 4], [400]);
+      expect(markdown(r, summarize(r))).not.toContain('with an académie of');
+    });
+  });
 });

@@ -2,9 +2,6 @@
  * (a) The hub's router as deployed: login, authentication, authorization, audit, viewer context.
  * It links logins with its own copy of the académie (the same files as the backends').
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import { join } from 'node:path';
 import { databaseConfigFromEnv, openDatabase } from '../store/database.ts';
 import { PostgresDirectory } from '../store/directory/postgres-directory.ts';
 import { linkLogin, relinkPerson } from '../connectors/sso/linking.ts';
@@ -13,6 +10,7 @@ import { createLogger } from '../lib/logger.ts';
 import { routerConfigFromEnv } from '../router/config.ts';
 import { startRouter } from '../router/router.ts';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
+import { profileIfAsked } from './cpu-profile.ts';
 
 const backend = (await (await fetch(process.env.BENCH_STATS_URL!)).json()) as {
   subgraphUrls: Record<string, string>;
@@ -47,19 +45,11 @@ const router = await startRouter(
     },
   },
 );
-// BENCH_PROFILE=DIR: a V8 CPU profile of this router for the whole run, written on SIGTERM.
-const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
-if (profiler) {
-  profiler.connect();
-  await new Promise<void>((resolve) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => resolve())));
-}
+const writeProfile = await profileIfAsked('a');
 process.stdout.write(`${JSON.stringify({ ready: true, url: router.graphqlUrl })}\n`);
 process.once('SIGTERM', () => void shutdown());
 async function shutdown(): Promise<void> {
-  if (profiler) {
-    const profile = await new Promise<unknown>((resolve) => profiler.post('Profiler.stop', (_, result) => resolve(result.profile)));
-    writeFileSync(join(process.env.BENCH_PROFILE!, 'router-a.cpuprofile'), JSON.stringify(profile));
-  }
+  await writeProfile();
   await router.stop();
   process.exit(0);
 }

@@ -8,6 +8,7 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
+import { profileIfAsked } from './cpu-profile.ts';
 import { subgraphOfUrls } from './subgraph-of.ts';
 import { VIEWER_BINDING_HEADER, viewerContextBinding, viewerContextKey } from '../lib/viewer-context.ts';
 
@@ -42,8 +43,9 @@ const gateway = createGatewayRuntime({
 });
 // The gateway handles its own errors (a 500, or a log line once the response has started); its
 // promise only says when the response is sent.
+const writeProfile = await profileIfAsked('b');
 const server = createServer((req, res) => void gateway(req, res));
 server.listen(Number(process.env.BENCH_PORT), '127.0.0.1', () =>
   process.stdout.write(`${JSON.stringify({ ready: true, url: `http://127.0.0.1:${process.env.BENCH_PORT}/graphql` })}\n`),
 );
-process.once('SIGTERM', () => process.exit(0));
+process.once('SIGTERM', () => void writeProfile().then(() => process.exit(0)));

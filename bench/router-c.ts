@@ -10,6 +10,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';
 import { composeSupergraph } from '../schema/compose.ts';
 import { embeddedSubgraphSources } from '../schema/subgraphs.ts';
+import { profileIfAsked } from './cpu-profile.ts';
 import { subgraphOfUrls } from './subgraph-of.ts';
 import { VIEWER_BINDING_HEADER, viewerContextBinding, viewerContextKey } from '../lib/viewer-context.ts';
 
@@ -61,6 +62,7 @@ const gateway = new ApolloGateway({
       },
     }),
 });
+const writeProfile = await profileIfAsked('c');
 const server = new ApolloServer({ gateway });
 const { url } = await startStandaloneServer(server, {
   listen: { port: Number(process.env.BENCH_PORT), host: '127.0.0.1' },
@@ -69,6 +71,7 @@ const { url } = await startStandaloneServer(server, {
 process.stdout.write(`${JSON.stringify({ ready: true, url })}\n`);
 process.once('SIGTERM', () => void shutdown());
 async function shutdown(): Promise<void> {
+  await writeProfile();
   await server.stop();
   process.exit(0);
 }

@@ -18,7 +18,9 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
+import type { AcademieOptions } from '../tooling/academie/academie.ts';
 import { readEmbeddedAcademie } from '../tooling/academie/embedded.ts';
+import { academieOfSize } from '../tooling/academie/write-academie.ts';
 import { databaseConfigFromEnv, openDatabase } from '../store/database.ts';
 import { PostgresDirectory } from '../store/directory/postgres-directory.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -65,6 +67,8 @@ const CONFIG = {
   requestTimeoutMs: envNumber('BENCH_REQUEST_TIMEOUT_MS', 10_000),
   skipRamp: process.env.BENCH_SKIP_RAMP === '1',
   skipAaf: QUICK || process.env.BENCH_SKIP_AAF === '1',
+  /** People of the large académie (a) is measured with again; 0 skips it (quick mode's default). */
+  academiePeople: process.env.BENCH_ACADEMIE_PEOPLE === '0' || (QUICK && !process.env.BENCH_ACADEMIE_PEOPLE) ? 0 : envNumber('BENCH_ACADEMIE_PEOPLE', 100_000),
 };
 /** A port the OS says is free now: fixed ports would collide with another benchmark on the machine. */
 async function freePort(): Promise<number> {
@@ -81,7 +85,6 @@ const execFileAsync = promisify(execFile);
 
 const secret = randomBytes(32).toString('base64url');
 const dataDir = join(PROJECT_ROOT, '.hub-data', 'bench-run');
-rmSync(dataDir, { recursive: true, force: true });
 const env = {
   HUB_VIEWER_CONTEXT_SECRET: secret,
   HUB_DATA_DIR: dataDir,
@@ -115,44 +118,58 @@ function load(spec: LoadSpec): Promise<LoadResult> {
     .finally(() => rmSync(file, { force: true }));
 }
 
-async function main() {
-  // Other work on the machine shows here first (the CPU figure does not depend on it; the ramp does).
-  const loadAverageAtStart = loadavg();
-  console.error(`bench: backends (upstream latency ${CONFIG.latencyMs} ms)…`);
-  const routerUrls = [`http://localhost:${PORTS.a}`];
-  await ready('bench/backend.ts', {
+type LoadOptions = Omit<LoadSpec, 'url' | 'users' | 'maxInFlight' | 'lateAfterMs' | 'requestTimeoutMs'>;
+
+/** The backends and routers of one measurement, with the people logged in on (a). */
+interface BenchSetup {
+  withUsers(id: RouterId, spec: LoadOptions): Promise<LoadResult>;
+  routerPid(id: RouterId): number;
+  /** Router (a)'s time from start to ready (ms). */
+  startToReadyMs: number;
+  /** People in the académie the backends serve. */
+  people: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the backends on `academie` (the demo's when undefined) in `dataDir`, then the routers named
+ * (a first, b, c one after the other), and logs the benchmark's people in on (a): guardians with
+ * children, pupils, teachers; as (a) would see them, signed viewer contexts for (b) and (c).
+ */
+async function startSetup(options: { dataDir: string; academie?: AcademieOptions; routerIds: readonly RouterId[] }): Promise<BenchSetup> {
+  const own: ChildHandle[] = [];
+  const extraEnv = { HUB_DATA_DIR: options.dataDir };
+  const start = async (entry: string, extra: Record<string, string>) => {
+    const started = await ready(entry, { ...extraEnv, ...extra });
+    own.push(started.proc);
+    return started;
+  };
+  rmSync(options.dataDir, { recursive: true, force: true });
+  console.error(`bench: backends (upstream latency ${CONFIG.latencyMs} ms${options.academie ? `, académie of ${CONFIG.academiePeople} people` : ''})…`);
+  await start('bench/backend.ts', {
     BENCH_LATENCY_MS: String(CONFIG.latencyMs),
     BENCH_STATS_PORT: String(PORTS.stats),
-    BENCH_ROUTER_URLS: routerUrls.join(','),
+    BENCH_ROUTER_URLS: `http://localhost:${PORTS.a}`,
+    ...(options.academie ? { BENCH_ACADEMIE: JSON.stringify(options.academie) } : {}),
   });
 
   console.error('bench: routers…');
   const startedAt = performance.now();
-  // BENCH_PROFILE=DIR writes router (a)'s CPU profile there (read it with bench/profile-summary.ts).
-  const a = await ready('bench/router-a.ts', {
-    BENCH_PORT: String(PORTS.a),
-    ...(process.env.BENCH_PROFILE ? { BENCH_PROFILE: process.env.BENCH_PROFILE } : {}),
-  });
+  const a = await start('bench/router-a.ts', { BENCH_PORT: String(PORTS.a) });
   for (;;) {
     const r = await fetch(`http://127.0.0.1:${PORTS.a}/ready`).catch(() => undefined);
     if (r?.ok) break;
     await new Promise((res) => setTimeout(res, 20));
   }
   const startToReadyMs = Math.round(performance.now() - startedAt);
-  const startRouter = async (id: 'b' | 'c'): Promise<{ proc: ChildHandle; url: string }> => {
-    const started = await ready(`bench/router-${id}.ts`, { BENCH_PORT: String(PORTS[id]) });
-    return { proc: started.proc, url: started.url!.endsWith('/graphql') ? started.url! : `${started.url!.replace(/\/$/, '')}/graphql` };
-  };
-  // One after the other (b, then c), as the object literal evaluates in order.
-  const routers: Record<RouterId, { proc: ChildHandle; url: string }> = {
-    a: { proc: a.proc, url: a.url! },
-    b: await startRouter('b'),
-    c: await startRouter('c'),
-  };
+  const routers: Partial<Record<RouterId, { proc: ChildHandle; url: string }>> = { a: { proc: a.proc, url: a.url! } };
+  // One after the other, in the order given.
+  for (const id of options.routerIds.filter((r) => r !== 'a')) {
+    const started = await start(`bench/router-${id}.ts`, { BENCH_PORT: String(PORTS[id]) });
+    routers[id] = { proc: started.proc, url: started.url!.endsWith('/graphql') ? started.url! : `${started.url!.replace(/\/$/, '')}/graphql` };
+  }
 
-  // The people: guardians with children, pupils, teachers; logged in on (a), and as (a) would see
-  // them, signed viewer contexts for (b) and (c).
-  const academie = await readEmbeddedAcademie(dataDir);
+  const academie = await readEmbeddedAcademie(options.dataDir, options.academie);
   const { providers, databaseUrl } = await backendStats();
   const database = await openDatabase(databaseConfigFromEnv(process.env, databaseUrl), createLogger('bench-store', 'warn'));
   const directory = new PostgresDirectory(database.db);
@@ -173,12 +190,15 @@ async function main() {
   const prepared = await Promise.all(
     people.map(async ({ l, kind }) => {
       const result = await loginFlow({ routerUrl: `http://localhost:${PORTS.a}`, idp: l.idp, login: l.login, password: l.password, transport: 'bearer' });
-      if (result.kind !== 'bearer') throw new Error(`bench login ${l.login} refused`);
+      if (result.kind !== 'bearer')
+        throw new Error(
+          `bench login ${l.login} refused${result.kind === 'refused' ? `: HTTP ${result.status} ${result.body.slice(0, 300)}` : ` (${result.kind})`}`,
+        );
       const provider = providers.find((p) => p.id === l.idp)!;
       const claims =
         l.idp === 'educonnect'
           ? { FrEduCtRefId: [`{AAF}PAR||${l.personId}`], FrEduCtPersonAffiliation: [kind === 'pupil' ? 'eleve2d' : 'resp2d'] }
-          : { email: academie.store.person(l.personId)?.email };
+          : { email: academie.store.person(l.personId)?.email, email_verified: true };
       const linked = await linkLogin(claims, provider, directory);
       const teacher = kind === 'teacher' ? academie.store.record('PersEducNat', l.personId) : undefined;
       const klass = teacher?.classSubjects[0];
@@ -194,6 +214,7 @@ async function main() {
       };
     }),
   );
+  await database.close();
   const usersFor = async (id: RouterId): Promise<BenchUser[]> =>
     // (a) authenticates a session token; (b) and (c) forward the viewer context they are given.
     Promise.all(
@@ -203,17 +224,37 @@ async function main() {
         headers: id === 'a' ? { authorization: `Bearer ${p.token}` } : { 'x-hub-viewer': await signViewerContext(p.viewer, key, `bench-${p.kind}`) },
       })),
     );
+  const routerOf = (id: RouterId) => {
+    const router = routers[id];
+    if (!router) throw new Error(`bench: router (${id}) was not started in this setup`);
+    return router;
+  };
+  return {
+    withUsers: async (id, spec) =>
+      load({
+        url: routerOf(id).url,
+        users: await usersFor(id), // fresh viewer contexts for each run (they live 60 s)
+        maxInFlight: CONFIG.maxInFlight,
+        lateAfterMs: CONFIG.lateAfterMs,
+        requestTimeoutMs: CONFIG.requestTimeoutMs,
+        ...spec,
+      }),
+    routerPid: (id) => routerOf(id).proc.child.pid!,
+    startToReadyMs,
+    people: (['Eleve', 'PersRelEleve', 'PersEducNat'] as const).reduce((sum, category) => sum + [...academie.store.records(category)].length, 0),
+    stop: async () => {
+      for (const proc of own) proc.child.kill('SIGTERM');
+      await Promise.all(own.map((proc) => proc.exited));
+    },
+  };
+}
 
-  const withUsers = async (id: RouterId, spec: Omit<LoadSpec, 'url' | 'users' | 'maxInFlight' | 'lateAfterMs' | 'requestTimeoutMs'>) =>
-    load({
-      url: routers[id].url,
-      users: await usersFor(id), // fresh viewer contexts for each run (they live 60 s)
-      maxInFlight: CONFIG.maxInFlight,
-      lateAfterMs: CONFIG.lateAfterMs,
-      requestTimeoutMs: CONFIG.requestTimeoutMs,
-      ...spec,
-    });
-  const routerPid = (id: RouterId) => routers[id].proc.child.pid!;
+async function main() {
+  // Other work on the machine shows here first (the CPU figure does not depend on it; the ramp does).
+  const loadAverageAtStart = loadavg();
+  const setup = await startSetup({ dataDir, routerIds: ROUTER_IDS });
+  const { withUsers, routerPid } = setup;
+
   // Each repetition visits the routers in another order, so a drift of the machine does not always
   // land on the same one.
   const orderOf = (repetition: number) => ROUTER_IDS.map((_, i) => ROUTER_IDS[(i + repetition - 1) % ROUTER_IDS.length]!);
@@ -294,9 +335,27 @@ async function main() {
         });
       }
     }
-    // Back to every allowed CPU for what follows (the AAF import).
+    // Back to every allowed CPU for what follows (the large académie, the AAF import).
     if (allowed && !('skipped' in pinning)) pinProcesses(processTree(process.pid), allowed);
     saturation = { pinning, rates: CONFIG.ramp, warmupSeconds: CONFIG.rampWarmupMs / 1000, stepSeconds: CONFIG.rampStepMs / 1000, runs: rampRuns };
+  }
+  await setup.stop();
+
+  // (a) again with a large académie in the directory: does latency grow with the académie's size?
+  let academie: BenchReport['academie'];
+  if (CONFIG.academiePeople) {
+    const large = await startSetup({ dataDir: `${dataDir}-academie`, academie: academieOfSize(CONFIG.academiePeople), routerIds: ['a'] });
+    const runs: LoadResult[] = [];
+    for (let repetition = 1; repetition <= CONFIG.repetitions; repetition++) {
+      console.error(`bench: #${repetition} ${ROUTERS.a} with ${large.people} people at ${CONFIG.rate} req/s…`);
+      const result = await large.withUsers('a', { rate: CONFIG.rate, warmupMs: CONFIG.warmupMs, durationMs: CONFIG.windowMs, routerPid: large.routerPid('a') });
+      console.error(
+        `  ${result.router?.cpuMsPerRequest} ms CPU/request, guardian p50 ${result.operations.guardian?.p50} ms, p99 ${result.operations.guardian?.p99} ms, errors ${result.errors}`,
+      );
+      runs.push(result);
+    }
+    academie = { demoPeople: setup.people, people: large.people, runs };
+    await large.stop();
   }
 
   const report: BenchReport = {
@@ -305,11 +364,12 @@ async function main() {
     machine: { cores: cpus().length, node: process.version, loadAverageAtStart },
     upstreamLatencyMs: CONFIG.latencyMs,
     repetitions: CONFIG.repetitions,
-    routerStartToReadyMs: startToReadyMs,
+    routerStartToReadyMs: setup.startToReadyMs,
     fixedRate: { rate: CONFIG.rate, warmupSeconds: CONFIG.warmupMs / 1000, windowSeconds: CONFIG.windowMs / 1000, runs: fixedRuns },
     saturation,
     upstreamCallsPerOperation,
     aafImport: CONFIG.skipAaf ? undefined : await benchAafImport(100_000),
+    academie,
   };
   const summary = summarize(report);
   const md = markdown(report, summary);

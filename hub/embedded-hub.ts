@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { join } from 'node:path';
+import type { AcademieOptions } from '../tooling/academie/academie.ts';
 import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../tooling/academie/embedded.ts';
 import type { Env } from '../lib/config/env.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
@@ -75,6 +76,8 @@ export interface EmbeddedHubOptions {
   vieScolaireUpstream?: Partial<UpstreamOptions>;
   /** Europe/Paris "today" for the vie scolaire subgraph's default date ranges (tests pin it). */
   today?: () => string;
+  /** The generated académie's size and seed (the benchmark's académie of 100,000 people); the demo's otherwise. */
+  academie?: AcademieOptions;
   /** Per-person quotas of the vie scolaire subgraph (calendar feeds, submissions); its defaults otherwise. */
   vieScolaireQuotas?: Partial<VieScolaireQuotas>;
   /** Other routers' base URLs the embedded providers accept as redirect targets (the benchmark's). */
@@ -249,7 +252,10 @@ async function openState(step: StepContext, routerConfig: RouterConfig) {
     log: step.log,
   });
   step.started.push(store);
-  const academie = await loadEmbeddedAcademie(step.options.dataDir, store.store.database, { log: step.log.child({ component: 'directory-import' }) });
+  const academie = await loadEmbeddedAcademie(step.options.dataDir, store.store.database, {
+    academie: step.options.academie,
+    log: step.log.child({ component: 'directory-import' }),
+  });
   return { store, academie };
 }
 

@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { boundedCache } from './bounded-cache.ts';
 import { HubError } from './errors.ts';
 
 /**
@@ -33,7 +33,7 @@ export function isoDayToFrench(iso: string): string {
 const PARIS = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' });
 
 /** Paris changes its offset on the hour, so an offset is memoized per UTC hour (a timetable reuses a few). */
-const offsetByHour = new LRUCache<number, number>({ max: 10_000 });
+const offsetByHour = boundedCache<number, number>({ maxEntries: 10_000 });
 
 /** The offset of Europe/Paris at an instant, in minutes east of UTC (60 in winter, 120 in summer). */
 export function parisOffsetMinutesAt(instantMs: number): number {

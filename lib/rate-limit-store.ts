@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedCache } from './bounded-cache.ts';
 
 /**
  * Fixed-window request counters, shared by every rate limit of the hub (the router's per address and
@@ -24,7 +25,7 @@ export interface RateLimitStore {
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #windows: LRUCache<string, RateLimitHit>;
   constructor(maxKeys: number) {
-    this.#windows = new LRUCache({ max: Math.max(1, maxKeys) });
+    this.#windows = boundedCache({ maxEntries: Math.max(1, maxKeys) });
   }
   hit(key: string, windowMs: number): RateLimitHit {
     const now = Date.now();

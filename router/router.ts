@@ -260,6 +260,9 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
           ? [
               useStaticSite({
                 dir: config.staticSiteDir,
+                // The pages' embedded first answers go through this whole pipeline, as the page's own request would.
+                dispatch: async (request, serverContext) => gateway.fetch(request, serverContext),
+                log,
                 isReserved: (path) =>
                   isGraphQLPath(path) ||
                   isAuthPath(path) ||

@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedCache } from '../../lib/bounded-cache.ts';
 import { Agent, fetch } from 'undici';
 import { HubErrorWithReason } from '../../lib/errors.ts';
 
@@ -154,8 +155,8 @@ export class GarClient {
       keepAliveTimeout: 10_000,
       connections: 32,
     });
-    this.#cache = new LRUCache({
-      max: options.cacheMax ?? 50_000,
+    this.#cache = boundedCache({
+      maxEntries: options.cacheMax ?? 50_000,
       ttl: options.cacheTtlMs ?? 10 * 60_000,
       fetchMethod: async (_key, _stale, { context: { uai, garPersonId } }) =>
         parseResources(await this.#get(`/ressources/${encodeURIComponent(this.options.idEnt)}/${encodeURIComponent(uai)}/${encodeURIComponent(garPersonId)}`)),

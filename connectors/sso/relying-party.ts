@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedCache } from '../../lib/bounded-cache.ts';
 import { LoginError } from './errors.ts';
 import { isLoopbackUrl, type IdentityProviderConfig } from './provider-config.ts';
 
@@ -50,7 +51,7 @@ export class RelyingParty {
     readonly provider: IdentityProviderConfig,
     options: { rememberedLogoutTokens?: number } = {},
   ) {
-    this.#seenLogoutTokens = new LRUCache({ max: options.rememberedLogoutTokens ?? 10_000, ttl: LOGOUT_TOKEN_MEMORY_MS });
+    this.#seenLogoutTokens = boundedCache({ maxEntries: options.rememberedLogoutTokens ?? 10_000, ttl: LOGOUT_TOKEN_MEMORY_MS });
   }
 
   configuration(): Promise<oidc.Configuration> {

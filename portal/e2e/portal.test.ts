@@ -6,10 +6,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayNameOf, type Student } from '../../connectors/directory/model.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../../hub/embedded-hub.ts';
+import { loginFlow } from '../../hub/login-flow.ts';
 import { parisWallClock } from '../../lib/french-dates.ts';
 import { addDays } from '../../lib/iso-days.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { STATIC_SITE_CSP } from '../../router/plugins/use-static-site.ts';
+import { preloadOne } from '../../router/plugins/static-site-preload.ts';
+import { staticSiteCsp } from '../../router/plugins/use-static-site.ts';
 import { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import { PORTAL_DIST, PORTAL_PERSISTED_DOCUMENTS } from '../../scripts/portal-build.ts';
 import { launchChromium } from '../../test/helpers/browser.ts';
@@ -135,7 +137,11 @@ describe('the portal in a real browser', () => {
   it('serves the portal with a strict Content-Security-Policy, and only the registered operations run', async () => {
     const page = await browser.newPage();
     const response = await page.goto(new URL('/agenda', hub.router.publicUrl).href);
-    expect(response?.headers()['content-security-policy']).toBe(STATIC_SITE_CSP);
+    const csp = response?.headers()['content-security-policy'];
+    // The built page's own inline script and style, by hash; nothing else inline.
+    expect(csp).toBe(staticSiteCsp(readFileSync(join(PORTAL_DIST, 'index.html'), 'utf8')));
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(csp).toMatch(/script-src 'self' 'sha256-[\w+/=]+'(;|$)/);
     await page.close();
     // A document the portal did not register is refused, even well formed.
     const arbitrary = await fetch(hub.router.graphqlUrl, {
@@ -264,6 +270,118 @@ describe('the portal in a real browser', () => {
     } finally {
       hub.gar.standin.faults.errorRate = 0;
     }
+  });
+
+  // After the GAR's test above: Claire BERNARD's home is shown here (the GAR client's cache is filled).
+  describe('the home’s first answer comes with the page (router/plugins/static-site-preload.ts)', () => {
+    /** A person's session cookie, through the real login flow. */
+    const cookieOf = async (login: string) => {
+      const account = hub.logins.find((l) => l.login === login)!;
+      const result = await loginFlow({ routerUrl: hub.router.publicUrl, idp: account.idp, login, password: account.password, transport: 'cookie' });
+      if (result.kind !== 'cookie') throw new Error(`login ${login}: ${result.kind}`);
+      return result.cookie;
+    };
+    /** The page `/` as a browser's navigation gets it, and what it embeds (undefined: nothing). */
+    const home = async (headers: Record<string, string>) => {
+      const response = await fetch(new URL('/', hub.router.publicUrl), { headers: { 'sec-fetch-dest': 'document', ...headers } });
+      const html = await response.text();
+      const embedded = /<script type="application\/json" id="portal-preload">([^<]*)<\/script>/.exec(html)?.[1];
+      type Embedded = { data: { viewer: { person: { displayName: string }; children: { id: string; displayName: string }[] } } }[];
+      return { response, html, embedded: embedded === undefined ? undefined : (JSON.parse(embedded) as Embedded) };
+    };
+    const guardianHomeHash = () =>
+      Object.entries(JSON.parse(readFileSync(PORTAL_PERSISTED_DOCUMENTS, 'utf8')) as Record<string, string>).find(([, text]) =>
+        text.includes('query GuardianHome('),
+      )![0];
+
+    it('a guardian’s home shows its cards without asking the graph for them: the answer is in the page', async () => {
+      const page = await logIn('sophie.martin');
+      await page.locator('article.card .timetable').first().waitFor({ timeout: 20_000 });
+      const asked: string[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/graphql') asked.push(request.postData() ?? '');
+      });
+      await page.goto(new URL('/', hub.router.publicUrl).href);
+      await expect.poll(() => page.locator('article.card .timetable').count(), { timeout: 20_000 }).toBe(3);
+      expect(asked.filter((body) => body.includes(guardianHomeHash()))).toEqual([]);
+      // Rendered by the application (the element is read, then removed), and it works: a justification form opens.
+      expect(await page.locator('#portal-preload').count()).toBe(0);
+      const justify = page.getByRole('button', { name: /^Justifier/ }).first();
+      await justify.click();
+      await page.getByLabel(/Motif/).first().waitFor({ timeout: 10_000 });
+      await page.close();
+    });
+
+    it('the page’s inlined code runs under the policy, and a lazy page shares it (one application, no violation)', async () => {
+      const page = await logIn('sophie.martin');
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(new URL('/', hub.router.publicUrl).href);
+      await expect.poll(() => page.locator('article.card').count(), { timeout: 20_000 }).toBe(3);
+      // A page loaded later (its own chunk, importing from the entry's URL), reached through the application's own navigation.
+      await page.getByRole('link', { name: 'Agenda' }).click();
+      await page.getByRole('heading', { name: 'Agenda de l’établissement' }).waitFor({ timeout: 20_000 });
+      // The navigation was the application's (no reload), and its state is still one: the header's name stayed.
+      expect(await page.locator('header .who').innerText()).toMatch(/Sophie/i);
+      await page.getByRole('link', { name: 'Accueil' }).click();
+      await expect.poll(() => page.locator('article.card').count(), { timeout: 20_000 }).toBe(3);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('each person’s page embeds their own data only, never stored by a cache', async () => {
+      const sophie = await home({ cookie: await cookieOf('sophie.martin') });
+      const claire = await home({ cookie: await cookieOf('claire.bernard') });
+      expect(sophie.embedded?.[0]?.data.viewer.person.displayName).toMatch(/Sophie/i);
+      expect(claire.embedded?.[0]?.data.viewer.person.displayName).toMatch(/Claire/i);
+      const sophiesChildren = sophie.embedded![0]!.data.viewer.children;
+      expect(sophiesChildren).toHaveLength(3);
+      for (const child of sophiesChildren) expect(claire.html).not.toContain(child.id);
+      expect(claire.embedded![0]!.data.viewer.children.map((c) => c.displayName)).toEqual([expect.stringMatching(/Lucas/)]);
+      for (const page of [sophie, claire]) {
+        expect(page.response.headers.get('cache-control')).toBe('no-store');
+        expect(page.response.headers.get('vary')).toMatch(/\bCookie\b/);
+        expect(page.response.headers.get('content-security-policy')).toBe(staticSiteCsp(readFileSync(join(PORTAL_DIST, 'index.html'), 'utf8')));
+      }
+    });
+
+    it('what a page preloads is only ever read: a manifest naming a mutation gets nothing, and changes nothing', async () => {
+      const documents = Object.entries(JSON.parse(readFileSync(PORTAL_PERSISTED_DOCUMENTS, 'utf8')) as Record<string, string>);
+      const mutation = documents.find(([, text]) => text.startsWith('mutation SetHomeworkDone('))![0];
+      const cookie = await cookieOf('lea.martin');
+      const navigation = new Request(new URL('/', hub.router.publicUrl), { headers: { cookie, 'sec-fetch-dest': 'document' } });
+      // The router's real GraphQL endpoint, over HTTP, with exactly the request the static site builds.
+      const statuses: number[] = [];
+      const dispatch = async (request: Request) => {
+        const response = await fetch(request);
+        statuses.push(response.status);
+        return response;
+      };
+      const entry = (documentId: string, variables: Record<string, string | boolean>) => ({ documentId, variables });
+      expect(await preloadOne(dispatch, navigation, {}, entry(mutation, { homeworkId: 'any', done: true }), 5_000)).toBeUndefined();
+      expect(statuses[0]).toBe(405);
+      const read = await preloadOne(dispatch, navigation, {}, entry(guardianHomeHash(), { today: '2026-11-24', tomorrow: '2026-11-25' }), 5_000);
+      expect(read?.data).toMatchObject({ viewer: { profile: 'STUDENT', children: [] } });
+    });
+
+    it('no session, an unknown session, or a request that is not a navigation: the page carries no data', async () => {
+      const cookie = await cookieOf('sophie.martin');
+      const requests: Record<string, string>[] = [
+        {},
+        { cookie: cookie.replace(/=.*/, '=not-a-session') },
+        { cookie, 'sec-fetch-dest': 'empty' },
+        { cookie, 'sec-fetch-dest': 'iframe' },
+      ];
+      for (const headers of requests) {
+        const page = await home(headers);
+        expect(page.response.status).toBe(200);
+        expect(page.embedded).toBeUndefined();
+        expect(page.html).not.toMatch(/Sophie|Léa|Chloé/);
+      }
+    });
   });
 
   it('a guardian’s card lists the child’s digital resources (GAR), each opening in a new tab', async () => {

@@ -1,10 +1,11 @@
 import { Provider, useQuery } from '@urql/preact';
 import { LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { parisDay } from './format.ts';
 import { graphql } from './gql/index.ts';
 import { createPortalClient, isRateLimited } from './graphql/client.ts';
-import { GuardianHomePage } from './pages/guardian-home.tsx';
-import { PrivacyPage } from './pages/privacy.tsx';
+import { readPreloaded } from './graphql/preloaded.ts';
+import { GuardianHome, GuardianHomePage, guardianHomeVariables } from './pages/guardian-home.tsx';
 import { PupilHomePage } from './pages/pupil-home.tsx';
 import { TeacherHomePage } from './pages/teacher-home.tsx';
 import { LOGOUT_URL } from './session.ts';
@@ -26,7 +27,8 @@ const Shell = graphql(`
   }
 `);
 
-const client = createPortalClient();
+// The home's first answer may come with the page (the router embeds it: graphql/preloaded.ts).
+const client = createPortalClient(readPreloaded([GuardianHome]));
 
 // The messaging's pages load when first opened: the first load stays small (portal/e2e/budget.test.ts).
 const MailboxPage = lazy(() => import('./pages/messaging/mailbox.tsx'));
@@ -37,6 +39,8 @@ const ReportsPage = lazy(() => import('./pages/messaging/reports.tsx'));
 const NotificationsPage = lazy(() => import('./pages/notifications/notifications.tsx'));
 const PreferencesPage = lazy(() => import('./pages/notifications/preferences.tsx'));
 const AgendaPage = lazy(() => import('./pages/agenda/agenda.tsx'));
+// And « Mes données » (the journal of access, the sessions): opened now and then, not on every visit.
+const PrivacyPage = lazy(() => import('./pages/privacy.tsx').then((m) => m.PrivacyPage));
 // And the staff's: their home and « Contacts injoignables » (few people: nobody else downloads them).
 const StaffHomePage = lazy(() => import('./pages/staff/staff-home.tsx'));
 const ContactProblemsPage = lazy(() => import('./pages/staff/contact-problems.tsx'));
@@ -66,10 +70,17 @@ export function App() {
   );
 }
 
-/** Who is here decides the home page; a session that is gone sends to the login (graphql/client.ts). */
+/**
+ * Who is here decides the home page; a session that is gone sends to the login (graphql/client.ts).
+ * Opened at `/`, the page asks who is here in the home's own query (one request instead of two in
+ * a row: a slow network's latency counts per request); the guardian's home then reads the same answer.
+ */
 function Layout() {
-  const [shell] = useQuery({ query: Shell });
   const { path } = useLocation();
+  const [opened] = useState(() => ({ atHome: path === '/', variables: guardianHomeVariables(parisDay()) }));
+  const [shellResult] = useQuery({ query: Shell, pause: opened.atHome });
+  const [homeResult] = useQuery({ query: GuardianHome, variables: opened.variables, pause: !opened.atHome });
+  const shell = opened.atHome ? homeResult : shellResult;
   const viewer = shell.data?.viewer;
   return (
     <>

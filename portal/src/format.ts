@@ -1,5 +1,5 @@
 /** Dates as a French family reads them, always in the schools' time zone (the phone's may differ). */
-const ZONE = 'Europe/Paris';
+export const ZONE = 'Europe/Paris';
 
 const dayFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: ZONE, weekday: 'long', day: 'numeric', month: 'long' });
 const shortDayFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: ZONE, weekday: 'short', day: 'numeric', month: 'short' });

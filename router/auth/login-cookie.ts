@@ -1,6 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { openSealedToken, sealingKey, sealToken } from '../../lib/sealed-token.ts';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedCache } from '../../lib/bounded-cache.ts';
 import { z } from 'zod';
 import type { PendingLogin } from '../../connectors/sso/relying-party.ts';
 
@@ -67,7 +68,7 @@ export class LoginCookies {
     private readonly key: Uint8Array,
     private readonly ttlSeconds: number = LOGIN_COOKIE_TTL_SECONDS,
   ) {
-    this.#used = new LRUCache({ max: MAX_USED_STATES, ttl: ttlSeconds * 1000 });
+    this.#used = boundedCache({ maxEntries: MAX_USED_STATES, ttl: ttlSeconds * 1000 });
   }
 
   /** The cookie value carrying this login in progress. */

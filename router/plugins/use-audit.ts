@@ -228,6 +228,30 @@ function argumentValues(definition: GraphQLField<unknown, unknown>, field: Field
   }
 }
 
+/** The fields each selection set asks of each type, when no @skip or @include makes them depend on the variables. */
+const fieldsBySelection = new WeakMap<SelectionSetNode, WeakMap<GraphQLObjectType, FieldNode[]>>();
+
+/** Whether a selection set, its inline fragments included, holds a directive (@skip, @include) that variables decide. */
+const dependsOnVariables = oncePerObject((selectionSet: SelectionSetNode): boolean =>
+  selectionSet.selections.some((s) => !!s.directives?.length || (s.kind === Kind.INLINE_FRAGMENT && dependsOnVariables(s.selectionSet))),
+);
+
+/**
+ * Whether a field of a type is guarded data (a directive on the field, on its type, or on the type
+ * it returns): decided once per field of the supergraph, not once per object of each response.
+ */
+const sensitiveFields = oncePerObject((rules: AuthorizationRules) => {
+  const known = new WeakMap<GraphQLField<unknown, unknown>, boolean>();
+  return (type: { readonly name: string }, field: GraphQLField<unknown, unknown>): boolean => {
+    let guarded = known.get(field);
+    if (guarded === undefined) {
+      guarded = rules.fields.has(`${type.name}.${field.name}`) || rules.types.has(getNamedType(field.type).name) || rules.types.has(type.name);
+      known.set(field, guarded);
+    }
+    return guarded;
+  };
+});
+
 const reachability = new WeakMap<GraphQLSchema, Map<string, boolean>>();
 
 /** Whether an object of this type, or anything below it, can be a subject (computed once per schema). */
@@ -320,7 +344,11 @@ function tallyResponse(
   const reaches = reachesSubject(schema, subjects);
   const errorsAt = new Map<string, string>();
   for (const error of result.errors ?? []) if (error.path) errorsAt.set(JSON.stringify(error.path), errorCode(error));
-  const sensitive = (type: string, field: string, returns: string) => rules.fields.has(`${type}.${field}`) || rules.types.has(returns) || rules.types.has(type);
+  // Most answers have no error: then no path is built or serialized for each field walked.
+  const withPaths = errorsAt.size > 0;
+  const errorAt = (path: readonly (string | number)[]) => (withPaths ? errorsAt.get(JSON.stringify(path)) : undefined);
+  const below = (path: readonly (string | number)[], key: string | number) => (withPaths ? [...path, key] : path);
+  const isSensitiveField = sensitiveFields(rules);
 
   const fieldsOf = (selectionSet: SelectionSetNode, concrete: GraphQLObjectType): FieldNode[] =>
     selectionSet.selections.flatMap((s) => {
@@ -329,6 +357,16 @@ function tallyResponse(
       if (s.kind === Kind.INLINE_FRAGMENT && fragmentApplies(schema, s.typeCondition?.name.value, concrete)) return fieldsOf(s.selectionSet, concrete);
       return [];
     });
+  // The same for every object of a type under a selection: computed once per operation document,
+  // unless @skip/@include make it depend on the variables.
+  const fieldsAt = (selectionSet: SelectionSetNode, concrete: GraphQLObjectType): FieldNode[] => {
+    if (dependsOnVariables(selectionSet)) return fieldsOf(selectionSet, concrete);
+    let byType = fieldsBySelection.get(selectionSet);
+    if (!byType) fieldsBySelection.set(selectionSet, (byType = new WeakMap()));
+    let fields = byType.get(concrete);
+    if (!fields) byType.set(concrete, (fields = fieldsOf(selectionSet, concrete)));
+    return fields;
+  };
 
   /** The sensitive fields asked of an object that never came back: every type condition counts. */
   const sensitiveAsked = (selectionSet: SelectionSetNode, type: GraphQLCompositeType): string[] =>
@@ -340,15 +378,15 @@ function tallyResponse(
       }
       if (s.kind !== Kind.FIELD || !('getFields' in type)) return [];
       const definition = type.getFields()[s.name.value];
-      return definition && sensitive(type.name, s.name.value, getNamedType(definition.type).name) ? [`${type.name}.${s.name.value}`] : [];
+      return definition && isSensitiveField(type, definition) ? [`${type.name}.${s.name.value}`] : [];
     });
 
-  const walk = (value: unknown, field: FieldNode, definition: GraphQLField<unknown, unknown>, type: GraphQLOutputType, path: (string | number)[]) => {
+  const walk = (value: unknown, field: FieldNode, definition: GraphQLField<unknown, unknown>, type: GraphQLOutputType, path: readonly (string | number)[]) => {
     const nullable = getNullableType(type);
     if (value === null || value === undefined) {
       // A person the subgraph refused to show: the id asked for is in the field's arguments.
       const named = getNamedType(type);
-      if (errorsAt.get(JSON.stringify(path)) === 'FORBIDDEN' && isCompositeType(named) && field.selectionSet) {
+      if (errorAt(path) === 'FORBIDDEN' && isCompositeType(named) && field.selectionSet) {
         // The id as executed (defaults applied), the same value the subgraph was asked for.
         const id = definition.args.some((a) => a.name === 'id') ? argumentValues(definition, field, variables).id : undefined;
         // Not the response path: its aliases are the client's words, not the journal's.
@@ -360,28 +398,31 @@ function tallyResponse(
       return;
     }
     if (isListType(nullable)) {
-      if (Array.isArray(value)) value.forEach((item, i) => walk(item, field, definition, nullable.ofType, [...path, i]));
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, field, definition, nullable.ofType, below(path, i)));
       return;
     }
     if (!field.selectionSet || !isCompositeType(nullable) || typeof value !== 'object') return;
     walkObject(value as Record<string, unknown>, field.selectionSet, nullable, path);
   };
 
-  const walkObject = (object: Record<string, unknown>, selectionSet: SelectionSetNode, type: GraphQLCompositeType, path: (string | number)[]) => {
+  const walkObject = (object: Record<string, unknown>, selectionSet: SelectionSetNode, type: GraphQLCompositeType, path: readonly (string | number)[]) => {
     const typename = (object[AUDIT_TYPE] as string | undefined) ?? (isObjectType(type) ? type.name : undefined);
     const target = object[AUDIT_ID] as string | undefined;
-    delete object[AUDIT_TYPE];
-    delete object[AUDIT_ID];
+    // Hidden from the client: the response is serialized with JSON.stringify, which leaves out
+    // undefined values. Not `delete`: deleting a property that is not an object's last turns the
+    // object into a slow dictionary, for this walk and for the serialization after it.
+    if (object[AUDIT_TYPE] !== undefined) object[AUDIT_TYPE] = undefined;
+    if (object[AUDIT_ID] !== undefined) object[AUDIT_ID] = undefined;
     const concrete = typename ? schema.getType(typename) : undefined;
     if (!concrete || !isObjectType(concrete)) return;
-    for (const field of fieldsOf(selectionSet, concrete)) {
+    for (const field of fieldsAt(selectionSet, concrete)) {
       const key = field.alias?.value ?? field.name.value;
       const definition = concrete.getFields()[field.name.value];
       if (!definition) continue;
-      const fieldPath = [...path, key];
-      if (target && subjects.has(concrete.name) && sensitive(concrete.name, field.name.value, getNamedType(definition.type).name)) {
+      const fieldPath = below(path, key);
+      if (target && subjects.has(concrete.name) && isSensitiveField(concrete, definition)) {
         const name = `${concrete.name}.${field.name.value}`;
-        const code = errorsAt.get(JSON.stringify(fieldPath));
+        const code = errorAt(fieldPath);
         // FORBIDDEN on a field of a person the viewer sees: the subgraph refused that kind of data
         // about them (a staff function held in another school), a denial like any other.
         if (code === UNAUTHORIZED_CODE || code === 'FORBIDDEN') {

@@ -100,7 +100,7 @@ export function useAuthentication(options: AuthenticationOptions): GatewayPlugin
     // Touching lastSeenAt at most once a minute (a thirtieth of a shorter idle timeout) keeps the idle
     // timeout right to within that, without a write per request: with a shared store, each write is
     // a transaction and makes every instance forget the session (its next request reads the database).
-    if (Date.now() - session.lastSeenAt > touchEveryMs && !(await sessions.update({ ...session, lastSeenAt: Date.now() })))
+    if (Date.now() - session.lastSeenAt > touchEveryMs && !(await sessions.touch(session, Date.now())))
       throw unauthenticated('Your session has ended. Please log in again.');
     // The session's key too: a subscription lives only as long as its session (use-live-streams.ts).
     return { viewer: viewerOfSession(session, options.scopeMapping), sessionSecretHash: session.secretHash };

@@ -107,10 +107,14 @@ export function useMetrics(options: MetricsOptions): GatewayPlugin[] {
           phase: PHASES.has(params.errorPhase ?? '') ? params.errorPhase : 'unknown',
         }),
       }),
+      // Each histogram costs on every request (labels hashed, buckets counted: the router's largest
+      // own cost after the journal, docs/performance.md). Off: those that repeat another's figure.
+      // The phases (parse, validate, execute) are spans of the traces (docs/observability.md); the
+      // operation's whole time is graphql_envelop_request_duration.
       graphql_envelop_phase_parse: false,
-      graphql_envelop_phase_validate: histogram('graphql_envelop_phase_validate', 'Time spent validating operations.', ['validate']),
+      graphql_envelop_phase_validate: false,
       graphql_envelop_phase_context: false,
-      graphql_envelop_phase_execute: histogram('graphql_envelop_phase_execute', 'Time spent executing operations.', ['execute']),
+      graphql_envelop_phase_execute: false,
       graphql_envelop_phase_subscribe: false,
       graphql_envelop_request_time_summary: false,
       graphql_envelop_deprecated_field: false,
@@ -131,16 +135,9 @@ export function useMetrics(options: MetricsOptions): GatewayPlugin[] {
           statusCode: params.response.status,
         }),
       }),
-      graphql_gateway_fetch_duration: createHistogram({
-        registry,
-        histogram: { name: 'graphql_gateway_fetch_duration', help: 'Time spent on fetches to subgraphs.', labelNames: ['url', 'method', 'statusCode'] },
-        phases: ['fetch'],
-        fillLabelsFn: (params) => ({
-          url: subgraphUrlLabel(params.url),
-          method: capped(params.options.method),
-          statusCode: params.response.status,
-        }),
-      }),
+      // A subgraph's time and errors are graphql_gateway_subgraph_execute_duration and _errors (per
+      // subgraph name, the same fetches): the fetch's own histogram, per URL, repeated them.
+      graphql_gateway_fetch_duration: false,
       // Subgraph operations are named by the planner after the client's operation: labelled by subgraph only.
       graphql_gateway_subgraph_execute_duration: createHistogram({
         registry,
@@ -166,26 +163,6 @@ export function useMetrics(options: MetricsOptions): GatewayPlugin[] {
 
 function subgraphLabels({ subgraphName, executionRequest }: { subgraphName: string; executionRequest: { operationType?: string } }) {
   return { subgraphName: capped(subgraphName), operationType: capped(executionRequest.operationType ?? 'query') };
-}
-
-/** Labels of the URLs fetched so far: the subgraphs' few URLs, asked on every fetch (parsing each time cost more than the metric). */
-const urlLabels = new Map<string, string>();
-
-/** A subgraph's URL without its query string (the deployment's own, bounded set). */
-function subgraphUrlLabel(url: string): string {
-  let label = urlLabels.get(url);
-  if (label === undefined) {
-    try {
-      const parsed = new URL(url);
-      label = `${parsed.origin}${parsed.pathname}`.slice(0, 128);
-    } catch {
-      label = 'invalid';
-    }
-    // Bounded: a URL with a query string that varies would otherwise grow it without end.
-    if (urlLabels.size >= 256) urlLabels.clear();
-    urlLabels.set(url, label);
-  }
-  return label;
 }
 
 /** `/metrics` on the public port: for the configured bearer token only, compared in constant time. */

@@ -4,6 +4,8 @@ import { extname, join, relative, sep } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { HubError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { pageWithPreload, preloadOne, PreloadManifest, type Dispatch, type PreloadedResult } from './static-site-preload.ts';
 
 /**
  * A built single-page web application served at the router's origin (`ROUTER_STATIC_DIR`): the
@@ -15,7 +17,21 @@ export interface StaticSiteOptions {
   dir: string;
   /** Paths this plugin never answers (the router's own routes, found later in the chain). */
   isReserved: (pathname: string) => boolean;
+  /**
+   * Runs a request through the router's whole pipeline (router.ts: `gateway.fetch`). Given, and the
+   * site has a `preload.json` (static-site-preload.ts), a navigation to a page it names gets its
+   * first GraphQL answers embedded, asked with the navigation's own session.
+   */
+  dispatch?: Dispatch;
+  /** How long a navigation waits for its embedded answers before the page goes without them. */
+  preloadTimeoutMs?: number;
+  /** Where a preload that failed unexpectedly is said (a refusal or no session is not a failure). */
+  log?: Logger;
 }
+
+/** The site's declaration of what its pages ask first: read at start, never served. */
+const PRELOAD_FILE = '/preload.json';
+const DEFAULT_PRELOAD_TIMEOUT_MS = 2_000;
 
 export class StaticSiteError extends HubError {
   static override readonly code = 'ERR_STATIC_SITE';
@@ -38,8 +54,8 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Strict: scripts, styles, images and requests from this origin only; no inline script or style, no
- * plugin, no framing, no `<base>`, forms posting here only. A homework's HTML (sanitized upstream)
+ * Strict: scripts, styles, images and requests from this origin only; no inline script or style
+ * other than the page's own, by hash (staticSiteCsp); no plugin, no framing, no `<base>`, forms posting here only. A homework's HTML (sanitized upstream)
  * cannot run or load anything else even if the sanitizer missed something.
  */
 export const STATIC_SITE_CSP = [
@@ -64,8 +80,23 @@ const acceptsGzip = (header: string | null) =>
     return coding?.trim().toLowerCase() === 'gzip' && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
   });
 
+/**
+ * The policy for a site whose page is `html`: STATIC_SITE_CSP, with each inline script and style of
+ * the page allowed by its SHA-256 (the build put the entry's code there: one request fewer on a slow
+ * network), never 'unsafe-inline'. A data block (`type="application/json"`, the embedded answers) is
+ * not run, so needs nothing. Anything injected into the page later has another hash and is refused.
+ */
+export function staticSiteCsp(html: string): string {
+  const hashes = (pattern: RegExp) => [...html.matchAll(pattern)].map((m) => `'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`);
+  const scripts = hashes(/<script(?![^>]*\bsrc=)(?![^>]*\btype="application\/json")[^>]*>([\s\S]*?)<\/script>/gi);
+  const styles = hashes(/<style\b[^>]*>([\s\S]*?)<\/style>/gi);
+  return STATIC_SITE_CSP.replace("script-src 'self'", ["script-src 'self'", ...scripts].join(' ')).replace(
+    "style-src 'self'",
+    ["style-src 'self'", ...styles].join(' '),
+  );
+}
+
 const SECURITY_HEADERS = {
-  'content-security-policy': STATIC_SITE_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
@@ -152,8 +183,12 @@ function readSite(dir: string): Map<string, SiteFile> {
 export function useStaticSite(options: StaticSiteOptions): GatewayPlugin {
   const files = readSite(options.dir);
   const index = files.get('/index.html')!;
+  const preload = readPreloadManifest(options.dir, files);
+  const indexHtml = new TextDecoder().decode(index.body);
+  const securityHeaders = { ...SECURITY_HEADERS, 'content-security-policy': staticSiteCsp(indexHtml) };
+  const timeoutMs = options.preloadTimeoutMs ?? DEFAULT_PRELOAD_TIMEOUT_MS;
   return {
-    onRequest(payload) {
+    async onRequest(payload) {
       const { url, request, fetchAPI } = payload;
       if (options.isReserved(url.pathname)) return;
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -161,12 +196,72 @@ export function useStaticSite(options: StaticSiteOptions): GatewayPlugin {
       // A missing asset is a 404 (a stale page asking for an old bundle), never the page in its place.
       if (!file && (url.pathname.startsWith('/assets/') || extname(url.pathname) !== '')) return;
       const served = file ?? index;
-      payload.endResponse(
-        fileResponse(fetchAPI, request, served, {
-          ...SECURITY_HEADERS,
-          'cache-control': served.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-        }),
-      );
+      const entries = served === index ? preload?.pages[url.pathname] : undefined;
+      if (!entries || !preload || !options.dispatch) {
+        payload.endResponse(
+          fileResponse(fetchAPI, request, served, {
+            ...securityHeaders,
+            'cache-control': served.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+          }),
+        );
+        return;
+      }
+      // A page that may carry a person's data: never stored by a cache, and never one person's page given to another.
+      const headers = { ...securityHeaders, 'cache-control': 'no-store' };
+      const results = isNavigation(request) ? await preloadAll(options.dispatch, request, payload.serverContext, entries, timeoutMs, options.log) : [];
+      const page = results.length ? servedFile(new TextEncoder().encode(pageWithPreload(indexHtml, preload.elementId, results)), index.type, 6) : index;
+      const response = fileResponse(fetchAPI, request, page, headers);
+      response.headers.set('vary', 'Accept-Encoding, Cookie');
+      payload.endResponse(response);
     },
   };
+}
+
+/**
+ * A browser's navigation to the page (`Sec-Fetch-Dest: document`; absent from older browsers and
+ * other clients), with a cookie to ask with: not a fetch or a frame, no HEAD (no body to fill).
+ */
+const isNavigation = (request: Request) =>
+  request.method === 'GET' && request.headers.has('cookie') && (request.headers.get('sec-fetch-dest') ?? 'document') === 'document';
+
+/** The answers embedded in the page: each one asked at once, none waited for longer than `timeoutMs`; a failure leaves it out. */
+async function preloadAll(
+  dispatch: Dispatch,
+  request: Request,
+  serverContext: unknown,
+  entries: PreloadManifest['pages'][string],
+  timeoutMs: number,
+  log: Logger | undefined,
+): Promise<PreloadedResult[]> {
+  const context = (serverContext ?? {}) as Record<string, unknown>;
+  const settled = await Promise.allSettled(
+    entries.map((entry) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs, undefined);
+      });
+      return Promise.race([preloadOne(dispatch, request, context, entry, timeoutMs), late]).finally(() => clearTimeout(timer));
+    }),
+  );
+  return settled.flatMap((s, i) => {
+    if (s.status === 'rejected')
+      log?.warn({ documentId: entries[i]!.documentId, error: (s.reason as Error)?.message }, 'a page preload failed: the page goes without it');
+    return s.status === 'fulfilled' && s.value ? [s.value] : [];
+  });
+}
+
+/** The site's preload.json, checked at start (a wrong one is a deployment error), and taken out of the files served. */
+function readPreloadManifest(dir: string, files: Map<string, SiteFile>): PreloadManifest | undefined {
+  const file = files.get(PRELOAD_FILE);
+  if (!file) return undefined;
+  files.delete(PRELOAD_FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(file.body));
+  } catch (error) {
+    throw new StaticSiteError(`${dir}${PRELOAD_FILE} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = PreloadManifest.safeParse(json);
+  if (!parsed.success) throw new StaticSiteError(`${dir}${PRELOAD_FILE} is not a preload manifest: ${parsed.error.message}`);
+  return parsed.data;
 }

@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedCache } from '../../lib/bounded-cache.ts';
 import type { HubSession, LoginEvent, SessionStore, SessionTimeouts } from './session.ts';
 
 /**
@@ -19,8 +20,8 @@ export class MemorySessionStore implements SessionStore {
     timeouts: SessionTimeouts,
     private readonly options: { maxSessions?: number; historyPerPerson?: number } = {},
   ) {
-    this.#sessions = new LRUCache({
-      max: options.maxSessions ?? 200_000,
+    this.#sessions = boundedCache({
+      maxEntries: options.maxSessions ?? 200_000,
       ttl: timeouts.absoluteMs,
       dispose: (session) => {
         this.#byId.delete(session.id);
@@ -53,6 +54,13 @@ export class MemorySessionStore implements SessionStore {
     const current = this.#sessions.get(session.secretHash);
     if (!current || current.id !== session.id) return false;
     await this.put({ ...session, createdAt: current.createdAt });
+    return true;
+  }
+
+  async touch(session: Pick<HubSession, 'id' | 'secretHash'>, at: number) {
+    const current = this.#sessions.get(session.secretHash);
+    if (!current || current.id !== session.id) return false;
+    await this.put({ ...current, lastSeenAt: Math.max(current.lastSeenAt, at) });
     return true;
   }
 

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedCache } from '../../lib/bounded-cache.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { HubDatabase } from '../database.ts';
 import { listenTo, type ChannelListener } from '../channel-listener.ts';
@@ -35,7 +36,7 @@ export class PostgresSessionStore implements SessionStore {
     private readonly database: HubDatabase,
     private readonly options: PostgresSessionStoreOptions,
   ) {
-    this.#cache = new LRUCache({ max: options.cacheMax ?? 10_000, ttl: options.cacheTtlMs ?? 60_000 });
+    this.#cache = boundedCache({ maxEntries: options.cacheMax ?? 10_000, ttl: options.cacheTtlMs ?? 60_000 });
   }
 
   static async open(database: HubDatabase, options: PostgresSessionStoreOptions): Promise<PostgresSessionStore> {
@@ -126,6 +127,24 @@ export class PostgresSessionStore implements SessionStore {
     });
     this.#forget(session.secretHash);
     return updated;
+  }
+
+  async touch(session: Pick<HubSession, 'id' | 'secretHash'>, at: number): Promise<boolean> {
+    const touched = await this.#db.transaction().execute(async (trx) => {
+      const changed = await trx
+        .updateTable('sessions')
+        // Never backwards: two instances touching at once keep the later use.
+        .set({ last_seen_at: sql<Date>`greatest(last_seen_at, ${new Date(at)})` })
+        .where('id', '=', session.id)
+        .where('secret_hash', '=', session.secretHash)
+        .returning('id')
+        .executeTakeFirst();
+      // Every instance reads the session again (its cached copy has the old last use).
+      if (changed) await notify(trx, [session.secretHash]);
+      return changed !== undefined;
+    });
+    this.#forget(session.secretHash);
+    return touched;
   }
 
   async delete(id: string): Promise<void> {

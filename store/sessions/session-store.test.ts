@@ -64,6 +64,25 @@ describe.each([
     expect(await store.get(value.id)).toBeUndefined();
   });
 
+  it('a touch records the use and nothing else: facts refreshed meanwhile stay, and an ended session stays ended', async () => {
+    const store = await open();
+    const { value } = session('cookie', undefined, { profile: 'guardian', children: ['child-1', 'child-2'] });
+    await store.put(value);
+    // A request read the session (two children); meanwhile the directory said the parent lost
+    // authority over one, and another request refreshed the facts.
+    const readByRequest = (await store.getBySecretHash(value.secretHash))!;
+    expect(await store.update({ ...readByRequest, children: ['child-2'], factsAt: Date.now() })).toBe(true);
+    const later = Date.now() + 5000;
+    expect(await store.touch(readByRequest, later)).toBe(true);
+    expect(await store.getBySecretHash(value.secretHash)).toMatchObject({ children: ['child-2'], lastSeenAt: later });
+    // A later touch arriving first, then an earlier one: the later use stays.
+    expect(await store.touch(readByRequest, later - 3000)).toBe(true);
+    expect((await store.getBySecretHash(value.secretHash))!.lastSeenAt).toBe(later);
+    await store.delete(value.id);
+    expect(await store.touch(readByRequest, later + 1000)).toBe(false);
+    expect(await store.get(value.id)).toBeUndefined();
+  });
+
   it('keeps sessions under the hash of their secret, never the secret; public ids are unrelated', async () => {
     const store = await open();
     const { secret, value } = session('cookie');

@@ -66,6 +66,13 @@ export interface SessionStore {
    * meanwhile: a logout landing between a request's read and its touch stays a logout. False: gone.
    */
   update(session: HubSession): Promise<boolean>;
+  /**
+   * Records a session's use at `at` (its idle timeout runs from there), changing nothing else: a
+   * request's copy may be older than the stored facts (another instance refreshed them meanwhile,
+   * taking a child from a parent who lost authority), and a touch must not bring them back. Like
+   * `update`, never re-creates a session that ended. False: gone.
+   */
+  touch(session: Pick<HubSession, 'id' | 'secretHash'>, at: number): Promise<boolean>;
   /** By public id. */
   delete(id: string): Promise<void>;
   listByPerson(personId: string): Promise<HubSession[]>;

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { listen, type RunningServer } from '../../lib/http-server.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { LRUCache } from 'lru-cache';
+import { boundedCache } from '../../lib/bounded-cache.ts';
 import {
   isBoundToBody,
   VIEWER_BINDING_HEADER,
@@ -119,7 +119,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   const openStreams = new Set<AsyncIterator<unknown>>();
   const bodyLimit = definition.bodyLimitBytes ?? 2 * 1024 * 1024;
   // Bindings of the mutations seen while their context can still verify (plus clock skew); bounded.
-  const replayGuard = new LRUCache<string, true>({ max: 100_000, ttl: (VIEWER_CONTEXT_TTL_SECONDS + 5) * 1000 });
+  const replayGuard = boundedCache<string, true>({ maxEntries: 100_000, ttl: (VIEWER_CONTEXT_TTL_SECONDS + 5) * 1000 });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://subgraph');

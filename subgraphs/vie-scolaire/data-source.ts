@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedCache } from '../../lib/bounded-cache.ts';
 import { trace } from '@opentelemetry/api';
 import { CACHE_ATTRIBUTE } from '../../lib/tracing.ts';
 import { Counter, type Registry } from 'prom-client';
@@ -35,7 +36,7 @@ type Kind = keyof typeof CACHE_TTL_MS;
 
 /** The cache shared by every request of the subgraph; per-request batching sits on top of it. */
 export class VieScolaireCache {
-  readonly #cache = new LRUCache<string, object>({ max: 100_000, ttlAutopurge: false });
+  readonly #cache = boundedCache<string, object>({ maxEntries: 100_000, ttlAutopurge: false });
   readonly #lookups: Counter<'kind' | 'result'> | undefined;
   hits = 0;
   misses = 0;
@@ -133,7 +134,7 @@ export class UpstreamBudgets {
   constructor(options: Partial<UpstreamBudgetOptions> = {}) {
     this.options = { ...DEFAULT_UPSTREAM_BUDGET, ...options };
     // An entry lives `windowMs` from the viewer's first call (its age is not renewed on use).
-    this.#windows = new LRUCache({ max: this.options.maxViewers, ttl: this.options.windowMs, ttlAutopurge: false });
+    this.#windows = boundedCache({ maxEntries: this.options.maxViewers, ttl: this.options.windowMs, ttlAutopurge: false });
   }
 
   /** The budget of one request of this viewer. */

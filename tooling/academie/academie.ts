@@ -22,7 +22,7 @@ export interface AcademieOptions {
 }
 
 /** Bumped whenever the generator's output changes, so cached exports are made again. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export const DEMO_ACADEMIE: AcademieOptions = { schoolPairs: 1, classesPerLevel: 2, pupilsPerClass: 12, seed: 20260901 };
 
@@ -94,15 +94,19 @@ export function* generateAcademie(options: AcademieOptions = DEMO_ACADEMIE): Gen
   let nextPersonId = 1_000_000;
   const personId = () => String(nextPersonId++);
   const demo: DemoPerson[] = [];
-  const logins = new Set<string>();
-  /** Random names can repeat: a second "camille.roux" logs in as "camille.roux2". */
-  const uniqueLogin = (first: string, last: string) => {
+  /** Random names can repeat: the second "camille.roux" is "camille.roux2". */
+  const uniqueIn = (taken: Set<string>) => (first: string, last: string) => {
     const base = loginOf(first, last);
-    let login = base;
-    for (let n = 2; logins.has(login); n++) login = `${base}${n}`;
-    logins.add(login);
-    return login;
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
+    taken.add(name);
+    return name;
   };
+  const uniqueLogin = uniqueIn(new Set());
+  // An agent's académie address is theirs alone, as in a real académie: the agents' provider links
+  // logins by it, and an address two agents shared would link neither.
+  const uniqueMailbox = uniqueIn(new Set());
+  const staffMail = (first: string, last: string) => `${uniqueMailbox(first, last)}@ac-paris.fr`;
 
   // Reference data first, as in real exports.
   for (const subject of SUBJECTS) {
@@ -162,7 +166,11 @@ export function* generateAcademie(options: AcademieOptions = DEMO_ACADEMIE): Gen
       const id = personId();
       const first = rand.pick(FIRST_NAMES);
       const last = rand.pick(LAST_NAMES);
-      yield { category: 'PersEducNat', id, attributes: staffAttributes(id, first, last, school, { functions: [`${school.id}$${role.code}$${role.label}`] }) };
+      yield {
+        category: 'PersEducNat',
+        id,
+        attributes: staffAttributes(id, first, last, staffMail(first, last), school, { functions: [`${school.id}$${role.code}$${role.label}`] }),
+      };
       if (school === schools[0] || school === schools[1]) {
         demo.push({ id, login: uniqueLogin(first, last), profile: 'staff', description: `${role.title}, ${school.name}` });
       }
@@ -181,7 +189,7 @@ export function* generateAcademie(options: AcademieOptions = DEMO_ACADEMIE): Gen
         yield {
           category: 'PersEducNat',
           id,
-          attributes: staffAttributes(id, first, last, school, {
+          attributes: staffAttributes(id, first, last, staffMail(first, last), school, {
             functions: [`${school.id}$ENS$ENSEIGNEMENT$${subject.code}$${subject.label}`],
             classes: taughtClasses.map((c) => `${school.id}$${c}`),
             classSubjects: taughtClasses.map((c) => `${school.id}$${c}$${subject.code}`),
@@ -366,6 +374,7 @@ function staffAttributes(
   id: string,
   first: string,
   last: string,
+  mail: string,
   school: SchoolPlan,
   teaching: { functions: string[]; classes?: string[]; classSubjects?: string[]; groupSubjects?: string[]; principalOf?: string[]; discipline?: string },
 ): AafAttributes {
@@ -375,7 +384,7 @@ function staffAttributes(
     givenName: [first],
     ENTPersonNomPatro: [last],
     personalTitle: ['M.'],
-    mail: [`${loginOf(first, last)}@ac-paris.fr`],
+    mail: [mail],
     ENTPersonStructRattach: [school.id],
     ENTPersonFonctions: teaching.functions,
     ENTAuxEnsClasses: teaching.classes ?? [],

@@ -7,6 +7,7 @@ import type { HubDatabase } from '../../../store/database.ts';
 import { directorySnapshot, importAafIntoDatabase } from '../../../store/directory/aaf-writer.ts';
 import { openTestDatabase } from '../../../test/helpers/database.ts';
 import { DEMO_ACADEMIE, generateAcademie, type GeneratedEntry } from '../../../tooling/academie/academie.ts';
+import { academieOfSize } from '../../../tooling/academie/write-academie.ts';
 import { writeAcademie } from '../../../tooling/academie/write-academie.ts';
 import { importAafDirectory, type AafImportReport } from './import.ts';
 import { aafStats } from './stats.ts';
@@ -141,6 +142,19 @@ describe.each(TARGETS)('AAF import %s', (_, makeTarget) => {
           .guardians.map((l) => l.legal)
           .sort(),
       ).toEqual([1, 2]);
+    });
+
+    it('gives every agent an address of their own, however large the académie (the agents’ provider logs in by it)', () => {
+      // 9 pairs of schools, ~20,000 people: random names repeat among ~500 agents.
+      const names = new Set<string>();
+      const mails: string[] = [];
+      for (const entry of generateAcademie(academieOfSize(20_000))) {
+        if (entry.category !== 'PersEducNat') continue;
+        names.add(`${entry.attributes.givenName![0]} ${entry.attributes.sn![0]}`);
+        mails.push(entry.attributes.mail![0]!);
+      }
+      expect(names.size).toBeLessThan(mails.length); // namesakes exist…
+      expect(new Set(mails).size).toBe(mails.length); // …and still get distinct addresses
     });
   });
 

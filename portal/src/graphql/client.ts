@@ -1,14 +1,7 @@
-import { Client, cacheExchange, fetchExchange, mapExchange, type CombinedError } from '@urql/core';
+import { Client, cacheExchange, fetchExchange, mapExchange, ssrExchange, type CombinedError, type SSRData } from '@urql/core';
 import { persistedExchange } from '@urql/exchange-persisted';
-import type { DocumentNode } from 'graphql';
 import { loginUrl } from '../session.ts';
-
-/** The hash graphql-codegen's client preset put on each document; the router's manifest has the same. */
-const hashOf = (document: DocumentNode): string => {
-  const hash = (document as DocumentNode & { __meta__?: { hash?: string } }).__meta__?.hash;
-  if (!hash) throw new Error('a GraphQL document without its persisted hash: write it with graphql() and run npm run portal:codegen');
-  return hash;
-};
+import { hashOf } from './persisted.ts';
 
 /**
  * Whether an error says there is no session (never logged in, expired, logged out elsewhere). The
@@ -30,8 +23,10 @@ export const isRateLimited = (error: CombinedError | undefined): boolean =>
  * token in the page, nothing in storage). Every operation is sent by its hash alone: the router
  * knows the portal's documents (trusted documents) and in production runs nothing else. An answer
  * saying the session is gone sends the browser to the login, which then brings it back here.
+ * `preloaded`: the answers the router embedded in the page (graphql/preloaded.ts), each given once
+ * to the first request that matches it, then cached as if it had come from the network.
  */
-export function createPortalClient(): Client {
+export function createPortalClient(preloaded: SSRData = {}): Client {
   return new Client({
     url: '/graphql',
     fetchOptions: { credentials: 'same-origin', headers: { 'x-graphql-csrf': '1' } },
@@ -40,6 +35,7 @@ export function createPortalClient(): Client {
     fetchSubscriptions: true,
     exchanges: [
       cacheExchange,
+      ssrExchange({ isClient: true, initialState: preloaded }),
       mapExchange({
         onError(error) {
           if (isUnauthenticated(error)) window.location.assign(loginUrl());

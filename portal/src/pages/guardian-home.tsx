@@ -10,9 +10,16 @@ import { Loading, Notice } from '../ui/notice.tsx';
 import { Grades, Timetable } from '../ui/vie-scolaire.tsx';
 import { AbsencesToJustify } from './justify-absence.tsx';
 
-const GuardianHome = graphql(`
+/**
+ * The home's one request: the page's frame (who is here: app.tsx) and, for a guardian, the
+ * children's cards. A page opened at `/` asks only this (an empty list of children for the others),
+ * and the router may embed its answer in the page itself (docs/portal.md, « Premier chargement »).
+ */
+export const GuardianHome = graphql(`
   query GuardianHome($today: String!, $tomorrow: String!) {
     viewer {
+      profile
+      functions
       person {
         id
         displayName
@@ -57,13 +64,16 @@ const GuardianHome = graphql(`
 
 type Child = NonNullable<GuardianHomeQuery['viewer']>['children'][number];
 
+/** The home query's variables on a Paris day (the router's preload manifest computes the same: vite.config.ts). */
+export const guardianHomeVariables = (today: string) => ({ today, tomorrow: addDays(today, 1) });
+
 /** How often the page asks again while a justification is on its way (PENDING or SENT). */
 const FOLLOW_MS = 5_000;
 
 /** A guardian's home: one card per child, whatever their schools; one card failing never hides another. */
 export function GuardianHomePage() {
   const today = parisDay();
-  const [result, refetch] = useQuery({ query: GuardianHome, variables: { today, tomorrow: addDays(today, 1) } });
+  const [result, refetch] = useQuery({ query: GuardianHome, variables: guardianHomeVariables(today) });
   const moving = result.data?.viewer?.children.some((c) => c.justifications?.some((j) => j.state === 'PENDING' || j.state === 'SENT'));
   useEffect(() => {
     if (!moving) return;

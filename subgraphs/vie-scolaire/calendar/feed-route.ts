@@ -1,7 +1,7 @@
 import { compile } from 'html-to-text';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Directory } from '../../../connectors/directory/directory.ts';
-import { LRUCache } from 'lru-cache';
+import { boundedCache } from '../../../lib/bounded-cache.ts';
 import type { VieScolaireClient } from '../../../connectors/vie-scolaire/client.ts';
 import type { Viewer } from '../../../lib/viewer-context.ts';
 import { envSchema, integer, type EnvValues } from '../../../lib/config/env.ts';
@@ -110,7 +110,7 @@ export function calendarFeedRoute(options: {
 }) {
   const serving = { ...DEFAULT_FEED_SERVING, ...options.serving };
   const rateLimits = options.rateLimits ?? new MemoryRateLimitStore(serving.maxFeeds);
-  const served = new LRUCache<string, { today: string; body: string }>({ max: serving.maxFeeds, ttl: serving.cacheTtlMs, ttlAutopurge: false });
+  const served = boundedCache<string, { today: string; body: string }>({ maxEntries: serving.maxFeeds, ttl: serving.cacheTtlMs, ttlAutopurge: false });
   const configured = new Set(options.client.upstreams.schools);
   return {
     prefix: '/calendar/',
