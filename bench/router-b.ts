@@ -7,6 +7,7 @@ import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.ts';
 import { profileIfAsked } from './cpu-profile.ts';
 import { subgraphOfUrls } from './subgraph-of.ts';
@@ -45,7 +46,7 @@ const gateway = createGatewayRuntime({
 // promise only says when the response is sent.
 const writeProfile = await profileIfAsked('b');
 const server = createServer((req, res) => void gateway(req, res));
-server.listen(Number(process.env.BENCH_PORT), '127.0.0.1', () =>
-  process.stdout.write(`${JSON.stringify({ ready: true, url: `http://127.0.0.1:${process.env.BENCH_PORT}/graphql` })}\n`),
+server.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1', () =>
+  process.stdout.write(`${JSON.stringify({ ready: true, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}\n`),
 );
 process.once('SIGTERM', () => void writeProfile().then(() => process.exit(0)));

@@ -12,7 +12,7 @@
  * Writes bench/results/latest.{json,md,svg} and prints the markdown. docs/performance.md explains it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -79,8 +79,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 // Router (a)'s address must be known before the backends start (the identity providers register
-// its callback), so every port is chosen up front.
-const PORTS = { a: await freePort(), b: await freePort(), c: await freePort(), stats: await freePort() };
+// its callback), so its port is chosen up front, with the stats port. (b) and (c) take any free port
+// when they start, and say which: a port chosen here could be taken by the backends meanwhile (it was).
+const PORTS = { a: await freePort(), stats: await freePort() };
 const execFileAsync = promisify(execFile);
 
 const secret = randomBytes(32).toString('base64url');
@@ -165,7 +166,7 @@ async function startSetup(options: { dataDir: string; academie?: AcademieOptions
   const routers: Partial<Record<RouterId, { proc: ChildHandle; url: string }>> = { a: { proc: a.proc, url: a.url! } };
   // One after the other, in the order given.
   for (const id of options.routerIds.filter((r) => r !== 'a')) {
-    const started = await start(`bench/router-${id}.ts`, { BENCH_PORT: String(PORTS[id]) });
+    const started = await start(`bench/router-${id}.ts`, { BENCH_PORT: '0' });
     routers[id] = { proc: started.proc, url: started.url!.endsWith('/graphql') ? started.url! : `${started.url!.replace(/\/$/, '')}/graphql` };
   }
 
@@ -245,8 +246,28 @@ async function startSetup(options: { dataDir: string; academie?: AcademieOptions
     stop: async () => {
       for (const proc of own) proc.child.kill('SIGTERM');
       await Promise.all(own.map((proc) => proc.exited));
+      // The backends' PostgreSQL must not outlive them (it would hold its port and memory through
+      // the next phases): seen once after the large académie's backends stopped.
+      stopLeftoverPostgres(options.dataDir);
     },
   };
+}
+
+/** Asks a PostgreSQL server still running from `dataDir` (its `postmaster.pid`) to stop. */
+function stopLeftoverPostgres(dataDir: string): void {
+  const pidFile = join(dataDir, 'postgres', 'cluster', 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  // A stale file's pid may be another process's by now: only that cluster's postmaster is stopped.
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // no such process: the file is stale
+  }
+  if (!command.includes(dataDir)) return;
+  process.kill(pid, 'SIGINT');
+  console.error(`bench: stopped a PostgreSQL server left running in ${dataDir}`);
 }
 
 async function main() {
