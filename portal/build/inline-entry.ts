@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
-import type { OutputAsset, OutputChunk } from 'rollup';
-import type { Plugin } from 'vite';
+import type { Plugin, Rollup } from 'vite';
+
+type OutputAsset = Rollup.OutputAsset;
+type OutputChunk = Rollup.OutputChunk;
 
 /** Where the inlined entry publishes what the lazy pages import from it (read by the entry's URL's stand-in module). */
 export const ENTRY_GLOBAL = '__portalEntry';
@@ -23,6 +25,17 @@ function* nodesOf(root: Node): Generator<Node> {
       for (const item of value) if (isNode(item)) yield* nodesOf(item);
     } else if (isNode(value)) yield* nodesOf(value);
   }
+}
+
+const FUNCTION_NODES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
+/** Whether the module awaits at its top level (outside every function): `for await` included. */
+function awaitsAtTopLevel(node: Node): boolean {
+  if (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await === true)) return true;
+  if (FUNCTION_NODES.has(node.type)) return false;
+  return Object.values(node).some((value) =>
+    Array.isArray(value) ? value.some((item) => isNode(item) && awaitsAtTopLevel(item)) : isNode(value) && awaitsAtTopLevel(value),
+  );
 }
 
 /** `code` with the given ranges replaced (ranges do not overlap). */
@@ -67,7 +80,11 @@ export function inlineEntry(): Plugin {
         const dir = posix.dirname(entry.fileName);
         const edits: { start: number; end: number; text: string }[] = [];
         const exported: string[] = [];
-        for (const node of nodesOf(this.parse(entry.code) as unknown as Node)) {
+        const program = this.parse(entry.code) as unknown as Node;
+        // The exports are published at the entry's end: a top-level await before it would let a lazy
+        // page (or an element of the page named like the global) be read before they are there.
+        if (awaitsAtTopLevel(program)) this.error('inline-entry: the entry awaits at its top level: its exports would be published late');
+        for (const node of nodesOf(program)) {
           if (node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || node.type === 'ExportDefaultDeclaration') {
             this.error(`inline-entry: a ${node.type} in the entry: not supported`);
           }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayNameOf, type Student } from '../../connectors/directory/model.ts';
 import { startEmbeddedHub, type EmbeddedHub } from '../../hub/embedded-hub.ts';
@@ -283,8 +284,15 @@ describe('the portal in a real browser', () => {
     };
     /** The page `/` as a browser's navigation gets it, and what it embeds (undefined: nothing). */
     const home = async (headers: Record<string, string>) => {
-      const response = await fetch(new URL('/', hub.router.publicUrl), { headers: { 'sec-fetch-dest': 'document', ...headers } });
-      const html = await response.text();
+      // undici's `request`, not `fetch`: fetch always says `Sec-Fetch-Mode: cors`, which no navigation does.
+      const answer = await request(new URL('/', hub.router.publicUrl), {
+        headers: { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', ...headers },
+      });
+      const html = await answer.body.text();
+      const response = {
+        status: answer.statusCode,
+        headers: new Headers(Object.entries(answer.headers).flatMap(([name, value]) => [value ?? []].flat().map((v): [string, string] => [name, v]))),
+      };
       const embedded = /<script type="application\/json" id="portal-preload">([^<]*)<\/script>/.exec(html)?.[1];
       type Embedded = { data: { viewer: { person: { displayName: string }; children: { id: string; displayName: string }[] } } }[];
       return { response, html, embedded: embedded === undefined ? undefined : (JSON.parse(embedded) as Embedded) };
@@ -374,6 +382,7 @@ describe('the portal in a real browser', () => {
         { cookie: cookie.replace(/=.*/, '=not-a-session') },
         { cookie, 'sec-fetch-dest': 'empty' },
         { cookie, 'sec-fetch-dest': 'iframe' },
+        { cookie, 'sec-purpose': 'prefetch' },
       ];
       for (const headers of requests) {
         const page = await home(headers);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayIn, jsonForScriptElement, pageWithPreload, PreloadManifest, resolveVariables } from './static-site-preload.ts';
+import { dayIn, isPreloadNavigation, jsonForScriptElement, pageWithPreload, preloadOne, PreloadManifest, resolveVariables } from './static-site-preload.ts';
 
 const PAGE = '<!doctype html><html><head><script type="module" src="/assets/index.js"></script></head><body><div id="app"></div></body></html>';
 
@@ -49,5 +49,42 @@ describe('a preload manifest', () => {
     expect(PreloadManifest.safeParse({ elementId: 'x" onload="alert(1)', pages: {} }).success).toBe(false);
     const many = Array.from({ length: 5 }, () => ({ documentId: 'sha256:x' }));
     expect(PreloadManifest.safeParse({ elementId: 'ok', pages: { '/': many } }).success).toBe(false);
+  });
+});
+
+describe('which requests get a preload', () => {
+  const request = (headers: Record<string, string>, method = 'GET') => new Request('https://hub.example/', { method, headers });
+  const navigation = { cookie: 'hub_session=x', 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' };
+
+  it('a person opening the page, or a client that sends no Sec-Fetch headers, with a cookie', () => {
+    expect(isPreloadNavigation(request(navigation))).toBe(true);
+    expect(isPreloadNavigation(request({ cookie: 'hub_session=x' }))).toBe(true);
+  });
+
+  it('never a page nobody may see: prefetches and prerenders, frames, fetches, HEAD, or no cookie', () => {
+    expect(isPreloadNavigation(request({ ...navigation, 'sec-purpose': 'prefetch' }))).toBe(false);
+    expect(isPreloadNavigation(request({ ...navigation, 'sec-purpose': 'prefetch;prerender' }))).toBe(false);
+    expect(isPreloadNavigation(request({ ...navigation, purpose: 'prefetch' }))).toBe(false);
+    expect(isPreloadNavigation(request({ ...navigation, 'sec-fetch-dest': 'iframe' }))).toBe(false);
+    expect(isPreloadNavigation(request({ ...navigation, 'sec-fetch-mode': 'no-cors' }))).toBe(false);
+    expect(isPreloadNavigation(request({ ...navigation, 'sec-fetch-dest': 'empty', 'sec-fetch-mode': 'cors' }))).toBe(false);
+    expect(isPreloadNavigation(request(navigation, 'HEAD'))).toBe(false);
+    expect(isPreloadNavigation(request({ 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' }))).toBe(false);
+  });
+
+  it('ends its query when the visitor leaves: the request it runs is aborted with the navigation', async () => {
+    const left = new AbortController();
+    const page = new Request('https://hub.example/', { headers: { cookie: 'hub_session=x' }, signal: left.signal });
+    let asked: Request | undefined;
+    const dispatch = (graphql: Request) => {
+      asked = graphql;
+      // Answers only when its request is aborted, as a slow subgraph behind it would.
+      return new Promise<Response>((_, reject) => graphql.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    };
+    const entry = PreloadManifest.parse({ elementId: 'p', pages: { '/': [{ documentId: 'sha256:x' }] } }).pages['/']![0]!;
+    const preload = preloadOne(dispatch, page, {}, entry, 60_000);
+    left.abort();
+    await expect(preload).rejects.toBeDefined();
+    expect(asked!.signal.aborted).toBe(true);
   });
 });

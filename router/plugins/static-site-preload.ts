@@ -76,6 +76,22 @@ export function pageWithPreload(html: string, elementId: string, results: Preloa
   return at === -1 ? html + element : html.slice(0, at) + element + html.slice(at);
 }
 
+/**
+ * Whether a request is a person opening the page, the only case worth a preload (it reads the
+ * person's data, journals it and renews the session): a browser's top-level navigation
+ * (`Sec-Fetch-Dest: document`, `Sec-Fetch-Mode: navigate`; clients without these headers count),
+ * with a cookie to ask with. Not a frame, a fetch or a HEAD (no body to fill), and not a prefetch
+ * (`Sec-Purpose`/`Purpose: prefetch`): a page nobody may ever see reads nothing.
+ */
+export function isPreloadNavigation(request: Request): boolean {
+  const headers = request.headers;
+  if (request.method !== 'GET' || !headers.has('cookie')) return false;
+  if ((headers.get('sec-fetch-dest') ?? 'document') !== 'document') return false;
+  if ((headers.get('sec-fetch-mode') ?? 'navigate') !== 'navigate') return false;
+  const purpose = `${headers.get('sec-purpose') ?? ''} ${headers.get('purpose') ?? ''}`.toLowerCase();
+  return !purpose.includes('prefetch') && !purpose.includes('prerender');
+}
+
 /** Runs a request through the router's whole pipeline, as if it came from the same client (router.ts gives `gateway.fetch`). */
 export type Dispatch = (request: Request, serverContext: Record<string, unknown>) => Promise<Response>;
 
@@ -117,7 +133,10 @@ export async function preloadOne(
     variables: JSON.stringify(variables),
     extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: entry.documentId } }),
   }).toString();
-  const request = new Request(url, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) });
+  // Ended when the navigation is (the visitor left) or at the deadline: a page sent without the
+  // answer leaves no query running behind it.
+  const signal = AbortSignal.any([navigation.signal, AbortSignal.timeout(timeoutMs)]);
+  const request = new Request(url, { method: 'GET', headers, signal });
   // A fresh context holding only the connection (the client's address for rate limits and logs): no state of the navigation's own handling.
   const response = await dispatch(request, { req: serverContext.req, waitUntil: serverContext.waitUntil });
   if (response.status !== 200) {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import { constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, gzip, gzipSync } from 'node:zlib';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { HubError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { pageWithPreload, preloadOne, PreloadManifest, type Dispatch, type PreloadedResult } from './static-site-preload.ts';
+import { isPreloadNavigation, pageWithPreload, preloadOne, PreloadManifest, type Dispatch, type PreloadedResult } from './static-site-preload.ts';
 
 /**
  * A built single-page web application served at the router's origin (`ROUTER_STATIC_DIR`): the
@@ -187,6 +188,7 @@ export function useStaticSite(options: StaticSiteOptions): GatewayPlugin {
   const indexHtml = new TextDecoder().decode(index.body);
   const securityHeaders = { ...SECURITY_HEADERS, 'content-security-policy': staticSiteCsp(indexHtml) };
   const timeoutMs = options.preloadTimeoutMs ?? DEFAULT_PRELOAD_TIMEOUT_MS;
+  let inFlight = 0;
   return {
     async onRequest(payload) {
       const { url, request, fetchAPI } = payload;
@@ -208,21 +210,48 @@ export function useStaticSite(options: StaticSiteOptions): GatewayPlugin {
       }
       // A page that may carry a person's data: never stored by a cache, and never one person's page given to another.
       const headers = { ...securityHeaders, 'cache-control': 'no-store' };
-      const results = isNavigation(request) ? await preloadAll(options.dispatch, request, payload.serverContext, entries, timeoutMs, options.log) : [];
-      const page = results.length ? servedFile(new TextEncoder().encode(pageWithPreload(indexHtml, preload.elementId, results)), index.type, 6) : index;
-      const response = fileResponse(fetchAPI, request, page, headers);
+      // At most MAX_PRELOADS_IN_FLIGHT at once on this instance: past it (a flood of navigations), pages go without.
+      const preloading = isPreloadNavigation(request) && inFlight < MAX_PRELOADS_IN_FLIGHT;
+      let results: PreloadedResult[] = [];
+      if (preloading) {
+        inFlight++;
+        try {
+          results = await preloadAll(options.dispatch, request, payload.serverContext, entries, timeoutMs, options.log);
+        } finally {
+          inFlight--;
+        }
+      }
+      const response = results.length
+        ? await personalPageResponse(fetchAPI, request, pageWithPreload(indexHtml, preload.elementId, results), index.type, headers)
+        : fileResponse(fetchAPI, request, index, headers);
       response.headers.set('vary', 'Accept-Encoding, Cookie');
       payload.endResponse(response);
     },
   };
 }
 
+const gzipAsync = promisify(gzip);
+
+/** Preloads running at once on one instance: each runs a GraphQL operation and builds a page. */
+const MAX_PRELOADS_IN_FLIGHT = 64;
+
 /**
- * A browser's navigation to the page (`Sec-Fetch-Dest: document`; absent from older browsers and
- * other clients), with a cookie to ask with: not a fetch or a frame, no HEAD (no body to fill).
+ * A page made for one request (it carries that person's answers): compressed only for a client
+ * that takes gzip, off the event loop (zlib's thread pool), with no entity tag (it is never stored,
+ * so never revalidated).
  */
-const isNavigation = (request: Request) =>
-  request.method === 'GET' && request.headers.has('cookie') && (request.headers.get('sec-fetch-dest') ?? 'document') === 'document';
+async function personalPageResponse(
+  fetchAPI: { Response: typeof Response },
+  request: Request,
+  html: string,
+  type: string,
+  headers: Record<string, string>,
+): Promise<Response> {
+  const body = new TextEncoder().encode(html);
+  if (!acceptsGzip(request.headers.get('accept-encoding'))) return new fetchAPI.Response(body, { status: 200, headers: { ...headers, 'content-type': type } });
+  const gzipped = await gzipAsync(body, { level: 6 });
+  return new fetchAPI.Response(new Uint8Array(gzipped), { status: 200, headers: { ...headers, 'content-type': type, 'content-encoding': 'gzip' } });
+}
 
 /** The answers embedded in the page: each one asked at once, none waited for longer than `timeoutMs`; a failure leaves it out. */
 async function preloadAll(
