@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Transaction, type UpdateObject } from 'kysely';
 import type { LRUCache } from 'lru-cache';
 import { boundedCache } from '../../lib/bounded-cache.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -108,43 +108,38 @@ export class PostgresSessionStore implements SessionStore {
 
   async update(session: HubSession): Promise<boolean> {
     const row = rowOfSession(session);
-    const updated = await this.#db.transaction().execute(async (trx) => {
-      const changed = await trx
-        .updateTable('sessions')
-        .set({
-          functions: row.functions,
-          schools: row.schools,
-          children: row.children,
-          last_seen_at: row.last_seen_at,
-          facts_at: row.facts_at,
-        })
-        .where('id', '=', session.id)
-        .where('secret_hash', '=', session.secretHash)
-        .returning('id')
-        .executeTakeFirst();
-      if (changed) await notify(trx, [session.secretHash]);
-      return changed !== undefined;
+    return this.#changeLive(session, {
+      functions: row.functions,
+      schools: row.schools,
+      children: row.children,
+      last_seen_at: row.last_seen_at,
+      facts_at: row.facts_at,
     });
-    this.#forget(session.secretHash);
-    return updated;
   }
 
   async touch(session: Pick<HubSession, 'id' | 'secretHash'>, at: number): Promise<boolean> {
-    const touched = await this.#db.transaction().execute(async (trx) => {
-      const changed = await trx
+    // Never backwards: two instances touching at once keep the later use.
+    return this.#changeLive(session, { last_seen_at: sql<Date>`greatest(last_seen_at, ${new Date(at)})` });
+  }
+
+  /**
+   * Sets `values` on the session if it still exists (by id and secret hash: never re-creating one a
+   * logout ended), telling every instance in the same transaction to read it again. False: gone.
+   */
+  async #changeLive(session: Pick<HubSession, 'id' | 'secretHash'>, values: UpdateObject<Database, 'sessions'>): Promise<boolean> {
+    const changed = await this.#db.transaction().execute(async (trx) => {
+      const found = await trx
         .updateTable('sessions')
-        // Never backwards: two instances touching at once keep the later use.
-        .set({ last_seen_at: sql<Date>`greatest(last_seen_at, ${new Date(at)})` })
+        .set(values)
         .where('id', '=', session.id)
         .where('secret_hash', '=', session.secretHash)
         .returning('id')
         .executeTakeFirst();
-      // Every instance reads the session again (its cached copy has the old last use).
-      if (changed) await notify(trx, [session.secretHash]);
-      return changed !== undefined;
+      if (found) await notify(trx, [session.secretHash]);
+      return found !== undefined;
     });
     this.#forget(session.secretHash);
-    return touched;
+    return changed;
   }
 
   async delete(id: string): Promise<void> {
