@@ -190,7 +190,7 @@ export function useStaticSite(options: StaticSiteOptions): GatewayPlugin {
   const timeoutMs = options.preloadTimeoutMs ?? DEFAULT_PRELOAD_TIMEOUT_MS;
   let inFlight = 0;
   return {
-    async onRequest(payload) {
+    onRequest(payload) {
       const { url, request, fetchAPI } = payload;
       if (options.isReserved(url.pathname)) return;
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -199,7 +199,8 @@ export function useStaticSite(options: StaticSiteOptions): GatewayPlugin {
       if (!file && (url.pathname.startsWith('/assets/') || extname(url.pathname) !== '')) return;
       const served = file ?? index;
       const entries = served === index ? preload?.pages[url.pathname] : undefined;
-      if (!entries || !preload || !options.dispatch) {
+      const dispatch = options.dispatch;
+      if (!entries || !preload || !dispatch) {
         payload.endResponse(
           fileResponse(fetchAPI, request, served, {
             ...securityHeaders,
@@ -210,22 +211,26 @@ export function useStaticSite(options: StaticSiteOptions): GatewayPlugin {
       }
       // A page that may carry a person's data: never stored by a cache, and never one person's page given to another.
       const headers = { ...securityHeaders, 'cache-control': 'no-store' };
-      // At most MAX_PRELOADS_IN_FLIGHT at once on this instance: past it (a flood of navigations), pages go without.
-      const preloading = isPreloadNavigation(request) && inFlight < MAX_PRELOADS_IN_FLIGHT;
-      let results: PreloadedResult[] = [];
-      if (preloading) {
-        inFlight++;
-        try {
-          results = await preloadAll(options.dispatch, request, payload.serverContext, entries, timeoutMs, options.log);
-        } finally {
-          inFlight--;
+      const page = async () => {
+        // At most MAX_PRELOADS_IN_FLIGHT at once on this instance: past it (a flood of navigations), pages go without.
+        const preloading = isPreloadNavigation(request) && inFlight < MAX_PRELOADS_IN_FLIGHT;
+        let results: PreloadedResult[] = [];
+        if (preloading) {
+          inFlight++;
+          try {
+            results = await preloadAll(dispatch, request, payload.serverContext, entries, timeoutMs, options.log);
+          } finally {
+            inFlight--;
+          }
         }
-      }
-      const response = results.length
-        ? await personalPageResponse(fetchAPI, request, pageWithPreload(indexHtml, preload.elementId, results), index.type, headers)
-        : fileResponse(fetchAPI, request, index, headers);
-      response.headers.set('vary', 'Accept-Encoding, Cookie');
-      payload.endResponse(response);
+        const response = results.length
+          ? await personalPageResponse(fetchAPI, request, pageWithPreload(indexHtml, preload.elementId, results), index.type, headers)
+          : fileResponse(fetchAPI, request, index, headers);
+        response.headers.set('vary', 'Accept-Encoding, Cookie');
+        payload.endResponse(response);
+      };
+      // Asynchronous only here: every other request (GraphQL among them) passes this hook without a promise.
+      return page();
     },
   };
 }
