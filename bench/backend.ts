@@ -6,10 +6,16 @@
  */
 import { createServer } from 'node:http';
 import { createLogger } from '../lib/logger.ts';
+import { exitOnSignal } from '../lib/shutdown.ts';
 import { startEmbeddedHub } from '../hub/embedded-hub.ts';
 import type { AcademieOptions } from '../tooling/academie/academie.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
 
+const log = createLogger('bench-backend', 'warn');
+// Owns the process's signals before anything starts, as every entry point does: the subgraphs'
+// Apollo servers register their own SIGTERM handler, which stopped them and killed the process
+// before the hub's PostgreSQL was stopped (it outlived every bench run).
+const shutdown = exitOnSignal(log, 60_000);
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const hub = await startEmbeddedHub({
   dataDir: process.env.HUB_DATA_DIR!,
@@ -18,7 +24,7 @@ const hub = await startEmbeddedHub({
   // BENCH_ACADEMIE: the options of a generated académie (its size) instead of the demo's.
   academie: process.env.BENCH_ACADEMIE ? (JSON.parse(process.env.BENCH_ACADEMIE) as AcademieOptions) : undefined,
   extraRouterUrls: (process.env.BENCH_ROUTER_URLS ?? '').split(',').filter(Boolean),
-  log: createLogger('bench-backend', 'warn'),
+  log,
 });
 for (const standin of hub.vieScolaire.standins) standin.faults.latencyMs = latency;
 hub.gar.standin.faults.latencyMs = latency;
@@ -39,9 +45,7 @@ const server = createServer((_, res) => {
   res.end(JSON.stringify(stats()));
 });
 server.listen(Number(process.env.BENCH_STATS_PORT), '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
-process.once('SIGTERM', () => void shutdown());
-async function shutdown(): Promise<void> {
+shutdown.stopWith(async () => {
   server.close();
   await hub.stop();
-  process.exit(0);
-}
+});

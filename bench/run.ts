@@ -12,7 +12,7 @@
  * Writes bench/results/latest.{json,md,svg} and prints the markdown. docs/performance.md explains it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -255,28 +255,8 @@ async function startSetup(options: { dataDir: string; academie?: AcademieOptions
     stop: async () => {
       for (const proc of own) proc.child.kill('SIGTERM');
       await Promise.all(own.map((proc) => proc.exited));
-      // The backends' PostgreSQL must not outlive them (it would hold its port and memory through
-      // the next phases): seen once after the large académie's backends stopped.
-      stopLeftoverPostgres(options.dataDir);
     },
   };
-}
-
-/** Asks a PostgreSQL server still running from `dataDir` (its `postmaster.pid`) to stop. */
-function stopLeftoverPostgres(dataDir: string): void {
-  const pidFile = join(dataDir, 'postgres', 'cluster', 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  // A stale file's pid may be another process's by now: only that cluster's postmaster is stopped.
-  let command = '';
-  try {
-    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return; // no such process: the file is stale
-  }
-  if (!command.includes(dataDir)) return;
-  process.kill(pid, 'SIGINT');
-  console.error(`bench: stopped a PostgreSQL server left running in ${dataDir}`);
 }
 
 async function main() {
