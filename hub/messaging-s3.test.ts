@@ -25,6 +25,15 @@ describe('message attachments in an S3-compatible object store', { timeout: 60_0
   let ask: ReturnType<typeof hubSession>['ask'];
   const s3Config = () => ({ endpoint: s3.url, bucket: 'ent-attachments', region: 'us-east-1', ...credentials, forcePathStyle: true });
   const demo = (description: RegExp) => hub.academie.demo.find((d) => description.test(d.description))!;
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  /** Sophie MARTIN sends `pdf` to `to`, named `name`; the send must succeed. */
+  const sendPdf = async (to: string, subject: string, name: string) => {
+    const sent = await ask('sophie.martin', SEND, {
+      input: { to: [to], subject, body: 'Ci-joint.', attachments: [{ name, contentType: 'application/pdf', base64: pdf.toString('base64') }] },
+    });
+    expect(sent.errors).toBeUndefined();
+    return sent;
+  };
 
   beforeAll(async () => {
     s3 = await startS3Standin({ folder, bucket: 'ent-attachments', ...credentials });
@@ -50,16 +59,7 @@ describe('message attachments in an S3-compatible object store', { timeout: 60_0
   it('a recipient downloads the sender’s file through the hub, from the object store; nobody else; the purge deletes the object', async () => {
     const teacher = demo(/teacher of .*5EA/);
     const claire = demo(/separated mother/);
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-    const sent = await ask('sophie.martin', SEND, {
-      input: {
-        to: [teacher.id],
-        subject: 'Certificat',
-        body: 'Ci-joint.',
-        attachments: [{ name: 'certificat médical.pdf', contentType: 'application/pdf', base64: pdf.toString('base64') }],
-      },
-    });
-    expect(sent.errors).toBeUndefined();
+    const sent = await sendPdf(teacher.id, 'Certificat', 'certificat médical.pdf');
     const id = sent.data.sendMessage.id;
 
     // The row keeps what the file is, not its bytes: those are in the bucket, under a random key.
@@ -115,16 +115,7 @@ describe('message attachments in an S3-compatible object store', { timeout: 60_0
 
   it('a bucket that lies gives no one a file other than the one sent, nor more bytes than were stored', async () => {
     const teacher = demo(/teacher of .*5EA/);
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-    const sent = await ask('sophie.martin', SEND, {
-      input: {
-        to: [teacher.id],
-        subject: 'Attestation',
-        body: 'Ci-joint.',
-        attachments: [{ name: 'a.pdf', contentType: 'application/pdf', base64: pdf.toString('base64') }],
-      },
-    });
-    expect(sent.errors).toBeUndefined();
+    const sent = await sendPdf(teacher.id, 'Attestation', 'a.pdf');
     const { rows } = await hub.store.store.database.pool.query(`SELECT object_key FROM message_attachments WHERE message_id = $1`, [sent.data.sendMessage.id]);
     const objectFile = join(folder, createHash('sha256').update(rows[0].object_key).digest('hex'));
     const theirs = (await ask(teacher.login, ATTACHMENTS, { id: sent.data.sendMessage.id })).data.message.attachments[0];
