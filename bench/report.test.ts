@@ -96,6 +96,46 @@ describe('bench summary and targets', () => {
     expect(markdown(r, summarize(r))).toContain('**Warning**: 60 req/s is above what (a) held on one core');
   });
 
+  describe('(a) with its response cache off', () => {
+    /** (a)'s runs without its cache at `cpu` ms per request, guardian p50 and p95 as given. */
+    const withUncached = (cpu: number, p50 = 55, p95 = 70) => {
+      const r = report([1.2, 1.3, 1.25], [400, 400, 400]);
+      const guardian = { count: 720, errors: 0, p50, p95, p99: p95 + 20 };
+      r.uncached = { runs: [1, 2, 3].map(() => result(60, cpu, 90, { operations: { guardian } })) };
+      return r;
+    };
+    const plugins = (r: BenchReport) => summarize(r).targets.find((t) => t.target.includes('response cache off'))!;
+
+    it('marks the plugins’ own cost against (b), and shows both (a)s side by side', () => {
+      expect(plugins(withUncached(4.4))).toMatchObject({ required: false, status: 'met', figure: expect.stringContaining('a/b = 1.10, a/c = 0.37') });
+      expect(plugins(withUncached(5))).toMatchObject({ status: 'not met' });
+      const r = withUncached(4.4);
+      const md = markdown(r, summarize(r));
+      expect(md).toContain('## (a) with its response cache off');
+      expect(md).toContain('| response cache off | 4.4 | 55 / 70 / 90 | 0 |');
+      expect(md).toContain('| with its response cache (above) | 1.25 (1.2–1.3) |');
+    });
+
+    it('is the large académie’s baseline: the académie phase runs without the cache too', () => {
+      const r = withUncached(4.4, 40, 50);
+      r.academie = {
+        demoPeople: 2260,
+        people: 101766,
+        runs: [1, 2, 3].map(() => result(60, 4.5, 90, { operations: { guardian: { count: 720, errors: 0, p50: 41, p95: 52, p99: 70 } } })),
+      };
+      // Compared with the uncached demo's 40 / 50 ms, not with the cached (a)'s 55 / 70.
+      const verdict = summarize(r).targets.find((t) => t.target.includes('académie'))!;
+      expect(verdict).toMatchObject({ status: 'met', figure: expect.stringContaining('40 / 50 / 70 ms with the demo') });
+      expect(markdown(r, summarize(r))).toContain('| demo, 2,260 people | 4.4 | 40 / 50 / 70 | 0 |');
+    });
+
+    it('is absent when the run skipped it', () => {
+      const r = report([4, 4, 4], [400]);
+      expect(summarize(r).targets.some((t) => t.target.includes('response cache off'))).toBe(false);
+      expect(markdown(r, summarize(r))).not.toContain('with its response cache off');
+    });
+  });
+
   describe('the large académie: latency does not grow with its size', () => {
     /** (a)'s runs with the large académie: guardian p50 and p95 as given (the demo's are 55 and 70 ms). */
     const withAcademie = (p50: number, p95: number, extra: Partial<LoadResult> = {}) => {

@@ -34,6 +34,8 @@ export interface FixedRateRun {
   result: LoadResult;
   /** Vie scolaire cache hits over hits and misses during the run (percent), on (a). */
   cacheHitRatePercent?: number;
+  /** Queries (a) answered from its response cache over all its cache lookups in the run (percent). */
+  responseCacheHitRatePercent?: number;
 }
 
 export interface RampRun {
@@ -56,6 +58,8 @@ export interface BenchReport {
   upstreamLatencyMs: number;
   repetitions: number;
   routerStartToReadyMs: number;
+  /** The people logged in whose operations make the load (each asks about once a second at 60 req/s). */
+  loggedInPeople?: number;
   fixedRate: { rate: number; warmupSeconds: number; windowSeconds: number; runs: FixedRateRun[] };
   saturation?: { pinning: Pinning; rates: number[]; warmupSeconds: number; stepSeconds: number; runs: RampRun[] };
   /** Upstream calls per operation on (a), one record per repetition. */
@@ -66,6 +70,13 @@ export interface BenchReport {
    * the same people's operations, against the demo académie's runs above.
    */
   academie?: { demoPeople: number; people: number; runs: LoadResult[] };
+  /**
+   * (a) with its response cache off (`ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS=0`), on backends
+   * restarted with the demo académie, at the same fixed rate: what the hub's plugins cost when every
+   * request reaches the subgraphs, and the académie phase's baseline (it runs without the cache too,
+   * so that the subgraphs answer every request and the académie's size would show).
+   */
+  uncached?: { runs: LoadResult[] };
 }
 
 export interface RouterSummary {
@@ -92,14 +103,25 @@ export interface TargetVerdict {
   status: TargetStatus;
 }
 
+/** One router's runs of a phase of its own: CPU per request and guardian latencies. */
+export interface AloneSummary {
+  cpuMsPerRequest?: Spread;
+  guardian: { p50?: Spread; p95?: Spread; p99?: Spread };
+  errors: number;
+  keptUp: boolean;
+}
+
 export interface Summary {
   routers: Record<RouterId, RouterSummary>;
   /** CPU per request of (a) over (b) and over (c), paired within each repetition. */
   ratios: { aOverB?: Spread; aOverC?: Spread };
   cacheHitRatePercent?: Spread;
+  responseCacheHitRatePercent?: Spread;
   upstreamCallsPerOperation: Partial<Record<OperationKind, Spread>>;
   /** (a) with the large académie: CPU per request and guardian latencies. */
-  academie?: { cpuMsPerRequest?: Spread; guardian: { p50?: Spread; p95?: Spread; p99?: Spread }; errors: number; keptUp: boolean };
+  academie?: AloneSummary;
+  /** (a) with its response cache off, on the demo académie. */
+  uncached?: AloneSummary;
   targets: TargetVerdict[];
 }
 
@@ -174,19 +196,39 @@ export function summarize(report: BenchReport): Summary {
       status: !pinning || 'skipped' in pinning ? 'not measured' : verdict(held && held.median >= TARGETS.pinnedRateMin),
     },
   ];
-  const academie = report.academie && academieSummary(report.academie.runs);
-  targets.push(academieVerdict(report, routers.a, academie));
+  const uncached = report.uncached && aloneSummary(report.uncached.runs);
+  if (uncached) {
+    // Not paired by repetition (another setup): the medians' ratio.
+    const over = (id: RouterId) =>
+      uncached.cpuMsPerRequest && routers[id].cpuMsPerRequest && uncached.cpuMsPerRequest.median / routers[id].cpuMsPerRequest.median;
+    const overB = over('b');
+    targets.splice(1, 0, {
+      target: `CPU per request with (a)'s response cache off: ≤ ${TARGETS.cpuAOverBMax} × (b) (the hub's plugins' own cost, every request reaching the subgraphs)`,
+      required: false,
+      figure: `a/b = ${overB?.toFixed(2) ?? '–'}, a/c = ${over('c')?.toFixed(2) ?? '–'} (a without its cache ${cpuFigure(uncached.cpuMsPerRequest)}; medians of separate runs)`,
+      status: verdict(overB === undefined ? undefined : overB <= TARGETS.cpuAOverBMax),
+    });
+  }
+  const academie = report.academie && aloneSummary(report.academie.runs);
+  // The académie phase runs without the cache: against (a) without it, when measured.
+  targets.push(academieVerdict(report, uncached ?? aloneOf(routers.a), academie));
   return {
     routers,
     ratios,
     cacheHitRatePercent: spread(defined(fixed.map((r) => r.cacheHitRatePercent))),
+    responseCacheHitRatePercent: spread(defined(fixed.map((r) => r.responseCacheHitRatePercent))),
     upstreamCallsPerOperation,
     academie,
+    uncached,
     targets,
   };
 }
 
-function academieSummary(runs: LoadResult[]): NonNullable<Summary['academie']> {
+function aloneOf(r: RouterSummary): AloneSummary {
+  return { cpuMsPerRequest: r.cpuMsPerRequest, guardian: r.operations.guardian ?? {}, errors: r.errors + r.dropped, keptUp: r.keptUp };
+}
+
+function aloneSummary(runs: LoadResult[]): AloneSummary {
   const guardian = defined(runs.map((r) => r.operations.guardian));
   return {
     cpuMsPerRequest: spread(defined(runs.map((r) => r.router?.cpuMsPerRequest))),
@@ -197,14 +239,14 @@ function academieSummary(runs: LoadResult[]): NonNullable<Summary['academie']> {
 }
 
 /** Whether (a)'s guardian latency stayed the same with the large académie loaded (p50 and p95; p99 is shown, too noisy to judge on). */
-function academieVerdict(report: BenchReport, demo: RouterSummary, large: Summary['academie']): TargetVerdict {
+function academieVerdict(report: BenchReport, demo: AloneSummary, large: Summary['academie']): TargetVerdict {
   const target = "The same with the académie at 100,000 people loaded: (a)'s latency does not grow with the académie's size";
   if (!report.academie || !large) return { target, required: false, figure: 'not measured (`BENCH_ACADEMIE_PEOPLE=0`)', status: 'not measured' };
   const ms = (s?: Spread) => formatSpread(s, 0);
   const latencies = (o: { p50?: Spread; p95?: Spread; p99?: Spread } | undefined) => `${ms(o?.p50)} / ${ms(o?.p95)} / ${ms(o?.p99)} ms`;
   const within = (big?: Spread, small?: Spread) =>
     big !== undefined && small !== undefined && big.median <= Math.max(small.median * TARGETS.academieLatencyMaxFactor, small.median + TARGETS.academieSlackMs);
-  const demoGuardian = demo.operations.guardian;
+  const demoGuardian = demo.guardian;
   const met = large.keptUp && within(large.guardian.p50, demoGuardian?.p50) && within(large.guardian.p95, demoGuardian?.p95);
   const figure =
     `guardian p50 / p95 / p99 ${latencies(large.guardian)} with ${report.academie.people.toLocaleString('en')} people, ` +
@@ -280,8 +322,9 @@ export function markdown(report: BenchReport, summary: Summary): string {
     ...saturationSection(report, summary),
     '## Upstream calls and cache',
     '',
-    `Upstream calls per operation (on (a), each operation alone, cache warm): ${KINDS.map((k) => `${k} ${formatSpread(summary.upstreamCallsPerOperation[k], 2)}`).join(', ')}. Vie scolaire cache hit rate during (a)'s fixed-rate runs: ${formatSpread(summary.cacheHitRatePercent, 1, ' %')}. Router (a) start to ready: ${report.routerStartToReadyMs} ms.`,
+    `Upstream calls per operation (on (a), each operation alone, cache warm): ${KINDS.map((k) => `${k} ${formatSpread(summary.upstreamCallsPerOperation[k], 2)}`).join(', ')}. Vie scolaire cache hit rate during (a)'s fixed-rate runs: ${formatSpread(summary.cacheHitRatePercent, 1, ' %')}. (a)'s response cache (answers served without the subgraphs) during those runs: ${formatSpread(summary.responseCacheHitRatePercent, 1, ' %')} of its queries, with the bench's ${report.loggedInPeople ?? ''} people each asking about once a second (a real Monday's people ask far less often: docs/performance.md). Router (a) start to ready: ${report.routerStartToReadyMs} ms.`,
     '',
+    ...uncachedSection(report, summary),
     ...academieSection(report, summary),
     '## AAF import',
     '',
@@ -297,20 +340,40 @@ export function markdown(report: BenchReport, summary: Summary): string {
   return lines.join('\n');
 }
 
+function uncachedSection(report: BenchReport, summary: Summary): string[] {
+  const off = summary.uncached;
+  if (!report.uncached || !off) return [];
+  const ms = (s?: Spread) => formatSpread(s, 0);
+  const on = summary.routers.a;
+  const row = (label: string, cpu: Spread | undefined, g: AloneSummary['guardian'] | undefined, errors: number) =>
+    `| ${label} | ${formatSpread(cpu, 3)} | ${ms(g?.p50)} / ${ms(g?.p95)} / ${ms(g?.p99)} | ${errors} |`;
+  return [
+    '## (a) with its response cache off',
+    '',
+    `The backends restarted on the demo académie, then (a) with \`ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS=0\` alone at ${report.fixedRate.rate} req/s, the same mix and windows, ${report.uncached.runs.length} repetition${report.uncached.runs.length > 1 ? 's' : ''}: every request reaches the subgraphs, as with people who each ask less often than the answers' max-age. (a) above served ${formatSpread(summary.responseCacheHitRatePercent, 1, ' %')} of its queries from its cache.`,
+    '',
+    '| (a) | CPU ms / request | guardian p50 / p95 / p99 | errors and drops |',
+    '| --- | --- | --- | --- |',
+    row('with its response cache (above)', on.cpuMsPerRequest, on.operations.guardian, on.errors + on.dropped),
+    row('response cache off', off.cpuMsPerRequest, off.guardian, off.errors),
+    '',
+  ];
+}
+
 function academieSection(report: BenchReport, summary: Summary): string[] {
   const large = report.academie;
   if (!large || !summary.academie) return [];
   const ms = (s?: Spread) => formatSpread(s, 0);
-  const a = summary.routers.a;
-  const g = a.operations.guardian;
+  const a = summary.uncached ?? aloneOf(summary.routers.a);
+  const g = a.guardian;
   return [
     `## (a) with an académie of ${large.people.toLocaleString('en')} people`,
     '',
-    `The backends restarted with a generated académie of ${large.people.toLocaleString('en')} people imported into the directory (PostgreSQL) and the stand-ins, then (a) alone at ${report.fixedRate.rate} req/s, the same mix and windows, ${large.runs.length} repetition${large.runs.length > 1 ? 's' : ''}. Against (a)'s runs above, with the demo académie (${large.demoPeople.toLocaleString('en')} people).`,
+    `The backends restarted with a generated académie of ${large.people.toLocaleString('en')} people imported into the directory (PostgreSQL) and the stand-ins, then (a) alone at ${report.fixedRate.rate} req/s, the same mix and windows, ${large.runs.length} repetition${large.runs.length > 1 ? 's' : ''}${summary.uncached ? ", with its response cache off so that the subgraphs answer every request. Against (a)'s runs with its cache off on the demo académie" : ". Against (a)'s runs above, with the demo académie"} (${large.demoPeople.toLocaleString('en')} people).`,
     '',
     '| académie | CPU ms / request | guardian p50 / p95 / p99 | errors and drops |',
     '| --- | --- | --- | --- |',
-    `| demo, ${large.demoPeople.toLocaleString('en')} people | ${formatSpread(a.cpuMsPerRequest, 3)} | ${ms(g?.p50)} / ${ms(g?.p95)} / ${ms(g?.p99)} | ${a.errors + a.dropped} |`,
+    `| demo, ${large.demoPeople.toLocaleString('en')} people | ${formatSpread(a.cpuMsPerRequest, 3)} | ${ms(g?.p50)} / ${ms(g?.p95)} / ${ms(g?.p99)} | ${a.errors} |`,
     `| generated, ${large.people.toLocaleString('en')} people | ${formatSpread(summary.academie.cpuMsPerRequest, 3)} | ${ms(summary.academie.guardian.p50)} / ${ms(summary.academie.guardian.p95)} / ${ms(summary.academie.guardian.p99)} | ${summary.academie.errors} |`,
     '',
   ];

@@ -4,6 +4,7 @@
  */
 import { databaseConfigFromEnv, openDatabase } from '../store/database.ts';
 import { PostgresDirectory } from '../store/directory/postgres-directory.ts';
+import { AnswerChanges } from '../store/answer-changes.ts';
 import { linkLogin, relinkPerson } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -20,6 +21,8 @@ const backend = (await (await fetch(process.env.BENCH_STATS_URL!)).json()) as {
 // The directory as a deployed router reads it: the imported académie in the hub's database.
 const database = await openDatabase(databaseConfigFromEnv(process.env, backend.databaseUrl), createLogger('router-a-store', 'warn'));
 const directory = new PostgresDirectory(database.db);
+// As deployed with a database: the router hears what changed, and its response cache runs.
+const answerChanges = await AnswerChanges.start(database, createLogger('router-a-changes', 'warn'));
 const router = await startRouter(
   {
     ...routerConfigFromEnv({
@@ -43,13 +46,15 @@ const router = await startRouter(
       link: (claims, provider) => linkLogin(claims, provider, directory),
       relink: (personId) => relinkPerson(personId, directory),
     },
+    answerChanges,
   },
 );
 const writeProfile = await profileIfAsked('a');
-process.stdout.write(`${JSON.stringify({ ready: true, url: router.graphqlUrl })}\n`);
+process.stdout.write(`${JSON.stringify({ ready: true, url: router.graphqlUrl, metricsUrl: router.metricsUrl })}\n`);
 process.once('SIGTERM', () => void shutdown());
 async function shutdown(): Promise<void> {
   await writeProfile();
   await router.stop();
+  await answerChanges.close();
   process.exit(0);
 }

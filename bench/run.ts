@@ -67,6 +67,7 @@ const CONFIG = {
   requestTimeoutMs: envNumber('BENCH_REQUEST_TIMEOUT_MS', 10_000),
   skipRamp: process.env.BENCH_SKIP_RAMP === '1',
   skipAaf: QUICK || process.env.BENCH_SKIP_AAF === '1',
+  skipUncached: process.env.BENCH_SKIP_UNCACHED === '1',
   /** People of the large académie (a) is measured with again; 0 skips it (quick mode's default). */
   academiePeople: process.env.BENCH_ACADEMIE_PEOPLE === '0' || (QUICK && !process.env.BENCH_ACADEMIE_PEOPLE) ? 0 : envNumber('BENCH_ACADEMIE_PEOPLE', 100_000),
 };
@@ -101,7 +102,7 @@ const ready = async (entry: string, extra: Record<string, string>) => {
   const proc = startTsProcess(entry, [], { ...env, ...extra });
   processes.push(proc);
   const line = await proc.waitFor((l) => l.ready === true, 120_000);
-  return { proc, url: line.url as string | undefined };
+  return { proc, url: line.url as string | undefined, metricsUrl: line.metricsUrl as string | undefined };
 };
 const backendStats = async () =>
   (await (await fetch(env.BENCH_STATS_URL)).json()) as {
@@ -125,6 +126,10 @@ type LoadOptions = Omit<LoadSpec, 'url' | 'users' | 'maxInFlight' | 'lateAfterMs
 interface BenchSetup {
   withUsers(id: RouterId, spec: LoadOptions): Promise<LoadResult>;
   routerPid(id: RouterId): number;
+  /** Router (a)'s response cache lookups so far, by result (its /metrics). */
+  responseCacheLookups(): Promise<{ hit: number; miss: number; bypass: number }>;
+  /** The people logged in on (a) whose operations make the load. */
+  loggedIn: number;
   /** Router (a)'s time from start to ready (ms). */
   startToReadyMs: number;
   /** People in the académie the backends serve. */
@@ -137,7 +142,13 @@ interface BenchSetup {
  * (a first, b, c one after the other), and logs the benchmark's people in on (a): guardians with
  * children, pupils, teachers; as (a) would see them, signed viewer contexts for (b) and (c).
  */
-async function startSetup(options: { dataDir: string; academie?: AcademieOptions; routerIds: readonly RouterId[] }): Promise<BenchSetup> {
+async function startSetup(options: {
+  dataDir: string;
+  academie?: AcademieOptions;
+  routerIds: readonly RouterId[];
+  /** Router (a)'s own variables (its response cache off). */
+  routerAEnv?: Record<string, string>;
+}): Promise<BenchSetup> {
   const own: ChildHandle[] = [];
   const extraEnv = { HUB_DATA_DIR: options.dataDir };
   const start = async (entry: string, extra: Record<string, string>) => {
@@ -156,7 +167,7 @@ async function startSetup(options: { dataDir: string; academie?: AcademieOptions
 
   console.error('bench: routers…');
   const startedAt = performance.now();
-  const a = await start('bench/router-a.ts', { BENCH_PORT: String(PORTS.a) });
+  const a = await start('bench/router-a.ts', { BENCH_PORT: String(PORTS.a), ...options.routerAEnv });
   for (;;) {
     const r = await fetch(`http://127.0.0.1:${PORTS.a}/ready`).catch(() => undefined);
     if (r?.ok) break;
@@ -250,6 +261,8 @@ async function startSetup(options: { dataDir: string; academie?: AcademieOptions
         ...spec,
       }),
     routerPid: (id) => routerOf(id).proc.child.pid!,
+    loggedIn: prepared.length,
+    responseCacheLookups: async () => responseCacheLookupsIn(await (await fetch(a.metricsUrl!)).text()),
     startToReadyMs,
     people: (['Eleve', 'PersRelEleve', 'PersEducNat'] as const).reduce((sum, category) => sum + [...academie.store.records(category)].length, 0),
     stop: async () => {
@@ -257,6 +270,12 @@ async function startSetup(options: { dataDir: string; academie?: AcademieOptions
       await Promise.all(own.map((proc) => proc.exited));
     },
   };
+}
+
+/** `hub_router_response_cache_lookups_total` by result, from a Prometheus text page. */
+function responseCacheLookupsIn(page: string): { hit: number; miss: number; bypass: number } {
+  const count = (result: string) => Number(new RegExp(`^hub_router_response_cache_lookups_total\\{result="${result}"\\} (\\d+)`, 'm').exec(page)?.[1] ?? 0);
+  return { hit: count('hit'), miss: count('miss'), bypass: count('bypass') };
 }
 
 async function main() {
@@ -292,11 +311,27 @@ async function main() {
     for (const id of orderOf(repetition)) {
       console.error(`bench: #${repetition} ${ROUTERS[id]} at ${CONFIG.rate} req/s…`);
       const before = await backendStats();
+      const lookupsBefore = id === 'a' ? await setup.responseCacheLookups() : undefined;
       const result = await withUsers(id, { rate: CONFIG.rate, warmupMs: CONFIG.warmupMs, durationMs: CONFIG.windowMs, routerPid: routerPid(id) });
       const after = await backendStats();
       const hits = after.cache.vieScolaireHits - before.cache.vieScolaireHits;
       const misses = after.cache.vieScolaireMisses - before.cache.vieScolaireMisses;
-      fixedRuns.push({ repetition, router: id, result, ...(id === 'a' ? { cacheHitRatePercent: round((hits / Math.max(1, hits + misses)) * 100) } : {}) });
+      const lookups = lookupsBefore && (await setup.responseCacheLookups());
+      // Over the warm-up and the window: every lookup of (a) in this run.
+      const answered =
+        lookups && lookupsBefore
+          ? {
+              hit: lookups.hit - lookupsBefore.hit,
+              all: lookups.hit + lookups.miss + lookups.bypass - lookupsBefore.hit - lookupsBefore.miss - lookupsBefore.bypass,
+            }
+          : undefined;
+      fixedRuns.push({
+        repetition,
+        router: id,
+        result,
+        ...(id === 'a' ? { cacheHitRatePercent: round((hits / Math.max(1, hits + misses)) * 100) } : {}),
+        ...(answered ? { responseCacheHitRatePercent: round((answered.hit / Math.max(1, answered.all)) * 100) } : {}),
+      });
       console.error(
         `  ${result.router?.cpuMsPerRequest} ms CPU/request, ${result.throughput} req/s answered, guardian p99 ${result.operations.guardian?.p99} ms, errors ${result.errors}, dropped ${result.dropped}${result.firstError ? ` (${result.firstError.slice(0, 160)})` : ''}`,
       );
@@ -351,24 +386,44 @@ async function main() {
   }
   await setup.stop();
 
-  // (a) again with a large académie in the directory: does latency grow with the académie's size?
-  let academie: BenchReport['academie'];
-  if (CONFIG.academiePeople) {
-    const large = await startSetup({ dataDir: `${dataDir}-academie`, academie: academieOfSize(CONFIG.academiePeople), routerIds: ['a'] });
+  // Without its response cache, every request of (a) reaches the subgraphs: what the plugins cost
+  // then, and what the académie phase compares with (it runs without the cache too).
+  const withoutCache = { ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS: '0' };
+  /** (a) alone on a setup of its own: warmed for two windows as (a) was above, then `repetitions` windows. */
+  const aloneRuns = async (alone: BenchSetup, label: string): Promise<LoadResult[]> => {
     // Warm as the demo's (a) was when measured (the upstream-calls phase and the other routers' runs
     // came first): the same mix, unmeasured, for twice a window. Without it the first windows pay
     // for a backend just started (cold database pages, caches, code): a p95 of 350 ms, then 106, then 18.
-    console.error(`bench: warming the backends with ${large.people} people…`);
-    await large.withUsers('a', { rate: CONFIG.rate, warmupMs: 0, durationMs: 2 * CONFIG.windowMs });
+    console.error(`bench: warming the backends for ${label}…`);
+    await alone.withUsers('a', { rate: CONFIG.rate, warmupMs: 0, durationMs: 2 * CONFIG.windowMs });
     const runs: LoadResult[] = [];
     for (let repetition = 1; repetition <= CONFIG.repetitions; repetition++) {
-      console.error(`bench: #${repetition} ${ROUTERS.a} with ${large.people} people at ${CONFIG.rate} req/s…`);
-      const result = await large.withUsers('a', { rate: CONFIG.rate, warmupMs: CONFIG.warmupMs, durationMs: CONFIG.windowMs, routerPid: large.routerPid('a') });
+      console.error(`bench: #${repetition} ${label} at ${CONFIG.rate} req/s…`);
+      const result = await alone.withUsers('a', { rate: CONFIG.rate, warmupMs: CONFIG.warmupMs, durationMs: CONFIG.windowMs, routerPid: alone.routerPid('a') });
       console.error(
         `  ${result.router?.cpuMsPerRequest} ms CPU/request, guardian p50 ${result.operations.guardian?.p50} ms, p99 ${result.operations.guardian?.p99} ms, errors ${result.errors}`,
       );
       runs.push(result);
     }
+    return runs;
+  };
+  let uncached: BenchReport['uncached'];
+  if (!CONFIG.skipUncached) {
+    const alone = await startSetup({ dataDir: `${dataDir}-uncached`, routerIds: ['a'], routerAEnv: withoutCache });
+    uncached = { runs: await aloneRuns(alone, `${ROUTERS.a}, response cache off`) };
+    await alone.stop();
+  }
+
+  // (a) again with a large académie in the directory: does latency grow with the académie's size?
+  let academie: BenchReport['academie'];
+  if (CONFIG.academiePeople) {
+    const large = await startSetup({
+      dataDir: `${dataDir}-academie`,
+      academie: academieOfSize(CONFIG.academiePeople),
+      routerIds: ['a'],
+      ...(CONFIG.skipUncached ? {} : { routerAEnv: withoutCache }),
+    });
+    const runs = await aloneRuns(large, `${ROUTERS.a} with ${large.people} people${CONFIG.skipUncached ? '' : ', response cache off'}`);
     academie = { demoPeople: setup.people, people: large.people, runs };
     await large.stop();
   }
@@ -380,11 +435,13 @@ async function main() {
     upstreamLatencyMs: CONFIG.latencyMs,
     repetitions: CONFIG.repetitions,
     routerStartToReadyMs: setup.startToReadyMs,
+    loggedInPeople: setup.loggedIn,
     fixedRate: { rate: CONFIG.rate, warmupSeconds: CONFIG.warmupMs / 1000, windowSeconds: CONFIG.windowMs / 1000, runs: fixedRuns },
     saturation,
     upstreamCallsPerOperation,
     aafImport: CONFIG.skipAaf ? undefined : await benchAafImport(100_000),
     academie,
+    uncached,
   };
   const summary = summarize(report);
   const md = markdown(report, summary);

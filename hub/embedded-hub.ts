@@ -22,6 +22,7 @@ import { openMessageStore } from '../subgraphs/communication/attachment-objects.
 import { ATTACHMENT_ROUTE_PREFIX } from '../subgraphs/communication/attachment-route.ts';
 import { PostgresAgendaStore } from '../store/agenda/postgres-store.ts';
 import { LiveUpdates } from '../store/live-updates.ts';
+import { AnswerChanges, announceEverythingChanged } from '../store/answer-changes.ts';
 import { seedDemoMessages } from './demo-messages.ts';
 import { PostgresNotificationStore } from '../store/notifications/postgres-store.ts';
 import { startSmtpStandin, type RunningSmtpStandin } from '../standins/smtp/server.ts';
@@ -398,6 +399,8 @@ async function startVieScolaire(step: StepContext, store: EmbeddedStore, academi
     directory: academie.directory,
     perimeter: step.perimeter,
     quotas: options.vieScolaireQuotas,
+    // A homework ticked done upstream: every router forgets its cached answers.
+    answersChanged: () => announceEverythingChanged(store.store.database),
     viewerContextKey: step.key,
     // A subgraph on a free port (tests, the benchmark's backends) gets a free metrics port too.
     metrics: { registry: metrics, ...metricsListenerFromEnv(process.env), ...(step.portOf('vie-scolaire') === 0 ? { port: 0 } : {}) },
@@ -456,7 +459,7 @@ async function startNotifications(
 }
 
 /** The router over the subgraphs, with the hub's stores, login through the embedded providers, and linking to the directory. */
-function startHubRouter(
+async function startHubRouter(
   step: StepContext,
   routerConfig: RouterConfig,
   store: EmbeddedStore,
@@ -464,6 +467,9 @@ function startHubRouter(
   subgraphUrls: Record<string, string>,
   providers: IdentityProviderConfig[],
 ): Promise<HubRouter> {
+  // The database's word on what changed, for the router's response cache.
+  const answerChanges = await AnswerChanges.start(store.store.database, step.log.child({ component: 'answer-changes' }));
+  step.started.push(answerChanges);
   return startRouter(
     {
       ...routerConfig,
@@ -483,6 +489,7 @@ function startHubRouter(
       auditStore: store.store.journal,
       readinessChecks: { database: store.store.readiness },
       login: directoryLogin(() => providers, academie.directory),
+      answerChanges,
     },
   );
 }

@@ -163,9 +163,11 @@ describe('the dashboard and the alerting rules', () => {
       log: createLogger('observability', 'silent'),
     });
     // A few requests first: a guardian's login and a read through the vie scolaire subgraph to the schools.
-    // The same question twice: the second is answered from the vie scolaire cache.
+    // The same question twice: the second is answered from the router's response cache. Then
+    // another question on the same grades: the router asks the subgraph, which has them in its cache.
     const people = hubSession(hub);
     for (let i = 0; i < 2; i++) expect((await people.ask('sophie.martin', '{ viewer { children { displayName grades { value } } } }')).errors).toBeUndefined();
+    expect((await people.ask('sophie.martin', '{ viewer { children { id grades { value } } } }')).errors).toBeUndefined();
     const scrapes = [hub.router.metricsUrl, hub.vieScolaire.metricsUrl];
     exported = new Set<string>();
     expositions = '';
@@ -210,6 +212,10 @@ describe('the dashboard and the alerting rules', () => {
     expect(schools.size).toBe(2);
     expect(value('hub_vie_scolaire_cache_lookups_total', { result: 'miss' })).toBeGreaterThan(0);
     expect(value('hub_vie_scolaire_cache_lookups_total', { result: 'hit' })).toBeGreaterThan(0);
+    expect(value('hub_router_response_cache_lookups_total', { result: 'hit' })).toBe(1);
+    expect(value('hub_router_response_cache_lookups_total', { result: 'miss' })).toBeGreaterThanOrEqual(2);
+    expect(value('hub_router_response_cache_stores_total', { outcome: 'kept' })).toBeGreaterThanOrEqual(2);
+    expect(value('hub_router_response_cache_bytes')).toBeGreaterThan(0);
     expect(value('hub_sessions_active', { profile: 'guardian' })).toBe(1);
     expect(value('hub_logins_total', { outcome: 'success' })).toBe(1);
     expect(value('hub_outbox_items', { state: 'PENDING' })).toBe(0);

@@ -94,6 +94,13 @@ export interface RouterConfig {
   metrics: MetricsConfig;
   rateLimit: RateLimitConfig;
   /**
+   * The per-viewer response cache (router/plugins/use-response-cache.ts): the longest an answer is
+   * reused whatever the subgraphs allow (`ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS`, 60; 0 turns it off)
+   * and the memory it may hold (`ROUTER_RESPONSE_CACHE_MAX_MB`, 64). It runs only where the router
+   * is told of changes (a hub database).
+   */
+  responseCache: { maxAgeMs: number; maxBytes: number };
+  /**
    * Path prefixes forwarded as is to a subgraph's own routes (`ROUTER_PASS_THROUGH_ROUTES`, JSON
    * `{"/prefix/": "subgraph"}`): routes carrying their own credential, reached on the hub's origin.
    */
@@ -214,6 +221,8 @@ const ROUTER_ENV = mergeEnv(
     ROUTER_RATE_LIMIT_PER_ADDRESS: integer({ min: 0, default: DEFAULT_RATE_LIMITS.perAddress }),
     ROUTER_RATE_LIMIT_AUTH_PER_ADDRESS: integer({ min: 0, default: DEFAULT_RATE_LIMITS.authPerAddress }),
     ROUTER_RATE_LIMIT_MAX_KEYS: integer({ min: 1, max: 100_000_000, default: DEFAULT_RATE_LIMITS.maxKeys }),
+    ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS: integer({ min: 0, max: 3600, default: 60 }),
+    ROUTER_RESPONSE_CACHE_MAX_MB: integer({ min: 1, max: 65_536, default: 64 }),
     ROUTER_PASS_THROUGH_ROUTES: json(passThroughRoutes, 'a JSON object {"/prefix/": "subgraph name"}', {}),
     ROUTER_AUDIT_DIR: text({ default: '.hub-data/audit' }),
     // Besides the types the supergraph marks @auditSubject (router/plugins/audit-subjects.ts).
@@ -287,6 +296,7 @@ export function routerConfigFromEnv(env: Env = process.env): RouterConfig {
     corsOrigins: v.ROUTER_CORS_ORIGINS?.length ? v.ROUTER_CORS_ORIGINS : undefined,
     metrics: { host: v.ROUTER_METRICS_HOST, port: v.ROUTER_METRICS_PORT, token: v.ROUTER_METRICS_TOKEN },
     passThroughRoutes: v.ROUTER_PASS_THROUGH_ROUTES,
+    responseCache: { maxAgeMs: v.ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS * 1000, maxBytes: v.ROUTER_RESPONSE_CACHE_MAX_MB * 1024 * 1024 },
     rateLimit: {
       windowMs: v.ROUTER_RATE_LIMIT_WINDOW_MS,
       perViewer: v.ROUTER_RATE_LIMIT_PER_VIEWER,

@@ -8,6 +8,7 @@ import { createLogger } from '../lib/logger.ts';
 import { startTracing } from '../lib/tracing.ts';
 import { exitOnSignal } from '../lib/shutdown.ts';
 import { databaseConfigFromEnv } from '../store/database.ts';
+import { AnswerChanges } from '../store/answer-changes.ts';
 import { openHubStore } from '../store/hub-store.ts';
 import { retentionConfigFromEnv } from '../store/retention/config.ts';
 import { directoryLoginFromEnv } from '../subgraphs/directory/router-login.ts';
@@ -43,10 +44,14 @@ try {
       })
     : undefined;
   if (!store) log.warn('DATABASE_URL is not set: sessions and the journal stay in this process (one router instance only)');
+  // With the database, the router hears what changed (store/answer-changes.ts): its response cache runs.
+  const answerChanges = store && (await AnswerChanges.start(store.database, log.child({ component: 'answer-changes' })));
   const router = await startRouter(config, log, {
     ...(store ? { sessions: store.sessions, auditStore: store.journal, readinessChecks: { database: store.readiness } } : {}),
+    ...(answerChanges ? { answerChanges } : {}),
     ...(login ? { login } : {}),
   }).catch(async (error: unknown) => {
+    await answerChanges?.close();
     await store?.close();
     throw error;
   });
@@ -54,6 +59,7 @@ try {
   store?.retention.registerMetrics(router.metrics);
   shutdown.stopWith(async () => {
     await router.stop();
+    await answerChanges?.close();
     await store?.close();
     await tracing.shutdown();
   });

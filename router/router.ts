@@ -10,6 +10,7 @@ import type { AuditStore } from '../store/journal/event.ts';
 import { FileAuditStore } from '../store/journal/file-store.ts';
 import { alsoForSubscriptions } from './plugins/also-for-subscriptions.ts';
 import { useLiveStreams } from './plugins/use-live-streams.ts';
+import { useResponseCache, type AnswerChangeFeed } from './plugins/use-response-cache.ts';
 import { refusalEvent, useAudit } from './plugins/use-audit.ts';
 import { DEFAULT_JOURNAL_THROTTLE, JournalThrottle } from './plugins/audit-throttle.ts';
 import type { RouterConfig } from './config.ts';
@@ -73,6 +74,11 @@ export interface RouterExtensions {
   readinessChecks?: Record<string, ReadinessCheck>;
   /** Loads the native query planner; the real addon by default (tests inject one that fails). */
   loadNativePlanner?: NativePlannerLoader;
+  /**
+   * Where the router learns that cached answers went stale (the hub's database notifications,
+   * store/answer-changes.ts). Without it the response cache stays off: it could not trust itself.
+   */
+  answerChanges?: AnswerChangeFeed;
   /** Plugins of later router concerns, in order, after authorization and audit. */
   plugins?: (context: { metrics: Registry; log: Logger }) => GatewayPlugin[];
 }
@@ -139,6 +145,12 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
 
   // GraphiQL's code from the installed package, on this origin (never a CDN); none in production.
   const graphiql = config.production ? undefined : offlineGraphiQL();
+
+  const responseCache =
+    extensions.answerChanges && config.responseCache.maxAgeMs > 0
+      ? useResponseCache({ ...config.responseCache, changes: extensions.answerChanges, metrics, log })
+      : undefined;
+  if (!responseCache && config.responseCache.maxAgeMs > 0) log.info('response cache off: this router is told of no data changes (no hub database)');
 
   const liveStreams = useLiveStreams({ sessions, timeouts: config.sessionTimeouts, ...config.liveStreams, metrics, log });
 
@@ -254,6 +266,8 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
         // After authentication and authorization: a stream lives only as long as its session.
         liveStreams,
         ...(extensions.plugins?.({ metrics, log }) ?? []),
+        // Last around execution: on a hit, everything above (the journal included) runs as on a miss.
+        ...(responseCache ? [responseCache] : []),
         useViewerContext(config.viewerContextKey, subgraphOfUrl),
         // Last: whatever no plugin above answered reaches the GraphQL server only at its exact path.
         ...(config.staticSiteDir
@@ -312,6 +326,7 @@ export async function startRouter(config: RouterConfig, log: Logger, extensions:
     async stop() {
       // Open streams never end by themselves: end them, so that closing does not wait for the grace period.
       liveStreams.close();
+      responseCache?.close();
       await server.close(config.shutdownGraceMs);
       await metricsServer.close(0);
       await gateway.dispose();

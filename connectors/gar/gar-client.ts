@@ -198,9 +198,18 @@ export class GarClient {
     return body;
   }
 
-  /** A person's resources in one school. `garPersonId` is the pseudonym the GAR knows them by. */
-  async resources(uai: string, garPersonId: string): Promise<GarResource[]> {
-    return (await this.#cache.fetch(`${uai}/${garPersonId}`, { context: { uai, garPersonId } })) ?? [];
+  /**
+   * A person's resources in one school. `garPersonId` is the pseudonym the GAR knows them by.
+   * `reads` learns how long the catalogue has left in the cache (milliseconds; a catalogue just
+   * fetched, its full time-to-live): what is shown of it may not be reused longer than that
+   * (subgraphs/kit/answer-freshness.ts).
+   */
+  async resources(uai: string, garPersonId: string, reads?: { readFrom(remainingMs: number): void }): Promise<GarResource[]> {
+    const key = `${uai}/${garPersonId}`;
+    const resources = (await this.#cache.fetch(key, { context: { uai, garPersonId } })) ?? [];
+    // Read after the fetch settled: the entry it set, or the one it found (0 if already gone).
+    reads?.readFrom(this.#cache.getRemainingTTL(key));
+    return resources;
   }
 
   async subscriptions(uai: string): Promise<GarSubscription[]> {

@@ -13,6 +13,7 @@ import * as notificationFailures from './0011-notification-failures.ts';
 import * as messageDraftsFolders from './0012-message-drafts-folders.ts';
 import * as notificationFreshReads from './0013-notification-fresh-reads.ts';
 import * as attachmentObjects from './0014-attachment-objects.ts';
+import * as answerChanges from './0015-answer-changes.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -34,6 +35,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012-message-drafts-folders': messageDraftsFolders,
   '0013-notification-fresh-reads': notificationFreshReads,
   '0014-attachment-objects': attachmentObjects,
+  '0015-answer-changes': answerChanges,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -99,6 +99,13 @@ async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env
   return new PostgresDirectory(database.db);
 }
 
+/**
+ * Whether the router hears of every change of this directory, so that answers read from it may be
+ * reused (subgraphs/kit/answer-freshness.ts): the AAF backend's tables notify each change (database
+ * triggers, store/migrations/0015); an LDAP directory changes without telling anyone.
+ */
+export const directoryChangesAnnounced = (directory: Directory): boolean => !(directory instanceof LdapDirectory);
+
 export const perimeterOptionsOf = (config: Pick<DirectoryBackendConfig, 'DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD'>): PerimeterOptions => ({
   personInChargeSeesChild: config.DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD,
 });

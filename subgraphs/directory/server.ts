@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Directory } from '../../connectors/directory/directory.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph, type SubgraphServerOptions } from '../kit/subgraph-server.ts';
+import { directoryChangesAnnounced } from './backend.ts';
 import { createDirectoryContext } from './context.ts';
 import type { PerimeterOptions } from '../perimeter/perimeter.ts';
 import { resolvers } from './resolvers.ts';
@@ -21,6 +22,7 @@ export function startDirectorySubgraph(options: DirectorySubgraphOptions): Promi
       viewerContextKey: options.viewerContextKey,
       log: options.log,
       context: (request) => createDirectoryContext(options.directory, options.perimeter, request),
+      reusableAnswers: directoryChangesAnnounced(options.directory),
     },
     options,
   );

@@ -3,6 +3,7 @@ import type { AuditStore } from '../../store/journal/event.ts';
 import type { Directory } from '../../connectors/directory/directory.ts';
 import type { SessionStore } from '../../store/sessions/session.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph, type SubgraphServerOptions } from '../kit/subgraph-server.ts';
+import { directoryChangesAnnounced } from '../directory/backend.ts';
 import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 import { resolvers } from './resolvers.ts';
 import type { DataExportService } from './context.ts';
@@ -28,6 +29,8 @@ export function startIdentitySubgraph(
       resolvers,
       viewerContextKey: options.viewerContextKey,
       log: options.log,
+      // Who may see whom is read from the directory at each request.
+      reusableAnswers: directoryChangesAnnounced(options.directory),
       context: ({ viewer, requestId }) => ({
         viewer,
         requestId,

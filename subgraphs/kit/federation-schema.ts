@@ -27,7 +27,9 @@ import {
   type DefinitionNode,
   type DirectiveNode,
   type DocumentNode,
+  type GraphQLCompositeType,
   type GraphQLInterfaceType,
+  type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type ValueNode,
@@ -223,16 +225,38 @@ function entityResolver<TContext>(
     if (!entities.has(typename) || !(isObjectType(type) || isInterfaceType(type))) {
       throw new GraphQLError(`This subgraph has no entity type "${typename}".`, { extensions: { code: 'UNKNOWN_ENTITY_TYPE' } });
     }
+    takeCacheHintOf(type, info);
     const resolveReference = referenceResolvers.get(typename);
     const entity = asEntity(resolveReference ? await resolveReference(representation, context, info) : representation, typename);
     if (entity === null || isObjectType(type)) return entity && withTypename(entity, typename);
     // An entity interface (@key on an interface): its __resolveType says which object the entity is,
     // whose own __resolveReference then runs if the interface has none.
-    const runtimeType = await concreteTypeOf(entity, type, context, info);
+    const concreteType = await concreteTypeOf(entity, type, context, info);
+    takeCacheHintOf(concreteType, info);
+    const runtimeType = concreteType.name;
     const concreteResolver = resolveReference ? undefined : referenceResolvers.get(runtimeType);
     const concrete = concreteResolver ? asEntity(await concreteResolver(withTypename(entity, runtimeType), context, info), runtimeType) : entity;
     return concrete && withTypename(concrete, runtimeType);
   };
+}
+
+/** What Apollo Server's cache-control plugin puts on `info` (the part of @apollo/cache-control-types used here). */
+interface CacheControlOfField {
+  cacheHint: { restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void };
+  cacheHintFromType(type: GraphQLCompositeType): { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' } | undefined;
+}
+
+/**
+ * `_entities` answers with the `@cacheControl` hint of each entity type it resolves, as
+ * @apollo/subgraph does (its fields returning scalars inherit it), the smallest of them winning. Stricter
+ * than @apollo/subgraph: a type without a maxAge of its own makes the fetch uncacheable, rather than
+ * letting its fields inherit another type's hint (subgraphs/kit/answer-freshness.ts, the principle).
+ */
+function takeCacheHintOf(type: GraphQLCompositeType, info: GraphQLResolveInfo): void {
+  const cacheControl = (info as GraphQLResolveInfo & { cacheControl?: CacheControlOfField }).cacheControl;
+  if (!cacheControl?.cacheHint) return;
+  const hint = cacheControl.cacheHintFromType(type);
+  cacheControl.cacheHint.restrict({ maxAge: hint?.maxAge ?? 0, ...(hint?.scope ? { scope: hint.scope } : {}) });
 }
 
 async function concreteTypeOf<TContext>(
@@ -240,7 +264,7 @@ async function concreteTypeOf<TContext>(
   type: GraphQLInterfaceType,
   context: TContext,
   info: GraphQLResolveInfo,
-): Promise<string> {
+): Promise<GraphQLObjectType> {
   const name = await (type.resolveType ?? defaultTypeResolver)(entity, context, info, type);
   const runtimeType = typeof name === 'string' ? info.schema.getType(name) : undefined;
   if (!isObjectType(runtimeType) || !info.schema.isSubType(type, runtimeType)) {
@@ -248,7 +272,7 @@ async function concreteTypeOf<TContext>(
       extensions: { code: 'INVALID_ENTITY' },
     });
   }
-  return runtimeType.name;
+  return runtimeType;
 }
 
 function asEntity(value: unknown, typename: string): Record<string, unknown> | null {

@@ -18,6 +18,7 @@ import {
 } from '../../lib/viewer-context.ts';
 import { BodyTooLargeError, readBody } from '../../lib/read-body.ts';
 import { buildSubgraphSchema, type SubgraphResolvers } from './federation-schema.ts';
+import { AnswerFreshness, answerFreshnessPlugin, carryingFreshness } from './answer-freshness.ts';
 import { trace } from '@opentelemetry/api';
 import { continueTrace, REQUEST_ID_ATTRIBUTE, SUBGRAPH_ATTRIBUTE } from '../../lib/tracing.ts';
 
@@ -25,6 +26,8 @@ export interface SubgraphRequestInfo {
   readonly requestId: string;
   /** Who is asking, as the router signed it. */
   readonly viewer: Viewer;
+  /** What the request reads from caches, for how long its answer may be reused (answer-freshness.ts). */
+  readonly freshness: AnswerFreshness;
 }
 
 export interface SubgraphDefinition<TContext extends BaseContext> {
@@ -37,6 +40,11 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   /** Builds the per-request context (DataLoaders live here, so batching stays within one request). */
   context(request: SubgraphRequestInfo): TContext | Promise<TContext>;
   log: Logger;
+  /**
+   * False: every answer says `no-store`, whatever the schema's hints, because the data it is read
+   * from changes without the router hearing of it (subgraphs/kit/answer-freshness.ts). True when unsaid.
+   */
+  reusableAnswers?: boolean;
   /** Largest accepted request body. Router-to-subgraph bodies are small; `_entities` batches are the biggest. */
   bodyLimitBytes?: number;
   /**
@@ -97,7 +105,9 @@ export async function startSubgraph<TContext extends BaseContext>(
     // The router, not the subgraph, is the public face: no landing page, and stack traces stay in logs.
     // No inline trace (ftv1) either: Apollo adds per-field timings to any response whose request asks
     // for them, and nothing of ours reads them (the router would only have to strip them).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    // Apollo's cache-control plugin is on by default: the schema's @cacheControl hints, restricted by
+    // what each request read from caches (answer-freshness.ts), make the `cache-control` header.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), answerFreshnessPlugin<TContext>()],
     includeStacktraceInErrorResponses: !production,
     // No "Did you mean …?" in production: with introspection off, suggestions would map the schema.
     hideSchemaDetailsFromClientErrors: production,
@@ -201,7 +211,7 @@ export async function startSubgraph<TContext extends BaseContext>(
         req,
         res,
         body: parsedBody,
-        context: definition.context({ requestId, viewer }),
+        context: definition.context({ requestId, viewer, freshness: new AnswerFreshness() }),
         maxMs: definition.maxStreamMs ?? DEFAULT_MAX_STREAM_MS,
       });
       requestLog.debug({ status: res.statusCode }, 'subgraph stream ended');
@@ -209,7 +219,11 @@ export async function startSubgraph<TContext extends BaseContext>(
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => definition.context({ requestId, viewer }),
+      context: async () => {
+        const freshness = new AnswerFreshness();
+        if (definition.reusableAnswers === false) freshness.notReusable();
+        return carryingFreshness(await definition.context({ requestId, viewer, freshness }), freshness);
+      },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -69,7 +69,7 @@ export const resolvers: Resolvers = {
     school: (ref) => ({ uai: ref.uai }),
     resources: async (ref, _, ctx) => {
       try {
-        const resources = await ctx.gar.resources(ref.uai, ref.garPersonId);
+        const resources = await ctx.gar.resources(ref.uai, ref.garPersonId, ctx.freshness);
         return resources.filter((r) => matches(r, ref.filter));
       } catch (error) {
         throw garUnavailable(error);

@@ -3,6 +3,7 @@ import type { Directory } from '../../connectors/directory/directory.ts';
 import type { GarClient } from '../../connectors/gar/gar-client.ts';
 import { garPersonId } from '../../connectors/gar/pseudonym.ts';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph, type SubgraphServerOptions } from '../kit/subgraph-server.ts';
+import { directoryChangesAnnounced } from '../directory/backend.ts';
 import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 import type { ResourcesContext } from './context.ts';
 import { resolvers } from './resolvers.ts';
@@ -26,9 +27,12 @@ export function startResourcesSubgraph(
       resolvers,
       viewerContextKey: options.viewerContextKey,
       log: options.log,
-      context: ({ viewer, requestId }) => ({
+      // Who may see whom is read from the directory at each request.
+      reusableAnswers: directoryChangesAnnounced(options.directory),
+      context: ({ viewer, requestId, freshness }) => ({
         viewer,
         requestId,
+        freshness,
         gar: options.gar,
         directory: options.directory,
         perimeter: new Perimeter(viewer, options.directory, options.perimeter),

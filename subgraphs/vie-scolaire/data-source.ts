@@ -21,6 +21,7 @@ import { UpstreamError } from '../../connectors/vie-scolaire/errors.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 import { envSchema, integer, type EnvValues } from '../../lib/config/env.ts';
 import { daysBetween } from '../../lib/iso-days.ts';
+import type { AnswerFreshness } from '../kit/answer-freshness.ts';
 
 /** How long each kind of data is reused across requests (the Monday-morning peak reads the same data). */
 export const CACHE_TTL_MS = {
@@ -53,8 +54,14 @@ export class VieScolaireCache {
       });
   }
 
-  get<T extends object>(kind: Kind, key: string): T | undefined {
-    const value = this.#cache.get(`${kind}|${key}`) as T | undefined;
+  /**
+   * The cached value, if any. `reads` (the request's) learns what is left of the entry's life: the
+   * answer showing it may not be reused longer than this cache would serve it (answer-freshness.ts).
+   */
+  get<T extends object>(kind: Kind, key: string, reads?: AnswerFreshness): T | undefined {
+    const entry = `${kind}|${key}`;
+    const value = this.#cache.get(entry) as T | undefined;
+    if (value) reads?.readFrom(this.#cache.getRemainingTTL(entry));
     if (value) this.hits++;
     else this.misses++;
     this.#lookups?.inc({ kind, result: value ? 'hit' : 'miss' });
@@ -63,8 +70,10 @@ export class VieScolaireCache {
     return value;
   }
 
-  set(kind: Kind, key: string, value: object): void {
+  /** Keeps a value just fetched; `reads` (the request's that shows it) learns it lives its full time-to-live. */
+  set(kind: Kind, key: string, value: object, reads?: AnswerFreshness): void {
     this.#cache.set(`${kind}|${key}`, value, { ttl: CACHE_TTL_MS[kind] });
+    reads?.readFrom(CACHE_TTL_MS[kind]);
   }
 
   /** Forgets a kind of data for one pupil of one school (after a write changed it upstream). */
@@ -224,8 +233,11 @@ export function coveringRanges(ranges: readonly DateRange[]): DateRange[] {
  * children costs at most one call per school and kind of data, and 25 aliased ranges over a term
  * cost one. Every upstream call is counted against the request's budget: past it, the fields it
  * would have served fail with UPSTREAM_BUDGET_EXCEEDED, and the rest of the request is served.
+ * `freshness` (the request's) learns what is left of the life of every entry read, and that the
+ * answer may not be reused at all when a read failed (even one its fields hide: another school of
+ * the pupil answered): the subgraph would ask again at the next request.
  */
-export function createDataSource(client: VieScolaireClient, cache: VieScolaireCache, budget: RequestBudget) {
+export function createDataSource(client: VieScolaireClient, cache: VieScolaireCache, budget: RequestBudget, freshness?: AnswerFreshness) {
   const call = { caller: budget.caller };
   const subjectLoader = <T>(
     kind: Exclude<Kind, 'periods'>,
@@ -237,7 +249,7 @@ export function createDataSource(client: VieScolaireClient, cache: VieScolaireCa
         const results = new Map<string, PerSchool<T> | Error>();
         const missing = new Map<string, SubjectKey[]>();
         for (const key of keys) {
-          const cached = cache.get<PerSchool<T>>(kind, keyOf(key));
+          const cached = cache.get<PerSchool<T>>(kind, keyOf(key), freshness);
           if (cached) results.set(keyOf(key), cached);
           else missing.set(key.uai, [...(missing.get(key.uai) ?? []), key]);
         }
@@ -258,6 +270,7 @@ export function createDataSource(client: VieScolaireClient, cache: VieScolaireCa
               budget.take();
               fetched = await fetch(uai, [...new Set(covered.map((k) => k.pupilId))], cover);
             } catch (error) {
+              freshness?.notReusable();
               for (const key of covered) results.set(keyOf(key), asFieldError(error));
               return;
             }
@@ -265,7 +278,7 @@ export function createDataSource(client: VieScolaireClient, cache: VieScolaireCa
               // A subject missing from the answer is not one of this school's (and that is cached too).
               const found = fetched.get(key.pupilId);
               const value: PerSchool<T> = found === undefined ? { known: false } : { known: true, value: slice ? slice(found, key.range) : found };
-              cache.set(kind, keyOf(key), value);
+              cache.set(kind, keyOf(key), value, freshness);
               results.set(keyOf(key), value);
             }
           }),
@@ -288,14 +301,15 @@ export function createDataSource(client: VieScolaireClient, cache: VieScolaireCa
     periods: new DataLoader<string, Period[]>((uais) =>
       Promise.all(
         uais.map(async (uai) => {
-          const cached = cache.get<{ value: Period[] }>('periods', uai);
+          const cached = cache.get<{ value: Period[] }>('periods', uai, freshness);
           if (cached) return cached.value;
           try {
             budget.take();
             const periods = await client.periods(uai, call);
-            cache.set('periods', uai, wrap(periods));
+            cache.set('periods', uai, wrap(periods), freshness);
             return periods;
           } catch (error) {
+            freshness?.notReusable();
             return asFieldError(error);
           }
         }),

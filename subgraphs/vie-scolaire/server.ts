@@ -9,6 +9,7 @@ import type { RunningServer } from '../../lib/http-server.ts';
 import { metricsRoute, serveMetrics, type MetricsListenerConfig } from '../../lib/metrics-server.ts';
 import type { Registry } from 'prom-client';
 import { loadTypeDefs, startSubgraph, type StartedSubgraph } from '../kit/subgraph-server.ts';
+import { directoryChangesAnnounced } from '../directory/backend.ts';
 import type { VieScolaireContext } from './context.ts';
 import { createDataSource, UpstreamBudgets, VieScolaireCache, type UpstreamBudgetOptions } from './data-source.ts';
 import { resolvers } from './resolvers.ts';
@@ -49,8 +50,24 @@ export async function startVieScolaireSubgraph(options: {
   host?: string;
   production?: boolean;
   today?: () => string;
+  /**
+   * Called when this subgraph changed data that anyone's answers may show without the database
+   * knowing (a homework ticked done: its cache forgets the pupil's homework): the router must forget
+   * every cached answer, as the database triggers make it do for the directory and the outbox
+   * (subgraphs/kit/answer-freshness.ts). Awaited before the mutation answers; a failure is logged
+   * (the answers then age out by their max-age).
+   */
+  answersChanged?: () => Promise<void>;
 }): Promise<StartedSubgraph & { cache: VieScolaireCache; metricsUrl?: string }> {
   const cache = new VieScolaireCache(options.metrics?.registry);
+  // Never fails the mutation that calls it: the homework is ticked upstream either way.
+  const { answersChanged: announce } = options;
+  const answersChanged =
+    announce &&
+    (() =>
+      announce().catch((error: unknown) => {
+        options.log.warn({ err: error }, 'could not tell the routers that answers changed; their cached answers age out by their max-age');
+      }));
   const budgets = new UpstreamBudgets(options.upstreamBudget);
   const today = options.today ?? parisToday;
   let calendarBaseUrl = options.calendarBaseUrl ?? '';
@@ -63,7 +80,9 @@ export async function startVieScolaireSubgraph(options: {
       resolvers,
       viewerContextKey: options.viewerContextKey,
       log: options.log,
-      context: ({ viewer, requestId }) => ({
+      // Who may see whom is read from the directory at each request.
+      reusableAnswers: directoryChangesAnnounced(options.directory),
+      context: ({ viewer, requestId, freshness }) => ({
         viewer,
         requestId,
         directory: options.directory,
@@ -72,13 +91,14 @@ export async function startVieScolaireSubgraph(options: {
         quotas,
         schools,
         today: today(),
-        data: createDataSource(options.client, cache, budgets.forRequest(viewer)),
+        data: createDataSource(options.client, cache, budgets.forRequest(viewer), freshness),
         cache,
         client: options.client,
         outbox: options.outbox,
         feeds: options.feeds,
         calendarBaseUrl,
         newFeedTokens: new Map(),
+        answersChanged,
       }),
       publicRoutes: [
         calendarFeedRoute({

@@ -24,6 +24,11 @@ export type Address = {
   street?: Maybe<Scalars['String']['output']>;
 };
 
+/** PUBLIC: the same for everyone; PRIVATE: for this viewer only (always, in this hub). */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type ChildLink = {
   __typename?: 'ChildLink';
   contact: Scalars['Boolean']['output'];
@@ -415,8 +420,8 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Address: ResolverTypeWrapper<Address>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CacheControlScope: CacheControlScope;
   ChildLink: ResolverTypeWrapper<ChildLinkModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Class: ResolverTypeWrapper<StructureUnitRefModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Group: ResolverTypeWrapper<StructureUnitRefModel>;
@@ -426,7 +431,6 @@ export type ResolversTypes = ResolversObject<{
   Person: ResolverTypeWrapper<PersonModel>;
   Profile: Profile;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   School: ResolverTypeWrapper<SchoolModel>;
   Staff: ResolverTypeWrapper<EducationStaffModel>;
   StaffFunction: ResolverTypeWrapper<StaffFunctionModel>;
@@ -434,6 +438,8 @@ export type ResolversTypes = ResolversObject<{
   Subject: ResolverTypeWrapper<SubjectModel>;
   Teacher: ResolverTypeWrapper<EducationStaffModel>;
   Teaching: ResolverTypeWrapper<TeachingRefModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -441,7 +447,6 @@ export type ResolversParentTypes = ResolversObject<{
   Address: Address;
   String: Scalars['String']['output'];
   ChildLink: ChildLinkModel;
-  Boolean: Scalars['Boolean']['output'];
   Class: StructureUnitRefModel;
   ID: Scalars['ID']['output'];
   Group: StructureUnitRefModel;
@@ -450,7 +455,6 @@ export type ResolversParentTypes = ResolversObject<{
   Mef: MefModel;
   Person: PersonModel;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   School: SchoolModel;
   Staff: EducationStaffModel;
   StaffFunction: StaffFunctionModel;
@@ -458,11 +462,21 @@ export type ResolversParentTypes = ResolversObject<{
   Subject: SubjectModel;
   Teacher: EducationStaffModel;
   Teaching: TeachingRefModel;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
 
 export type AuditSubjectDirectiveArgs = { };
 
 export type AuditSubjectDirectiveResolver<Result, Parent, ContextType = DirectoryContext, Args = AuditSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = DirectoryContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AddressResolvers<ContextType = DirectoryContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
   city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -653,4 +667,5 @@ export type Resolvers<ContextType = DirectoryContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = DirectoryContext> = ResolversObject<{
   auditSubject?: AuditSubjectDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 }>;

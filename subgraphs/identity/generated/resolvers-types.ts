@@ -34,6 +34,11 @@ export type AccessEvent = {
   serviceClient?: Maybe<Scalars['String']['output']>;
 };
 
+/** PUBLIC: the same for everyone; PRIVATE: for this viewer only (always, in this hub). */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /** A request for an export of what the hub keeps about a person (RGPD right of access). */
 export type DataExport = {
   __typename?: 'DataExport';
@@ -279,14 +284,13 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   AccessEvent: ResolverTypeWrapper<JournalEntryModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CacheControlScope: CacheControlScope;
   DataExport: ResolverTypeWrapper<DataExportModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DataExportLink: ResolverTypeWrapper<DataExportLink>;
   DataExportStatus: DataExportStatus;
   LoginEvent: ResolverTypeWrapper<LoginEventModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Person: ResolverTypeWrapper<Person>;
   Profile: Profile;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -294,30 +298,40 @@ export type ResolversTypes = ResolversObject<{
   Session: ResolverTypeWrapper<HubSessionModel>;
   Student: ResolverTypeWrapper<Student>;
   Viewer: ResolverTypeWrapper<ViewerModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AccessEvent: JournalEntryModel;
   String: Scalars['String']['output'];
-  Int: Scalars['Int']['output'];
   DataExport: DataExportModel;
   ID: Scalars['ID']['output'];
   DataExportLink: DataExportLink;
   LoginEvent: LoginEventModel;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   Person: Person | FederationReferenceTypes['Person'];
   Query: Record<PropertyKey, never>;
   School: School;
   Session: HubSessionModel;
   Student: Student;
   Viewer: ViewerModel;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
 
 export type AuditSubjectDirectiveArgs = { };
 
 export type AuditSubjectDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = AuditSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AccessEventResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AccessEvent'] = ResolversParentTypes['AccessEvent']> = ResolversObject<{
   accessor?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
@@ -415,4 +429,5 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = IdentityContext> = ResolversObject<{
   auditSubject?: AuditSubjectDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 }>;

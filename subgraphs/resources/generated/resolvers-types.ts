@@ -15,6 +15,11 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** PUBLIC: the same for everyone; PRIVATE: for this viewer only (always, in this hub). */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type Licence = {
   __typename?: 'Licence';
   /** ELEVE, ENSEIGNANT, DOCUMENTALISTE or AUTRE PERSONNEL. */
@@ -218,10 +223,9 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CacheControlScope: CacheControlScope;
   Licence: ResolverTypeWrapper<Licence>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PresentationType: ResolverTypeWrapper<PresentationType>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Resource: ResolverTypeWrapper<GarResourceModel>;
@@ -231,14 +235,14 @@ export type ResolversTypes = ResolversObject<{
   School: ResolverTypeWrapper<Omit<School, 'subscriptions'> & { subscriptions?: Maybe<Array<ResolversTypes['ResourceSubscription']>> }>;
   SchoolResources: ResolverTypeWrapper<SchoolResourcesRefModel>;
   Student: ResolverTypeWrapper<Omit<Student, 'resources'> & { resources?: Maybe<Array<ResolversTypes['SchoolResources']>> }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Licence: Licence;
   String: Scalars['String']['output'];
-  Int: Scalars['Int']['output'];
-  Boolean: Scalars['Boolean']['output'];
   PresentationType: PresentationType;
   Query: Record<PropertyKey, never>;
   Resource: GarResourceModel;
@@ -248,7 +252,17 @@ export type ResolversParentTypes = ResolversObject<{
   School: Omit<School, 'subscriptions'> & { subscriptions?: Maybe<Array<ResolversParentTypes['ResourceSubscription']>> } | FederationReferenceTypes['School'];
   SchoolResources: SchoolResourcesRefModel;
   Student: Omit<Student, 'resources'> & { resources?: Maybe<Array<ResolversParentTypes['SchoolResources']>> } | FederationReferenceTypes['Student'];
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = ResourcesContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type LicenceResolvers<ContextType = ResourcesContext, ParentType extends ResolversParentTypes['Licence'] = ResolversParentTypes['Licence']> = ResolversObject<{
   audience?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -316,3 +330,6 @@ export type Resolvers<ContextType = ResourcesContext> = ResolversObject<{
   Student?: StudentResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = ResourcesContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -31,6 +31,11 @@ export type Absence = {
   start: Scalars['String']['output'];
 };
 
+/** PUBLIC: the same for everyone; PRIVATE: for this viewer only (always, in this hub). */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type CalendarFeed = {
   __typename?: 'CalendarFeed';
   createdAt: Scalars['String']['output'];
@@ -438,7 +443,7 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheControlScope: CacheControlScope;
   CalendarFeed: ResolverTypeWrapper<CalendarFeedModel>;
   Class: ResolverTypeWrapper<Omit<Class, 'lessonContents'> & { lessonContents?: Maybe<Array<ResolversTypes['LessonContent']>> }>;
   FileInput: FileInput;
@@ -448,7 +453,6 @@ export type ResolversTypes = ResolversObject<{
   Justification: ResolverTypeWrapper<OutboxItemModel>;
   JustifyAbsenceInput: JustifyAbsenceInput;
   Lateness: ResolverTypeWrapper<LatenessModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Lesson: ResolverTypeWrapper<LessonModel>;
   LessonContent: ResolverTypeWrapper<LessonContentModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -460,6 +464,8 @@ export type ResolversTypes = ResolversObject<{
   SubjectAverage: ResolverTypeWrapper<SubjectAverageModel>;
   VsAttachment: ResolverTypeWrapper<VsAttachment>;
   VsSubject: ResolverTypeWrapper<VsSubject>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -468,7 +474,6 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   CalendarFeed: CalendarFeedModel;
   Class: Omit<Class, 'lessonContents'> & { lessonContents?: Maybe<Array<ResolversParentTypes['LessonContent']>> } | FederationReferenceTypes['Class'];
   FileInput: FileInput;
@@ -478,7 +483,6 @@ export type ResolversParentTypes = ResolversObject<{
   Justification: OutboxItemModel;
   JustifyAbsenceInput: JustifyAbsenceInput;
   Lateness: LatenessModel;
-  Int: Scalars['Int']['output'];
   Lesson: LessonModel;
   LessonContent: LessonContentModel;
   Mutation: Record<PropertyKey, never>;
@@ -490,11 +494,21 @@ export type ResolversParentTypes = ResolversObject<{
   SubjectAverage: SubjectAverageModel;
   VsAttachment: VsAttachment;
   VsSubject: VsSubject;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
 
 export type AuditSubjectDirectiveArgs = { };
 
 export type AuditSubjectDirectiveResolver<Result, Parent, ContextType = VieScolaireContext, Args = AuditSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = VieScolaireContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AbsenceResolvers<ContextType = VieScolaireContext, ParentType extends ResolversParentTypes['Absence'] = ResolversParentTypes['Absence']> = ResolversObject<{
   end?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -692,4 +706,5 @@ export type Resolvers<ContextType = VieScolaireContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = VieScolaireContext> = ResolversObject<{
   auditSubject?: AuditSubjectDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 }>;

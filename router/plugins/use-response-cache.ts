@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Logger } from '../../lib/logger.ts';
+import type { Viewer } from '../../lib/viewer-context.ts';
+import type { ViewerOnContext } from './use-viewer-context.ts';
+import type { AnswerChange } from '../../store/answer-changes.ts';
+
+/**
+ * Where the router learns that cached answers went stale, from every instance (the hub wires the
+ * database's notifications: store/answer-changes.ts). The router knows no domain: only "all" and
+ * "this person".
+ */
+export interface AnswerChangeFeed {
+  /** True while changes are being received: the cache serves nothing otherwise. */
+  readonly listening: boolean;
+  onChange(listener: (change: AnswerChange) => void): () => void;
+  /** Tells every instance that a person's own write may have changed what they (and only they) see. */
+  announce(personId: string): Promise<void>;
+}
+
+export interface ResponseCacheOptions {
+  /** The longest an answer is reused, whatever the subgraphs allow (`ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS`). */
+  maxAgeMs: number;
+  /** The answers held, in bytes of their JSON (`ROUTER_RESPONSE_CACHE_MAX_MB`). */
+  maxBytes: number;
+  changes: AnswerChangeFeed;
+  metrics: Registry;
+  log: Logger;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+interface CachedAnswer {
+  /** The execution's result as JSON: parsed anew on each hit, as the plugins after execution change it. */
+  json: string;
+  personId: string;
+  /** The change counter when the execution started: flushes after it make the answer stale. */
+  startedAt: number;
+}
+
+/** How many people's last flush the cache remembers one by one (older flushes fold into one floor). */
+const REMEMBERED_FLUSHES = 100_000;
+/** An answer bigger than this is not kept (a huge answer would push out hundreds of small ones). */
+const MAX_ANSWER_BYTES = 512 * 1024;
+
+/**
+ * A per-viewer cache of query answers that stands in for the plan's execution only: everything
+ * around it (authentication, rate limits, authorization's filter and restore, the access journal,
+ * metrics) runs on a hit exactly as on a miss. The journal therefore records each read, served
+ * from the cache or not.
+ *
+ * What may be kept, and for how long, is the subgraphs' word: an answer is kept only when every
+ * subgraph fetch of its execution said `cache-control: max-age=N` (N > 0, not `no-store`), for the
+ * smallest N, capped by `maxAgeMs`, and never an answer with errors. A subgraph that promises
+ * nothing (Apollo Server's default, `no-store`) keeps its answers out.
+ *
+ * The key is the signed viewer (person, profile, scopes, children, schools, session), the executed
+ * document (after authorization's filter: two viewers with different rights never share it) and the
+ * variables. It is forgotten:
+ * - when the person runs a mutation (at its start and end, here; on every instance through
+ *   `changes.announce`), so one's own change is seen at once;
+ * - when `changes` says the data answers are built from changed (the directory: a parent who loses
+ *   authority tonight loses it at his next request), or that it may have missed a change;
+ * - whenever `changes` is not listening: then nothing is served from the cache.
+ * Answers started before a flush are never stored after it (a change counter, not a clock).
+ */
+export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<ViewerOnContext> & { close(): void } {
+  if (!Number.isSafeInteger(options.maxAgeMs) || options.maxAgeMs < 1) throw new RangeError(`maxAgeMs must be a positive integer, not ${options.maxAgeMs}`);
+  if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 1024)
+    throw new RangeError(`maxBytes must be an integer of at least 1024, not ${options.maxBytes}`);
+  const now = options.now ?? Date.now;
+
+  // The change counter: every flush takes the next value; an answer is fresh while no flush that
+  // concerns it came after the moment its execution started.
+  let changes = 0;
+  let everythingFlushedAt = 0;
+  // Older flushes than those remembered fold into this floor (never forgotten: only coarser).
+  let forgottenFlushesFloor = 0;
+  const flushedAt = new LRUCache<string, number>({
+    maxSize: REMEMBERED_FLUSHES,
+    sizeCalculation: () => 1,
+    // Only a flush pushed out folds into the floor (a person's newer flush replacing theirs does not).
+    dispose: (at, _person, reason) => {
+      if (reason === 'evict') forgottenFlushesFloor = Math.max(forgottenFlushesFloor, at);
+    },
+  });
+  const flushOf = (personId: string) => Math.max(everythingFlushedAt, flushedAt.get(personId) ?? forgottenFlushesFloor);
+  const flushPerson = (personId: string) => void flushedAt.set(personId, ++changes);
+  // An answer whose execution started at `startedAt` may be served while no flush came after it.
+  const isFresh = (startedAt: number, personId: string) => options.changes.listening && startedAt >= flushOf(personId);
+
+  const answers = new LRUCache<string, CachedAnswer>({
+    maxSize: options.maxBytes,
+    sizeCalculation: (answer, key) => answer.json.length + key.length,
+    ttlAutopurge: false,
+    perf: { now },
+  });
+  const flushEverything = () => {
+    everythingFlushedAt = ++changes;
+    answers.clear();
+  };
+  const stopListening = options.changes.onChange((change) => (change.kind === 'person' ? flushPerson(change.personId) : flushEverything()));
+
+  const lookups = new Counter({
+    name: 'hub_router_response_cache_lookups_total',
+    help: 'Queries of people looked up in the router’s response cache: hit, miss, or bypass (the cache not listening to changes).',
+    labelNames: ['result'],
+    registers: [options.metrics],
+  });
+  const stored = new Counter({
+    name: 'hub_router_response_cache_stores_total',
+    help: 'Answers after a miss: kept, or not and why (a subgraph promised nothing, errors, too big, stale before done).',
+    labelNames: ['outcome'],
+    registers: [options.metrics],
+  });
+  new Gauge({
+    name: 'hub_router_response_cache_bytes',
+    help: 'Bytes of answers the router’s response cache holds.',
+    registers: [options.metrics],
+    collect() {
+      this.set(answers.calculatedSize);
+    },
+  });
+
+  // Per document object (the planner's cache and authorization's interning keep them stable): a
+  // number, never reused, instead of printing the document on each request.
+  let documents = 0;
+  const documentIds = new WeakMap<DocumentNode, number>();
+  const documentId = (document: DocumentNode) => {
+    let id = documentIds.get(document);
+    if (id === undefined) documentIds.set(document, (id = ++documents));
+    return id;
+  };
+  const viewerKeys = new WeakMap<Viewer, string>();
+  const viewerKey = (viewer: Viewer) => {
+    let key = viewerKeys.get(viewer);
+    if (key === undefined) viewerKeys.set(viewer, (key = JSON.stringify(viewer)));
+    return key;
+  };
+
+  // What the subgraph fetches of one execution allow: the smallest max-age, or `undefined` once any
+  // fetch promised nothing.
+  const allowances = new WeakMap<object, { maxAgeMs: number | undefined; fetches: number }>();
+
+  return {
+    close: stopListening,
+    onFetch({ context }) {
+      const allowance = allowances.get(context);
+      if (!allowance) return;
+      return ({ response }) => {
+        allowance.fetches++;
+        const maxAge = response.ok ? cacheableMaxAgeMs(response.headers.get('cache-control')) : undefined;
+        allowance.maxAgeMs = maxAge === undefined || allowance.maxAgeMs === undefined ? undefined : Math.min(allowance.maxAgeMs, maxAge);
+      };
+    },
+    onExecute({ args: hookArgs, executeFn, setExecuteFn }) {
+      const args: ExecutionArgs = hookArgs;
+      const context = args.contextValue as ViewerOnContext;
+      const viewer = context.viewer;
+      const personId = viewer?.kind === 'person' ? viewer.personId : undefined;
+      if (!viewer || !personId) return;
+      const operation = getOperationAST(args.document, args.operationName)?.operation;
+      if (operation === 'mutation') {
+        // At its start (a query running beside it will not be kept) and at its end (what it
+        // changed is read anew), here and on every instance.
+        flushPerson(personId);
+        return {
+          onExecuteDone: async () => {
+            flushPerson(personId);
+            await options.changes.announce(personId).catch((error: unknown) => {
+              options.log.warn({ err: error }, 'response cache: could not tell the other instances of a change; their answers age out');
+            });
+          },
+        };
+      }
+      if (operation !== 'query') return;
+      if (!options.changes.listening) {
+        lookups.inc({ result: 'bypass' });
+        return;
+      }
+      // Envelop types the executor with `any`: what it returns is only passed on, or kept as JSON.
+      const execute: (execArgs: ExecutionArgs) => unknown = executeFn;
+      setExecuteFn((execArgs: ExecutionArgs) => {
+        // The document and variables as executed: after authorization's filter and the journal's keys.
+        const key = createHash('sha256')
+          .update(viewerKey(viewer))
+          .update(`\n${documentId(execArgs.document)}\n${execArgs.operationName ?? ''}\n`)
+          .update(JSON.stringify(execArgs.variableValues ?? {}))
+          .digest('base64url');
+        const startedAt = changes;
+        const cached = answers.get(key);
+        if (cached && isFresh(cached.startedAt, personId)) {
+          lookups.inc({ result: 'hit' });
+          return JSON.parse(cached.json) as ExecutionResult;
+        }
+        lookups.inc({ result: 'miss' });
+        const executionContext = execArgs.contextValue as object;
+        const running = allowances.get(executionContext);
+        if (running) {
+          // Two executions on one context (never seen, but the fetches could not be told apart):
+          // neither is kept.
+          running.maxAgeMs = undefined;
+          return execute(execArgs);
+        }
+        const allowance = { maxAgeMs: options.maxAgeMs as number | undefined, fetches: 0 };
+        allowances.set(executionContext, allowance);
+        return Promise.resolve(execute(execArgs)).then((result) => {
+          allowances.delete(executionContext);
+          const outcome = keepable(result, allowance);
+          if (outcome !== 'kept') {
+            stored.inc({ outcome });
+            return result;
+          }
+          if (!isFresh(startedAt, personId)) {
+            stored.inc({ outcome: 'stale' });
+            return result;
+          }
+          const json = JSON.stringify(result);
+          if (json.length > MAX_ANSWER_BYTES) {
+            stored.inc({ outcome: 'too_big' });
+            return result;
+          }
+          answers.set(key, { json, personId, startedAt }, { ttl: allowance.maxAgeMs });
+          stored.inc({ outcome: 'kept' });
+          return result;
+        });
+      });
+    },
+  };
+}
+
+type StoreOutcome = 'kept' | 'not_cacheable' | 'errors' | 'streamed';
+
+function keepable(result: unknown, allowance: { maxAgeMs: number | undefined; fetches: number }): StoreOutcome {
+  if (typeof result !== 'object' || result === null || Symbol.asyncIterator in result) return 'streamed';
+  if ((result as ExecutionResult).errors?.length) return 'errors';
+  // Nothing fetched: nothing to save (an answer of `__typename` alone).
+  if (!allowance.fetches || !allowance.maxAgeMs) return 'not_cacheable';
+  return 'kept';
+}
+
+/**
+ * The reuse a subgraph allows, in ms: its `max-age` when positive and not contradicted by
+ * `no-store` or `no-cache`; otherwise none. Anything unreadable allows nothing.
+ */
+export function cacheableMaxAgeMs(header: string | null): number | undefined {
+  if (!header || header.length > 256) return undefined;
+  let maxAge: number | undefined;
+  for (const part of header.split(',')) {
+    const directive = part.trim().toLowerCase();
+    if (directive === 'no-store' || directive === 'no-cache') return undefined;
+    const match = /^max-age=(\d{1,9})$/.exec(directive);
+    if (match) {
+      if (maxAge !== undefined) return undefined; // twice: unreadable
+      maxAge = Number(match[1]);
+    }
+  }
+  return maxAge ? maxAge * 1000 : undefined;
+}

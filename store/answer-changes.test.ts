@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aafDocument, addRequestXml, modifyRequestXml } from '../connectors/directory/aaf/write.ts';
+import { createLogger } from '../lib/logger.ts';
+import { openTestDatabase } from '../test/helpers/database.ts';
+import { until } from '../test/helpers/until.ts';
+import { announceEverythingChanged, AnswerChanges, InvalidAnswerPersonIdError, MAX_ANSWER_PERSON_ID_LENGTH, type AnswerChange } from './answer-changes.ts';
+import type { HubDatabase } from './database.ts';
+import { directorySnapshot, importAafIntoDatabase, PostgresAafTarget } from './directory/aaf-writer.ts';
+import { PostgresFeedStore } from './feeds/postgres-store.ts';
+import { migrateToLatest, migratorOf } from './migrate.ts';
+import { ANSWER_CHANGES_CHANNEL, ANSWER_TABLES } from './migrations/0015-answer-changes.ts';
+import type { OutboxItem } from './outbox/item.ts';
+import { PostgresOutboxStore } from './outbox/postgres-store.ts';
+import { unusedFeedRetention } from './retention/purge.ts';
+
+const log = createLogger('answer-changes-test', 'silent');
+let database: HubDatabase;
+let changes: AnswerChanges;
+beforeAll(async () => {
+  database = await openTestDatabase();
+  changes = await AnswerChanges.start(database, log);
+});
+afterAll(async () => {
+  await changes?.close();
+  await database?.close();
+});
+
+const ALL: AnswerChange = { kind: 'all' };
+const isPerson = (change: AnswerChange, personId: string) => change.kind === 'person' && change.personId === personId;
+
+let markers = 0;
+/**
+ * What `listener` hears because of `write`, and nothing else: after the write, a marker is
+ * announced, and what came before it is everything the write caused (PostgreSQL delivers the
+ * notifications of transactions in the order they committed). No waiting on a clock.
+ */
+async function heardDuring(write: () => Promise<unknown>, listener: AnswerChanges = changes): Promise<AnswerChange[]> {
+  const heard: AnswerChange[] = [];
+  const stop = listener.onChange((change) => heard.push(change));
+  try {
+    await write();
+    const marker = `marker-${++markers}`;
+    await listener.announce(marker);
+    await until(async () => heard.some((change) => isPerson(change, marker)));
+    return heard.slice(
+      0,
+      heard.findIndex((change) => isPerson(change, marker)),
+    );
+  } finally {
+    stop();
+  }
+}
+
+let days = 0;
+/** An AAF delta export of one file, each with a later day (an older one would be refused). */
+function delta(requests: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-answer-changes-'));
+  writeFileSync(join(dir, `ENT_Delta_202611${String(++days).padStart(2, '0')}_Eleve_0000.xml`), aafDocument(requests));
+  return dir;
+}
+const pupil = (id: string, givenName = `Élève ${id}`) => addRequestXml('Eleve', id, { ENTPersonJointure: [id], sn: ['DUPONT'], givenName: [givenName] });
+
+describe('answer changes from the directory', () => {
+  it('an AAF import says `all` once, however many rows and statements it wrote', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `a${i}`);
+    // Batches of 50: six statements into the entries and six into the links, in one transaction.
+    const heard = await heardDuring(() => importAafIntoDatabase(database, delta(ids.map((id) => pupil(id))), { batchSize: 50 }));
+    expect(heard).toEqual([ALL]);
+    expect(Object.keys((await directorySnapshot(database)).Eleve ?? {})).toHaveLength(300);
+  });
+
+  it('a modify says `all`; an import that changes nothing says nothing', async () => {
+    expect(await heardDuring(() => importAafIntoDatabase(database, delta([modifyRequestXml('Eleve', 'a1', { givenName: ['Paul'] })])))).toEqual([ALL]);
+    // The same entries again under another name: the upsert writes no row.
+    expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('a2'), pupil('a3')])))).toEqual([]);
+  });
+
+  it('a rolled-back write says nothing', async () => {
+    const client = await database.pool.connect();
+    try {
+      const target = new PostgresAafTarget(client);
+      const heard = await heardDuring(() =>
+        target
+          .importFile(
+            async (apply) => {
+              const applied = await apply([
+                {
+                  operation: 'add',
+                  category: 'Eleve',
+                  id: 'rolled-back',
+                  attributes: { ENTPersonJointure: ['rolled-back'], sn: ['X'], givenName: ['Y'] },
+                  file: 'f',
+                  line: 1,
+                },
+              ]);
+              // Written, inside the transaction that is then rolled back.
+              expect(applied).toEqual([{ ok: true }]);
+              throw new Error('the file broke');
+            },
+            { name: 'broken.xml', sha256: 'x' },
+          )
+          .catch(() => undefined),
+      );
+      expect(heard).toEqual([]);
+    } finally {
+      client.release();
+    }
+    expect((await directorySnapshot(database)).Eleve?.['rolled-back']).toBeUndefined();
+  });
+
+  it('a TRUNCATE says `all`', async () => {
+    expect(await heardDuring(() => database.pool.query('TRUNCATE directory_links'))).toEqual([ALL]);
+  });
+});
+
+describe('answer changes from the vie scolaire outbox and the calendar feeds', () => {
+  const submission = () => ({
+    id: randomUUID(),
+    kind: 'justification' as const,
+    uai: '0750001A',
+    pupilId: 'a1',
+    targetId: 'absence-1',
+    submittedBy: 'guardian-1',
+    reason: 'MALADIE',
+    verified: true,
+  });
+
+  it('a submission, its failed forwarding and its settling each say `all`; the forwarding loop claiming it says nothing', async () => {
+    const store = new PostgresOutboxStore(database);
+    const item = submission();
+    expect(await heardDuring(() => store.insert(item, undefined))).toEqual([ALL]);
+    // Every instance claims due items every second: bookkeeping no answer shows.
+    let claimed: OutboxItem[] = [];
+    expect(await heardDuring(async () => (claimed = await store.claim('instance-1', 10, 60_000)))).toEqual([]);
+    expect(claimed.map((c) => c.id)).toEqual([item.id]);
+    expect(await heardDuring(() => store.claim('instance-1', 10, 60_000))).toEqual([]);
+    // A failed attempt changes the item's updatedAt, which a justification shows.
+    expect(await heardDuring(() => store.retryLater('instance-1', claimed[0]!, 'unavailable', 0))).toEqual([ALL]);
+    claimed = await store.claim('instance-1', 10, 60_000);
+    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'SENT', verified: true, followUpMs: 60_000 }))).toEqual([ALL]);
+    // A purge with nothing past its retention deletes no row.
+    expect(await heardDuring(() => store.prune(86_400_000))).toEqual([]);
+  });
+
+  it('a calendar feed created or revoked by the retention says `all`; a calendar app fetching it says nothing', async () => {
+    const feeds = new PostgresFeedStore(database);
+    let token = '';
+    expect(await heardDuring(async () => ({ token } = await feeds.create({ ownerId: 'guardian-1', pupilId: 'a1' }, 5)))).toEqual([ALL]);
+    expect(await heardDuring(async () => expect(await feeds.byToken(token)).toBeDefined())).toEqual([]);
+    const later = new Date(Date.now() + 60_000);
+    expect(await heardDuring(() => unusedFeedRetention(1).purge(database, later))).toEqual([ALL]);
+    expect(await feeds.ownedBy('guardian-1')).toEqual([]);
+  });
+});
+
+describe('a person announced, and the listener', () => {
+  it('a person announced on one instance is heard as that person on another, and on itself', async () => {
+    const other = await AnswerChanges.start(database, log);
+    try {
+      const heardThere: AnswerChange[] = [];
+      other.onChange((change) => heardThere.push(change));
+      const heardHere = await heardDuring(() => changes.announce('p1'));
+      expect(heardHere).toEqual([{ kind: 'person', personId: 'p1' }]);
+      await until(async () => heardThere.some((change) => isPerson(change, 'p1')));
+      expect(heardThere.filter((change) => change.kind === 'person' && !change.personId.startsWith('marker-'))).toEqual([{ kind: 'person', personId: 'p1' }]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a write the database does not see, announced by a subgraph, says `all` to every instance', async () => {
+    expect(await heardDuring(() => announceEverythingChanged(database))).toEqual([{ kind: 'all' }]);
+  });
+
+  it('an id that is empty or too long is refused; one of the longest length is told', async () => {
+    for (const id of ['', 'x'.repeat(MAX_ANSWER_PERSON_ID_LENGTH + 1)]) {
+      await expect(changes.announce(id)).rejects.toThrow(InvalidAnswerPersonIdError);
+      await expect(changes.announce(id)).rejects.toMatchObject({ code: 'ERR_ANSWER_PERSON_ID', length: id.length });
+    }
+    const longest = 'y'.repeat(MAX_ANSWER_PERSON_ID_LENGTH);
+    expect(await heardDuring(() => changes.announce(longest))).toEqual([{ kind: 'person', personId: longest }]);
+  });
+
+  it('a payload not understood (another version, a bad id) forgets everything', async () => {
+    const say = (payload: string) => sql`SELECT pg_notify(${ANSWER_CHANGES_CHANNEL}, ${payload})`.execute(database.db);
+    expect(await heardDuring(() => say('everything'))).toEqual([ALL]);
+    expect(await heardDuring(() => say('person:'))).toEqual([ALL]);
+    expect(await heardDuring(() => say(`person:${'z'.repeat(MAX_ANSWER_PERSON_ID_LENGTH + 1)}`))).toEqual([ALL]);
+  });
+
+  it('a listener that throws keeps no other from hearing; an unsubscribed one hears nothing more', async () => {
+    const heard: AnswerChange[] = [];
+    const stopThrowing = changes.onChange(() => {
+      throw new Error('a broken cache');
+    });
+    const stopGone = changes.onChange((change) => heard.push(change));
+    stopGone();
+    try {
+      expect(await heardDuring(() => changes.announce('p2'))).toEqual([{ kind: 'person', personId: 'p2' }]);
+    } finally {
+      stopThrowing();
+    }
+    expect(heard).toEqual([]);
+  });
+
+  it('a lost connection says `all` while not listening, and it listens again', async () => {
+    const heard: { change: AnswerChange; listening: boolean }[] = [];
+    const stop = changes.onChange((change) => heard.push({ change, listening: changes.listening }));
+    try {
+      expect(changes.listening).toBe(true);
+      await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ent-hub-listener' AND datname = current_database()`.execute(
+        database.db,
+      );
+      // Told when lost and again when listening anew (what happened between was missed).
+      await until(async () => heard.length >= 2 && changes.listening);
+      expect(heard.slice(0, 2)).toEqual([
+        { change: ALL, listening: false },
+        { change: ALL, listening: false },
+      ]);
+    } finally {
+      stop();
+    }
+    expect(await heardDuring(() => changes.announce('p3'))).toEqual([{ kind: 'person', personId: 'p3' }]);
+  });
+
+  it('listening once started, not after close', async () => {
+    const other = await AnswerChanges.start(database, log);
+    expect(other.listening).toBe(true);
+    await other.close();
+    expect(other.listening).toBe(false);
+  });
+});
+
+describe('the migration', () => {
+  const triggers = async () =>
+    (
+      await sql<{ name: string }>`SELECT tgname AS name FROM pg_trigger WHERE tgname LIKE '%\_answers\_%' AND NOT tgisinternal ORDER BY tgname`.execute(
+        database.db,
+      )
+    ).rows.map((r) => r.name);
+
+  it('down removes every trigger and the function; up puts them back', async () => {
+    expect(await triggers()).toHaveLength(Object.keys(ANSWER_TABLES).length * 4);
+    const { error } = await migratorOf(database.db).migrateDown();
+    expect(error).toBeUndefined();
+    expect(await triggers()).toEqual([]);
+    expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-down')])))).toEqual([]);
+    expect(await migrateToLatest(database, log)).toEqual(['0015-answer-changes']);
+    expect(await triggers()).toHaveLength(Object.keys(ANSWER_TABLES).length * 4);
+    expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-up')])))).toEqual([ALL]);
+  });
+});

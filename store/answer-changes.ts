@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import { HubError } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import { listenTo, type ChannelListener } from './channel-listener.ts';
+import type { HubDatabase } from './database.ts';
+import { ALL_ANSWERS_CHANGED, ANSWER_CHANGES_CHANNEL } from './migrations/0015-answer-changes.ts';
+
+/**
+ * What may have made cached answers stale: anything (`all`: the data answers are built from changed
+ * in the database, or changes may have been missed), or one person's own write (`person`: their
+ * answers only).
+ */
+export type AnswerChange = { kind: 'all' } | { kind: 'person'; personId: string };
+
+/** The longest person id a change names: a payload stays small, whatever a caller passes. */
+export const MAX_ANSWER_PERSON_ID_LENGTH = 128;
+
+const PERSON_PREFIX = 'person:';
+const ALL: AnswerChange = Object.freeze({ kind: 'all' });
+
+/** A person id `announce` cannot send: empty, or longer than MAX_ANSWER_PERSON_ID_LENGTH. */
+export class InvalidAnswerPersonIdError extends HubError {
+  static override readonly code = 'ERR_ANSWER_PERSON_ID';
+  constructor(readonly length: number) {
+    super(`A person id of ${length} characters cannot be announced: it must have 1 to ${MAX_ANSWER_PERSON_ID_LENGTH}.`);
+  }
+}
+
+const validPersonId = (id: string) => id.length > 0 && id.length <= MAX_ANSWER_PERSON_ID_LENGTH;
+
+/**
+ * The database's word on what changed for cached answers, on every instance: the triggers of
+ * migration 0015 say `all` when the directory, the outbox or the calendar feeds change (whoever
+ * wrote), and an instance announces a person's own write (`person:<id>`) so that every instance
+ * forgets that person's answers. One LISTEN connection per process.
+ *
+ * A cache may only trust itself while `listening` is true: when the connection is lost (or made
+ * again), changes may have been missed, and every listener hears `all`.
+ */
+/**
+ * Tells every instance that anyone's answers may be stale: a write the database does not see (a
+ * homework ticked done in the school's system, which the subgraph's own cache forgets).
+ */
+export function announceEverythingChanged(database: HubDatabase): Promise<void> {
+  return notify(database, ALL_ANSWERS_CHANGED);
+}
+
+async function notify(database: HubDatabase, payload: string): Promise<void> {
+  await sql`SELECT pg_notify(${ANSWER_CHANGES_CHANNEL}, ${payload})`.execute(database.db);
+}
+
+export class AnswerChanges {
+  readonly #listeners = new Set<(change: AnswerChange) => void>();
+  readonly #database: HubDatabase;
+  readonly #log: Logger;
+  #listener: ChannelListener | undefined;
+
+  private constructor(database: HubDatabase, log: Logger) {
+    this.#database = database;
+    this.#log = log;
+  }
+
+  /** Listens from now on; fails when the first connection cannot be made. */
+  static async start(database: HubDatabase, log: Logger): Promise<AnswerChanges> {
+    const changes = new AnswerChanges(database, log);
+    changes.#listener = await listenTo(
+      database,
+      ANSWER_CHANGES_CHANNEL,
+      {
+        onNotification: (payload) => changes.#emit(changes.#parse(payload)),
+        // Missed changes cannot be told apart: everything may be stale.
+        onGap: () => changes.#emit(ALL),
+      },
+      log,
+    );
+    return changes;
+  }
+
+  /** True while changes are being received: a cache may only serve what it holds then. */
+  get listening(): boolean {
+    return this.#listener?.listening ?? false;
+  }
+
+  /** Calls `listener` with every change from now on; returns what stops it. */
+  onChange(listener: (change: AnswerChange) => void): () => void {
+    // A wrapper of its own: the same function subscribed twice is two subscriptions, each undone once.
+    const subscription = (change: AnswerChange) => listener(change);
+    this.#listeners.add(subscription);
+    return () => void this.#listeners.delete(subscription);
+  }
+
+  /**
+   * Tells every instance (this one included, through the database) that `personId`'s answers may
+   * be stale: a write of their own. Delivered when the caller's write is committed, as the
+   * statement runs outside any transaction of the caller's.
+   * @throws InvalidAnswerPersonIdError when the id is empty or too long.
+   */
+  async announce(personId: string): Promise<void> {
+    if (!validPersonId(personId)) throw new InvalidAnswerPersonIdError(personId.length);
+    await notify(this.#database, PERSON_PREFIX + personId);
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.#listener?.close();
+  }
+
+  /** Anything not understood (another version's payload, a bad id) is `all`: stale answers are never kept by mistake. */
+  #parse(payload: string): AnswerChange {
+    if (payload === ALL_ANSWERS_CHANGED) return ALL;
+    if (payload.startsWith(PERSON_PREFIX)) {
+      const personId = payload.slice(PERSON_PREFIX.length);
+      if (validPersonId(personId)) return { kind: 'person', personId };
+    }
+    this.#log.debug({ channel: ANSWER_CHANGES_CHANNEL, length: payload.length }, 'answer change not understood: forgetting every answer');
+    return ALL;
+  }
+
+  #emit(change: AnswerChange): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        // One listener's failure must not keep the others from forgetting.
+        this.#log.error({ err: error, change: change.kind }, 'an answer change listener failed');
+      }
+    }
+  }
+}
