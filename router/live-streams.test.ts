@@ -4,13 +4,13 @@
  * client, with authentication, authorization field by field and the journal applied to every event,
  * and a stream's life bounded by its session and by a maximum duration.
  */
+import { putBearerSession } from '../test/helpers/sessions.ts';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import { createClient, type ExecutionResult } from 'graphql-sse';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.ts';
 import type { AuditEvent, AuditStore } from '../store/journal/event.ts';
-import { sessionSecretHash } from '../store/sessions/session.ts';
 import { startSubgraph, type StartedSubgraph } from '../subgraphs/kit/subgraph-server.ts';
 import { composedSupergraphFile } from '../test/helpers/supergraph-file.ts';
 import { until } from '../test/helpers/until.ts';
@@ -115,21 +115,7 @@ describe('subscriptions through the router', () => {
   });
 
   const session = async (id: string) => {
-    await router.sessions.put({
-      id,
-      secretHash: sessionSecretHash(id),
-      personId: `librarian-${id}`,
-      profile: 'staff',
-      functions: [],
-      schools: [],
-      children: [],
-      idp: 'test',
-      idpSubject: id,
-      createdAt: Date.now(),
-      lastSeenAt: Date.now(),
-      transport: 'bearer',
-    });
-    return `hubs_${id}`;
+    return putBearerSession(router.sessions, { id, personId: `librarian-${id}`, profile: 'staff' });
   };
   /** Every event of a subscription until it ends or `count` arrived. */
   const collect = async (query: string, token: string | undefined, count = Infinity) => {

@@ -1,3 +1,4 @@
+import { putBearerSession } from '../test/helpers/sessions.ts';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../schema/compose.ts';
@@ -5,7 +6,6 @@ import { campusRequestIds, campusTypeDefs } from '../test/fixtures/school-subgra
 import { capturingLogger } from '../test/helpers/log-capture.ts';
 import { startRouterHarness, type RouterHarness } from '../test/helpers/router-harness.ts';
 import { until } from '../test/helpers/until.ts';
-import { sessionSecretHash } from '../store/sessions/session.ts';
 
 describe('router over two subgraphs', () => {
   let hub: RouterHarness;
@@ -47,20 +47,7 @@ describe('router over two subgraphs', () => {
 
   it('never shares a subgraph answer between two people asking the same thing at the same moment', async () => {
     for (const person of ['person-a', 'person-b']) {
-      await hub.router.sessions.put({
-        id: `session-${person}`,
-        secretHash: sessionSecretHash(`session-${person}`),
-        personId: person,
-        profile: 'student',
-        functions: [],
-        schools: [],
-        children: [],
-        idp: 'test',
-        idpSubject: person,
-        createdAt: Date.now(),
-        lastSeenAt: Date.now(),
-        transport: 'bearer',
-      });
+      await putBearerSession(hub.router.sessions, { id: `session-${person}`, personId: person, profile: 'student' });
     }
     const ask = async (person: string) => (await hub.query({ query: '{ whoami }' }, { authorization: `Bearer hubs_session-${person}` })).json.data.whoami;
     const people = Array.from({ length: 20 }, (_, i) => (i % 2 ? 'person-a' : 'person-b'));

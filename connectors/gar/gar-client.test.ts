@@ -1,39 +1,26 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.ts';
-import { createDevCa, type DevCa, type DevCertificate } from '../../standins/dev-pki.ts';
-import { readGarExport, startGarStandin, type RunningGarStandin } from '../../standins/gar/gar-standin.ts';
+import { createDevCa, type DevCa } from '../../standins/dev-pki.ts';
+import type { RunningGarStandin } from '../../standins/gar/gar-standin.ts';
 import { demoAcademie } from '../../test/helpers/demo-academie.ts';
 import type { EmbeddedAcademie } from '../../tooling/academie/embedded.ts';
-import { exportToGar } from './export/gar-export.ts';
 import { GarClient, GarError, parseResources } from './gar-client.ts';
 import { garPersonId } from './pseudonym.ts';
-
-const SECRET = 'test-only-gar-pseudonym-secret-0123456789abcdef';
+import { startTestGar, TEST_GAR_PSEUDONYM_SECRET, type TestGar } from '../../test/helpers/gar.ts';
 
 describe('GAR connector against the stand-in (mutual TLS)', () => {
   let academie: EmbeddedAcademie;
-  let ca: DevCa;
-  let client: DevCertificate;
+  let testGar: TestGar;
   let gar: RunningGarStandin;
+  let ca: DevCa;
   const clients: GarClient[] = [];
   const connect = (extra: Partial<ConstructorParameters<typeof GarClient>[0]> = {}) => {
-    const c = new GarClient({
-      baseUrl: gar.url,
-      idEnt: 'ENTTEST',
-      certPem: client.certPem,
-      keyPem: client.keyPem,
-      caPem: ca.certPem,
-      timeoutMs: 2000,
-      ...extra,
-    });
+    const c = new GarClient({ ...testGar.clientOptions, ...extra });
     clients.push(c);
     return c;
   };
-  const garIdOf = (login: string) => garPersonId(SECRET, academie.demo.find((d) => d.login === login)!.id);
+  const garIdOf = (login: string) => garPersonId(TEST_GAR_PSEUDONYM_SECRET, academie.demo.find((d) => d.login === login)!.id);
   const uaiOf = async (login: string) => {
     const person = (await academie.directory.people([academie.demo.find((d) => d.login === login)!.id]))[0]!;
     return (
@@ -45,20 +32,8 @@ describe('GAR connector against the stand-in (mutual TLS)', () => {
 
   beforeAll(async () => {
     academie = await demoAcademie();
-    const exportDir = mkdtempSync(join(tmpdir(), 'hub-gar-export-'));
-    await exportToGar(academie.directory, { idEnt: 'ENTTEST', outDir: exportDir, pseudonymSecret: SECRET });
-    ca = createDevCa('GAR test CA');
-    const server = ca.issue('127.0.0.1', 'server');
-    client = ca.issue('ENT hub', 'client');
-    gar = await startGarStandin({
-      idEnt: 'ENTTEST',
-      port: 0,
-      serverCertPem: server.certPem,
-      serverKeyPem: server.keyPem,
-      clientCaPem: ca.certPem,
-      people: await readGarExport(exportDir),
-      log: createLogger('gar'),
-    });
+    testGar = await startTestGar(academie, createLogger('gar'));
+    ({ gar, ca } = testGar);
   }, 60_000);
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));

@@ -2,6 +2,7 @@
  * Conformance of the router's authorization with the Apollo Router's documented semantics for
  * @authenticated, @requiresScopes and @policy, through the real router and real subgraphs.
  */
+import { putBearerSession } from '../../test/helpers/sessions.ts';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,6 @@ import { TEST_VIEWER_SECRET } from '../../test/helpers/viewer.ts';
 import { routerConfigFromEnv } from '../config.ts';
 import { startRouter, type HubRouter } from '../router.ts';
 import type { AuthorizationMode } from '../plugins/use-authorization.ts';
-import { sessionSecretHash } from '../../store/sessions/session.ts';
 
 const ISSUER = 'https://issuer.test';
 const UNAUTHORIZED = { message: 'Unauthorized field or type', extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } };
@@ -66,21 +66,7 @@ describe('authorization conformance', () => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (viewer !== 'anonymous' && 'session' in viewer) {
       const id = `conformance-${viewer.session}`;
-      await router.sessions.put({
-        id,
-        secretHash: sessionSecretHash(id),
-        personId: `person-${viewer.session}`,
-        profile: viewer.session,
-        functions: [],
-        schools: [],
-        children: [],
-        idp: 'test',
-        idpSubject: 's',
-        createdAt: Date.now(),
-        lastSeenAt: Date.now(),
-        transport: 'bearer',
-      });
-      headers.authorization = `Bearer hubs_${id}`;
+      headers.authorization = `Bearer ${await putBearerSession(router.sessions, { id, personId: `person-${viewer.session}`, profile: viewer.session })}`;
     } else if (viewer !== 'anonymous') {
       headers.authorization = `Bearer ${await sign({ client_id: 'svc', scope: (viewer.scopes ?? []).join(' '), policies: viewer.policies ?? [] })}`;
     }

@@ -3,12 +3,12 @@
  * `@auditSubject` on a type (its objects are people: their `id` names them) and on an argument or
  * input field (its value is the id of the person a mutation concerns), composed into the supergraph.
  */
+import { putBearerSession } from '../../test/helpers/sessions.ts';
 import { join } from 'node:path';
 import { parse, type DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.ts';
 import type { AuditEvent, AuditStore } from '../../store/journal/event.ts';
-import { sessionSecretHash } from '../../store/sessions/session.ts';
 import { startSubgraph } from '../../subgraphs/kit/subgraph-server.ts';
 import { composedSupergraphFile } from '../../test/helpers/supergraph-file.ts';
 import { until } from '../../test/helpers/until.ts';
@@ -72,20 +72,7 @@ async function libraryHub(typeDefs: DocumentNode) {
   });
   async function ask(query: string, variables: Record<string, unknown> = {}): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
     const id = 'audit-subject-librarian';
-    await router.sessions.put({
-      id,
-      secretHash: sessionSecretHash(id),
-      personId: 'librarian-1',
-      profile: 'staff',
-      functions: [],
-      schools: [],
-      children: [],
-      idp: 'test',
-      idpSubject: 's',
-      createdAt: Date.now(),
-      lastSeenAt: Date.now(),
-      transport: 'bearer',
-    });
+    await putBearerSession(router.sessions, { id, personId: 'librarian-1', profile: 'staff' });
     const response = await fetch(router.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer hubs_${id}` },

@@ -2,12 +2,12 @@
  * The router's per-viewer response cache, through a real router and real subgraphs: what the
  * subgraphs allow is kept for that long, for that viewer only, and forgotten on a change.
  */
+import { putBearerSession } from '../../test/helpers/sessions.ts';
 import { join } from 'node:path';
 import { parse, type GraphQLResolveInfo } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.ts';
 import type { AuditEvent, AuditStore } from '../../store/journal/event.ts';
-import { sessionSecretHash } from '../../store/sessions/session.ts';
 import { startSubgraph, type StartedSubgraph } from '../../subgraphs/kit/subgraph-server.ts';
 import { composedSupergraphFile } from '../../test/helpers/supergraph-file.ts';
 import { until } from '../../test/helpers/until.ts';
@@ -151,22 +151,7 @@ beforeAll(async () => {
   const config = routerConfigFromEnv({ ROUTER_METRICS_PORT: '0', HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit') });
   const store: AuditStore = { append: async (events) => void journal.push(...events), about: async () => [] };
   router = await startRouter({ ...config, port: 0, supergraphPath }, createLogger('router'), { auditStore: store, answerChanges: feed });
-  for (const person of ['ada', 'bob']) {
-    await router.sessions.put({
-      id: `cache-${person}`,
-      secretHash: sessionSecretHash(`cache-${person}`),
-      personId: person,
-      profile: 'staff',
-      functions: [],
-      schools: [],
-      children: [],
-      idp: 'test',
-      idpSubject: person,
-      createdAt: Date.now(),
-      lastSeenAt: Date.now(),
-      transport: 'bearer',
-    });
-  }
+  for (const person of ['ada', 'bob']) await putBearerSession(router.sessions, { id: `cache-${person}`, personId: person, profile: 'staff' });
 });
 
 afterAll(async () => {

@@ -1,21 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportToGar } from '../../connectors/gar/export/gar-export.ts';
 import { GarClient } from '../../connectors/gar/gar-client.ts';
 import { createLogger } from '../../lib/logger.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
-import { createDevCa, type DevCa, type DevCertificate } from '../../standins/dev-pki.ts';
-import { readGarExport, startGarStandin, type RunningGarStandin } from '../../standins/gar/gar-standin.ts';
 import { demoAcademie, demoId, viewerFor } from '../../test/helpers/demo-academie.ts';
 import { askSubgraph, privateMaxAge } from '../../test/helpers/subgraph-request.ts';
 import { TEST_VIEWER_KEY } from '../../test/helpers/viewer.ts';
 import type { EmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import type { StartedSubgraph } from '../kit/subgraph-server.ts';
 import { startResourcesSubgraph } from './server.ts';
+import { startTestGar, TEST_GAR_PSEUDONYM_SECRET, type TestGar } from '../../test/helpers/gar.ts';
 
-const SECRET = 'test-only-gar-pseudonym-secret-0123456789abcdef';
 /** How long the GAR client keeps a catalogue here: shorter than the schema's 60 s, so that it is what limits the answer. */
 const CATALOGUE_TTL_S = 30;
 
@@ -27,28 +21,18 @@ const CATALOGUE_TTL_S = 30;
 describe('resources subgraph: cache hints', () => {
   const log = createLogger('resources-hints', 'silent');
   let academie: EmbeddedAcademie;
-  let ca: DevCa;
-  let certificate: DevCertificate;
-  let gar: RunningGarStandin;
+  let testGar: TestGar;
   const clients: GarClient[] = [];
   const subgraphs: StartedSubgraph[] = [];
 
   const startWith = async (baseUrl: string) => {
-    const client = new GarClient({
-      baseUrl,
-      idEnt: 'ENTTEST',
-      certPem: certificate.certPem,
-      keyPem: certificate.keyPem,
-      caPem: ca.certPem,
-      timeoutMs: 2000,
-      cacheTtlMs: CATALOGUE_TTL_S * 1000,
-    });
+    const client = new GarClient({ ...testGar.clientOptions, baseUrl, cacheTtlMs: CATALOGUE_TTL_S * 1000 });
     clients.push(client);
     const subgraph = await startResourcesSubgraph({
       gar: client,
       directory: academie.directory,
       perimeter: { personInChargeSeesChild: false },
-      pseudonymSecret: SECRET,
+      pseudonymSecret: TEST_GAR_PSEUDONYM_SECRET,
       viewerContextKey: TEST_VIEWER_KEY,
       log,
       port: 0,
@@ -59,25 +43,12 @@ describe('resources subgraph: cache hints', () => {
 
   beforeAll(async () => {
     academie = await demoAcademie();
-    const exportDir = mkdtempSync(join(tmpdir(), 'hub-gar-hints-'));
-    await exportToGar(academie.directory, { idEnt: 'ENTTEST', outDir: exportDir, pseudonymSecret: SECRET });
-    ca = createDevCa('GAR test CA');
-    const server = ca.issue('127.0.0.1', 'server');
-    certificate = ca.issue('ENT hub', 'client');
-    gar = await startGarStandin({
-      idEnt: 'ENTTEST',
-      port: 0,
-      serverCertPem: server.certPem,
-      serverKeyPem: server.keyPem,
-      clientCaPem: ca.certPem,
-      people: await readGarExport(exportDir),
-      log,
-    });
+    testGar = await startTestGar(academie, log);
   }, 60_000);
   afterAll(async () => {
     await Promise.all(subgraphs.map((s) => s.close(0)));
     await Promise.all(clients.map((c) => c.close()));
-    await gar?.close();
+    await testGar?.gar.close();
   });
 
   /** Léa as the router signs her: a pupil of her school. */
@@ -90,7 +61,7 @@ describe('resources subgraph: cache hints', () => {
   const MY_RESOURCES = '{ myResources { school { uai } resources { name accessUrl thumbnailUrl } } }';
 
   it('a pupil’s resources may be reused for what is left of the catalogue in the GAR client’s cache, and less a moment later', async () => {
-    const subgraph = await startWith(gar.url);
+    const subgraph = await startWith(testGar.gar.url);
     const first = await askSubgraph(subgraph, 'resources', await pupil(), MY_RESOURCES);
     expect(first.body.errors).toBeUndefined();
     expect(first.body.data.myResources[0].resources.length).toBeGreaterThan(0);
@@ -104,7 +75,7 @@ describe('resources subgraph: cache hints', () => {
   });
 
   it('a guardian’s _entities fetch of a child’s resources (GuardianHome) carries the hint', async () => {
-    const subgraph = await startWith(gar.url);
+    const subgraph = await startWith(testGar.gar.url);
     const answer = await askSubgraph(
       subgraph,
       'resources',
