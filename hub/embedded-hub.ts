@@ -22,7 +22,7 @@ import { openMessageStore } from '../subgraphs/communication/attachment-objects.
 import { ATTACHMENT_ROUTE_PREFIX } from '../subgraphs/communication/attachment-route.ts';
 import { PostgresAgendaStore } from '../store/agenda/postgres-store.ts';
 import { LiveUpdates } from '../store/live-updates.ts';
-import { AnswerChanges, announceEverythingChanged } from '../store/answer-changes.ts';
+import { AnswerChanges, announceChangeAbout } from '../store/answer-changes.ts';
 import { seedDemoMessages } from './demo-messages.ts';
 import { PostgresNotificationStore } from '../store/notifications/postgres-store.ts';
 import { startSmtpStandin, type RunningSmtpStandin } from '../standins/smtp/server.ts';
@@ -399,8 +399,8 @@ async function startVieScolaire(step: StepContext, store: EmbeddedStore, academi
     directory: academie.directory,
     perimeter: step.perimeter,
     quotas: options.vieScolaireQuotas,
-    // A homework ticked done upstream: every router forgets its cached answers.
-    answersChanged: () => announceEverythingChanged(store.store.database),
+    // A homework ticked done upstream: every router forgets the pupil's and their guardians' cached answers.
+    answersChanged: (pupilId) => announceChangeAbout(store.store.database, pupilId),
     viewerContextKey: step.key,
     // A subgraph on a free port (tests, the benchmark's backends) gets a free metrics port too.
     metrics: { registry: metrics, ...metricsListenerFromEnv(process.env), ...(step.portOf('vie-scolaire') === 0 ? { port: 0 } : {}) },

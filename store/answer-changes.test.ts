@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { aafDocument, addRequestXml, modifyRequestXml } from '../connectors/dire
 import { createLogger } from '../lib/logger.ts';
 import { openTestDatabase } from '../test/helpers/database.ts';
 import { until } from '../test/helpers/until.ts';
-import { announceEverythingChanged, AnswerChanges, InvalidAnswerPersonIdError, MAX_ANSWER_PERSON_ID_LENGTH, type AnswerChange } from './answer-changes.ts';
+import { announceChangeAbout, AnswerChanges, InvalidAnswerPersonIdError, MAX_ANSWER_PERSON_ID_LENGTH, type AnswerChange } from './answer-changes.ts';
 import type { HubDatabase } from './database.ts';
 import { directorySnapshot, importAafIntoDatabase, PostgresAafTarget } from './directory/aaf-writer.ts';
 import { PostgresFeedStore } from './feeds/postgres-store.ts';
@@ -118,7 +119,7 @@ describe('answer changes from the directory', () => {
   });
 });
 
-describe('answer changes from the vie scolaire outbox and the calendar feeds', () => {
+describe('answer changes from the vie scolaire outbox', () => {
   const submission = () => ({
     id: randomUUID(),
     kind: 'justification' as const,
@@ -142,18 +143,27 @@ describe('answer changes from the vie scolaire outbox and the calendar feeds', (
     // A failed attempt changes the item's updatedAt, which a justification shows.
     expect(await heardDuring(() => store.retryLater('instance-1', claimed[0]!, 'unavailable', 0))).toEqual([ALL]);
     claimed = await store.claim('instance-1', 10, 60_000);
-    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'SENT', verified: true, followUpMs: 60_000 }))).toEqual([ALL]);
+    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'SENT', verified: true, followUpMs: 0 }))).toEqual([ALL]);
+    // The school has not decided yet: the follow-up of every tick reschedules, and says nothing.
+    for (let i = 0; i < 3; i++) {
+      claimed = await store.claim('instance-1', 10, 60_000);
+      expect(claimed.map((c) => c.state)).toEqual(['SENT']);
+      expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'SENT', verified: true, followUpMs: 0 }))).toEqual([]);
+    }
+    // Its decision changes what the guardian sees.
+    claimed = await store.claim('instance-1', 10, 60_000);
+    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'ACCEPTED', verified: true, followUpMs: 0 }))).toEqual([ALL]);
     // A purge with nothing past its retention deletes no row.
     expect(await heardDuring(() => store.prune(86_400_000))).toEqual([]);
   });
 
-  it('a calendar feed created or revoked by the retention says `all`; a calendar app fetching it says nothing', async () => {
+  it('a calendar feed created or revoked by the retention says nothing: no answer kept reads it', async () => {
     const feeds = new PostgresFeedStore(database);
     let token = '';
-    expect(await heardDuring(async () => ({ token } = await feeds.create({ ownerId: 'guardian-1', pupilId: 'a1' }, 5)))).toEqual([ALL]);
+    expect(await heardDuring(async () => ({ token } = await feeds.create({ ownerId: 'guardian-1', pupilId: 'a1' }, 5)))).toEqual([]);
     expect(await heardDuring(async () => expect(await feeds.byToken(token)).toBeDefined())).toEqual([]);
     const later = new Date(Date.now() + 60_000);
-    expect(await heardDuring(() => unusedFeedRetention(1).purge(database, later))).toEqual([ALL]);
+    expect(await heardDuring(() => unusedFeedRetention(1).purge(database, later))).toEqual([]);
     expect(await feeds.ownedBy('guardian-1')).toEqual([]);
   });
 });
@@ -173,8 +183,9 @@ describe('a person announced, and the listener', () => {
     }
   });
 
-  it('a write the database does not see, announced by a subgraph, says `all` to every instance', async () => {
-    expect(await heardDuring(() => announceEverythingChanged(database))).toEqual([{ kind: 'all' }]);
+  it('a write the database does not see, announced by a subgraph about a pupil, is heard as that person', async () => {
+    expect(await heardDuring(() => announceChangeAbout(database, 'pupil-1'))).toEqual([{ kind: 'person', personId: 'pupil-1' }]);
+    expect(() => announceChangeAbout(database, '')).toThrow(InvalidAnswerPersonIdError);
   });
 
   it('an id that is empty or too long is refused; one of the longest length is told', async () => {
@@ -206,6 +217,46 @@ describe('a person announced, and the listener', () => {
       stopThrowing();
     }
     expect(heard).toEqual([]);
+  });
+
+  it('a connection that silently stops carrying bytes counts as lost within its heartbeat, and listens again once the path is back', async () => {
+    // A relay to PostgreSQL that can drop every byte without closing or erroring (a firewall's idle
+    // timeout, a partition): only the listener goes through it.
+    let blackhole = false;
+    const sockets: net.Socket[] = [];
+    const target = new URL(database.config.url);
+    const relay = net.createServer((socket) => {
+      const upstream = net.connect(Number(target.port), target.hostname);
+      sockets.push(socket, upstream);
+      socket.on('data', (bytes) => void (blackhole || upstream.write(bytes)));
+      upstream.on('data', (bytes) => void (blackhole || socket.write(bytes)));
+      socket.on('error', () => undefined);
+      upstream.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const viaRelay = new URL(database.config.url);
+    viaRelay.hostname = '127.0.0.1';
+    viaRelay.port = String((relay.address() as net.AddressInfo).port);
+    const relayed = await AnswerChanges.start({ ...database, config: { ...database.config, url: viaRelay.toString(), connectTimeoutMs: 1000 } }, log, {
+      heartbeatMs: 300,
+    });
+    const heard: AnswerChange[] = [];
+    relayed.onChange((change) => heard.push(change));
+    try {
+      expect(relayed.listening).toBe(true);
+      blackhole = true;
+      // The directory changes while the path is dead: that notification is lost, and the listener says so.
+      await announceChangeAbout(database, 'pupil-2');
+      await until(async () => !relayed.listening, 3000);
+      expect(heard).toContainEqual(ALL);
+      blackhole = false;
+      await until(async () => relayed.listening, 10_000);
+      expect(await heardDuring(() => relayed.announce('p4'), relayed)).toEqual([{ kind: 'person', personId: 'p4' }]);
+    } finally {
+      await relayed.close();
+      for (const socket of sockets) socket.destroy();
+      relay.close();
+    }
   });
 
   it('a lost connection says `all` while not listening, and it listens again', async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { HubError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
-import { listenTo, type ChannelListener } from './channel-listener.ts';
+import { listenTo, type ChannelListener, type ListenOptions } from './channel-listener.ts';
 import type { HubDatabase } from './database.ts';
 import { ALL_ANSWERS_CHANGED, ANSWER_CHANGES_CHANNEL } from './migrations/0015-answer-changes.ts';
 
@@ -38,11 +38,15 @@ const validPersonId = (id: string) => id.length > 0 && id.length <= MAX_ANSWER_P
  * again), changes may have been missed, and every listener hears `all`.
  */
 /**
- * Tells every instance that anyone's answers may be stale: a write the database does not see (a
- * homework ticked done in the school's system, which the subgraph's own cache forgets).
+ * Tells every instance that what is about `personId` changed: their answers, and their guardians',
+ * are stale (a person's own write; a homework ticked done in the school's system, which the
+ * database does not see). Delivered when the notification is committed (it runs outside any
+ * transaction of the caller's).
+ * @throws InvalidAnswerPersonIdError when the id is empty or too long.
  */
-export function announceEverythingChanged(database: HubDatabase): Promise<void> {
-  return notify(database, ALL_ANSWERS_CHANGED);
+export function announceChangeAbout(database: HubDatabase, personId: string): Promise<void> {
+  if (!validPersonId(personId)) throw new InvalidAnswerPersonIdError(personId.length);
+  return notify(database, PERSON_PREFIX + personId);
 }
 
 async function notify(database: HubDatabase, payload: string): Promise<void> {
@@ -61,7 +65,7 @@ export class AnswerChanges {
   }
 
   /** Listens from now on; fails when the first connection cannot be made. */
-  static async start(database: HubDatabase, log: Logger): Promise<AnswerChanges> {
+  static async start(database: HubDatabase, log: Logger, options: ListenOptions = {}): Promise<AnswerChanges> {
     const changes = new AnswerChanges(database, log);
     changes.#listener = await listenTo(
       database,
@@ -72,6 +76,7 @@ export class AnswerChanges {
         onGap: () => changes.#emit(ALL),
       },
       log,
+      options,
     );
     return changes;
   }
@@ -96,8 +101,7 @@ export class AnswerChanges {
    * @throws InvalidAnswerPersonIdError when the id is empty or too long.
    */
   async announce(personId: string): Promise<void> {
-    if (!validPersonId(personId)) throw new InvalidAnswerPersonIdError(personId.length);
-    await notify(this.#database, PERSON_PREFIX + personId);
+    await announceChangeAbout(this.#database, personId);
   }
 
   async close(): Promise<void> {

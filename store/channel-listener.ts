@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
 import type { HubDatabase } from './database.ts';
@@ -8,19 +9,40 @@ export interface ChannelListener {
   close(): Promise<void>;
 }
 
+/** How often a listener proves its connection still carries notifications (`ListenOptions.heartbeatMs`). */
+export const DEFAULT_HEARTBEAT_MS = 5000;
+/** The payloads of heartbeats: never handed to the channel's handlers. */
+const HEARTBEAT_PREFIX = 'hub-listener-heartbeat:';
+
+export interface ListenOptions {
+  /**
+   * Every so often the listener notifies its own channel over its own connection and expects the
+   * echo within this time; without it, the connection counts as lost. A path that silently stops
+   * carrying bytes (a firewall's idle timeout, a partition) raises no error: without this, a cache
+   * would go on trusting itself while every change is missed.
+   */
+  heartbeatMs?: number;
+}
+
 /**
  * LISTEN on one channel over a connection of its own (a pooled connection cannot hold a LISTEN).
- * When the connection is lost, `onGap` is called (notifications may have been missed: whoever
- * caches must forget), and it reconnects with a bounded backoff until closed.
+ * When the connection is lost (an error, its end, or a heartbeat not echoed in time), `onGap` is
+ * called (notifications may have been missed: whoever caches must forget), and it reconnects with a
+ * bounded backoff until closed.
  */
 export function listenTo(
   database: HubDatabase,
   channel: string,
   handlers: { onNotification(payload: string): void; onGap(): void },
   log: Logger,
+  options: ListenOptions = {},
 ): Promise<ChannelListener> {
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   let client: pg.Client | undefined;
   let listening = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  // The heartbeat sent and not yet echoed, and when.
+  let awaited: { token: string; sentAt: number } | undefined;
   let closed = false;
   let retryMs = 100;
   let timer: NodeJS.Timeout | undefined;
@@ -28,6 +50,8 @@ export function listenTo(
   const lost = (error?: unknown) => {
     if (!listening && client === undefined) return;
     listening = false;
+    clearInterval(heartbeat);
+    awaited = undefined;
     handlers.onGap();
     silence(client);
     void client?.end().catch(() => undefined);
@@ -44,12 +68,19 @@ export function listenTo(
       connectionString: database.config.url,
       connectionTimeoutMillis: database.config.connectTimeoutMs,
       application_name: 'ent-hub-listener',
+      // The kernel's probes too, for a peer that vanished (the heartbeat below catches the rest).
+      keepAlive: true,
     });
     client = next;
     next.on('error', lost);
     next.on('end', () => lost());
     next.on('notification', (message) => {
-      if (message.channel === channel && message.payload !== undefined) handlers.onNotification(message.payload);
+      if (message.channel !== channel || message.payload === undefined) return;
+      if (message.payload.startsWith(HEARTBEAT_PREFIX)) {
+        if (message.payload === awaited?.token) awaited = undefined;
+        return;
+      }
+      handlers.onNotification(message.payload);
     });
     try {
       await next.connect();
@@ -66,11 +97,23 @@ export function listenTo(
     handlers.onGap();
     listening = true;
     retryMs = 100;
+    heartbeat = setInterval(() => {
+      if (client !== next) return;
+      if (awaited) {
+        // Not echoed within a whole period: the connection carries nothing any more.
+        if (Date.now() - awaited.sentAt >= heartbeatMs) lost(new Error(`no heartbeat echoed within ${heartbeatMs} ms`));
+        return;
+      }
+      awaited = { token: `${HEARTBEAT_PREFIX}${randomUUID()}`, sentAt: Date.now() };
+      next.query('SELECT pg_notify($1, $2)', [channel, awaited.token]).catch(lost);
+    }, heartbeatMs / 2);
+    heartbeat.unref();
   };
 
   const stop = async () => {
     closed = true;
     clearTimeout(timer);
+    clearInterval(heartbeat);
     listening = false;
     const current = client;
     client = undefined;

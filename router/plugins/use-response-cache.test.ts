@@ -48,6 +48,10 @@ const shelfTypeDefs = parse(/* GraphQL */ `
     id: ID!
     shelf: String
   }
+  type Query {
+    "Answered after ms milliseconds."
+    slowShelf(ms: Int!): String
+  }
 `);
 
 type Hinted = { cacheControl: { setCacheHint(hint: { maxAge: number; scope: 'PRIVATE' }): void } };
@@ -74,7 +78,7 @@ class ChangeFeed implements AnswerChangeFeed {
 }
 
 const hints = { library: 60, shelf: 60 };
-const reads = { reader: 0, shelf: 0, broken: 0 };
+const reads = { reader: 0, shelf: 0, broken: 0, whoami: 0 };
 const loans = new Map<string, string[]>([['r1', ['Les Misérables']]]);
 const journal: AuditEvent[] = [];
 const feed = new ChangeFeed();
@@ -105,6 +109,7 @@ beforeAll(async () => {
             return answer;
           },
           whoami: (_: unknown, __: unknown, ctx: { viewer: { personId?: string } }, info: GraphQLResolveInfo) => {
+            reads.whoami++;
             hint(info, hints.library);
             return ctx.viewer.personId ?? null;
           },
@@ -133,6 +138,13 @@ beforeAll(async () => {
       log: createLogger('shelf'),
       context: (): object => ({}),
       resolvers: {
+        Query: {
+          slowShelf: async (_: unknown, { ms }: { ms: number }, __: object, info: GraphQLResolveInfo) => {
+            hint(info, hints.shelf);
+            await new Promise((resolve) => setTimeout(resolve, ms));
+            return 'B2';
+          },
+        },
         Reader: {
           __resolveReference: (ref: { id: string }, _: object, info: GraphQLResolveInfo) => {
             reads.shelf++;
@@ -151,7 +163,8 @@ beforeAll(async () => {
   const config = routerConfigFromEnv({ ROUTER_METRICS_PORT: '0', HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit') });
   const store: AuditStore = { append: async (events) => void journal.push(...events), about: async () => [] };
   router = await startRouter({ ...config, port: 0, supergraphPath }, createLogger('router'), { auditStore: store, answerChanges: feed });
-  for (const person of ['ada', 'bob']) await putBearerSession(router.sessions, { id: `cache-${person}`, personId: person, profile: 'staff' });
+  await putBearerSession(router.sessions, { id: 'cache-ada', personId: 'ada', profile: 'guardian', children: ['kid-1'] });
+  await putBearerSession(router.sessions, { id: 'cache-bob', personId: 'bob', profile: 'staff' });
 });
 
 afterAll(async () => {
@@ -226,6 +239,26 @@ describe('the response cache', () => {
     expect((await readsOf('ada', 2)).reader).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await readsOf('ada', 1)).reader).toBe(1);
+  });
+
+  it('counts an answer’s max-age from when each subgraph answered, not from the end of the whole execution', async () => {
+    hints.library = 1;
+    const QUERY = '{ whoami slowShelf(ms: 1200) }';
+    const before = reads.whoami;
+    // The library answers at once and allows 1 s; the shelf answers 1.2 s later.
+    expect((await ask('ada', QUERY)).data).toEqual({ whoami: 'ada', slowShelf: 'B2' });
+    // Past the library's second by then: asked again (kept from the end, it would still be served).
+    expect((await ask('ada', QUERY)).data).toEqual({ whoami: 'ada', slowShelf: 'B2' });
+    expect(reads.whoami - before).toBe(2);
+  });
+
+  it('a change about a pupil: their guardians’ answers are forgotten too, nobody else’s', async () => {
+    await readsOf('ada', 1);
+    await readsOf('bob', 1);
+    expect((await readsOf('ada', 1)).reader).toBe(0);
+    feed.emit({ kind: 'person', personId: 'kid-1' });
+    expect((await readsOf('ada', 1)).reader).toBe(1);
+    expect((await readsOf('bob', 1)).reader).toBe(0);
   });
 
   it('a person’s mutation: their next read is fresh, and every instance is told', async () => {

@@ -43,6 +43,10 @@ interface CachedAnswer {
 
 /** How many people's last flush the cache remembers one by one (older flushes fold into one floor). */
 const REMEMBERED_FLUSHES = 100_000;
+/** Memory an entry takes beyond its JSON and key (its object, the LRU's slots, the TTL's), rounded up. */
+const ENTRY_OVERHEAD_BYTES = 512;
+/** Children per guardian and guardians per pupil remembered (a family, not a directory). */
+const MAX_CHILDREN_REMEMBERED = 32;
 /** An answer bigger than this is not kept (a huge answer would push out hundreds of small ones). */
 const MAX_ANSWER_BYTES = 512 * 1024;
 
@@ -94,7 +98,8 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
 
   const answers = new LRUCache<string, CachedAnswer>({
     maxSize: options.maxBytes,
-    sizeCalculation: (answer, key) => answer.json.length + key.length,
+    // The JSON and the key, and what each entry costs beyond them (objects, the LRU's slots).
+    sizeCalculation: (answer, key) => answer.json.length + key.length + ENTRY_OVERHEAD_BYTES,
     ttlAutopurge: false,
     perf: { now },
   });
@@ -102,7 +107,35 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
     everythingFlushedAt = ++changes;
     answers.clear();
   };
-  const stopListening = options.changes.onChange((change) => (change.kind === 'person' ? flushPerson(change.personId) : flushEverything()));
+  // Whose answers show each pupil as their child (from the signed viewer of the answers kept): a
+  // change about a pupil is forgotten in their guardians' answers too.
+  const guardiansOf = new LRUCache<string, Set<string>>({
+    maxSize: REMEMBERED_FLUSHES,
+    sizeCalculation: () => 1,
+    // A pupil pushed out takes their guardians' answers with them: a later change about the pupil
+    // could no longer reach those answers.
+    dispose: (guardians, _pupil, reason) => {
+      if (reason === 'evict') for (const guardian of guardians) flushPerson(guardian);
+    },
+  });
+  /** Records `personId` as a guardian of each child of `viewer`; false when it cannot (then the answer is not kept). */
+  const rememberGuardian = (viewer: Viewer, personId: string): boolean => {
+    const children = viewer.children ?? [];
+    if (children.length > MAX_CHILDREN_REMEMBERED) return false;
+    for (const child of children) {
+      let guardians = guardiansOf.get(child);
+      if (!guardians) guardiansOf.set(child, (guardians = new Set()));
+      if (!guardians.has(personId) && guardians.size >= MAX_CHILDREN_REMEMBERED) return false;
+      guardians.add(personId);
+    }
+    return true;
+  };
+  /** What is about `personId` changed: their answers and their guardians' are stale. */
+  const flushAbout = (personId: string) => {
+    flushPerson(personId);
+    for (const guardian of guardiansOf.get(personId) ?? []) flushPerson(guardian);
+  };
+  const stopListening = options.changes.onChange((change) => (change.kind === 'person' ? flushAbout(change.personId) : flushEverything()));
 
   const lookups = new Counter({
     name: 'hub_router_response_cache_lookups_total',
@@ -134,6 +167,14 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
     if (id === undefined) documentIds.set(document, (id = ++documents));
     return id;
   };
+  // A supergraph reloaded is another schema: answers planned on the old one are not served on it.
+  let schemas = 0;
+  const schemaIds = new WeakMap<object, number>();
+  const schemaId = (schema: object) => {
+    let id = schemaIds.get(schema);
+    if (id === undefined) schemaIds.set(schema, (id = ++schemas));
+    return id;
+  };
   const viewerKeys = new WeakMap<Viewer, string>();
   const viewerKey = (viewer: Viewer) => {
     let key = viewerKeys.get(viewer);
@@ -141,9 +182,7 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
     return key;
   };
 
-  // What the subgraph fetches of one execution allow: the smallest max-age, or `undefined` once any
-  // fetch promised nothing.
-  const allowances = new WeakMap<object, { maxAgeMs: number | undefined; fetches: number }>();
+  const allowances = new WeakMap<object, Allowance>();
 
   return {
     close: stopListening,
@@ -152,8 +191,9 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
       if (!allowance) return;
       return ({ response }) => {
         allowance.fetches++;
+        // From when this subgraph answered, not from when the whole execution ends.
         const maxAge = response.ok ? cacheableMaxAgeMs(response.headers.get('cache-control')) : undefined;
-        allowance.maxAgeMs = maxAge === undefined || allowance.maxAgeMs === undefined ? undefined : Math.min(allowance.maxAgeMs, maxAge);
+        allowance.expiresAt = maxAge === undefined || allowance.expiresAt === undefined ? undefined : Math.min(allowance.expiresAt, now() + maxAge);
       };
     },
     onExecute({ args: hookArgs, executeFn, setExecuteFn }) {
@@ -166,10 +206,10 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
       if (operation === 'mutation') {
         // At its start (a query running beside it will not be kept) and at its end (what it
         // changed is read anew), here and on every instance.
-        flushPerson(personId);
+        flushAbout(personId);
         return {
           onExecuteDone: async () => {
-            flushPerson(personId);
+            flushAbout(personId);
             await options.changes.announce(personId).catch((error: unknown) => {
               options.log.warn({ err: error }, 'response cache: could not tell the other instances of a change; their answers age out');
             });
@@ -187,7 +227,7 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
         // The document and variables as executed: after authorization's filter and the journal's keys.
         const key = createHash('sha256')
           .update(viewerKey(viewer))
-          .update(`\n${documentId(execArgs.document)}\n${execArgs.operationName ?? ''}\n`)
+          .update(`\n${schemaId(execArgs.schema)}\n${documentId(execArgs.document)}\n${execArgs.operationName ?? ''}\n`)
           .update(JSON.stringify(execArgs.variableValues ?? {}))
           .digest('base64url');
         const startedAt = changes;
@@ -202,14 +242,14 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
         if (running) {
           // Two executions on one context (never seen, but the fetches could not be told apart):
           // neither is kept.
-          running.maxAgeMs = undefined;
+          running.expiresAt = undefined;
           return execute(execArgs);
         }
-        const allowance = { maxAgeMs: options.maxAgeMs as number | undefined, fetches: 0 };
+        const allowance: Allowance = { expiresAt: now() + options.maxAgeMs, fetches: 0 };
         allowances.set(executionContext, allowance);
         return Promise.resolve(execute(execArgs)).then((result) => {
           allowances.delete(executionContext);
-          const outcome = keepable(result, allowance);
+          const outcome = keepable(result, allowance, now());
           if (outcome !== 'kept') {
             stored.inc({ outcome });
             return result;
@@ -223,7 +263,11 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
             stored.inc({ outcome: 'too_big' });
             return result;
           }
-          answers.set(key, { json, personId, startedAt }, { ttl: allowance.maxAgeMs });
+          if (!rememberGuardian(viewer, personId)) {
+            stored.inc({ outcome: 'not_cacheable' });
+            return result;
+          }
+          answers.set(key, { json, personId, startedAt }, { ttl: Math.max(1, allowance.expiresAt! - now()) });
           stored.inc({ outcome: 'kept' });
           return result;
         });
@@ -234,11 +278,21 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
 
 type StoreOutcome = 'kept' | 'not_cacheable' | 'errors' | 'streamed';
 
-function keepable(result: unknown, allowance: { maxAgeMs: number | undefined; fetches: number }): StoreOutcome {
+/**
+ * What the subgraph fetches of one execution allow: until when its answer may be served (the
+ * earliest of each fetch's answer time plus its max-age, and of the start plus the router's
+ * maximum), or `undefined` once any fetch promised nothing.
+ */
+interface Allowance {
+  expiresAt: number | undefined;
+  fetches: number;
+}
+
+function keepable(result: unknown, allowance: Allowance, now: number): StoreOutcome {
   if (typeof result !== 'object' || result === null || Symbol.asyncIterator in result) return 'streamed';
   if ((result as ExecutionResult).errors?.length) return 'errors';
   // Nothing fetched: nothing to save (an answer of `__typename` alone).
-  if (!allowance.fetches || !allowance.maxAgeMs) return 'not_cacheable';
+  if (!allowance.fetches || allowance.expiresAt === undefined || allowance.expiresAt - now < 1) return 'not_cacheable';
   return 'kept';
 }
 

@@ -10,19 +10,20 @@ export const ALL_ANSWERS_CHANGED = 'all';
  * The tables whose rows build answers the router may cache for a viewer (its per-viewer response
  * cache), and, for each, the columns no answer shows: bookkeeping that changes often and must not
  * empty every instance's cache (the outbox's forwarding loop claims due items every second on
- * every instance; a calendar app's fetch records its use).
+ * every instance).
  *
  * - `directory_entries`, `directory_links`: the directory subgraph's answers, and the perimeter
  *   (who may see whom) that both the directory and the vie scolaire decide every answer with.
  * - `vie_scolaire_outbox`: a pupil's justifications and homework submissions (Student.justifications,
  *   Student.homeworkSubmissions), changed by the forwarding loop as the school's system answers.
- * - `calendar_feeds`: a person's feeds (myCalendarFeeds), revoked by the retention purge when unused.
+ *
+ * Not `calendar_feeds`: no answer the subgraphs allow to keep reads it (`myCalendarFeeds` says
+ * `no-store`), and a trigger there would let anyone empty every cache by creating and revoking feeds.
  */
 export const ANSWER_TABLES: Readonly<Record<string, readonly string[]>> = {
   directory_entries: [],
   directory_links: [],
   vie_scolaire_outbox: ['claimed_by', 'claimed_until', 'attempts', 'next_attempt_at', 'last_error'],
-  calendar_feeds: ['last_used_at'],
 };
 
 const OPERATIONS = ['insert', 'update', 'delete', 'truncate'] as const;

@@ -225,17 +225,22 @@ export class PostgresOutboxStore {
    */
   async settle(instance: string, item: OutboxItem, outcome: Outcome): Promise<boolean> {
     const settled = isSettled({ kind: item.kind, state: outcome.state });
+    const upstreamId = outcome.upstreamId ?? item.upstreamId ?? null;
+    // A follow-up that finds nothing new (the school has not decided yet, asked every tick) only
+    // reschedules: what a person sees is unchanged, so `updated_at` is too (and no answer cached
+    // from it is forgotten: the database's triggers, migration 0015, look at what changed).
+    const changed = outcome.state !== item.state || upstreamId !== (item.upstreamId ?? null) || outcome.verified !== item.verified;
     return this.database.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('vie_scolaire_outbox')
         .set({
           state: outcome.state,
-          upstream_id: outcome.upstreamId ?? item.upstreamId ?? null,
+          upstream_id: upstreamId,
           verified: outcome.verified,
           attempts: 0,
           next_attempt_at: ms(outcome.followUpMs),
           last_error: outcome.lastError ?? null,
-          updated_at: sql<Date>`now()`,
+          ...(changed ? { updated_at: sql<Date>`now()` } : {}),
           settled_at: settled ? sql<Date>`now()` : null,
           claimed_by: null,
           claimed_until: null,

@@ -48,7 +48,12 @@ const defined = <T>(values: (T | undefined)[]): T[] => values.filter((v): v is T
 async function schoolsOf(person: Person, ctx: DirectoryContext): Promise<School[]> {
   const ids = new Set(person.schoolIds);
   if (person.kind === 'teacher' || person.kind === 'staff') for (const f of person.functions) ids.add(f.structureId);
-  return defined(await ctx.schoolsById.loadMany([...ids]).then((r) => r.map((s) => (s instanceof Error ? undefined : s))));
+  const schools = await ctx.schoolsById.loadMany([...ids]);
+  // A school the directory could not read is an error of the field, not a school left out in
+  // silence (an answer without it would look complete, and be kept as such by the router's cache).
+  const failed = schools.find((s): s is Error => s instanceof Error);
+  if (failed) throw failed;
+  return defined(schools as (School | undefined)[]);
 }
 
 async function unitRef(code: StructureCode, kind: 'class' | 'group', ctx: DirectoryContext): Promise<StructureUnitRef | undefined> {

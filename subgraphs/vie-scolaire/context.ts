@@ -28,8 +28,8 @@ export interface VieScolaireContext {
   calendarBaseUrl: string;
   /** Tokens of feeds created in this request, so the creation's answer can show the URL once. */
   newFeedTokens: Map<string, string>;
-  /** Tells the router that answers of anyone may be stale (see the subgraph's `answersChanged` option). */
-  answersChanged?: () => Promise<void>;
+  /** Tells the routers that answers about this pupil may be stale (see the subgraph's `answersChanged` option). */
+  answersChanged?: (pupilId: string) => Promise<void>;
   /** Today in Europe/Paris, `yyyy-MM-dd` (the default date ranges start from it). */
   today: string;
 }

@@ -25,7 +25,7 @@ import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
 import { readEnv } from '../../lib/config/env.ts';
 import { databaseConfigFromEnv, openDatabase } from '../../store/database.ts';
-import { announceEverythingChanged } from '../../store/answer-changes.ts';
+import { announceChangeAbout } from '../../store/answer-changes.ts';
 import { PostgresFeedStore } from '../../store/feeds/postgres-store.ts';
 import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 import { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
@@ -97,8 +97,8 @@ try {
     directory,
     perimeter: perimeterOptionsOf(config),
     quotas,
-    // A homework ticked done upstream: every router forgets its cached answers (the database tells them).
-    answersChanged: () => announceEverythingChanged(database),
+    // A homework ticked done upstream: every router forgets the pupil's and their guardians' cached answers.
+    answersChanged: (pupilId) => announceChangeAbout(database, pupilId),
     upstreamBudget: upstreamBudgetOf(config),
     calendarBaseUrl: config.VIE_SCOLAIRE_CALENDAR_BASE_URL,
     calendarFeeds: feedServingOf(config),

@@ -228,7 +228,7 @@ export const resolvers: Resolvers = {
       ctx.cache.invalidate('homework', uai, ctx.viewer.personId!);
       // The router's cached answers of the pupil's guardians (and teachers, staff) still show the
       // homework as it was, and the router forgets only the pupil's own on this mutation.
-      await ctx.answersChanged?.();
+      await ctx.answersChanged?.(ctx.viewer.personId!);
       return done;
     },
     submitHomework: async (_, { homeworkId, file }, ctx) => {

@@ -51,21 +51,21 @@ export async function startVieScolaireSubgraph(options: {
   production?: boolean;
   today?: () => string;
   /**
-   * Called when this subgraph changed data that anyone's answers may show without the database
-   * knowing (a homework ticked done: its cache forgets the pupil's homework): the router must forget
-   * every cached answer, as the database triggers make it do for the directory and the outbox
-   * (subgraphs/kit/answer-freshness.ts). Awaited before the mutation answers; a failure is logged
-   * (the answers then age out by their max-age).
+   * Called when this subgraph changed data about a pupil without the database knowing (a homework
+   * ticked done: its cache forgets the pupil's homework): every router must forget the cached
+   * answers of the pupil and of their guardians, as the database triggers make it do for the
+   * directory and the outbox (subgraphs/kit/answer-freshness.ts). Awaited before the mutation
+   * answers; a failure is logged (the answers then age out by their max-age).
    */
-  answersChanged?: () => Promise<void>;
+  answersChanged?: (pupilId: string) => Promise<void>;
 }): Promise<StartedSubgraph & { cache: VieScolaireCache; metricsUrl?: string }> {
   const cache = new VieScolaireCache(options.metrics?.registry);
   // Never fails the mutation that calls it: the homework is ticked upstream either way.
   const { answersChanged: announce } = options;
   const answersChanged =
     announce &&
-    (() =>
-      announce().catch((error: unknown) => {
+    ((pupilId: string) =>
+      announce(pupilId).catch((error: unknown) => {
         options.log.warn({ err: error }, 'could not tell the routers that answers changed; their cached answers age out by their max-age');
       }));
   const budgets = new UpstreamBudgets(options.upstreamBudget);
