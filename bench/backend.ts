@@ -5,6 +5,7 @@
  * cache hits per phase.
  */
 import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger } from '../lib/logger.ts';
 import { exitOnSignal } from '../lib/shutdown.ts';
 import { startEmbeddedHub } from '../hub/embedded-hub.ts';
@@ -29,6 +30,15 @@ const hub = await startEmbeddedHub({
 for (const standin of hub.vieScolaire.standins) standin.faults.latencyMs = latency;
 hub.gar.standin.faults.latencyMs = latency;
 
+// How long the backends' event loop was held (a garbage collection, a long synchronous task): the
+// largest delay since the last read, so a window's stalls can be told from the router's.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const eventLoopMaxMsSinceLastRead = () => {
+  const maxMs = Math.round(loopDelay.max / 1e6);
+  loopDelay.reset();
+  return maxMs;
+};
 const stats = () => ({
   subgraphUrls: hub.subgraphUrls,
   // The routers of the benchmark link logins with the directory in this hub's database (loopback only).
@@ -38,6 +48,7 @@ const stats = () => ({
     vieScolaireRequests: hub.vieScolaire.standins.reduce((sum, s) => sum + [...s.requests.values()].reduce((a, b) => a + b, 0), 0),
     garRequests: hub.gar.standin.requests,
   },
+  eventLoopMaxMs: eventLoopMaxMsSinceLastRead(),
   cache: { vieScolaireHits: hub.vieScolaire.cache.hits, vieScolaireMisses: hub.vieScolaire.cache.misses, garCalls: hub.gar.client.calls },
 });
 const server = createServer((_, res) => {

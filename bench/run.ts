@@ -109,6 +109,8 @@ const backendStats = async () =>
     providers: IdentityProviderConfig[];
     databaseUrl: string;
     upstream: { vieScolaireRequests: number; garRequests: number };
+    /** The backends' longest event-loop delay since the previous read (ms). */
+    eventLoopMaxMs: number;
     cache: { vieScolaireHits: number; vieScolaireMisses: number; garCalls: number };
   };
 
@@ -399,9 +401,11 @@ async function main() {
     const runs: LoadResult[] = [];
     for (let repetition = 1; repetition <= CONFIG.repetitions; repetition++) {
       console.error(`bench: #${repetition} ${label} at ${CONFIG.rate} req/s…`);
+      await backendStats(); // from here: the window's own stalls
       const result = await alone.withUsers('a', { rate: CONFIG.rate, warmupMs: CONFIG.warmupMs, durationMs: CONFIG.windowMs, routerPid: alone.routerPid('a') });
+      const { eventLoopMaxMs } = await backendStats();
       console.error(
-        `  ${result.router?.cpuMsPerRequest} ms CPU/request, guardian p50 ${result.operations.guardian?.p50} ms, p99 ${result.operations.guardian?.p99} ms, errors ${result.errors}`,
+        `  ${result.router?.cpuMsPerRequest} ms CPU/request, guardian p50 ${result.operations.guardian?.p50} ms, p99 ${result.operations.guardian?.p99} ms, errors ${result.errors}, the backends' event loop held up to ${eventLoopMaxMs} ms`,
       );
       runs.push(result);
     }
