@@ -58,14 +58,14 @@ const MAX_ANSWER_BYTES = 512 * 1024;
  *
  * What may be kept, and for how long, is the subgraphs' word: an answer is kept only when every
  * subgraph fetch of its execution said `cache-control: max-age=N` (N > 0, not `no-store`), for the
- * smallest N, capped by `maxAgeMs`, and never an answer with errors. A subgraph that promises
+ * smallest N counted from each fetch's answer, capped by `maxAgeMs`, and never an answer with errors. A subgraph that promises
  * nothing (Apollo Server's default, `no-store`) keeps its answers out.
  *
- * The key is the signed viewer (person, profile, scopes, children, schools, session), the executed
- * document (after authorization's filter: two viewers with different rights never share it) and the
- * variables. It is forgotten:
+ * The key is the signed viewer (person, profile, scopes, children, schools, session), the
+ * supergraph, the executed document (after authorization's filter: two viewers with different
+ * rights never share it) and the variables. It is forgotten:
  * - when the person runs a mutation (at its start and end, here; on every instance through
- *   `changes.announce`), so one's own change is seen at once;
+ *   `changes.announce`), so one's own change is seen at once: theirs and their guardians' answers;
  * - when `changes` says the data answers are built from changed (the directory: a parent who loses
  *   authority tonight loses it at his next request), or that it may have missed a change;
  * - whenever `changes` is not listening: then nothing is served from the cache.
