@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
+import { oncePerObject } from '../../lib/once-per-object.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
 import type { AnswerChange } from '../../store/answer-changes.ts';
@@ -158,29 +159,12 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
     },
   });
 
-  // Per document object (the planner's cache and authorization's interning keep them stable): a
-  // number, never reused, instead of printing the document on each request.
-  let documents = 0;
-  const documentIds = new WeakMap<DocumentNode, number>();
-  const documentId = (document: DocumentNode) => {
-    let id = documentIds.get(document);
-    if (id === undefined) documentIds.set(document, (id = ++documents));
-    return id;
-  };
-  // A supergraph reloaded is another schema: answers planned on the old one are not served on it.
-  let schemas = 0;
-  const schemaIds = new WeakMap<object, number>();
-  const schemaId = (schema: object) => {
-    let id = schemaIds.get(schema);
-    if (id === undefined) schemaIds.set(schema, (id = ++schemas));
-    return id;
-  };
-  const viewerKeys = new WeakMap<Viewer, string>();
-  const viewerKey = (viewer: Viewer) => {
-    let key = viewerKeys.get(viewer);
-    if (key === undefined) viewerKeys.set(viewer, (key = JSON.stringify(viewer)));
-    return key;
-  };
+  // A number per object, never reused, for the supergraph (reloaded, it is another schema: answers
+  // planned on the old one are not served on it) and the document (the planner's cache and
+  // authorization's interning keep them stable), instead of printing the document on each request.
+  let objects = 0;
+  const idOf = oncePerObject((_: object) => ++objects);
+  const viewerKey = oncePerObject((viewer: Viewer) => JSON.stringify(viewer));
 
   const allowances = new WeakMap<object, Allowance>();
 
@@ -227,7 +211,7 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
         // The document and variables as executed: after authorization's filter and the journal's keys.
         const key = createHash('sha256')
           .update(viewerKey(viewer))
-          .update(`\n${schemaId(execArgs.schema)}\n${documentId(execArgs.document)}\n${execArgs.operationName ?? ''}\n`)
+          .update(`\n${idOf(execArgs.schema)}\n${idOf(execArgs.document)}\n${execArgs.operationName ?? ''}\n`)
           .update(JSON.stringify(execArgs.variableValues ?? {}))
           .digest('base64url');
         const startedAt = changes;

@@ -3,7 +3,8 @@ import type { EmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { ANONYMOUS, type Viewer } from '../../lib/viewer-context.ts';
 import { demoAcademie, demoId, viewerFor } from '../../test/helpers/demo-academie.ts';
-import { routerHeaders, TEST_VIEWER_KEY } from '../../test/helpers/viewer.ts';
+import { askSubgraph } from '../../test/helpers/subgraph-request.ts';
+import { TEST_VIEWER_KEY } from '../../test/helpers/viewer.ts';
 import type { StartedSubgraph } from '../kit/subgraph-server.ts';
 import { startDirectorySubgraph } from './server.ts';
 
@@ -21,16 +22,14 @@ describe('directory subgraph', () => {
     await Promise.all([subgraph?.close(0), lenient?.close(0)]);
   });
 
-  const ask = async (viewer: Viewer | string, query: string, variables: Record<string, unknown> = {}, target = subgraph) => {
-    const v = typeof viewer === 'string' ? viewerFor(academie, viewer) : viewer;
-    const body = JSON.stringify({ query, variables });
-    const response = await fetch(target.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await routerHeaders('directory', v, body)) },
-      body,
-    });
-    return (await response.json()) as { data?: any; errors?: any[] };
-  };
+  // Test-side JSON: errors asserted field by field.
+  const ask = async (
+    viewer: Viewer | string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    target = subgraph,
+  ): Promise<{ data?: any; errors?: any[] }> =>
+    (await askSubgraph(target, 'directory', typeof viewer === 'string' ? viewerFor(academie, viewer) : viewer, query, variables)).body;
   const personQuery = 'query($id: ID!) { person(id: $id) { id displayName ... on Student { birthDate classes { code } } } }';
   const canSee = async (viewer: string, target: string, on = subgraph) => {
     const result = await ask(viewer, personQuery, { id: demoId(academie, target) }, on);
