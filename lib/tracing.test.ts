@@ -1,5 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ExportResultCode } from '@opentelemetry/core';
+import { InMemorySpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +90,30 @@ describe('startTracing', () => {
     const first = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(first).toMatchObject({ service: 'svc', name: 'span 0', kind: 'INTERNAL', status: 'UNSET', attributes: { 'hub.school.uai': '0751000E' } });
     expect(capture.lines().some((l) => l.msg === 'traces file is full: further spans are dropped (delete it to start again)')).toBe(true);
+  });
+
+  it('flush waits for a batch already on its way to the exporter (the traces file is there when flush resolves)', async () => {
+    // An exporter as slow as a busy disk: a batch takes 300 ms from `export` to its callback.
+    const written: string[] = [];
+    let pending: Promise<void> = Promise.resolve();
+    const slow: SpanExporter = {
+      export(spans, done) {
+        pending = pending
+          .then(() => new Promise((resolve) => setTimeout(resolve, 300)))
+          .then(() => {
+            written.push(...spans.map((s) => s.name));
+            done({ code: ExportResultCode.SUCCESS });
+          });
+      },
+      forceFlush: () => pending,
+      shutdown: () => pending,
+    };
+    tracing = startTracing({ serviceName: 'test', log, env: { HUB_TRACING_SAMPLE_RATIO: '1' }, exporter: slow });
+    await inSpan('ended before the batch timer', {}, async () => {});
+    // The batch processor hands its spans to the exporter a second after the first one ends.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await tracing.flush();
+    expect(written).toEqual(['ended before the batch timer']);
   });
 
   it('leaves the process as it found it once shut down', async () => {

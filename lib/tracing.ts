@@ -140,12 +140,13 @@ export function startTracing(options: TracingOptions): Tracing {
     mode = 'otlp';
   }
   const sampleRatio = config.HUB_TRACING_SAMPLE_RATIO ?? options.defaults?.sampleRatio ?? 0.1;
+  const redacting = new RedactingExporter(exporter);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     // A request the router sampled is traced in every subgraph; one it did not, nowhere.
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),
     // Bounded: at most 2,048 spans wait for export; past that they are dropped, never the process's memory.
-    spanProcessors: [new RequestIdPropagator(), new BatchSpanProcessor(new RedactingExporter(exporter), { maxQueueSize: 2048, scheduledDelayMillis: 1000 })],
+    spanProcessors: [new RequestIdPropagator(), new BatchSpanProcessor(redacting, { maxQueueSize: 2048, scheduledDelayMillis: 1000 })],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -175,7 +176,12 @@ export function startTracing(options: TracingOptions): Tracing {
   const handle: Tracing = {
     mode,
     destination,
-    flush: () => provider.forceFlush(),
+    async flush() {
+      await provider.forceFlush();
+      // The batch processor's flush exports what it still holds, but does not wait for a batch its
+      // timer already handed to the exporter: the exporter's own flush does (a file not yet written).
+      await redacting.forceFlush();
+    },
     async shutdown() {
       unregister();
       await provider.shutdown();
