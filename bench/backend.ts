@@ -11,6 +11,7 @@ import { exitOnSignal } from '../lib/shutdown.ts';
 import { startEmbeddedHub } from '../hub/embedded-hub.ts';
 import type { AcademieOptions } from '../tooling/academie/academie.ts';
 import { FREE_PORTS } from '../test/helpers/free-ports.ts';
+import { startDeployedSubgraphs } from './deployed-subgraphs.ts';
 
 const log = createLogger('bench-backend', 'warn');
 // Owns the process's signals before anything starts, as every entry point does: the subgraphs'
@@ -29,6 +30,12 @@ const hub = await startEmbeddedHub({
 });
 for (const standin of hub.vieScolaire.standins) standin.faults.latencyMs = latency;
 hub.gar.standin.faults.latencyMs = latency;
+// BENCH_DEPLOYED_SUBGRAPHS=1: the subgraphs the mix reaches run in their own processes, as deployed
+// (bench/deployed-subgraphs.ts says why); the router is given their URLs.
+const deployed =
+  process.env.BENCH_DEPLOYED_SUBGRAPHS === '1'
+    ? await startDeployedSubgraphs(hub, { dataDir: process.env.HUB_DATA_DIR!, databaseUrl: hub.store.databaseUrl })
+    : undefined;
 
 // How long the backends' event loop was held (a garbage collection, a long synchronous task): the
 // largest delay since the last read, so a window's stalls can be told from the router's.
@@ -40,7 +47,7 @@ const eventLoopMaxMsSinceLastRead = () => {
   return maxMs;
 };
 const stats = () => ({
-  subgraphUrls: hub.subgraphUrls,
+  subgraphUrls: deployed?.subgraphUrls ?? hub.subgraphUrls,
   // The routers of the benchmark link logins with the directory in this hub's database (loopback only).
   databaseUrl: hub.store.databaseUrl,
   providers: hub.providers,
@@ -51,12 +58,17 @@ const stats = () => ({
   eventLoopMaxMs: eventLoopMaxMsSinceLastRead(),
   cache: { vieScolaireHits: hub.vieScolaire.cache.hits, vieScolaireMisses: hub.vieScolaire.cache.misses, garCalls: hub.gar.client.calls },
 });
-const server = createServer((_, res) => {
+// POST /settle: a full garbage collection (the backends start with --expose-gc), as the stand-ins'
+// process would have collected the import's garbage by the morning after a night's import.
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+const server = createServer((req, res) => {
+  if (req.method === 'POST' && req.url === '/settle') collectGarbage?.();
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(stats()));
 });
 server.listen(Number(process.env.BENCH_STATS_PORT), '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
 shutdown.stopWith(async () => {
   server.close();
+  await deployed?.stop();
   await hub.stop();
 });

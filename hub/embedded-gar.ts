@@ -13,6 +13,10 @@ export interface EmbeddedGar {
   client: GarClient;
   standin: RunningGarStandin;
   pseudonymSecret: string;
+  /** The ENT's identifier at the GAR. */
+  idEnt: string;
+  /** The ENT's client certificate and the GAR's CA (a dev PKI made at start), for a resources subgraph in its own process (the benchmark). */
+  clientTls: { certPem: string; keyPem: string; caPem: string };
   close(): Promise<void>;
 }
 
@@ -50,6 +54,8 @@ export async function startEmbeddedGar(options: { dataDir: string; directory: Di
     client: garClient,
     standin,
     pseudonymSecret,
+    idEnt,
+    clientTls: { certPem: client.certPem, keyPem: client.keyPem, caPem: ca.certPem },
     async close() {
       await garClient.close();
       await standin.close();
