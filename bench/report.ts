@@ -350,7 +350,7 @@ function uncachedSection(report: BenchReport, summary: Summary): string[] {
   return [
     '## (a) with its response cache off',
     '',
-    `The backends restarted on the demo académie, the subgraphs the mix reaches each in a process of its own as deployed (bench/deployed-subgraphs.ts), then (a) with \`ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS=0\` alone at ${report.fixedRate.rate} req/s, the same mix and windows, ${report.uncached.runs.length} repetition${report.uncached.runs.length > 1 ? 's' : ''}: every request reaches the subgraphs, as with people who each ask less often than the answers' max-age. (a) above served ${formatSpread(summary.responseCacheHitRatePercent, 1, ' %')} of its queries from its cache.`,
+    `The backends restarted on the demo académie, the subgraphs the mix reaches each in a process of its own as deployed (bench/deployed-subgraphs.ts) and the stand-ins' process at the lowest CPU priority, then (a) with \`ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS=0\` alone at ${report.fixedRate.rate} req/s, the same mix and windows, ${report.uncached.runs.length} repetition${report.uncached.runs.length > 1 ? 's' : ''}: every request reaches the subgraphs, as with people who each ask less often than the answers' max-age. (a) above served ${formatSpread(summary.responseCacheHitRatePercent, 1, ' %')} of its queries from its cache.`,
     '',
     '| (a) | CPU ms / request | guardian p50 / p95 / p99 | errors and drops |',
     '| --- | --- | --- | --- |',
@@ -369,7 +369,7 @@ function academieSection(report: BenchReport, summary: Summary): string[] {
   return [
     `## (a) with an académie of ${large.people.toLocaleString('en')} people`,
     '',
-    `The backends restarted with a generated académie of ${large.people.toLocaleString('en')} people imported into the directory (PostgreSQL) and the stand-ins, the subgraphs the mix reaches each in a process of its own as deployed (the stand-ins keep the académie in memory, as the systems they play would: sharing their process, the subgraphs paused with its garbage collections), then (a) alone at ${report.fixedRate.rate} req/s, the same mix and windows, ${large.runs.length} repetition${large.runs.length > 1 ? 's' : ''}${summary.uncached ? ", with its response cache off so that the subgraphs answer every request. Against (a)'s runs with its cache off on the demo académie" : ". Against (a)'s runs above, with the demo académie"} (${large.demoPeople.toLocaleString('en')} people).`,
+    `The backends restarted with a generated académie of ${large.people.toLocaleString('en')} people imported into the directory (PostgreSQL) and the stand-ins, the subgraphs the mix reaches each in a process of its own as deployed and the stand-ins' process at the lowest CPU priority (the stand-ins keep the académie in memory, as the systems they play would; sharing their process, the subgraphs paused with its garbage collections, and at the same priority, those collections took the hub's CPU), then (a) alone at ${report.fixedRate.rate} req/s, the same mix and windows, ${large.runs.length} repetition${large.runs.length > 1 ? 's' : ''}${summary.uncached ? ", with its response cache off so that the subgraphs answer every request. Against (a)'s runs with its cache off on the demo académie" : ". Against (a)'s runs above, with the demo académie"} (${large.demoPeople.toLocaleString('en')} people).`,
     '',
     '| académie | CPU ms / request | guardian p50 / p95 / p99 | errors and drops |',
     '| --- | --- | --- | --- |',

@@ -19,21 +19,19 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
 import type { AcademieOptions } from '../tooling/academie/academie.ts';
-import { readEmbeddedAcademie } from '../tooling/academie/embedded.ts';
 import { academieOfSize } from '../tooling/academie/write-academie.ts';
 import { databaseConfigFromEnv, openDatabase } from '../store/database.ts';
 import { PostgresDirectory } from '../store/directory/postgres-directory.ts';
 import { createLogger } from '../lib/logger.ts';
 import { linkLogin } from '../connectors/sso/linking.ts';
 import type { IdentityProviderConfig } from '../connectors/sso/provider-config.ts';
-import { DEFAULT_DEMO_PASSWORD_SEED } from '../hub/embedded-hub.ts';
 import { loginFlow } from '../hub/login-flow.ts';
 import { signViewerContext, viewerContextKey } from '../lib/viewer-context.ts';
 import { DEFAULT_AUTHORIZATION_PATH, loadAuthorizationConfig } from '../router/authz/authorization-config.ts';
 import { viewerOfSession } from '../router/plugins/use-authentication.ts';
-import { demoAccounts } from '../standins/identity-provider/demo-accounts.ts';
 import { PROJECT_ROOT, startTsProcess, type ChildHandle } from '../test/helpers/child-process.ts';
 import { benchAafImport } from './aaf-import.ts';
+import type { BenchPeople } from './people.ts';
 import { arrivalsIn, highestRateHeld, parseRates, whyNotHeld } from './arrival.ts';
 import { renderLatencyChart } from './chart.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
@@ -189,7 +187,6 @@ async function startSetup(options: {
     routers[id] = { proc: started.proc, url: started.url!.endsWith('/graphql') ? started.url! : `${started.url!.replace(/\/$/, '')}/graphql` };
   }
 
-  const academie = await readEmbeddedAcademie(options.dataDir, options.academie);
   const { providers, databaseUrl } = await backendStats();
   const database = await openDatabase(databaseConfigFromEnv(process.env, databaseUrl), createLogger('bench-store', 'warn'));
   const directory = new PostgresDirectory(database.db);
@@ -205,22 +202,11 @@ async function startSetup(options: {
     }
     await fetch(`${env.BENCH_STATS_URL}/settle`, { method: 'POST' });
   }
-  const { logins } = demoAccounts(academie.store, academie.demo, {
-    seed: DEFAULT_DEMO_PASSWORD_SEED,
-    issuerSecrets: { educonnect: 'x', agents: 'x' },
-  });
-  const guardians = logins.filter((l) => l.profile === 'guardian').slice(0, 30);
-  const pupils = logins.filter((l) => l.profile === 'student').slice(0, 30);
-  const teachers = logins.filter((l) => l.profile === 'teacher').slice(0, 8);
-  const people = [
-    ...guardians.map((l) => ({ l, kind: 'guardian' as const })),
-    ...pupils.map((l) => ({ l, kind: 'pupil' as const })),
-    ...teachers.map((l) => ({ l, kind: 'teacher' as const })),
-  ];
+  const { people, peopleInAcademie } = (await (await fetch(`${env.BENCH_STATS_URL}/people`)).json()) as BenchPeople;
   console.error(`bench: logging ${people.length} people in…`);
   const key = viewerContextKey(secret);
   const prepared = await Promise.all(
-    people.map(async ({ l, kind }) => {
+    people.map(async ({ login: l, kind, email, variables }) => {
       const result = await loginFlow({ routerUrl: `http://localhost:${PORTS.a}`, idp: l.idp, login: l.login, password: l.password, transport: 'bearer' });
       if (result.kind !== 'bearer')
         throw new Error(
@@ -230,11 +216,8 @@ async function startSetup(options: {
       const claims =
         l.idp === 'educonnect'
           ? { FrEduCtRefId: [`{AAF}PAR||${l.personId}`], FrEduCtPersonAffiliation: [kind === 'pupil' ? 'eleve2d' : 'resp2d'] }
-          : { email: academie.store.person(l.personId)?.email, email_verified: true };
+          : { email, email_verified: true };
       const linked = await linkLogin(claims, provider, directory);
-      const teacher = kind === 'teacher' ? academie.store.record('PersEducNat', l.personId) : undefined;
-      const klass = teacher?.classSubjects[0];
-      const school = klass ? academie.store.record('EtabEducNat', klass.structureId) : undefined;
       return {
         kind,
         token: result.token,
@@ -242,7 +225,7 @@ async function startSetup(options: {
           { id: 'bench', ...linked, idp: l.idp, idpSubject: 'x', createdAt: 0, lastSeenAt: 0, transport: 'bearer' },
           loadAuthorizationConfig(DEFAULT_AUTHORIZATION_PATH).scopes,
         ),
-        variables: klass && school ? { id: `${school.uai}:${klass.code}` } : undefined,
+        variables,
       };
     }),
   );
@@ -275,7 +258,7 @@ async function startSetup(options: {
     loggedIn: prepared.length,
     responseCacheLookups: async () => responseCacheLookupsIn(await (await fetch(a.metricsUrl!)).text()),
     startToReadyMs,
-    people: (['Eleve', 'PersRelEleve', 'PersEducNat'] as const).reduce((sum, category) => sum + [...academie.store.records(category)].length, 0),
+    people: peopleInAcademie,
     stop: async () => {
       for (const proc of own) proc.child.kill('SIGTERM');
       await Promise.all(own.map((proc) => proc.exited));
