@@ -62,7 +62,9 @@ function lowerOwnPriority() {
 }
 
 // How long the backends' event loop was held (a garbage collection, a long synchronous task): the
-// largest delay since the last read, so a window's stalls can be told from the router's.
+// largest delay since the last read, so a window's stalls can be told from the router's. At the
+// lowest priority (deployed subgraphs), it also counts the time this process waited for a CPU the
+// hub was using.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 const eventLoopMaxMsSinceLastRead = () => {
@@ -88,7 +90,8 @@ const collectGarbage = (globalThis as { gc?: () => void }).gc;
 const server = createServer((req, res) => {
   if (req.method === 'POST' && req.url === '/settle') collectGarbage?.();
   res.writeHead(200, { 'content-type': 'application/json' });
-  // GET /people: whom the mix logs in (bench/people.ts); anything else: the counters.
+  // GET /people: whom the mix logs in, demo passwords included (bench/people.ts; this server listens
+  // on loopback only, and those passwords are derived from the demo's public seed); anything else: the counters.
   res.end(JSON.stringify(req.url === '/people' ? benchPeople(hub.academie) : stats()));
 });
 server.listen(Number(process.env.BENCH_STATS_PORT), '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
