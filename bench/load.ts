@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { arrivalOffsetMs, arrivalsIn, startDecision } from './arrival.ts';
-import { cpuMsPerRequest, readCpuTicks, readMemoryMb, ticksPerSecond, type CpuTicks } from './proc.ts';
+import { cpuMsPerRequest, readCpuTicks, readMemoryMb, readTreeCpuTicks, ticksPerSecond, type CpuTicks } from './proc.ts';
 import { percentile, round } from './stats.ts';
 import { OPERATIONS, type BenchUser, type OperationKind } from './workload.ts';
 
@@ -34,6 +34,11 @@ export interface LoadSpec {
   only?: OperationKind;
   /** The router's process, to read its CPU time and memory over the measured window. */
   routerPid?: number;
+  /**
+   * The hub's other processes by name (a subgraph, PostgreSQL), each with its descendants but not
+   * the others' subtrees: their CPU time over the window is divided by the requests too.
+   */
+  processes?: Record<string, number>;
 }
 
 export interface Percentiles {
@@ -72,6 +77,8 @@ export interface LoadResult {
   all: Percentiles;
   operations: Partial<Record<OperationKind, OperationResult>>;
   router?: RouterUsage;
+  /** CPU ms per completed request of each of `processes`, over the same window. */
+  processes?: Record<string, number>;
 }
 
 const percentilesOf = (sorted: number[]): Percentiles => ({
@@ -110,7 +117,19 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let completedInWindow = 0;
   const windowStart = spec.warmupMs;
   const windowEnd = spec.warmupMs + spec.durationMs;
-  let window: { startedAt: number; endedAt?: number; cpuBefore?: CpuTicks; cpuAfter?: CpuTicks } | undefined;
+  let window:
+    | {
+        startedAt: number;
+        endedAt?: number;
+        cpuBefore?: CpuTicks;
+        cpuAfter?: CpuTicks;
+        processesBefore: Map<string, CpuTicks>;
+        processesAfter?: Map<string, CpuTicks>;
+      }
+    | undefined;
+  const roots = Object.entries(spec.processes ?? {});
+  const readProcesses = () =>
+    new Map(roots.map(([name, pid]) => [name, readTreeCpuTicks(pid, new Set(roots.filter(([other]) => other !== name).map(([, root]) => root)))]));
   const outstanding = new Set<Promise<void>>();
   const t0 = performance.now();
   const now = () => performance.now() - t0;
@@ -159,7 +178,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   // The measured window's two ends, on their own timers (the router's CPU time is read there).
   const windowOpened = new Promise<void>((resolve) =>
     setTimeout(() => {
-      window = { startedAt: now(), cpuBefore: spec.routerPid ? readCpuTicks(spec.routerPid) : undefined };
+      window = { startedAt: now(), cpuBefore: spec.routerPid ? readCpuTicks(spec.routerPid) : undefined, processesBefore: readProcesses() };
       resolve();
     }, windowStart),
   );
@@ -169,6 +188,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         setTimeout(() => {
           window!.endedAt = now();
           if (spec.routerPid) window!.cpuAfter = readCpuTicks(spec.routerPid);
+          window!.processesAfter = readProcesses();
           resolve();
         }, windowEnd - now()),
       ),
@@ -225,6 +245,16 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     all: percentilesOf(every),
     operations,
     router,
+    ...(roots.length
+      ? {
+          processes: Object.fromEntries(
+            roots.map(([name]) => [
+              name,
+              round(cpuMsPerRequest(w.processesBefore.get(name)!, w.processesAfter!.get(name)!, completedInWindow, ticksPerSecond()), 3),
+            ]),
+          ),
+        }
+      : {}),
   };
 }
 

@@ -1,10 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { cpuMsPerRequest, parseCpuList, parseMemoryMb, parseStatTicks, processTree, readCpuTicks } from './proc.ts';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpuMsPerRequest, parseCpuList, parseMemoryMb, parseStatTicks, processTree, readCommandLine, readCpuTicks, readTreeCpuTicks } from './proc.ts';
+
+/** A child that keeps a core busy for `ms`. */
+const BUSY = (ms: number) => ['-e', `const end = Date.now() + ${ms}; while (Date.now() < end);`];
+const ticksOf = (t: { user: number; system: number }) => t.user + t.system;
 
 describe('/proc readings', () => {
   it('reads user and system ticks, even when the process name holds spaces and parentheses', () => {
     const stat = '4242 (node (x) y) S 1 4242 4242 0 -1 4194560 9513 0 0 0 731 64 0 0 20 0 11 0 123 1 2';
     expect(parseStatTicks(stat)).toEqual({ user: 731, system: 64 });
+    // With the children it has waited for (cutime 0, cstime 0 here; fields 16 and 17).
+    expect(parseStatTicks('1 (pg) S 1 1 1 0 -1 0 0 0 0 0 100 20 300 40 20 0 1 0 1 1 1', { reaped: true })).toEqual({ user: 400, system: 60 });
+  });
+  it('counts in a tree the time of a child that ended between two readings', () => {
+    const before = readTreeCpuTicks(process.pid);
+    const selfBefore = readCpuTicks(process.pid);
+    spawnSync(process.execPath, BUSY(300));
+    const childTicks = ticksOf(readTreeCpuTicks(process.pid)) - ticksOf(before) - (ticksOf(readCpuTicks(process.pid)) - ticksOf(selfBefore));
+    // 300 ms of a busy loop, less what a loaded machine did not give it.
+    expect(childTicks).toBeGreaterThanOrEqual(15);
+  });
+  it('leaves out the subtrees it is told to, and names a process by its command line', async () => {
+    const child = spawn(process.execPath, BUSY(2000), { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(readCommandLine(child.pid!)).toContain('while (Date.now() < end)');
+    expect(processTree(process.pid)).toContain(child.pid);
+    expect(processTree(process.pid, new Set([child.pid!]))).not.toContain(child.pid);
+    const whole = ticksOf(readTreeCpuTicks(process.pid));
+    const without = ticksOf(readTreeCpuTicks(process.pid, new Set([child.pid!])));
+    expect(whole - without).toBeGreaterThanOrEqual(10);
+    child.kill();
+    await exited;
+    expect(readCommandLine(child.pid!)).toBe('');
   });
   it('reads the live process as well', () => {
     const ticks = readCpuTicks(process.pid);

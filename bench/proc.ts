@@ -11,12 +11,15 @@ export interface CpuTicks {
   system: number;
 }
 
-/** utime and stime of a /proc/PID/stat line (fields 14 and 15; the name in parentheses may hold spaces). */
-export function parseStatTicks(stat: string): CpuTicks {
+/**
+ * utime and stime of a /proc/PID/stat line (fields 14 and 15; the name in parentheses may hold
+ * spaces); with `reaped`, plus the time of the children it has waited for (cutime, cstime: 16, 17).
+ */
+export function parseStatTicks(stat: string, options: { reaped?: boolean } = {}): CpuTicks {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state): utime is field 14, stime field 15.
-  const user = Number(fields[11]);
-  const system = Number(fields[12]);
+  const user = Number(fields[11]) + (options.reaped ? Number(fields[13]) : 0);
+  const system = Number(fields[12]) + (options.reaped ? Number(fields[14]) : 0);
   if (!Number.isFinite(user) || !Number.isFinite(system)) throw new Error('bench: unreadable /proc stat line');
   return { user, system };
 }
@@ -65,8 +68,44 @@ export function readMemoryMb(pid: number): { rssMb: number; peakRssMb: number } 
   return parseMemoryMb(readFileSync(`/proc/${pid}/status`, 'utf8'));
 }
 
-/** A process and all its descendants (e.g. the backends' PostgreSQL server and its workers). */
-export function processTree(pid: number): number[] {
+/**
+ * CPU time of a process and its descendants, less the subtrees rooted at `exclude`. Each counts the
+ * children it reaped, so a worker that ends between two readings (a PostgreSQL backend) is counted
+ * by its parent in the second: the difference of two readings is the tree's whole time between them.
+ */
+export function readTreeCpuTicks(pid: number, exclude: ReadonlySet<number> = new Set()): CpuTicks {
+  const total = { user: 0, system: 0 };
+  for (const member of processTree(pid, exclude)) {
+    try {
+      const ticks = parseStatTicks(readFileSync(`/proc/${member}/stat`, 'utf8'), { reaped: true });
+      total.user += ticks.user;
+      total.system += ticks.system;
+    } catch {
+      // Ended since the listing: its parent counts it once it has reaped it.
+    }
+  }
+  return total;
+}
+
+/** Its command line, arguments separated by spaces ('' once it has ended). */
+export function readCommandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The first process whose command line passes `test` (in /proc's order), if any. */
+export function findProcess(test: (commandLine: string) => boolean): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (/^\d+$/.test(entry) && test(readCommandLine(Number(entry)))) return Number(entry);
+  }
+  return undefined;
+}
+
+/** A process and all its descendants (e.g. the backends' PostgreSQL server and its workers), less the subtrees rooted at `exclude`. */
+export function processTree(pid: number, exclude: ReadonlySet<number> = new Set()): number[] {
   const found = [pid];
   for (let i = 0; i < found.length; i++) {
     let tasks: string[] = [];
@@ -77,7 +116,8 @@ export function processTree(pid: number): number[] {
     }
     for (const task of tasks) {
       try {
-        for (const child of readFileSync(`/proc/${found[i]}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) found.push(Number(child));
+        for (const child of readFileSync(`/proc/${found[i]}/task/${task}/children`, 'utf8').split(' ').filter(Boolean))
+          if (!exclude.has(Number(child))) found.push(Number(child));
       } catch {}
     }
   }

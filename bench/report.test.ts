@@ -109,6 +109,10 @@ describe('bench summary and targets', () => {
     it('marks the plugins’ own cost against (b), and shows both (a)s side by side', () => {
       expect(plugins(withUncached(4.4))).toMatchObject({ required: false, status: 'met', figure: expect.stringContaining('a/b = 1.10, a/c = 0.37') });
       expect(plugins(withUncached(5))).toMatchObject({ status: 'not met' });
+      // (a) at another rate than (b): its fixed work per second is shared differently, no verdict.
+      const slower = withUncached(4.4);
+      slower.uncached!.runs = slower.uncached!.runs.map((run) => ({ ...run, rate: 40 }));
+      expect(plugins(slower)).toMatchObject({ status: 'not measured', figure: expect.stringContaining('(a) at 40 req/s, (b) and (c) at 60: not comparable') });
       const r = withUncached(4.4);
       const md = markdown(r, summarize(r));
       expect(md).toContain('## (a) with its response cache off');
@@ -127,6 +131,18 @@ describe('bench summary and targets', () => {
       const verdict = summarize(r).targets.find((t) => t.target.includes('académie'))!;
       expect(verdict).toMatchObject({ status: 'met', figure: expect.stringContaining('40 / 50 / 70 ms with the demo') });
       expect(markdown(r, summarize(r))).toContain('| demo, 2,260 people | 4.4 | 40 / 50 / 70 | 0 |');
+    });
+
+    it('shows what a request costs each of the hub’s processes, and the hub in all without the stand-ins', () => {
+      const r = withUncached(4.4);
+      const processes = (directory: number) => ({ directory, 'vie-scolaire': 5, postgres: 3, 'stand-ins': 0.5 });
+      r.uncached!.runs = [3, 2, 4].map((directory) => ({ ...r.uncached!.runs[0]!, processes: processes(directory) }));
+      const md = markdown(r, summarize(r));
+      expect(md).toContain('| | router (a) | directory subgraph | vie-scolaire subgraph | PostgreSQL | **the hub in all** | stand-ins |');
+      // 4.4 + 3 + 5 + 3 = 15.4 with the median run; the stand-ins' 0.5 left out.
+      expect(md).toContain('| response cache off | 4.4 | 3 (2–4) | 5 | 3 | **15.4 (14.4–16.4)** | 0.5 |');
+      // Without the processes measured (subgraphs in the backends' process), no table.
+      expect(markdown(withUncached(4.4), summarize(withUncached(4.4)))).not.toContain('the hub in all');
     });
 
     it('is absent when the run skipped it', () => {

@@ -35,7 +35,7 @@ import type { BenchPeople } from './people.ts';
 import { arrivalsIn, highestRateHeld, parseRates, whyNotHeld } from './arrival.ts';
 import { renderLatencyChart } from './chart.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
-import { allowedCpus, pinProcesses, processTree } from './proc.ts';
+import { allowedCpus, findProcess, pinProcesses, processTree, readCommandLine } from './proc.ts';
 import { markdown, ROUTER_IDS, ROUTERS, summarize, TARGETS, type BenchReport, type FixedRateRun, type Pinning, type RampRun, type RouterId } from './report.ts';
 import { round } from './stats.ts';
 import { BENCH_TODAY, type BenchUser, type OperationKind } from './workload.ts';
@@ -66,6 +66,14 @@ const CONFIG = {
   skipRamp: process.env.BENCH_SKIP_RAMP === '1',
   skipAaf: QUICK || process.env.BENCH_SKIP_AAF === '1',
   skipUncached: process.env.BENCH_SKIP_UNCACHED === '1',
+  /**
+   * The rate of phases 4 and 5, (a) with its response cache off; the routers' rate by default, so
+   * that (a) without its cache compares with (b) and (c). Every request then reaches the subgraphs,
+   * and the whole hub (its processes' CPU per request is measured there) shares the machine's cores
+   * with the load generator and the stand-ins: on 2 cores, 60 req/s keeps the machine near
+   * saturation, and a lower rate measures latency away from it (docs/performance.md).
+   */
+  aloneRate: envNumber('BENCH_ALONE_RATE', envNumber('BENCH_RATE', 60)),
   /** People of the large académie (a) is measured with again; 0 skips it (quick mode's default). */
   academiePeople: process.env.BENCH_ACADEMIE_PEOPLE === '0' || (QUICK && !process.env.BENCH_ACADEMIE_PEOPLE) ? 0 : envNumber('BENCH_ACADEMIE_PEOPLE', 100_000),
 };
@@ -134,7 +142,27 @@ interface BenchSetup {
   startToReadyMs: number;
   /** People in the académie the backends serve. */
   people: number;
+  /** With the subgraphs deployed apart: the hub's other processes by name (`deployedProcesses`). */
+  processes?: Record<string, number>;
   stop(): Promise<void>;
+}
+
+/**
+ * The processes of a setup whose subgraphs run apart, by name: each subgraph (`subgraphs/NAME/main.ts`,
+ * children of the backends' process), PostgreSQL (its server, found by its port: it runs as its own
+ * user, outside that process's tree; its workers are its descendants) and the stand-ins (the
+ * backends' own process).
+ */
+function deployedProcesses(backendPid: number, databaseUrl: string): Record<string, number> {
+  const named: Record<string, number> = { 'stand-ins': backendPid };
+  for (const pid of processTree(backendPid).slice(1)) {
+    const subgraph = /subgraphs\/([\w-]+)\/main\.ts/.exec(readCommandLine(pid))?.[1];
+    if (subgraph) named[subgraph] = pid;
+  }
+  const port = new URL(databaseUrl).port || '5432';
+  const server = findProcess((commandLine) => /(^|\/)postgres /.test(commandLine) && commandLine.includes(` -p ${port} `));
+  if (server) named.postgres = server;
+  return named;
 }
 
 /**
@@ -160,7 +188,7 @@ async function startSetup(options: {
   };
   rmSync(options.dataDir, { recursive: true, force: true });
   console.error(`bench: backends (upstream latency ${CONFIG.latencyMs} ms${options.academie ? `, académie of ${CONFIG.academiePeople} people` : ''})…`);
-  await start('bench/backend.ts', {
+  const backend = await start('bench/backend.ts', {
     BENCH_LATENCY_MS: String(CONFIG.latencyMs),
     BENCH_STATS_PORT: String(PORTS.stats),
     BENCH_ROUTER_URLS: `http://localhost:${PORTS.a}`,
@@ -259,6 +287,7 @@ async function startSetup(options: {
     responseCacheLookups: async () => responseCacheLookupsIn(await (await fetch(a.metricsUrl!)).text()),
     startToReadyMs,
     people: peopleInAcademie,
+    ...(options.deployedSubgraphs ? { processes: deployedProcesses(backend.proc.child.pid!, databaseUrl) } : {}),
     stop: async () => {
       for (const proc of own) proc.child.kill('SIGTERM');
       await Promise.all(own.map((proc) => proc.exited));
@@ -384,21 +413,33 @@ async function main() {
   // then, and what the académie phase compares with (it runs without the cache too).
   const withoutCache = { ROUTER_RESPONSE_CACHE_MAX_AGE_SECONDS: '0' };
   /** (a) alone on a setup of its own: warmed for two windows as (a) was above, then `repetitions` windows. */
-  const aloneRuns = async (alone: BenchSetup, label: string): Promise<LoadResult[]> => {
+  const aloneRuns = async (alone: BenchSetup, label: string, rate: number): Promise<LoadResult[]> => {
     // Warm as the demo's (a) was when measured (the upstream-calls phase and the other routers' runs
     // came first): the same mix, unmeasured, for twice a window. Without it the first windows pay
     // for a backend just started (cold database pages, caches, code): a p95 of 350 ms, then 106, then 18.
     console.error(`bench: warming the backends for ${label}…`);
-    await alone.withUsers('a', { rate: CONFIG.rate, warmupMs: 0, durationMs: 2 * CONFIG.windowMs });
+    await alone.withUsers('a', { rate, warmupMs: 0, durationMs: 2 * CONFIG.windowMs });
     const runs: LoadResult[] = [];
     for (let repetition = 1; repetition <= CONFIG.repetitions; repetition++) {
-      console.error(`bench: #${repetition} ${label} at ${CONFIG.rate} req/s…`);
+      console.error(`bench: #${repetition} ${label} at ${rate} req/s…`);
       await backendStats(); // from here: the window's own stalls
-      const result = await alone.withUsers('a', { rate: CONFIG.rate, warmupMs: CONFIG.warmupMs, durationMs: CONFIG.windowMs, routerPid: alone.routerPid('a') });
+      const result = await alone.withUsers('a', {
+        rate,
+        warmupMs: CONFIG.warmupMs,
+        durationMs: CONFIG.windowMs,
+        routerPid: alone.routerPid('a'),
+        processes: alone.processes,
+      });
       const { eventLoopMaxMs } = await backendStats();
       console.error(
         `  ${result.router?.cpuMsPerRequest} ms CPU/request, guardian p50 ${result.operations.guardian?.p50} ms, p99 ${result.operations.guardian?.p99} ms, errors ${result.errors}, the backends' event loop held up to ${eventLoopMaxMs} ms`,
       );
+      if (result.processes)
+        console.error(
+          `  CPU ms/request of the other processes: ${Object.entries(result.processes)
+            .map(([name, ms]) => `${name} ${ms}`)
+            .join(', ')}`,
+        );
       runs.push(result);
     }
     return runs;
@@ -406,7 +447,7 @@ async function main() {
   let uncached: BenchReport['uncached'];
   if (!CONFIG.skipUncached) {
     const alone = await startSetup({ dataDir: `${dataDir}-uncached`, routerIds: ['a'], routerAEnv: withoutCache, deployedSubgraphs: true });
-    uncached = { runs: await aloneRuns(alone, `${ROUTERS.a}, response cache off`) };
+    uncached = { runs: await aloneRuns(alone, `${ROUTERS.a}, response cache off`, CONFIG.aloneRate) };
     await alone.stop();
   }
 
@@ -420,7 +461,12 @@ async function main() {
       deployedSubgraphs: true,
       ...(CONFIG.skipUncached ? {} : { routerAEnv: withoutCache }),
     });
-    const runs = await aloneRuns(large, `${ROUTERS.a} with ${large.people} people${CONFIG.skipUncached ? '' : ', response cache off'}`);
+    // Compared with phase 4's runs at its rate, or, without phase 4, with (a)'s at the routers' rate.
+    const runs = await aloneRuns(
+      large,
+      `${ROUTERS.a} with ${large.people} people${CONFIG.skipUncached ? '' : ', response cache off'}`,
+      CONFIG.skipUncached ? CONFIG.rate : CONFIG.aloneRate,
+    );
     academie = { demoPeople: setup.people, people: large.people, runs };
     await large.stop();
   }
