@@ -58,6 +58,9 @@ describe('notifications waiting to leave, and what changed meanwhile', { timeout
     const adults = await hub.academie.directory.guardiansOf(pupil.id);
     expect(adults.find((g) => g.guardian?.id === adult.id)?.link.legal).toBe(0);
   };
+  /** The states of a queue's jobs for one delivery or digest. */
+  const jobsOf = async (queue: string, key: string, id: string) =>
+    (await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = ${queue} AND data ->> ${key} = ${id}`.execute(db())).rows.map((r) => r.state);
   const pass = async () => {
     await worker.detect();
     await worker.tick();
@@ -133,17 +136,25 @@ describe('notifications waiting to leave, and what changed meanwhile', { timeout
     await worker.tick();
     const mailDelivery = async () =>
       (
-        await sql<{ state: string; error: string | null }>`
-          SELECT d.state, d.error FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id
+        await sql<{ id: string; state: string; error: string | null }>`
+          SELECT d.id, d.state, d.error FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id
           WHERE e.dedup_key = ${`message|${sent.data.sendMessage.id}`} AND d.person_id = ${sophie.id} AND d.channel = 'email'`.execute(db())
       ).rows;
     // The relay refused a first attempt: the e-mail waits for the queue's next one.
     await until(async () => (await mailDelivery()).some((d) => d.error !== null), 15_000);
+    const [delivery] = await mailDelivery();
     const recalled = await ask(teacher, `mutation Recall($id: ID!) { recallMessage(id: $id) }`, { id: sent.data.sendMessage.id });
     expect(recalled.data.recallMessage).toBe(1);
+    // The relay stays down until the queue is done with the e-mail: an attempt already past its
+    // reading when the recall committed fails against it, and the next one finds nothing to send.
+    // (Were the relay back at once, such an attempt would send: a mail cannot be taken back once it leaves.)
+    await until(async () => {
+      const states = await jobsOf('notification-delivery', 'deliveryId', delivery!.id);
+      return states.length > 0 && states.every((state) => state === 'completed');
+    }, 20_000);
     hub.notifications.smtp.faults.down = false;
-    await until(async () => (await mailDelivery()).every((d) => d.state !== 'queued' && d.state !== 'sending'), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await mailDelivery()).toEqual([]);
     expect(mailsTo(sophie).filter((m) => m.subject.includes('message') || m.text.includes(subject))).toHaveLength(0);
   });
 
@@ -177,8 +188,11 @@ describe('notifications waiting to leave, and what changed meanwhile', { timeout
       15_000,
     );
     expect((await ask(teacher, `mutation Recall($id: ID!) { recallMessage(id: $id) }`, { id: sent.data.sendMessage.id })).data.recallMessage).toBe(1);
-    hub.notifications.smtp.faults.down = false;
+    // The relay stays down until the digest is settled (see the test above): its next attempt finds no line left.
     await until(async () => (await digest()).every((d) => d.state !== 'sending'), 20_000);
+    expect(await digest()).toEqual([{ state: 'failed', error: 'nothing left to tell' }]);
+    hub.notifications.smtp.faults.down = false;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(
       mailsTo(sophie)
         .slice(before)
