@@ -37,7 +37,11 @@ hub.gar.standin.faults.latencyMs = latency;
 // (bench/deployed-subgraphs.ts says why); the router is given their URLs.
 const deployed =
   process.env.BENCH_DEPLOYED_SUBGRAPHS === '1'
-    ? await startDeployedSubgraphs(hub, { dataDir: process.env.HUB_DATA_DIR!, databaseUrl: hub.store.databaseUrl })
+    ? await startDeployedSubgraphs(hub, {
+        dataDir: process.env.HUB_DATA_DIR!,
+        databaseUrl: hub.store.databaseUrl,
+        label: process.env.BENCH_ACADEMIE ? 'academie' : 'demo',
+      })
     : undefined;
 // With the subgraphs deployed apart, this process is left playing other machines (the schools'
 // systems, the GAR, the identity providers) beside the embedded hub's parts the mix does not reach.

@@ -12,8 +12,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTsProcess, type ChildHandle } from '../test/helpers/child-process.ts';
+import { startNodeProcess, type ChildHandle } from '../test/helpers/child-process.ts';
 import type { EmbeddedHub } from '../hub/embedded-hub.ts';
+
+/**
+ * What runs as deployed (the three routers, bench/run.ts; the deployed subgraphs below)
+ * runs in production mode, as docs/security.md asks of every deployment: libraries take their
+ * production paths (graphql-js's development mode checks every `instanceof` it makes for a
+ * second copy of itself, 1 to 2 % of a subgraph's CPU), errors are masked, introspection is off.
+ */
+export const AS_DEPLOYED = { NODE_ENV: 'production' } as const;
 
 /** The subgraphs the mix reaches: each starts from `subgraphs/<name>/main.ts`. */
 const DEPLOYED = ['directory', 'identity', 'vie-scolaire', 'resources'] as const;
@@ -25,7 +33,15 @@ export interface DeployedSubgraphs {
   stop(): Promise<void>;
 }
 
-export async function startDeployedSubgraphs(hub: EmbeddedHub, options: { dataDir: string; databaseUrl: string }): Promise<DeployedSubgraphs> {
+export async function startDeployedSubgraphs(
+  hub: EmbeddedHub,
+  options: {
+    dataDir: string;
+    databaseUrl: string;
+    /** Names the subgraphs' CPU profiles' folders under BENCH_PROFILE: `subgraph-<name>-<label>/`. */
+    label: string;
+  },
+): Promise<DeployedSubgraphs> {
   // The GAR's client certificate as files, as an operator would give them (readable by us only; the
   // data folder is made afresh for each setup, so each file is created with its mode).
   const secrets = join(options.dataDir, 'deployed-secrets');
@@ -37,6 +53,7 @@ export async function startDeployedSubgraphs(hub: EmbeddedHub, options: { dataDi
     return path;
   };
   const common = {
+    ...AS_DEPLOYED,
     DATABASE_URL: options.databaseUrl,
     HUB_DATA_DIR: options.dataDir,
     // Their "listening" line says where they are; nothing is logged per request at this level.
@@ -69,7 +86,7 @@ export async function startDeployedSubgraphs(hub: EmbeddedHub, options: { dataDi
   try {
     const urls = await Promise.all(
       DEPLOYED.map(async (name) => {
-        const proc = startTsProcess(`subgraphs/${name}/main.ts`, [], { ...common, ...own[name] });
+        const proc = startNodeProcess([...profiling(name, options.label), '--import', 'tsx', `subgraphs/${name}/main.ts`], { ...common, ...own[name] });
         started.push(proc);
         const line = await proc.waitFor((l) => typeof l.msg === 'string' && l.msg.endsWith('subgraph listening'), 120_000);
         return [name, String(line.url)] as const;
@@ -80,4 +97,15 @@ export async function startDeployedSubgraphs(hub: EmbeddedHub, options: { dataDi
     await stop();
     throw error;
   }
+}
+
+/**
+ * BENCH_PROFILE=DIR: each deployed subgraph records V8 CPU profiles of its whole life (start and
+ * logins included, hence a long BENCH_WINDOW_MS to see the load's share), written when it stops.
+ */
+function profiling(name: DeployedName, label: string): string[] {
+  const dir = process.env.BENCH_PROFILE;
+  // Node's own flags (not allowed in NODE_OPTIONS). A folder per process: each thread writes its own
+  // profile there (tsx's module loader runs in one), the main thread's the largest.
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, `subgraph-${name}-${label}`)}`] : [];
 }

@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { AS_DEPLOYED } from './deployed-subgraphs.ts';
 import { createServer, type AddressInfo } from 'node:net';
 import type { AcademieOptions } from '../tooling/academie/academie.ts';
 import { academieOfSize } from '../tooling/academie/write-academie.ts';
@@ -182,7 +183,7 @@ async function startSetup(options: {
   const own: ChildHandle[] = [];
   const extraEnv = { HUB_DATA_DIR: options.dataDir };
   const start = async (entry: string, extra: Record<string, string>) => {
-    const started = await ready(entry, { ...extraEnv, ...extra });
+    const started = await ready(entry, { ...extraEnv, ...(entry.startsWith('bench/router-') ? AS_DEPLOYED : {}), ...extra });
     own.push(started.proc);
     return started;
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrenchDateError, frenchDayToIso, isoDayToFrench, parisOffsetMinutesAt, parisWallTimeToIso } from './french-dates.ts';
+import { FrenchDateError, frenchDayToIso, isoDayToFrench, parisDayOf, parisOffsetMinutesAt, parisWallTimeToIso } from './french-dates.ts';
 
 describe('French dates', () => {
   it('reads and writes dd/MM/yyyy days, refusing other formats and days that do not exist', () => {
@@ -22,6 +22,19 @@ describe('French dates', () => {
     expect(parisWallTimeToIso('2026-10-25', '03:30:00')).toBe('2026-10-25T03:30:00+01:00');
     // Years the hand-written rule never saw: the tz database knows them.
     expect(parisWallTimeToIso('2031-03-30', '03:00:00')).toBe('2031-03-30T03:00:00+02:00');
+  });
+
+  it("gives an instant's day in Paris, which is not UTC's around midnight, in winter and in summer", () => {
+    expect(parisDayOf(new Date('2026-11-23T22:59:59Z'))).toBe('2026-11-23');
+    expect(parisDayOf(new Date('2026-11-23T23:00:00Z'))).toBe('2026-11-24'); // midnight in Paris (UTC+1)
+    expect(parisDayOf(new Date('2026-07-01T21:59:59Z'))).toBe('2026-07-01');
+    expect(parisDayOf(new Date('2026-07-01T22:00:00Z'))).toBe('2026-07-02'); // midnight in Paris (UTC+2)
+    expect(parisDayOf(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+    // The same as the tz database's own formatting, hour by hour over a year.
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
+    for (let t = Date.parse('2026-01-01T00:30:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 3600_000) {
+      expect(parisDayOf(new Date(t))).toBe(intl.format(t));
+    }
   });
 
   it('moves a time of the spring gap forward by the gap (02:30 does not exist on 29 March 2026)', () => {

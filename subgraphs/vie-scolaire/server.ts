@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { parisDayOf } from '../../lib/french-dates.ts';
 import type { Directory } from '../../connectors/directory/directory.ts';
 import { Perimeter, type PerimeterOptions } from '../perimeter/perimeter.ts';
 import { DEFAULT_QUOTAS, type VieScolaireQuotas } from './quotas.ts';
@@ -19,8 +20,8 @@ import type { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 
 export const VIE_SCOLAIRE_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
 
-/** Today in Europe/Paris as `yyyy-MM-dd`. */
-export const parisToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+/** Today in Europe/Paris as `yyyy-MM-dd` (asked at every request). */
+export const parisToday = () => parisDayOf(new Date());
 
 export async function startVieScolaireSubgraph(options: {
   client: VieScolaireClient;
