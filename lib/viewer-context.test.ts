@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { VIEWER_CONTEXT_TTL_SECONDS, verifyViewerContext, viewerContextKey, viewerContextToken, type Viewer } from './viewer-context.ts';
+import {
+  VIEWER_CONTEXT_CLOCK_SKEW_SECONDS,
+  VIEWER_CONTEXT_TTL_SECONDS,
+  verifyViewerContext,
+  viewerContextKey,
+  viewerContextToken,
+  type Viewer,
+} from './viewer-context.ts';
 
 const key = viewerContextKey('k'.repeat(40));
 const viewer: Viewer = { kind: 'person', personId: 'P1', profile: 'guardian', scopes: ['grades:read'], policies: [], children: ['P2'] };
@@ -118,6 +125,9 @@ describe('signed viewer contexts (signed and checked in place, as HS256 JWTs)', 
       await refused(sign(HEADER, { ...claims(), exp: 'later' }));
       await refused(sign(HEADER, { ...claims(), nbf: now }));
       await refused(sign(HEADER, { ...claims(), iat: now + 30, exp: now + 90 }));
+      // A router's clock a few seconds ahead (another host) is allowed for, no more.
+      expect((await verifyViewerContext(sign(HEADER, { ...claims(), iat: now + 3, exp: now + 63 }), key)).viewer).toEqual(viewer);
+      await refused(sign(HEADER, { ...claims(), iat: now + VIEWER_CONTEXT_CLOCK_SKEW_SECONDS + 2, exp: now + 90 }));
       // Expired, or issued longer ago than a context lives even if its exp says later.
       await refused(sign(HEADER, { ...claims(), iat: now - 30, exp: now }), 'expired');
       await refused(sign(HEADER, { ...claims(), iat: now - VIEWER_CONTEXT_TTL_SECONDS - 1, exp: now + 3600 }), 'expired');
@@ -128,6 +138,16 @@ describe('signed viewer contexts (signed and checked in place, as HS256 JWTs)', 
       await refused(sign(HEADER, { ...claims(), viewer: 'P1' }));
       await refused(sign(HEADER, { ...claims(), viewer: { ...viewer, scopes: 'grades:read' } }));
       await refused(sign(HEADER, { ...claims(), viewer: { ...viewer, policies: undefined } }));
+      await refused(sign(HEADER, { ...claims(), viewer: { ...viewer, kind: 'root' } }));
+      await refused(sign(HEADER, { ...claims(), viewer: { ...viewer, personId: { $ne: 1 } } }));
+      await refused(sign(HEADER, { ...claims(), viewer: { ...viewer, children: ['P2', 3] } }));
+      await refused(sign(HEADER, { ...claims(), viewer: { ...viewer, schools: '0750001A' } }));
+      await refused(sign(HEADER, { ...claims(), viewer: { ...viewer, scopes: [['grades:read']] } }));
+    });
+
+    it('a token that is not a string (a caller other than the HTTP server)', async () => {
+      await refused(['a.b.c'] as unknown as string);
+      await refused(42 as unknown as string);
     });
   });
 });

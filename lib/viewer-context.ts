@@ -33,6 +33,8 @@ const AUDIENCE = 'ent-hub-subgraphs';
 const ISSUER = 'ent-hub-router';
 /** Short enough that a captured context is worth little; long enough for a slow subgraph chain. */
 export const VIEWER_CONTEXT_TTL_SECONDS = 60;
+/** How far ahead of a subgraph's clock a router's may be (they may run on different hosts). */
+export const VIEWER_CONTEXT_CLOCK_SKEW_SECONDS = 5;
 
 export const ANONYMOUS: Viewer = { kind: 'anonymous', scopes: [], policies: [] };
 
@@ -115,7 +117,8 @@ export function isBoundToBody(key: Uint8Array, token: string, subgraph: string, 
  * not expired). Every refusal is `invalid` but a lapsed lifetime, `expired`.
  */
 export async function verifyViewerContext(token: string | undefined, key: Uint8Array): Promise<{ viewer: Viewer; requestId: string; contextId: string }> {
-  if (!token) throw new ViewerContextError('missing');
+  if (token === undefined || token === '') throw new ViewerContextError('missing');
+  if (typeof token !== 'string') throw new ViewerContextError('invalid');
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== ENCODED_HEADER) throw new ViewerContextError('invalid');
   const [, encodedPayload, signature] = parts as [string, string, string];
@@ -141,13 +144,29 @@ export async function verifyViewerContext(token: string | undefined, key: Uint8A
   };
   if (iss !== ISSUER || aud !== AUDIENCE || !isTime(iat) || !isTime(exp) || nbf !== undefined) throw new ViewerContextError('invalid');
   const now = Math.floor(Date.now() / 1000);
-  // Issued in the future: not a context this router made (its clock is the subgraphs' too).
-  if (iat > now) throw new ViewerContextError('invalid');
+  // Issued further in the future than the hosts' clocks may differ: not a context a router made.
+  if (iat > now + VIEWER_CONTEXT_CLOCK_SKEW_SECONDS) throw new ViewerContextError('invalid');
   if (exp <= now || now - iat > VIEWER_CONTEXT_TTL_SECONDS) throw new ViewerContextError('expired');
-  if (!viewer || typeof viewer !== 'object' || !Array.isArray(viewer.scopes) || !Array.isArray(viewer.policies)) {
-    throw new ViewerContextError('invalid');
-  }
+  if (!isViewer(viewer)) throw new ViewerContextError('invalid');
   return { viewer, requestId: typeof rid === 'string' ? rid : '', contextId: typeof jti === 'string' ? jti : '' };
+}
+
+const VIEWER_KINDS: ReadonlySet<unknown> = new Set<Viewer['kind']>(['anonymous', 'person', 'service']);
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+const isOptional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value);
+const isString = (value: unknown) => typeof value === 'string';
+
+/** The viewer's shape, as the router writes it: what the subgraphs read of it is of the type they expect. */
+function isViewer(value: unknown): value is Viewer {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    VIEWER_KINDS.has(v.kind) &&
+    isStringList(v.scopes) &&
+    isStringList(v.policies) &&
+    ['personId', 'profile', 'clientId', 'sessionId'].every((field) => isOptional(v[field], isString)) &&
+    ['functions', 'schools', 'children'].every((field) => isOptional(v[field], isStringList))
+  );
 }
 
 /** A NumericDate claim (RFC 7519): seconds since the epoch. */

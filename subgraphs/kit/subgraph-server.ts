@@ -10,6 +10,7 @@ import { boundedCache } from '../../lib/bounded-cache.ts';
 import {
   isBoundToBody,
   VIEWER_BINDING_HEADER,
+  VIEWER_CONTEXT_CLOCK_SKEW_SECONDS,
   VIEWER_CONTEXT_TTL_SECONDS,
   VIEWER_HEADER,
   ViewerContextError,
@@ -129,7 +130,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   const openStreams = new Set<AsyncIterator<unknown>>();
   const bodyLimit = definition.bodyLimitBytes ?? 2 * 1024 * 1024;
   // Bindings of the mutations seen while their context can still verify (plus clock skew); bounded.
-  const replayGuard = boundedCache<string, true>({ maxEntries: 100_000, ttl: (VIEWER_CONTEXT_TTL_SECONDS + 5) * 1000 });
+  const replayGuard = boundedCache<string, true>({ maxEntries: 100_000, ttl: (VIEWER_CONTEXT_TTL_SECONDS + VIEWER_CONTEXT_CLOCK_SKEW_SECONDS) * 1000 });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://subgraph');
