@@ -19,7 +19,7 @@ import type { EmbeddedHub } from '../hub/embedded-hub.ts';
  * What runs as deployed (the three routers, bench/run.ts; the deployed subgraphs below)
  * runs in production mode, as docs/security.md asks of every deployment: libraries take their
  * production paths (graphql-js's development mode checks every `instanceof` it makes for a
- * second copy of itself, 1 to 2 % of a subgraph's CPU), errors are masked, introspection is off.
+ * second copy of itself, 1 to 2.6 % of a subgraph's CPU), errors are masked, introspection is off.
  */
 export const AS_DEPLOYED = { NODE_ENV: 'production' } as const;
 
