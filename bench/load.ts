@@ -128,8 +128,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       }
     | undefined;
   const roots = Object.entries(spec.processes ?? {});
-  const readProcesses = () =>
-    new Map(roots.map(([name, pid]) => [name, readTreeCpuTicks(pid, new Set(roots.filter(([other]) => other !== name).map(([, root]) => root)))]));
+  // Each process's tree, less the others' (a subgraph started by the stand-ins' process is its own).
+  const trees = roots.map(([name, pid]) => ({ name, pid, others: new Set(roots.filter(([other]) => other !== name).map(([, root]) => root)) }));
+  const readProcesses = () => new Map(trees.map(({ name, pid, others }) => [name, readTreeCpuTicks(pid, others)]));
   const outstanding = new Set<Promise<void>>();
   const t0 = performance.now();
   const now = () => performance.now() - t0;
@@ -147,7 +148,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       });
       const text = await response.body.text();
       ok = response.statusCode === 200 && !text.includes('"errors"');
-      if (!ok && measured) firstError ??= `${kind}: HTTP ${response.statusCode} ${text.slice(0, 300)}`;
+      if (!ok && measured) {
+        // The errors, not the data before them, say what failed.
+        const from = Math.max(0, text.indexOf('"errors"'));
+        firstError ??= `${kind}: HTTP ${response.statusCode} ${text.slice(from, from + 300)}`;
+      }
     } catch (error) {
       if (measured) firstError ??= `${kind}: ${error instanceof Error ? error.message : String(error)}`;
     }

@@ -60,8 +60,8 @@ export function ticksPerSecond(): number {
   return ticksPerSecondCache;
 }
 
-export function readCpuTicks(pid: number): CpuTicks {
-  return parseStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+export function readCpuTicks(pid: number, options: { reaped?: boolean } = {}): CpuTicks {
+  return parseStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'), options);
 }
 
 export function readMemoryMb(pid: number): { rssMb: number; peakRssMb: number } {
@@ -77,7 +77,7 @@ export function readTreeCpuTicks(pid: number, exclude: ReadonlySet<number> = new
   const total = { user: 0, system: 0 };
   for (const member of processTree(pid, exclude)) {
     try {
-      const ticks = parseStatTicks(readFileSync(`/proc/${member}/stat`, 'utf8'), { reaped: true });
+      const ticks = readCpuTicks(member, { reaped: true });
       total.user += ticks.user;
       total.system += ticks.system;
     } catch {

@@ -238,7 +238,7 @@ function aloneOf(r: RouterSummary): AloneSummary {
 }
 
 /** The process of the stand-ins, which play other machines: not the hub's cost. */
-const STAND_INS = 'stand-ins';
+export const STAND_INS = 'stand-ins';
 
 function aloneSummary(runs: LoadResult[]): AloneSummary {
   const guardian = defined(runs.map((r) => r.operations.guardian));

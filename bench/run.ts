@@ -37,7 +37,19 @@ import { arrivalsIn, highestRateHeld, parseRates, whyNotHeld } from './arrival.t
 import { renderLatencyChart } from './chart.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
 import { allowedCpus, findProcess, pinProcesses, processTree, readCommandLine } from './proc.ts';
-import { markdown, ROUTER_IDS, ROUTERS, summarize, TARGETS, type BenchReport, type FixedRateRun, type Pinning, type RampRun, type RouterId } from './report.ts';
+import {
+  markdown,
+  ROUTER_IDS,
+  ROUTERS,
+  STAND_INS,
+  summarize,
+  TARGETS,
+  type BenchReport,
+  type FixedRateRun,
+  type Pinning,
+  type RampRun,
+  type RouterId,
+} from './report.ts';
 import { round } from './stats.ts';
 import { BENCH_TODAY, type BenchUser, type OperationKind } from './workload.ts';
 
@@ -52,10 +64,11 @@ function envNumber(name: string, fallback: number): number {
 
 // BENCH_QUICK=1: one repetition and short windows, to check the harness end to end (noisy figures).
 const QUICK = process.env.BENCH_QUICK === '1';
+const RATE = envNumber('BENCH_RATE', 60);
 const CONFIG = {
   latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 50),
   repetitions: envNumber('BENCH_REPETITIONS', QUICK ? 1 : 3),
-  rate: envNumber('BENCH_RATE', 60),
+  rate: RATE,
   warmupMs: envNumber('BENCH_WARMUP_MS', QUICK ? 2000 : 5000),
   windowMs: envNumber('BENCH_WINDOW_MS', QUICK ? 5000 : 20_000),
   ramp: parseRates(process.env.BENCH_RAMP ?? (QUICK ? '50,100,200,300,400,600' : '50,100,150,200,250,300,350,400,500,600,800')),
@@ -74,7 +87,7 @@ const CONFIG = {
    * with the load generator and the stand-ins: on 2 cores, 60 req/s keeps the machine near
    * saturation, and a lower rate measures latency away from it (docs/performance.md).
    */
-  aloneRate: envNumber('BENCH_ALONE_RATE', envNumber('BENCH_RATE', 60)),
+  aloneRate: envNumber('BENCH_ALONE_RATE', RATE),
   /** People of the large académie (a) is measured with again; 0 skips it (quick mode's default). */
   academiePeople: process.env.BENCH_ACADEMIE_PEOPLE === '0' || (QUICK && !process.env.BENCH_ACADEMIE_PEOPLE) ? 0 : envNumber('BENCH_ACADEMIE_PEOPLE', 100_000),
 };
@@ -155,7 +168,7 @@ interface BenchSetup {
  * backends' own process).
  */
 function deployedProcesses(backendPid: number, databaseUrl: string): Record<string, number> {
-  const named: Record<string, number> = { 'stand-ins': backendPid };
+  const named: Record<string, number> = { [STAND_INS]: backendPid };
   for (const pid of processTree(backendPid).slice(1)) {
     const subgraph = /subgraphs\/([\w-]+)\/main\.ts/.exec(readCommandLine(pid))?.[1];
     if (subgraph) named[subgraph] = pid;
