@@ -4,7 +4,7 @@
  * can be compared function by function (`npx tsx bench/profile-summary.ts DIR/router-a.cpuprofile
  * DIR/router-b.cpuprofile`).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 
@@ -20,6 +20,7 @@ export async function profileIfAsked(routerId: 'a' | 'b' | 'c'): Promise<() => P
   await post('Profiler.start');
   return async () => {
     const { profile } = await post<{ profile: unknown }>('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `router-${routerId}.cpuprofile`), JSON.stringify(profile));
   };
 }

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { join } from 'node:path';
 import type { AcademieOptions } from '../tooling/academie/academie.ts';
 import { loadEmbeddedAcademie, type EmbeddedAcademie } from '../tooling/academie/embedded.ts';
-import type { Env } from '../lib/config/env.ts';
+import { readEnv, type Env } from '../lib/config/env.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { viewerContextKey } from '../lib/viewer-context.ts';
 import { routerConfigFromEnv, type RouterConfig } from '../router/config.ts';
@@ -23,6 +23,8 @@ import { ATTACHMENT_ROUTE_PREFIX } from '../subgraphs/communication/attachment-r
 import { PostgresAgendaStore } from '../store/agenda/postgres-store.ts';
 import { LiveUpdates } from '../store/live-updates.ts';
 import { AnswerChanges, announceChangeAbout } from '../store/answer-changes.ts';
+import { CachedDirectory } from '../store/directory/cached-directory.ts';
+import { DIRECTORY_CACHE_ENV, directoryCacheOptionsOf } from '../subgraphs/directory/backend.ts';
 import { seedDemoMessages } from './demo-messages.ts';
 import { PostgresNotificationStore } from '../store/notifications/postgres-store.ts';
 import { startSmtpStandin, type RunningSmtpStandin } from '../standins/smtp/server.ts';
@@ -189,7 +191,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
   };
   let router: HubRouter | undefined;
   try {
-    const { store, academie } = await openState(step, routerConfig);
+    const { store, academie, answerChanges } = await openState(step, routerConfig);
     const people = await startPeopleSubgraphs(step, store, academie);
     const resources = await startResources(step, academie);
     const vieScolaire = await startVieScolaire(step, store, academie);
@@ -203,7 +205,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     };
     // The providers are known once started, which needs the router's URL: the router reads them lazily.
     const providers: IdentityProviderConfig[] = [];
-    router = await startHubRouter(step, routerConfig, store, academie, subgraphUrls, providers);
+    router = await startHubRouter(step, routerConfig, store, academie, answerChanges, subgraphUrls, providers);
     const logins = await startIdentityProviders(step, academie, router, providers);
     const running = router;
     const notifications = await startNotifications(step, store, academie, vieScolaire, running.publicUrl);
@@ -257,7 +259,13 @@ async function openState(step: StepContext, routerConfig: RouterConfig) {
     academie: step.options.academie,
     log: step.log.child({ component: 'directory-import' }),
   });
-  return { store, academie };
+  // The database's word on what changed: for the router's response cache, and the directory's cache,
+  // which every subgraph here reads through, as each does when deployed alone (subgraphs/directory/backend.ts).
+  const answerChanges = await AnswerChanges.start(store.store.database, step.log.child({ component: 'answer-changes' }));
+  step.started.push(answerChanges);
+  const cache = readEnv(DIRECTORY_CACHE_ENV, step.env);
+  if (cache.DIRECTORY_CACHE_MAX_RECORDS > 0) academie.directory = new CachedDirectory(academie.directory, answerChanges, directoryCacheOptionsOf(cache));
+  return { store, academie, answerChanges };
 }
 
 /** The directory subgraph, and the identity subgraph with the right of access's worker (requests in the database). */
@@ -464,12 +472,10 @@ async function startHubRouter(
   routerConfig: RouterConfig,
   store: EmbeddedStore,
   academie: EmbeddedAcademie,
+  answerChanges: AnswerChanges,
   subgraphUrls: Record<string, string>,
   providers: IdentityProviderConfig[],
 ): Promise<HubRouter> {
-  // The database's word on what changed, for the router's response cache.
-  const answerChanges = await AnswerChanges.start(store.store.database, step.log.child({ component: 'answer-changes' }));
-  step.started.push(answerChanges);
   return startRouter(
     {
       ...routerConfig,

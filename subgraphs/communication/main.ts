@@ -39,7 +39,7 @@ try {
     await database.close();
     throw error;
   }
-  const directory = await directoryFromConfig(config, log);
+  const directory = await directoryFromConfig(config, log, process.env, { cached: true });
   const messaging = messagingConfigFromEnv(process.env);
   const live = await LiveUpdates.start(database, log.child({ component: 'live-updates' }), messaging.live);
   const store = openMessageStore(database, messaging, log.child({ component: 'attachments' }));

@@ -15,14 +15,24 @@ import { databaseConfigFromEnv, openDatabase } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { directoryIsEmpty, importAafIntoDatabase } from '../../store/directory/aaf-writer.ts';
 import { PostgresDirectory } from '../../store/directory/postgres-directory.ts';
-import { boolean, envSchema, file, integer, oneOf, readEnv, secret, text, url, type Env, type EnvValues } from '../../lib/config/env.ts';
+import { CachedDirectory, type DirectoryCacheOptions } from '../../store/directory/cached-directory.ts';
+import { AnswerChanges } from '../../store/answer-changes.ts';
+import { boolean, envSchema, mergeEnv, file, integer, oneOf, readEnv, secret, text, url, type Env, type EnvValues } from '../../lib/config/env.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { PerimeterOptions } from '../perimeter/perimeter.ts';
 
 const LDAP_REQUIRED = ['DIRECTORY_LDAP_URL', 'DIRECTORY_LDAP_BIND_DN', 'DIRECTORY_LDAP_PASSWORD', 'DIRECTORY_LDAP_BASE'] as const;
 
-/** The directory backend's variables, read by every process that decides the perimeter. */
-export const DIRECTORY_BACKEND_ENV = envSchema(
+/**
+ * A subgraph's cache of the imported directory (store/directory/cached-directory.ts): the most
+ * records it keeps (0: none), and the longest it keeps them when no change is heard.
+ */
+export const DIRECTORY_CACHE_ENV = envSchema({
+  DIRECTORY_CACHE_MAX_RECORDS: integer({ min: 0, max: 1_000_000, default: 20_000 }),
+  DIRECTORY_CACHE_MAX_AGE_SECONDS: integer({ min: 1, max: 86_400, default: 600 }),
+});
+
+const DIRECTORY_SOURCE_ENV = envSchema(
   {
     DIRECTORY_BACKEND: oneOf(['aaf', 'ldap'], { default: 'aaf' }),
     DIRECTORY_AAF_DIR: text({}),
@@ -47,10 +57,23 @@ export const DIRECTORY_BACKEND_ENV = envSchema(
         : [],
 );
 
+/** The directory backend's variables, read by every process that decides the perimeter. */
+export const DIRECTORY_BACKEND_ENV = mergeEnv(DIRECTORY_SOURCE_ENV, DIRECTORY_CACHE_ENV);
+
 export type DirectoryBackendConfig = EnvValues<typeof DIRECTORY_BACKEND_ENV.variables>;
 
-/** The directory the configuration names: the SDET's LDAP, an AAF export, or the generated demo académie. */
-export async function directoryFromConfig(config: DirectoryBackendConfig, log: Logger, env: Env = process.env): Promise<Directory> {
+/**
+ * The directory the configuration names: the SDET's LDAP, an AAF export, or the generated demo académie.
+ * With `cached` (the subgraphs, which read the same people on every request), the imported directory
+ * is read through a cache kept right by the database's change notifications (one more connection, to
+ * LISTEN); tools that read once and exit go without.
+ */
+export async function directoryFromConfig(
+  config: DirectoryBackendConfig,
+  log: Logger,
+  env: Env = process.env,
+  options: { cached?: boolean } = {},
+): Promise<Directory> {
   if (config.DIRECTORY_BACKEND === 'ldap') {
     // Set: the schema's check refuses an LDAP backend without them.
     const required = (value: string | undefined, name: string) =>
@@ -71,7 +94,7 @@ export async function directoryFromConfig(config: DirectoryBackendConfig, log: L
       }),
     );
   }
-  return aafDirectoryFromDatabase(config, env, log);
+  return aafDirectoryFromDatabase(config, env, log, options.cached ?? false);
 }
 
 /**
@@ -80,7 +103,7 @@ export async function directoryFromConfig(config: DirectoryBackendConfig, log: L
  * (its files' names, sizes and dates) was imported already; several instances starting at once
  * import it once. Outside production, an empty directory gets the generated demo académie.
  */
-async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env, log: Logger): Promise<Directory> {
+async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env, log: Logger, cached: boolean): Promise<Directory> {
   const storeLog = log.child({ component: 'directory-store' });
   const database = await openDatabase(databaseConfigFromEnv(env, config.DATABASE_URL), storeLog);
   try {
@@ -96,8 +119,16 @@ async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env
     await database.close();
     throw error;
   }
-  return new PostgresDirectory(database.db);
+  const directory = new PostgresDirectory(database.db);
+  if (!cached || config.DIRECTORY_CACHE_MAX_RECORDS === 0) return directory;
+  const changes = await AnswerChanges.start(database, log.child({ component: 'directory-changes' }));
+  return new CachedDirectory(directory, changes, directoryCacheOptionsOf(config));
 }
+
+export const directoryCacheOptionsOf = (config: EnvValues<typeof DIRECTORY_CACHE_ENV.variables>): DirectoryCacheOptions => ({
+  maxRecords: config.DIRECTORY_CACHE_MAX_RECORDS,
+  maxAgeMs: config.DIRECTORY_CACHE_MAX_AGE_SECONDS * 1000,
+});
 
 /**
  * Whether the router hears of every change of this directory, so that answers read from it may be

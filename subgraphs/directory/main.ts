@@ -24,7 +24,7 @@ try {
   // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
   const tracing = startTracing({ serviceName: 'directory', log });
   const config = readEnv(DIRECTORY_PROCESS_ENV, process.env);
-  const directory = await directoryFromConfig(config, log);
+  const directory = await directoryFromConfig(config, log, process.env, { cached: true });
   const server = await startDirectorySubgraph({
     directory,
     perimeter: perimeterOptionsOf(config),

@@ -40,7 +40,7 @@ try {
     retention: retentionConfigFromEnv(process.env),
     log: log.child({ component: 'store' }),
   });
-  const directory = await directoryFromConfig(config, log);
+  const directory = await directoryFromConfig(config, log, process.env, { cached: true });
   const dataExports = startDataExports({
     database: store.database,
     directory,

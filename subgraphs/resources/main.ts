@@ -51,7 +51,7 @@ try {
   });
   const server = await startResourcesSubgraph({
     gar,
-    directory: await directoryFromConfig(config, log),
+    directory: await directoryFromConfig(config, log, process.env, { cached: true }),
     perimeter: perimeterOptionsOf(config),
     pseudonymSecret: garPseudonymSecret(config.GAR_PSEUDONYM_SECRET),
     viewerContextKey: viewerContextKey(config.HUB_VIEWER_CONTEXT_SECRET),

@@ -66,7 +66,7 @@ try {
   const dataDir = config.VIE_SCOLAIRE_DATA_DIR;
   const quotas = quotasOf(config);
   const retentionDays = config.VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS;
-  const directory = await directoryFromConfig(config, log);
+  const directory = await directoryFromConfig(config, log, process.env, { cached: true });
   // The outbox and the feeds are in the hub's PostgreSQL database, shared by every instance (migrated
   // at start; a database that cannot be reached stops the start, naming it).
   const database = await openDatabase(databaseConfigFromEnv(env, config.DATABASE_URL), log.child({ component: 'store' }));

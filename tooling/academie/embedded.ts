@@ -5,13 +5,17 @@ import type { AafStore } from '../../connectors/directory/aaf/store.ts';
 import type { HubDatabase } from '../../store/database.ts';
 import { importAafIntoDatabase } from '../../store/directory/aaf-writer.ts';
 import { PostgresDirectory } from '../../store/directory/postgres-directory.ts';
+import type { Directory } from '../../connectors/directory/directory.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { DEMO_ACADEMIE, GENERATOR_VERSION, type AcademieOptions, type DemoPerson } from './academie.ts';
 import { writeAcademie } from './write-academie.ts';
 
 export interface EmbeddedAcademie {
-  /** The directory the hub reads: the académie imported into the hub's database. */
-  directory: PostgresDirectory;
+  /**
+   * The directory the hub reads: the académie imported into the hub's database (the embedded hub
+   * reads it through its subgraphs' cache, store/directory/cached-directory.ts).
+   */
+  directory: Directory;
   /**
    * The same export parsed in memory, as the stand-ins of other systems know it (the vie scolaire
    * systems, the GAR, the identity providers' demo accounts): they are not the hub, and keep their own copy.
