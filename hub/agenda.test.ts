@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { directoryChange } from '../test/helpers/directory-change.ts';
 import ical, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Student } from '../connectors/directory/model.ts';
@@ -294,8 +295,10 @@ describe('the shared agenda through the hub', { timeout: 120_000 }, () => {
     const author = teacher4();
     const { id } = (await ask(author.login, CREATE, { input: input({ code: '4EA', title: 'Conseil de classe' }) })).data.createSchoolEvent;
     // The académie's next export no longer attaches the teacher to the school.
-    await sql`UPDATE directory_entries SET attributes = attributes - 'ENTPersonStructRattach' - 'ENTPersonFonctions' WHERE id = ${personOf(author.login)}`.execute(
-      hub.store.store.database.db,
+    await directoryChange(hub, () =>
+      sql`UPDATE directory_entries SET attributes = attributes - 'ENTPersonStructRattach' - 'ENTPersonFonctions' WHERE id = ${personOf(author.login)}`.execute(
+        hub.store.store.database.db,
+      ),
     );
     const refused = await ask(author.login, CANCEL, { id });
     expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });

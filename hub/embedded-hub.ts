@@ -116,6 +116,8 @@ export interface ServiceInfo {
 
 export interface EmbeddedHub {
   router: HubRouter;
+  /** The database's word on what changed, as this hub's router and subgraphs hear it (store/answer-changes.ts). */
+  answerChanges: AnswerChanges;
   /** The hub's state in PostgreSQL: the stores the router and the identity subgraph share, and the database's URL. */
   store: EmbeddedStore;
   gar: EmbeddedGar;
@@ -191,11 +193,11 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
   };
   let router: HubRouter | undefined;
   try {
-    const { store, academie, answerChanges } = await openState(step, routerConfig);
-    const people = await startPeopleSubgraphs(step, store, academie);
-    const resources = await startResources(step, academie);
-    const vieScolaire = await startVieScolaire(step, store, academie);
-    const communication = await startCommunication(step, store, academie);
+    const { store, academie, forSubgraphs, answerChanges } = await openState(step, routerConfig);
+    const people = await startPeopleSubgraphs(step, store, forSubgraphs);
+    const resources = await startResources(step, forSubgraphs);
+    const vieScolaire = await startVieScolaire(step, store, forSubgraphs);
+    const communication = await startCommunication(step, store, forSubgraphs);
     const subgraphUrls: Record<string, string> = {
       directory: people.directory.graphqlUrl,
       identity: people.identity.graphqlUrl,
@@ -213,6 +215,7 @@ export async function startEmbeddedHub(options: EmbeddedHubOptions): Promise<Emb
     store.store.retention.registerMetrics(running.metrics);
     return {
       router: running,
+      answerChanges,
       store,
       gar: resources.gar,
       vieScolaire: {
@@ -260,12 +263,16 @@ async function openState(step: StepContext, routerConfig: RouterConfig) {
     log: step.log.child({ component: 'directory-import' }),
   });
   // The database's word on what changed: for the router's response cache, and the directory's cache,
-  // which every subgraph here reads through, as each does when deployed alone (subgraphs/directory/backend.ts).
+  // which the subgraphs read through, as each does when deployed alone (subgraphs/directory/backend.ts).
+  // The router's login, the notifications' worker and the tests read the directory itself, as deployed.
   const answerChanges = await AnswerChanges.start(store.store.database, step.log.child({ component: 'answer-changes' }));
   step.started.push(answerChanges);
   const cache = readEnv(DIRECTORY_CACHE_ENV, step.env);
-  if (cache.DIRECTORY_CACHE_MAX_RECORDS > 0) academie.directory = new CachedDirectory(academie.directory, answerChanges, directoryCacheOptionsOf(cache));
-  return { store, academie, answerChanges };
+  const forSubgraphs: EmbeddedAcademie =
+    cache.DIRECTORY_CACHE_MAX_RECORDS > 0
+      ? { ...academie, directory: new CachedDirectory(academie.directory, answerChanges, directoryCacheOptionsOf(cache)) }
+      : academie;
+  return { store, academie, forSubgraphs, answerChanges };
 }
 
 /** The directory subgraph, and the identity subgraph with the right of access's worker (requests in the database). */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Student } from '../connectors/directory/model.ts';
 import { aafDocument, modifyRequestXml } from '../connectors/directory/aaf/write.ts';
 import { importAafIntoDatabase } from '../store/directory/aaf-writer.ts';
+import { directoryChange } from '../test/helpers/directory-change.ts';
 import { testHubOptions } from '../test/helpers/database.ts';
 import { hubSession } from '../test/helpers/hub-session.ts';
 import { until } from '../test/helpers/until.ts';
@@ -355,7 +356,7 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     );
     const deltaDir = mkdtempSync(join(tmpdir(), 'hub-messaging-delta-'));
     writeFileSync(join(deltaDir, 'ENT_Delta_20261124_Eleve_0000.xml'), aafDocument([modifyRequestXml('Eleve', lucas, { ENTElevePersRelEleve: changed })]));
-    expect((await importAafIntoDatabase(hub.store.store.database, deltaDir)).report.appliedEntries).toBe(1);
+    expect((await directoryChange(hub, () => importAafIntoDatabase(hub.store.store.database, deltaDir))).report.appliedEntries).toBe(1);
 
     expect((await ask(claire.login, `mutation($m: ID!, $c: ID!) { signLiaison(messageId: $m, childId: $c) }`, { m: mot, c: lucas })).data.signLiaison).toBe(
       false,

@@ -99,7 +99,12 @@ export interface RouterConfig {
    * and the memory it may hold (`ROUTER_RESPONSE_CACHE_MAX_MB`, 64). It runs only where the router
    * is told of changes (a hub database).
    */
-  responseCache: { maxAgeMs: number; maxBytes: number };
+  responseCache: {
+    maxAgeMs: number;
+    maxBytes: number;
+    /** After the directory changed, how long nothing is kept (use-response-cache.ts; tests shorten it). */
+    directorySettleMs?: number;
+  };
   /**
    * Path prefixes forwarded as is to a subgraph's own routes (`ROUTER_PASS_THROUGH_ROUTES`, JSON
    * `{"/prefix/": "subgraph"}`): routes carrying their own credential, reached on the hub's origin.

@@ -32,6 +32,8 @@ afterAll(async () => {
 });
 
 const ALL: AnswerChange = { kind: 'all' };
+const DIRECTORY: AnswerChange = { kind: 'directory' };
+const OUTBOX: AnswerChange = { kind: 'outbox' };
 const isPerson = (change: AnswerChange, personId: string) => change.kind === 'person' && change.personId === personId;
 
 let markers = 0;
@@ -67,16 +69,16 @@ function delta(requests: string[]): string {
 const pupil = (id: string, givenName = `Élève ${id}`) => addRequestXml('Eleve', id, { ENTPersonJointure: [id], sn: ['DUPONT'], givenName: [givenName] });
 
 describe('answer changes from the directory', () => {
-  it('an AAF import says `all` once, however many rows and statements it wrote', async () => {
+  it('an AAF import says `directory` once, however many rows and statements it wrote', async () => {
     const ids = Array.from({ length: 300 }, (_, i) => `a${i}`);
     // Batches of 50: six statements into the entries and six into the links, in one transaction.
     const heard = await heardDuring(() => importAafIntoDatabase(database, delta(ids.map((id) => pupil(id))), { batchSize: 50 }));
-    expect(heard).toEqual([ALL]);
+    expect(heard).toEqual([DIRECTORY]);
     expect(Object.keys((await directorySnapshot(database)).Eleve ?? {})).toHaveLength(300);
   });
 
-  it('a modify says `all`; an import that changes nothing says nothing', async () => {
-    expect(await heardDuring(() => importAafIntoDatabase(database, delta([modifyRequestXml('Eleve', 'a1', { givenName: ['Paul'] })])))).toEqual([ALL]);
+  it('a modify says `directory`; an import that changes nothing says nothing', async () => {
+    expect(await heardDuring(() => importAafIntoDatabase(database, delta([modifyRequestXml('Eleve', 'a1', { givenName: ['Paul'] })])))).toEqual([DIRECTORY]);
     // The same entries again under another name: the upsert writes no row.
     expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('a2'), pupil('a3')])))).toEqual([]);
   });
@@ -114,8 +116,8 @@ describe('answer changes from the directory', () => {
     expect((await directorySnapshot(database)).Eleve?.['rolled-back']).toBeUndefined();
   });
 
-  it('a TRUNCATE says `all`', async () => {
-    expect(await heardDuring(() => database.pool.query('TRUNCATE directory_links'))).toEqual([ALL]);
+  it('a TRUNCATE says `directory`', async () => {
+    expect(await heardDuring(() => database.pool.query('TRUNCATE directory_links'))).toEqual([DIRECTORY]);
   });
 });
 
@@ -131,19 +133,19 @@ describe('answer changes from the vie scolaire outbox', () => {
     verified: true,
   });
 
-  it('a submission, its failed forwarding and its settling each say `all`; the forwarding loop claiming it says nothing', async () => {
+  it('a submission, its failed forwarding and its settling each say `outbox`; the forwarding loop claiming it says nothing', async () => {
     const store = new PostgresOutboxStore(database);
     const item = submission();
-    expect(await heardDuring(() => store.insert(item, undefined))).toEqual([ALL]);
+    expect(await heardDuring(() => store.insert(item, undefined))).toEqual([OUTBOX]);
     // Every instance claims due items every second: bookkeeping no answer shows.
     let claimed: OutboxItem[] = [];
     expect(await heardDuring(async () => (claimed = await store.claim('instance-1', 10, 60_000)))).toEqual([]);
     expect(claimed.map((c) => c.id)).toEqual([item.id]);
     expect(await heardDuring(() => store.claim('instance-1', 10, 60_000))).toEqual([]);
     // A failed attempt changes the item's updatedAt, which a justification shows.
-    expect(await heardDuring(() => store.retryLater('instance-1', claimed[0]!, 'unavailable', 0))).toEqual([ALL]);
+    expect(await heardDuring(() => store.retryLater('instance-1', claimed[0]!, 'unavailable', 0))).toEqual([OUTBOX]);
     claimed = await store.claim('instance-1', 10, 60_000);
-    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'SENT', verified: true, followUpMs: 0 }))).toEqual([ALL]);
+    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'SENT', verified: true, followUpMs: 0 }))).toEqual([OUTBOX]);
     // The school has not decided yet: the follow-up of every tick reschedules, and says nothing.
     for (let i = 0; i < 3; i++) {
       claimed = await store.claim('instance-1', 10, 60_000);
@@ -152,7 +154,7 @@ describe('answer changes from the vie scolaire outbox', () => {
     }
     // Its decision changes what the guardian sees.
     claimed = await store.claim('instance-1', 10, 60_000);
-    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'ACCEPTED', verified: true, followUpMs: 0 }))).toEqual([ALL]);
+    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'ACCEPTED', verified: true, followUpMs: 0 }))).toEqual([OUTBOX]);
     // A purge with nothing past its retention deletes no row.
     expect(await heardDuring(() => store.prune(86_400_000))).toEqual([]);
   });
@@ -297,12 +299,15 @@ describe('the migration', () => {
 
   it('down removes every trigger and the function; up puts them back', async () => {
     expect(await triggers()).toHaveLength(Object.keys(ANSWER_TABLES).length * 4);
-    const { error } = await migratorOf(database.db).migrateDown();
-    expect(error).toBeUndefined();
+    // 0016 down: the triggers say `all` again, as 0015 made them.
+    expect((await migratorOf(database.db).migrateDown()).error).toBeUndefined();
+    expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-0016-down')])))).toEqual([ALL]);
+    // 0015 down: no trigger.
+    expect((await migratorOf(database.db).migrateDown()).error).toBeUndefined();
     expect(await triggers()).toEqual([]);
     expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-down')])))).toEqual([]);
-    expect(await migrateToLatest(database, log)).toEqual(['0015-answer-changes']);
+    expect(await migrateToLatest(database, log)).toEqual(['0015-answer-changes', '0016-answer-change-kinds']);
     expect(await triggers()).toHaveLength(Object.keys(ANSWER_TABLES).length * 4);
-    expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-up')])))).toEqual([ALL]);
+    expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-up')])))).toEqual([DIRECTORY]);
   });
 });

@@ -4,19 +4,29 @@ import type { Logger } from '../lib/logger.ts';
 import { listenTo, type ChannelListener, type ListenOptions } from './channel-listener.ts';
 import type { HubDatabase } from './database.ts';
 import { ALL_ANSWERS_CHANGED, ANSWER_CHANGES_CHANNEL } from './migrations/0015-answer-changes.ts';
+import { DIRECTORY_CHANGED, OUTBOX_CHANGED } from './migrations/0016-answer-change-kinds.ts';
 
 /**
- * What may have made cached answers stale: anything (`all`: the data answers are built from changed
- * in the database, or changes may have been missed), or one person's own write (`person`: their
- * answers only).
+ * What may have made cached answers stale:
+ * - `all`: anything (changes may have been missed, or a payload was not understood);
+ * - `directory`: the imported directory changed (an import, whoever ran it): every answer, and every
+ *   directory record a process keeps;
+ * - `outbox`: the vie scolaire outbox changed (a submission, its forwarding): every answer, not the
+ *   directory's records;
+ * - `person`: one person's own write: their answers only.
  */
-export type AnswerChange = { kind: 'all' } | { kind: 'person'; personId: string };
+export type AnswerChange = { kind: 'all' } | { kind: 'directory' } | { kind: 'outbox' } | { kind: 'person'; personId: string };
 
 /** The longest person id a change names: a payload stays small, whatever a caller passes. */
 export const MAX_ANSWER_PERSON_ID_LENGTH = 128;
 
 const PERSON_PREFIX = 'person:';
 const ALL: AnswerChange = Object.freeze({ kind: 'all' });
+/** The payloads of migration 0016's triggers, by what they say. */
+const TABLE_CHANGES: ReadonlyMap<string, AnswerChange> = new Map<string, AnswerChange>([
+  [DIRECTORY_CHANGED, Object.freeze({ kind: 'directory' })],
+  [OUTBOX_CHANGED, Object.freeze({ kind: 'outbox' })],
+]);
 
 /** A person id `announce` cannot send: empty, or longer than MAX_ANSWER_PERSON_ID_LENGTH. */
 export class InvalidAnswerPersonIdError extends HubError {
@@ -28,15 +38,6 @@ export class InvalidAnswerPersonIdError extends HubError {
 
 const validPersonId = (id: string) => id.length > 0 && id.length <= MAX_ANSWER_PERSON_ID_LENGTH;
 
-/**
- * The database's word on what changed for cached answers, on every instance: the triggers of
- * migration 0015 say `all` when the directory, the outbox or the calendar feeds change (whoever
- * wrote), and an instance announces a person's own write (`person:<id>`) so that every instance
- * forgets that person's answers. One LISTEN connection per process.
- *
- * A cache may only trust itself while `listening` is true: when the connection is lost (or made
- * again), changes may have been missed, and every listener hears `all`.
- */
 /**
  * Tells every instance that what is about `personId` changed: their answers, and their guardians',
  * are stale (a person's own write; a homework ticked done in the school's system, which the
@@ -53,6 +54,15 @@ async function notify(database: HubDatabase, payload: string): Promise<void> {
   await sql`SELECT pg_notify(${ANSWER_CHANGES_CHANNEL}, ${payload})`.execute(database.db);
 }
 
+/**
+ * The database's word on what changed for cached answers, on every instance: the triggers of
+ * migrations 0015 and 0016 say `directory` or `outbox` when those tables change (whoever wrote),
+ * and an instance announces a person's own write (`person:<id>`) so that every instance forgets
+ * that person's answers. One LISTEN connection per process.
+ *
+ * A cache may only trust itself while `listening` is true: when the connection is lost (or made
+ * again), changes may have been missed, and every listener hears `all`.
+ */
 export class AnswerChanges {
   readonly #listeners = new Set<(change: AnswerChange) => void>();
   readonly #database: HubDatabase;
@@ -112,6 +122,8 @@ export class AnswerChanges {
   /** Anything not understood (another version's payload, a bad id) is `all`: stale answers are never kept by mistake. */
   #parse(payload: string): AnswerChange {
     if (payload === ALL_ANSWERS_CHANGED) return ALL;
+    const tableChange = TABLE_CHANGES.get(payload);
+    if (tableChange) return tableChange;
     if (payload.startsWith(PERSON_PREFIX)) {
       const personId = payload.slice(PERSON_PREFIX.length);
       if (validPersonId(personId)) return { kind: 'person', personId };

@@ -11,6 +11,13 @@ export interface ChannelListener {
 
 /** How often a listener proves its connection still carries notifications (`ListenOptions.heartbeatMs`). */
 export const DEFAULT_HEARTBEAT_MS = 5000;
+/**
+ * The longest a listener with the default heartbeat may go on saying `listening` after its
+ * connection silently stopped carrying notifications: a heartbeat echoed just before, the next one
+ * sent half a period later and found missing a whole period after that (1.5 periods), with a margin
+ * for timers and for a notification's own delivery.
+ */
+export const LONGEST_UNNOTICED_SILENCE_MS = 2 * DEFAULT_HEARTBEAT_MS;
 /** The payloads of heartbeats: never handed to the channel's handlers. */
 const HEARTBEAT_PREFIX = 'hub-listener-heartbeat:';
 

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importAafIntoDatabase } from '../../store/directory/aaf-writer.ts';
+import { directoryChange } from '../../test/helpers/directory-change.ts';
 import { aafDocument, modifyRequestXml } from '../../connectors/directory/aaf/write.ts';
 import type { School } from '../../connectors/directory/model.ts';
 import { testHubOptions } from '../../test/helpers/database.ts';
@@ -63,7 +64,7 @@ describe('rights from a staff function hold only in that function’s school', (
       aafDocument([alsoTeachesAtLycee(staff('CPE, Collège').id), alsoTeachesAtLycee(staff('principal, Collège').id)]),
     );
     // Applied to the directory the hub reads, in its database, as `npm run aaf:import` does.
-    const { report } = await importAafIntoDatabase(hub.store.store.database, deltaDir);
+    const { report } = await directoryChange(hub, () => importAafIntoDatabase(hub.store.store.database, deltaDir));
     expect(report.appliedEntries).toBe(2);
   });
   afterAll(async () => {

@@ -8,11 +8,12 @@ import { oncePerObject } from '../../lib/once-per-object.ts';
 import type { Viewer } from '../../lib/viewer-context.ts';
 import type { ViewerOnContext } from './use-viewer-context.ts';
 import type { AnswerChange } from '../../store/answer-changes.ts';
+import { LONGEST_UNNOTICED_SILENCE_MS } from '../../store/channel-listener.ts';
 
 /**
  * Where the router learns that cached answers went stale, from every instance (the hub wires the
- * database's notifications: store/answer-changes.ts). The router knows no domain: only "all" and
- * "this person".
+ * database's notifications: store/answer-changes.ts). The router knows no domain: only "everything"
+ * (with "the directory", after which it waits for the subgraphs to have heard too) and "this person".
  */
 export interface AnswerChangeFeed {
   /** True while changes are being received: the cache serves nothing otherwise. */
@@ -30,6 +31,15 @@ export interface ResponseCacheOptions {
   changes: AnswerChangeFeed;
   metrics: Registry;
   log: Logger;
+  /**
+   * After the directory changed, how long answers are not kept (served, not stored): the subgraphs
+   * read the directory through caches of their own (store/directory/cached-directory.ts), each
+   * told of the change on its own connection, a little later than this router perhaps, or, with a
+   * connection that silently died, once its heartbeat notices. An answer read meanwhile from a
+   * subgraph's stale records must not be kept for a whole max-age. Default: the longest a listener
+   * may miss changes unnoticed (store/channel-listener.ts).
+   */
+  directorySettleMs?: number;
   /** The clock (tests). */
   now?: () => number;
 }
@@ -77,6 +87,12 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
   if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 1024)
     throw new RangeError(`maxBytes must be an integer of at least 1024, not ${options.maxBytes}`);
   const now = options.now ?? Date.now;
+  const directorySettleMs = options.directorySettleMs ?? LONGEST_UNNOTICED_SILENCE_MS;
+  if (!Number.isFinite(directorySettleMs) || directorySettleMs < 0)
+    throw new RangeError(`directorySettleMs must be a non-negative number, not ${directorySettleMs}`);
+  // When the directory last changed (this router's clock, when it heard): answers started within
+  // directorySettleMs after it are not kept.
+  let directoryChangedAt = Number.NEGATIVE_INFINITY;
 
   // The change counter: every flush takes the next value; an answer is fresh while no flush that
   // concerns it came after the moment its execution started.
@@ -136,7 +152,12 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
     flushPerson(personId);
     for (const guardian of guardiansOf.get(personId) ?? []) flushPerson(guardian);
   };
-  const stopListening = options.changes.onChange((change) => (change.kind === 'person' ? flushAbout(change.personId) : flushEverything()));
+  const stopListening = options.changes.onChange((change) => {
+    if (change.kind === 'person') return flushAbout(change.personId);
+    // `all` (changes may have been missed) covers the directory too: the subgraphs' caches heard the same gap or will.
+    if (change.kind === 'directory' || change.kind === 'all') directoryChangedAt = now();
+    flushEverything();
+  });
 
   const lookups = new Counter({
     name: 'hub_router_response_cache_lookups_total',
@@ -146,7 +167,7 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
   });
   const stored = new Counter({
     name: 'hub_router_response_cache_stores_total',
-    help: 'Answers after a miss: kept, or not and why (a subgraph promised nothing, errors, too big, stale before done).',
+    help: 'Answers after a miss: kept, or not and why (a subgraph promised nothing, errors, too big, stale before done, the directory changed moments ago).',
     labelNames: ['outcome'],
     registers: [options.metrics],
   });
@@ -215,6 +236,7 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
           .update(JSON.stringify(execArgs.variableValues ?? {}))
           .digest('base64url');
         const startedAt = changes;
+        const startedAtMs = now();
         const cached = answers.get(key);
         if (cached && isFresh(cached.startedAt, personId)) {
           lookups.inc({ result: 'hit' });
@@ -240,6 +262,10 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
           }
           if (!isFresh(startedAt, personId)) {
             stored.inc({ outcome: 'stale' });
+            return result;
+          }
+          if (startedAtMs - directoryChangedAt < directorySettleMs) {
+            stored.inc({ outcome: 'settling' });
             return result;
           }
           const json = JSON.stringify(result);

@@ -70,7 +70,7 @@ beforeAll(async () => {
 async function changed(write: () => Promise<unknown>): Promise<void> {
   let heard = false;
   const stop = changes.onChange((change) => {
-    if (change.kind === 'all') heard = true;
+    if (change.kind === 'directory') heard = true;
   });
   try {
     await write();
@@ -123,9 +123,9 @@ describe('CachedDirectory', () => {
     const answer = await directory.people([c!, 'nobody-by-this-id', b!, c!, a!]);
     expect(answer.map((p) => p?.id)).toEqual([c, undefined, b, c, a]);
     expect(calls.get('people')).toEqual([[[a, b]], [[c, 'nobody-by-this-id']]]);
-    // Nobody by that id is an answer too: kept until the directory changes.
-    expect(await directory.people(['nobody-by-this-id'])).toEqual([undefined]);
-    expect(calls.get('people')).toHaveLength(2);
+    // Nobody by that id is not kept (anyone may ask for ids that exist nowhere): asked again.
+    expect(await directory.people(['nobody-by-this-id', c!])).toEqual([undefined, expect.objectContaining({ id: c })]);
+    expect(calls.get('people')).toEqual([[[a, b]], [[c, 'nobody-by-this-id']], [['nobody-by-this-id']]]);
   });
 
   it('keeps each kind apart: a class key never answers for a group or for the class’s teachers', async () => {
@@ -234,13 +234,18 @@ describe('CachedDirectory', () => {
     expect(calls.get('people')).toHaveLength(3);
   });
 
-  it('a person’s own write (`person:<id>`) changes nothing of the directory: the cache keeps what it holds', async () => {
+  it('a person’s own write and the outbox’s changes leave the directory as it was: the cache keeps what it holds', async () => {
     const feed = fakeFeed();
     const cached = new CachedDirectory(postgres, feed, options);
     await cached.people([pupil.id]);
     feed.tell({ kind: 'person', personId: pupil.id });
+    feed.tell({ kind: 'outbox' });
     await cached.people([pupil.id]);
     expect(cached.stats).toMatchObject({ hits: 1, misses: 1 });
+    // Changes that may have been missed (`all`) are forgotten like the directory's.
+    feed.tell({ kind: 'all' });
+    await cached.people([pupil.id]);
+    expect(cached.stats).toMatchObject({ hits: 1, misses: 2 });
   });
 
   it('shares frozen records: a caller that changes one fails instead of changing the next request’s answer', async () => {

@@ -11,7 +11,7 @@ export interface DirectoryChangeFeed {
 }
 
 export interface DirectoryCacheOptions {
-  /** The most records kept: a list counts its records, a lookup that found nothing counts one. At least 1. */
+  /** The most records kept: a list counts its records (an empty one counts one). At least 1. */
   maxRecords: number;
   /** The longest anything is kept, even with no change heard: a bound on what a missed change could leave. */
   maxAgeMs: number;
@@ -25,7 +25,7 @@ export interface DirectoryCacheStats {
   bypasses: number;
 }
 
-/** A value kept, wrapped: `undefined` (nobody by that id) is kept too. */
+/** A value kept, wrapped (lru-cache's own `undefined` means « not kept »). */
 interface Kept {
   value: unknown;
 }
@@ -37,12 +37,14 @@ interface Kept {
  * serialization and parsing and the database its work, for an answer that has not changed.
  *
  * Kept correct by the database's word on what changed (store/answer-changes.ts): the triggers of
- * migration 0015 say `all` whenever a statement changes the directory's tables, whoever wrote it,
- * and the cache forgets everything. While changes are not being heard (the listening connection is
- * lost, or not yet made again), nothing is served from the cache and nothing is kept. A read that
- * started before a change is not kept (its answer may predate the change). What is left: the
- * moment between a change's commit and its notification reaching this process (milliseconds on a
- * working connection), as for the router's response cache.
+ * migrations 0015 and 0016 say `directory` whenever a statement changes the directory's tables,
+ * whoever wrote it, and the cache forgets everything (on `all` too: changes may have been missed).
+ * While changes are not being heard (the listening connection is lost, or not yet made again),
+ * nothing is served from the cache and nothing is kept. A read that started before a change is not
+ * kept (its answer may predate the change). What is left: the moment between a change's commit and
+ * its notification reaching this process (milliseconds on a working connection; at worst the
+ * heartbeat's LONGEST_UNNOTICED_SILENCE_MS on one that silently died). The router keeps none of
+ * the answers it gets in that time (its response cache's `directorySettleMs`).
  *
  * Kept per key, exactly as asked: a person by id, a class's pupils by the class's key, a guardian's
  * children by the guardian's id. Who may see what is decided by the callers from these records, as
@@ -76,9 +78,10 @@ export class CachedDirectory implements Directory {
       ttl: options.maxAgeMs,
       ttlAutopurge: false,
     });
-    // A person's own write (`person`) changes nothing of the directory: only `all` is a change here.
+    // The directory changed, or changes may have been missed (`all`). A person's own write and the
+    // outbox's changes leave the directory as it was.
     this.#stop = changes.onChange((change) => {
-      if (change.kind !== 'all') return;
+      if (change.kind !== 'directory' && change.kind !== 'all') return;
       this.#generation++;
       this.#kept.clear();
     });
@@ -212,9 +215,11 @@ export class CachedDirectory implements Directory {
     const values = await read(missing);
     const keep = this.#keepable(generation);
     missing.forEach((key, j) => {
-      const value = keep ? deepFreeze(values[j]) : values[j];
+      // Nobody by that id is not kept: ids that exist nowhere, which anyone may ask for, must not push out those that do.
+      const kept = keep && values[j] !== undefined;
+      const value = kept ? deepFreeze(values[j]) : values[j];
       for (const i of missingAt.get(key)!) out[i] = value as V;
-      if (keep) this.#kept.set(CachedDirectory.#key(kind, key), { value });
+      if (kept) this.#kept.set(CachedDirectory.#key(kind, key), { value });
     });
     return out;
   }

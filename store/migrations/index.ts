@@ -14,6 +14,7 @@ import * as messageDraftsFolders from './0012-message-drafts-folders.ts';
 import * as notificationFreshReads from './0013-notification-fresh-reads.ts';
 import * as attachmentObjects from './0014-attachment-objects.ts';
 import * as answerChanges from './0015-answer-changes.ts';
+import * as answerChangeKinds from './0016-answer-change-kinds.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -36,6 +37,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013-notification-fresh-reads': notificationFreshReads,
   '0014-attachment-objects': attachmentObjects,
   '0015-answer-changes': answerChanges,
+  '0016-answer-change-kinds': answerChangeKinds,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -15,7 +15,7 @@ import { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
 import { LiveUpdates } from '../../store/live-updates.ts';
 import { PostgresNotificationStore } from '../../store/notifications/postgres-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
-import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
+import { DIRECTORY_BACKEND_ENV, openDirectory, type OpenedDirectory, perimeterOptionsOf } from '../directory/backend.ts';
 import { MESSAGING_ENV, messagingConfigFromEnv } from './config.ts';
 import { startCommunicationSubgraph } from './server.ts';
 import { openMessageStore } from './attachment-objects.ts';
@@ -28,6 +28,8 @@ const COMMUNICATION_PROCESS_ENV = mergeEnv(
 
 const log = createLogger('communication');
 const shutdown = exitOnSignal(log, 15_000);
+// Outside the try: a failed start closes it (its LISTEN connection would keep the process alive).
+let opened: OpenedDirectory | undefined;
 try {
   // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
   const tracing = startTracing({ serviceName: 'communication', log });
@@ -39,7 +41,8 @@ try {
     await database.close();
     throw error;
   }
-  const directory = await directoryFromConfig(config, log, process.env, { cached: true });
+  opened = await openDirectory(config, log, process.env, { cached: true });
+  const directory = opened.directory;
   const messaging = messagingConfigFromEnv(process.env);
   const live = await LiveUpdates.start(database, log.child({ component: 'live-updates' }), messaging.live);
   const store = openMessageStore(database, messaging, log.child({ component: 'attachments' }));
@@ -62,10 +65,12 @@ try {
     await live.close();
     await store.close();
     await database.close();
+    await opened?.close();
     await tracing.shutdown();
   });
   log.info({ url: server.graphqlUrl }, 'communication subgraph listening');
 } catch (error) {
   log.fatal({ err: error }, `communication subgraph failed to start: ${(error as Error).message}`);
+  await opened?.close().catch(() => undefined);
   process.exitCode = 1;
 }

@@ -62,18 +62,32 @@ export const DIRECTORY_BACKEND_ENV = mergeEnv(DIRECTORY_SOURCE_ENV, DIRECTORY_CA
 
 export type DirectoryBackendConfig = EnvValues<typeof DIRECTORY_BACKEND_ENV.variables>;
 
+/** A directory and how to close the connections it opened (its database's pool, its LISTEN connection, an LDAP pool). */
+export interface OpenedDirectory {
+  directory: Directory;
+  close(): Promise<void>;
+}
+
 /**
- * The directory the configuration names: the SDET's LDAP, an AAF export, or the generated demo académie.
+ * The directory the configuration names: the SDET's LDAP, an AAF export, or the generated demo
+ * académie, for a tool that reads it and exits (its connections are left to the process's end).
+ */
+export async function directoryFromConfig(config: DirectoryBackendConfig, log: Logger, env: Env = process.env): Promise<Directory> {
+  return (await openDirectory(config, log, env)).directory;
+}
+
+/**
+ * The directory the configuration names, with what closes it: for a process that runs (a subgraph).
  * With `cached` (the subgraphs, which read the same people on every request), the imported directory
  * is read through a cache kept right by the database's change notifications (one more connection, to
- * LISTEN); tools that read once and exit go without.
+ * LISTEN: store/directory/cached-directory.ts); the LDAP backend announces no change and is not cached.
  */
-export async function directoryFromConfig(
+export async function openDirectory(
   config: DirectoryBackendConfig,
   log: Logger,
   env: Env = process.env,
   options: { cached?: boolean } = {},
-): Promise<Directory> {
+): Promise<OpenedDirectory> {
   if (config.DIRECTORY_BACKEND === 'ldap') {
     // Set: the schema's check refuses an LDAP backend without them.
     const required = (value: string | undefined, name: string) =>
@@ -81,18 +95,17 @@ export async function directoryFromConfig(
       (() => {
         throw new Error(`${name} is required with DIRECTORY_BACKEND=ldap`);
       })();
-    return new LdapDirectory(
-      new LdapPool({
-        url: required(config.DIRECTORY_LDAP_URL, 'DIRECTORY_LDAP_URL'),
-        bindDn: required(config.DIRECTORY_LDAP_BIND_DN, 'DIRECTORY_LDAP_BIND_DN'),
-        password: required(config.DIRECTORY_LDAP_PASSWORD, 'DIRECTORY_LDAP_PASSWORD'),
-        base: required(config.DIRECTORY_LDAP_BASE, 'DIRECTORY_LDAP_BASE'),
-        startTls: config.DIRECTORY_LDAP_STARTTLS,
-        caPem: config.DIRECTORY_LDAP_CA_FILE ? readFileSync(config.DIRECTORY_LDAP_CA_FILE, 'utf8') : undefined,
-        timeoutMs: config.DIRECTORY_LDAP_TIMEOUT_MS,
-        poolSize: config.DIRECTORY_LDAP_POOL_SIZE,
-      }),
-    );
+    const pool = new LdapPool({
+      url: required(config.DIRECTORY_LDAP_URL, 'DIRECTORY_LDAP_URL'),
+      bindDn: required(config.DIRECTORY_LDAP_BIND_DN, 'DIRECTORY_LDAP_BIND_DN'),
+      password: required(config.DIRECTORY_LDAP_PASSWORD, 'DIRECTORY_LDAP_PASSWORD'),
+      base: required(config.DIRECTORY_LDAP_BASE, 'DIRECTORY_LDAP_BASE'),
+      startTls: config.DIRECTORY_LDAP_STARTTLS,
+      caPem: config.DIRECTORY_LDAP_CA_FILE ? readFileSync(config.DIRECTORY_LDAP_CA_FILE, 'utf8') : undefined,
+      timeoutMs: config.DIRECTORY_LDAP_TIMEOUT_MS,
+      poolSize: config.DIRECTORY_LDAP_POOL_SIZE,
+    });
+    return { directory: new LdapDirectory(pool), close: () => pool.close() };
   }
   return aafDirectoryFromDatabase(config, env, log, options.cached ?? false);
 }
@@ -103,9 +116,10 @@ export async function directoryFromConfig(
  * (its files' names, sizes and dates) was imported already; several instances starting at once
  * import it once. Outside production, an empty directory gets the generated demo académie.
  */
-async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env, log: Logger, cached: boolean): Promise<Directory> {
+async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env, log: Logger, cached: boolean): Promise<OpenedDirectory> {
   const storeLog = log.child({ component: 'directory-store' });
   const database = await openDatabase(databaseConfigFromEnv(env, config.DATABASE_URL), storeLog);
+  let changes: AnswerChanges | undefined;
   try {
     await migrateToLatest(database, storeLog);
     if (config.DIRECTORY_AAF_DIR) {
@@ -115,14 +129,17 @@ async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env
       if (env.NODE_ENV === 'production') log.warn({ database: database.name }, 'the imported directory is empty: import the académie with npm run aaf:import');
       else await importEmbeddedAcademie(database, (await writeEmbeddedAcademie(config.HUB_DATA_DIR)).aafDir, log);
     }
+    if (cached && config.DIRECTORY_CACHE_MAX_RECORDS > 0) changes = await AnswerChanges.start(database, log.child({ component: 'directory-changes' }));
   } catch (error) {
     await database.close();
     throw error;
   }
+  const close = async () => {
+    await changes?.close();
+    await database.close();
+  };
   const directory = new PostgresDirectory(database.db);
-  if (!cached || config.DIRECTORY_CACHE_MAX_RECORDS === 0) return directory;
-  const changes = await AnswerChanges.start(database, log.child({ component: 'directory-changes' }));
-  return new CachedDirectory(directory, changes, directoryCacheOptionsOf(config));
+  return { directory: changes ? new CachedDirectory(directory, changes, directoryCacheOptionsOf(config)) : directory, close };
 }
 
 export const directoryCacheOptionsOf = (config: EnvValues<typeof DIRECTORY_CACHE_ENV.variables>): DirectoryCacheOptions => ({

@@ -5,7 +5,7 @@
  * DIRECTORY_PERSON_IN_CHARGE_SEES_CHILD, HUB_VIEWER_CONTEXT_SECRET, HUB_DATA_DIR, NODE_ENV, HUB_LOG_LEVEL.
  */
 import { COMMON_ENV, envSchema, mergeEnv, port, readEnv, text, VIEWER_CONTEXT_ENV } from '../../lib/config/env.ts';
-import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from './backend.ts';
+import { DIRECTORY_BACKEND_ENV, openDirectory, type OpenedDirectory, perimeterOptionsOf } from './backend.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { startTracing } from '../../lib/tracing.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
@@ -20,11 +20,14 @@ const DIRECTORY_PROCESS_ENV = mergeEnv(
 
 const log = createLogger('directory');
 const shutdown = exitOnSignal(log, 15_000);
+// Outside the try: a failed start closes it (its LISTEN connection would keep the process alive).
+let opened: OpenedDirectory | undefined;
 try {
   // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
   const tracing = startTracing({ serviceName: 'directory', log });
   const config = readEnv(DIRECTORY_PROCESS_ENV, process.env);
-  const directory = await directoryFromConfig(config, log, process.env, { cached: true });
+  opened = await openDirectory(config, log, process.env, { cached: true });
+  const directory = opened.directory;
   const server = await startDirectorySubgraph({
     directory,
     perimeter: perimeterOptionsOf(config),
@@ -36,10 +39,12 @@ try {
   });
   shutdown.stopWith(async () => {
     await server.close();
+    await opened?.close();
     await tracing.shutdown();
   });
   log.info({ url: server.graphqlUrl }, 'directory subgraph listening');
 } catch (error) {
   log.fatal({ err: error }, `directory subgraph failed to start: ${(error as Error).message}`);
+  await opened?.close().catch(() => undefined);
   process.exitCode = 1;
 }

@@ -18,7 +18,7 @@ import { openHubStore } from '../../store/hub-store.ts';
 import { DATA_EXPORT_ENV, dataExportConfigFromEnv } from '../../store/privacy/config.ts';
 import { RETENTION_ENV, retentionConfigFromEnv } from '../../store/retention/config.ts';
 import { SESSION_TIMEOUTS_ENV, sessionTimeoutsFromEnv } from '../../store/sessions/session.ts';
-import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
+import { DIRECTORY_BACKEND_ENV, openDirectory, type OpenedDirectory, perimeterOptionsOf } from '../directory/backend.ts';
 import { startDataExports } from './data-exports.ts';
 import { startIdentitySubgraph } from './server.ts';
 
@@ -30,6 +30,8 @@ const IDENTITY_PROCESS_ENV = mergeEnv(
 
 const log = createLogger('identity');
 const shutdown = exitOnSignal(log, 15_000);
+// Outside the try: a failed start closes it (its LISTEN connection would keep the process alive).
+let opened: OpenedDirectory | undefined;
 try {
   // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
   const tracing = startTracing({ serviceName: 'identity', log });
@@ -40,7 +42,8 @@ try {
     retention: retentionConfigFromEnv(process.env),
     log: log.child({ component: 'store' }),
   });
-  const directory = await directoryFromConfig(config, log, process.env, { cached: true });
+  opened = await openDirectory(config, log, process.env, { cached: true });
+  const directory = opened.directory;
   const dataExports = startDataExports({
     database: store.database,
     directory,
@@ -64,10 +67,12 @@ try {
     await server.close();
     await dataExports.stop();
     await store.close();
+    await opened?.close();
     await tracing.shutdown();
   });
   log.info({ url: server.graphqlUrl }, 'identity subgraph listening');
 } catch (error) {
   log.fatal({ err: error }, `identity subgraph failed to start: ${(error as Error).message}`);
+  await opened?.close().catch(() => undefined);
   process.exitCode = 1;
 }

@@ -12,7 +12,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { startTracing } from '../../lib/tracing.ts';
 import { exitOnSignal } from '../../lib/shutdown.ts';
 import { viewerContextKey } from '../../lib/viewer-context.ts';
-import { DIRECTORY_BACKEND_ENV, directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
+import { DIRECTORY_BACKEND_ENV, openDirectory, type OpenedDirectory, perimeterOptionsOf } from '../directory/backend.ts';
 import { startResourcesSubgraph } from './server.ts';
 
 /** Everything this process reads, checked whole before anything starts. */
@@ -36,6 +36,8 @@ const RESOURCES_WITH_DIRECTORY_ENV = mergeEnv(RESOURCES_PROCESS_ENV, DIRECTORY_B
 
 const log = createLogger('resources');
 const shutdown = exitOnSignal(log, 15_000);
+// Outside the try: a failed start closes it (its LISTEN connection would keep the process alive).
+let opened: OpenedDirectory | undefined;
 try {
   // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
   const tracing = startTracing({ serviceName: 'resources', log });
@@ -49,9 +51,10 @@ try {
     timeoutMs: config.GAR_TIMEOUT_MS,
     cacheTtlMs: config.GAR_CACHE_TTL_MS,
   });
+  opened = await openDirectory(config, log, process.env, { cached: true });
   const server = await startResourcesSubgraph({
     gar,
-    directory: await directoryFromConfig(config, log, process.env, { cached: true }),
+    directory: opened.directory,
     perimeter: perimeterOptionsOf(config),
     pseudonymSecret: garPseudonymSecret(config.GAR_PSEUDONYM_SECRET),
     viewerContextKey: viewerContextKey(config.HUB_VIEWER_CONTEXT_SECRET),
@@ -63,10 +66,12 @@ try {
   shutdown.stopWith(async () => {
     await server.close();
     await gar.close();
+    await opened?.close();
     await tracing.shutdown();
   });
   log.info({ url: server.graphqlUrl }, 'resources subgraph listening');
 } catch (error) {
   log.fatal({ err: error }, `resources subgraph failed to start: ${(error as Error).message}`);
+  await opened?.close().catch(() => undefined);
   process.exitCode = 1;
 }

@@ -33,7 +33,7 @@ import { freshReadHints } from '../../workers/notifications/fresh-reads.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { moveFileOutbox } from '../../store/outbox/file-import.ts';
 import { Outbox } from '../../store/outbox/outbox.ts';
-import { directoryFromConfig, perimeterOptionsOf } from '../directory/backend.ts';
+import { openDirectory, type OpenedDirectory, perimeterOptionsOf } from '../directory/backend.ts';
 import { moveFileFeeds } from './calendar/feed-store.ts';
 import { feedServingOf } from './calendar/feed-route.ts';
 import { createVieScolaireMetrics, metricsListenerFromEnv } from './metrics.ts';
@@ -45,6 +45,8 @@ import { parisToday, startVieScolaireSubgraph } from './server.ts';
 
 const log = createLogger('vie-scolaire');
 const shutdown = exitOnSignal(log, 15_000);
+// Outside the try: a failed start closes it (its LISTEN connection would keep the process alive).
+let opened: OpenedDirectory | undefined;
 try {
   // First: the instrumentations patch what is used after (HUB_TRACING, lib/tracing.ts).
   const tracing = startTracing({ serviceName: 'vie-scolaire', log });
@@ -66,7 +68,8 @@ try {
   const dataDir = config.VIE_SCOLAIRE_DATA_DIR;
   const quotas = quotasOf(config);
   const retentionDays = config.VIE_SCOLAIRE_OUTBOX_RETENTION_DAYS;
-  const directory = await directoryFromConfig(config, log, process.env, { cached: true });
+  opened = await openDirectory(config, log, process.env, { cached: true });
+  const directory = opened.directory;
   // The outbox and the feeds are in the hub's PostgreSQL database, shared by every instance (migrated
   // at start; a database that cannot be reached stops the start, naming it).
   const database = await openDatabase(databaseConfigFromEnv(env, config.DATABASE_URL), log.child({ component: 'store' }));
@@ -114,10 +117,12 @@ try {
     await outbox.stop();
     await upstreams.close();
     await database.close();
+    await opened?.close();
     await tracing.shutdown();
   });
   log.info({ url: server.graphqlUrl, metricsUrl: server.metricsUrl, schools: upstreams.schools }, 'vie scolaire subgraph listening');
 } catch (error) {
   log.fatal({ err: error }, `vie scolaire subgraph failed to start: ${(error as Error).message}`);
+  await opened?.close().catch(() => undefined);
   process.exitCode = 1;
 }
