@@ -1,4 +1,5 @@
 import net from 'node:net';
+import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -219,6 +220,27 @@ describe('a person announced, and the listener', () => {
       stopThrowing();
     }
     expect(heard).toEqual([]);
+  });
+
+  it('a listener’s heartbeats reach no other listener: only changes travel on the shared channel', async () => {
+    const eager = await AnswerChanges.start(database, log, { heartbeatMs: 50 });
+    const other = new pg.Client({ connectionString: database.config.url });
+    const onShared: string[] = [];
+    try {
+      await other.connect();
+      other.on('notification', (message) => void onShared.push(message.payload ?? ''));
+      await other.query(`LISTEN ${ANSWER_CHANGES_CHANNEL}`);
+      // Several heartbeats echoed (the listener would count as lost otherwise).
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(eager.listening).toBe(true);
+      expect(onShared).toEqual([]);
+      await eager.announce('p5');
+      await until(async () => onShared.length > 0);
+      expect(onShared).toEqual(['person:p5']);
+    } finally {
+      await other.end();
+      await eager.close();
+    }
   });
 
   it('a connection that silently stops carrying bytes counts as lost within its heartbeat, and listens again once the path is back', async () => {

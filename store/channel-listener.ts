@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
 import type { HubDatabase } from './database.ts';
@@ -18,15 +18,23 @@ export const DEFAULT_HEARTBEAT_MS = 5000;
  * for timers and for a notification's own delivery.
  */
 export const LONGEST_UNNOTICED_SILENCE_MS = 2 * DEFAULT_HEARTBEAT_MS;
-/** The payloads of heartbeats: never handed to the channel's handlers. */
+/**
+ * The payloads of heartbeats. Each connection sends its heartbeats on a channel of its own
+ * (`HEARTBEAT_CHANNEL_PREFIX` and a random suffix): on the shared channel every listener of every
+ * process would hear every other's, a traffic that grows with the square of the processes. Those of
+ * an earlier version, sent on the shared channel, are recognised by this prefix and never handed to
+ * the channel's handlers.
+ */
 const HEARTBEAT_PREFIX = 'hub-listener-heartbeat:';
+const HEARTBEAT_CHANNEL_PREFIX = 'hub_listener_heartbeat_';
 
 export interface ListenOptions {
   /**
-   * Every so often the listener notifies its own channel over its own connection and expects the
-   * echo within this time; without it, the connection counts as lost. A path that silently stops
-   * carrying bytes (a firewall's idle timeout, a partition) raises no error: without this, a cache
-   * would go on trusting itself while every change is missed.
+   * Every so often the listener notifies a channel of its own (its heartbeats reach no other
+   * listener) over its own connection and expects the echo within this time; without it, the
+   * connection counts as lost. A path that silently stops carrying bytes (a firewall's idle timeout,
+   * a partition) raises no error: without this, a cache would go on trusting itself while every
+   * change is missed.
    */
   heartbeatMs?: number;
 }
@@ -79,19 +87,22 @@ export function listenTo(
       keepAlive: true,
     });
     client = next;
+    const heartbeatChannel = `${HEARTBEAT_CHANNEL_PREFIX}${randomBytes(8).toString('hex')}`;
     next.on('error', lost);
     next.on('end', () => lost());
     next.on('notification', (message) => {
-      if (message.channel !== channel || message.payload === undefined) return;
-      if (message.payload.startsWith(HEARTBEAT_PREFIX)) {
+      if (message.payload === undefined) return;
+      if (message.channel === heartbeatChannel) {
         if (message.payload === awaited?.token) awaited = undefined;
         return;
       }
+      if (message.channel !== channel || message.payload.startsWith(HEARTBEAT_PREFIX)) return;
       handlers.onNotification(message.payload);
     });
     try {
       await next.connect();
       await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
+      await next.query(`LISTEN ${next.escapeIdentifier(heartbeatChannel)}`);
     } catch (error) {
       lost(error);
       throw error;
@@ -112,7 +123,7 @@ export function listenTo(
         return;
       }
       awaited = { token: `${HEARTBEAT_PREFIX}${randomUUID()}`, sentAt: Date.now() };
-      next.query('SELECT pg_notify($1, $2)', [channel, awaited.token]).catch(lost);
+      next.query('SELECT pg_notify($1, $2)', [heartbeatChannel, awaited.token]).catch(lost);
     }, heartbeatMs / 2);
     heartbeat.unref();
   };
