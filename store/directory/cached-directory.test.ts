@@ -128,6 +128,13 @@ describe('CachedDirectory', () => {
     expect(calls.get('people')).toEqual([[[a, b]], [[c, 'nobody-by-this-id']], [['nobody-by-this-id']]]);
   });
 
+  it('keeps no list that found nothing: a class code that exists nowhere is asked again', async () => {
+    const nowhere = { structureId: pupil.schoolIds[0]!, code: 'NO-SUCH-CLASS' };
+    expect(await directory.studentsOfClass(nowhere)).toEqual([]);
+    expect(await directory.studentsOfClass(nowhere)).toEqual([]);
+    expect(calls.get('studentsOfClass')).toHaveLength(2);
+  });
+
   it('keeps each kind apart: a class key never answers for a group or for the class’s teachers', async () => {
     const klass = pupil.classes[0]!;
     const students = await directory.studentsOfClass(klass);

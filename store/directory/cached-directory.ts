@@ -11,7 +11,7 @@ export interface DirectoryChangeFeed {
 }
 
 export interface DirectoryCacheOptions {
-  /** The most records kept: a list counts its records (an empty one counts one). At least 1. */
+  /** The most records kept: a list counts its records. At least 1. */
   maxRecords: number;
   /** The longest anything is kept, even with no change heard: a bound on what a missed change could leave. */
   maxAgeMs: number;
@@ -54,7 +54,8 @@ interface Kept {
  * changes one fails loudly instead of changing what the next request sees.
  *
  * Not kept: what is read rarely, or once per person typed: the GAR export's pupils of a school, the
- * login's `findPeople`, the search's `searchPeople` (text typed by anyone must not fill the cache).
+ * login's `findPeople`, the search's `searchPeople` (text typed by anyone must not fill the cache);
+ * and what found nothing (an id of nobody, a class with no pupils): anyone may ask for those.
  */
 export class CachedDirectory implements Directory {
   readonly #inner: Directory;
@@ -186,7 +187,9 @@ export class CachedDirectory implements Directory {
     this.#stats.misses++;
     const generation = this.#generation;
     const value = await read();
-    if (this.#keepable(generation)) this.#kept.set(cacheKey, { value: deepFreeze(value) });
+    // An empty list is not kept: keys that match nothing (a class code typed by anyone) must not push out those that do.
+    const empty = Array.isArray(value) && value.length === 0;
+    if (!empty && this.#keepable(generation)) this.#kept.set(cacheKey, { value: deepFreeze(value) });
     return value;
   }
 
