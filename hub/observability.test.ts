@@ -212,6 +212,10 @@ describe('the dashboard and the alerting rules', () => {
     expect(schools.size).toBe(2);
     expect(value('hub_vie_scolaire_cache_lookups_total', { result: 'miss' })).toBeGreaterThan(0);
     expect(value('hub_vie_scolaire_cache_lookups_total', { result: 'hit' })).toBeGreaterThan(0);
+    // The directory's cache the vie scolaire decides the perimeter from: read once, then found.
+    expect(value('hub_vie_scolaire_directory_cache_lookups_total', { result: 'miss' })).toBeGreaterThan(0);
+    expect(value('hub_vie_scolaire_directory_cache_lookups_total', { result: 'hit' })).toBeGreaterThan(0);
+    expect(value('hub_vie_scolaire_directory_cache_records')).toBeGreaterThan(0);
     expect(value('hub_router_response_cache_lookups_total', { result: 'hit' })).toBe(1);
     expect(value('hub_router_response_cache_lookups_total', { result: 'miss' })).toBeGreaterThanOrEqual(2);
     expect(value('hub_router_response_cache_stores_total', { outcome: 'kept' })).toBeGreaterThanOrEqual(2);

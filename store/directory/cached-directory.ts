@@ -93,6 +93,11 @@ export class CachedDirectory implements Directory {
     return { ...this.#stats };
   }
 
+  /** The records held now (a list counts its records). */
+  get records(): number {
+    return this.#kept.calculatedSize;
+  }
+
   /** Stops hearing changes and forgets everything (the feed itself is its owner's to close). */
   close(): void {
     this.#stop();

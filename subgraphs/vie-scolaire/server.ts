@@ -17,6 +17,8 @@ import { resolvers } from './resolvers.ts';
 import { calendarFeedRoute, type FeedServingOptions } from './calendar/feed-route.ts';
 import type { FeedStore } from './calendar/feed-store.ts';
 import type { PostgresAgendaStore } from '../../store/agenda/postgres-store.ts';
+import { CachedDirectory } from '../../store/directory/cached-directory.ts';
+import { registerDirectoryCacheMetrics } from './metrics.ts';
 
 export const VIE_SCOLAIRE_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
 
@@ -61,6 +63,7 @@ export async function startVieScolaireSubgraph(options: {
   answersChanged?: (pupilId: string) => Promise<void>;
 }): Promise<StartedSubgraph & { cache: VieScolaireCache; metricsUrl?: string }> {
   const cache = new VieScolaireCache(options.metrics?.registry);
+  if (options.metrics && options.directory instanceof CachedDirectory) registerDirectoryCacheMetrics(options.metrics.registry, options.directory);
   // Never fails the mutation that calls it: the homework is ticked upstream either way.
   const { answersChanged: announce } = options;
   const answersChanged =
