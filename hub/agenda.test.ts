@@ -295,7 +295,7 @@ describe('the shared agenda through the hub', { timeout: 120_000 }, () => {
     const author = teacher4();
     const { id } = (await ask(author.login, CREATE, { input: input({ code: '4EA', title: 'Conseil de classe' }) })).data.createSchoolEvent;
     // The académie's next export no longer attaches the teacher to the school.
-    await directoryChange(hub, () =>
+    await directoryChange(hub.answerChanges, () =>
       sql`UPDATE directory_entries SET attributes = attributes - 'ENTPersonStructRattach' - 'ENTPersonFonctions' WHERE id = ${personOf(author.login)}`.execute(
         hub.store.store.database.db,
       ),

@@ -267,11 +267,10 @@ async function openState(step: StepContext, routerConfig: RouterConfig) {
   // The router's login, the notifications' worker and the tests read the directory itself, as deployed.
   const answerChanges = await AnswerChanges.start(store.store.database, step.log.child({ component: 'answer-changes' }));
   step.started.push(answerChanges);
-  const cache = readEnv(DIRECTORY_CACHE_ENV, step.env);
-  const forSubgraphs: EmbeddedAcademie =
-    cache.DIRECTORY_CACHE_MAX_RECORDS > 0
-      ? { ...academie, directory: new CachedDirectory(academie.directory, answerChanges, directoryCacheOptionsOf(cache)) }
-      : academie;
+  const cacheOptions = directoryCacheOptionsOf(readEnv(DIRECTORY_CACHE_ENV, step.env));
+  const forSubgraphs: EmbeddedAcademie = cacheOptions
+    ? { ...academie, directory: new CachedDirectory(academie.directory, answerChanges, cacheOptions) }
+    : academie;
   return { store, academie, forSubgraphs, answerChanges };
 }
 

@@ -356,7 +356,7 @@ describe('messaging through the hub', { timeout: 60_000 }, () => {
     );
     const deltaDir = mkdtempSync(join(tmpdir(), 'hub-messaging-delta-'));
     writeFileSync(join(deltaDir, 'ENT_Delta_20261124_Eleve_0000.xml'), aafDocument([modifyRequestXml('Eleve', lucas, { ENTElevePersRelEleve: changed })]));
-    expect((await directoryChange(hub, () => importAafIntoDatabase(hub.store.store.database, deltaDir))).report.appliedEntries).toBe(1);
+    expect((await directoryChange(hub.answerChanges, () => importAafIntoDatabase(hub.store.store.database, deltaDir))).report.appliedEntries).toBe(1);
 
     expect((await ask(claire.login, `mutation($m: ID!, $c: ID!) { signLiaison(messageId: $m, childId: $c) }`, { m: mot, c: lucas })).data.signLiaison).toBe(
       false,

@@ -268,7 +268,7 @@ describe('cross-perimeter reads and writes', () => {
     const deltaDir = mkdtempSync(join(tmpdir(), 'hub-xperimeter-delta-'));
     writeFileSync(join(deltaDir, 'ENT_Delta_20261124_Eleve_0000.xml'), aafDocument([modifyRequestXml('Eleve', lucas, { ENTElevePersRelEleve: changed })]));
     // Applied to the directory the hub reads, in its database, as `npm run aaf:import` does.
-    const { report } = await directoryChange(hub, () => importAafIntoDatabase(hub.store.store.database, deltaDir));
+    const { report } = await directoryChange(hub.answerChanges, () => importAafIntoDatabase(hub.store.store.database, deltaDir));
     expect(report.appliedEntries).toBe(1);
 
     // Same session (its snapshot still lists Lucas as her child): the vie scolaire refuses now.

@@ -64,7 +64,7 @@ describe('rights from a staff function hold only in that function’s school', (
       aafDocument([alsoTeachesAtLycee(staff('CPE, Collège').id), alsoTeachesAtLycee(staff('principal, Collège').id)]),
     );
     // Applied to the directory the hub reads, in its database, as `npm run aaf:import` does.
-    const { report } = await directoryChange(hub, () => importAafIntoDatabase(hub.store.store.database, deltaDir));
+    const { report } = await directoryChange(hub.answerChanges, () => importAafIntoDatabase(hub.store.store.database, deltaDir));
     expect(report.appliedEntries).toBe(2);
   });
   afterAll(async () => {

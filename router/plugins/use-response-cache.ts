@@ -236,12 +236,12 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
           .update(JSON.stringify(execArgs.variableValues ?? {}))
           .digest('base64url');
         const startedAt = changes;
-        const startedAtMs = now();
         const cached = answers.get(key);
         if (cached && isFresh(cached.startedAt, personId)) {
           lookups.inc({ result: 'hit' });
           return JSON.parse(cached.json) as ExecutionResult;
         }
+        const startedAtMs = now();
         lookups.inc({ result: 'miss' });
         const executionContext = execArgs.contextValue as object;
         const running = allowances.get(executionContext);

@@ -7,6 +7,7 @@ import type { Directory } from '../../connectors/directory/directory.ts';
 import type { Guardian, Student } from '../../connectors/directory/model.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { openTestDatabase } from '../../test/helpers/database.ts';
+import { directoryChange } from '../../test/helpers/directory-change.ts';
 import { until } from '../../test/helpers/until.ts';
 import { writeEmbeddedAcademie } from '../../tooling/academie/embedded.ts';
 import { AnswerChanges, type AnswerChange } from '../answer-changes.ts';
@@ -66,19 +67,8 @@ beforeAll(async () => {
   throw new Error('no pupil with two guardians in the demo académie');
 });
 
-/** Waits until the cache's feed has told it of a change made by `write` (the database's notification). */
-async function changed(write: () => Promise<unknown>): Promise<void> {
-  let heard = false;
-  const stop = changes.onChange((change) => {
-    if (change.kind === 'directory') heard = true;
-  });
-  try {
-    await write();
-    await until(async () => heard, 5000, 10);
-  } finally {
-    stop();
-  }
-}
+/** Runs `write` and waits until the cache's feed has told it of the change (the database's notification). */
+const changed = (write: () => Promise<unknown>) => directoryChange(changes, write);
 
 describe('CachedDirectory', () => {
   let directory: CachedDirectory;
@@ -92,21 +82,16 @@ describe('CachedDirectory', () => {
 
   it('answers a second ask for the same people, class and children without reading the directory, with the same records', async () => {
     const guardianIds = pupil.guardians.map((link) => link.adultId);
-    const first = {
+    const readAll = async () => ({
       people: await directory.people([pupil.id, ...guardianIds]),
       klass: await directory.studentsOfClass(pupil.classes[0]!),
       children: await directory.childrenOfMany(guardianIds),
       guardians: await directory.guardiansOf(pupil.id),
       schools: await directory.schoolsById(pupil.schoolIds),
-    };
+    });
+    const first = await readAll();
     const readsAfterFirst = [...calls.values()].flat().length;
-    const second = {
-      people: await directory.people([pupil.id, ...guardianIds]),
-      klass: await directory.studentsOfClass(pupil.classes[0]!),
-      children: await directory.childrenOfMany(guardianIds),
-      guardians: await directory.guardiansOf(pupil.id),
-      schools: await directory.schoolsById(pupil.schoolIds),
-    };
+    const second = await readAll();
     expect([...calls.values()].flat()).toHaveLength(readsAfterFirst);
     expect(second).toEqual(first);
     // And what it answers is what PostgreSQL answers.

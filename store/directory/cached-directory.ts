@@ -25,11 +25,6 @@ export interface DirectoryCacheStats {
   bypasses: number;
 }
 
-/** A value kept, wrapped (lru-cache's own `undefined` means « not kept »). */
-interface Kept {
-  value: unknown;
-}
-
 /**
  * The imported directory through a per-process cache, for the subgraphs: every request of a
  * dashboard asks again for the same guardian, children, classes and schools, and the directory
@@ -60,7 +55,7 @@ interface Kept {
 export class CachedDirectory implements Directory {
   readonly #inner: Directory;
   readonly #changes: DirectoryChangeFeed;
-  readonly #kept: LRUCache<string, Kept>;
+  readonly #kept: LRUCache<string, object>;
   readonly #stop: () => void;
   /** Incremented with each change heard: a read that started before it keeps nothing. */
   #generation = 0;
@@ -72,10 +67,10 @@ export class CachedDirectory implements Directory {
     if (!Number.isFinite(options.maxAgeMs) || options.maxAgeMs <= 0) throw new RangeError(`maxAgeMs must be positive (got ${options.maxAgeMs})`);
     this.#inner = inner;
     this.#changes = changes;
-    this.#kept = new LRUCache<string, Kept>({
+    this.#kept = new LRUCache<string, object>({
       maxSize: options.maxRecords,
-      // A list larger than the whole cache is not kept (lru-cache refuses it).
-      sizeCalculation: (kept) => (Array.isArray(kept.value) ? Math.max(1, kept.value.length) : 1),
+      // A list larger than the whole cache is not kept (lru-cache refuses it); an empty one never is (foundSomething).
+      sizeCalculation: (value) => (Array.isArray(value) ? value.length : 1),
       ttl: options.maxAgeMs,
       ttlAutopurge: false,
     });
@@ -187,14 +182,12 @@ export class CachedDirectory implements Directory {
     const kept = this.#kept.get(cacheKey);
     if (kept) {
       this.#stats.hits++;
-      return kept.value as V;
+      return kept as V;
     }
     this.#stats.misses++;
     const generation = this.#generation;
     const value = await read();
-    // An empty list is not kept: keys that match nothing (a class code typed by anyone) must not push out those that do.
-    const empty = Array.isArray(value) && value.length === 0;
-    if (!empty && this.#keepable(generation)) this.#kept.set(cacheKey, { value: deepFreeze(value) });
+    if (foundSomething(value) && this.#keepable(generation)) this.#kept.set(cacheKey, deepFreeze(value));
     return value;
   }
 
@@ -208,14 +201,15 @@ export class CachedDirectory implements Directory {
     const missingAt = new Map<string, number[]>();
     keys.forEach((key, i) => {
       const kept = this.#kept.get(CachedDirectory.#key(kind, key));
-      if (kept) out[i] = kept.value as V;
-      else {
-        const at = missingAt.get(key);
-        if (at) at.push(i);
-        else missingAt.set(key, [i]);
+      if (kept) {
+        out[i] = kept as V;
+        this.#stats.hits++;
+        return;
       }
+      const at = missingAt.get(key);
+      if (at) at.push(i);
+      else missingAt.set(key, [i]);
     });
-    this.#stats.hits += keys.length - [...missingAt.values()].reduce((n, at) => n + at.length, 0);
     if (!missingAt.size) return out;
     this.#stats.misses += missingAt.size;
     const missing = [...missingAt.keys()];
@@ -223,11 +217,10 @@ export class CachedDirectory implements Directory {
     const values = await read(missing);
     const keep = this.#keepable(generation);
     missing.forEach((key, j) => {
-      // Nobody by that id is not kept: ids that exist nowhere, which anyone may ask for, must not push out those that do.
-      const kept = keep && values[j] !== undefined;
+      const kept = keep && foundSomething(values[j]);
       const value = kept ? deepFreeze(values[j]) : values[j];
-      for (const i of missingAt.get(key)!) out[i] = value as V;
-      if (kept) this.#kept.set(CachedDirectory.#key(kind, key), { value });
+      for (const i of missingAt.get(key)!) out[i] = value as V; // the directory answers in the order asked, one per key
+      if (kept) this.#kept.set(CachedDirectory.#key(kind, key), value as object);
     });
     return out;
   }
@@ -236,6 +229,15 @@ export class CachedDirectory implements Directory {
   #keepable(generation: number): boolean {
     return generation === this.#generation && this.#changes.listening;
   }
+}
+
+/**
+ * Whether a read found something worth keeping: nobody by an id, or a list that matched nothing (a
+ * class code that exists nowhere), is read again next time. Anyone may ask for those, and they must
+ * not push out what is really asked for.
+ */
+function foundSomething(value: unknown): value is object {
+  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
 }
 
 /** Freezes a record and everything in it, so that it can be shared by every request. */

@@ -119,6 +119,7 @@ export async function openDirectory(
 async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env, log: Logger, cached: boolean): Promise<OpenedDirectory> {
   const storeLog = log.child({ component: 'directory-store' });
   const database = await openDatabase(databaseConfigFromEnv(env, config.DATABASE_URL), storeLog);
+  const cacheOptions = cached ? directoryCacheOptionsOf(config) : undefined;
   let changes: AnswerChanges | undefined;
   try {
     await migrateToLatest(database, storeLog);
@@ -129,7 +130,7 @@ async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env
       if (env.NODE_ENV === 'production') log.warn({ database: database.name }, 'the imported directory is empty: import the académie with npm run aaf:import');
       else await importEmbeddedAcademie(database, (await writeEmbeddedAcademie(config.HUB_DATA_DIR)).aafDir, log);
     }
-    if (cached && config.DIRECTORY_CACHE_MAX_RECORDS > 0) changes = await AnswerChanges.start(database, log.child({ component: 'directory-changes' }));
+    if (cacheOptions) changes = await AnswerChanges.start(database, log.child({ component: 'directory-changes' }));
   } catch (error) {
     await database.close();
     throw error;
@@ -139,13 +140,14 @@ async function aafDirectoryFromDatabase(config: DirectoryBackendConfig, env: Env
     await database.close();
   };
   const directory = new PostgresDirectory(database.db);
-  return { directory: changes ? new CachedDirectory(directory, changes, directoryCacheOptionsOf(config)) : directory, close };
+  return { directory: changes && cacheOptions ? new CachedDirectory(directory, changes, cacheOptions) : directory, close };
 }
 
-export const directoryCacheOptionsOf = (config: EnvValues<typeof DIRECTORY_CACHE_ENV.variables>): DirectoryCacheOptions => ({
-  maxRecords: config.DIRECTORY_CACHE_MAX_RECORDS,
-  maxAgeMs: config.DIRECTORY_CACHE_MAX_AGE_SECONDS * 1000,
-});
+/** The directory cache's options from its variables; undefined when it is off (`DIRECTORY_CACHE_MAX_RECORDS=0`). */
+export const directoryCacheOptionsOf = (config: EnvValues<typeof DIRECTORY_CACHE_ENV.variables>): DirectoryCacheOptions | undefined =>
+  config.DIRECTORY_CACHE_MAX_RECORDS > 0
+    ? { maxRecords: config.DIRECTORY_CACHE_MAX_RECORDS, maxAgeMs: config.DIRECTORY_CACHE_MAX_AGE_SECONDS * 1000 }
+    : undefined;
 
 /**
  * Whether the router hears of every change of this directory, so that answers read from it may be
