@@ -96,6 +96,81 @@ describe('bench summary and targets', () => {
     expect(markdown(r, summarize(r))).toContain('**Warning**: 60 req/s is above what (a) held on one core');
   });
 
+  describe('CPU per request on one core, at each rate held', () => {
+    /** Ramps of the three routers: (a) held 100 and 200 (failing at 400), (b) and (c) held 100 only (failing at 200). */
+    const withRamps = () => {
+      const r = report([4, 4, 4], [200, 200, 200]);
+      const failed = (rate: number) => result(rate, 9, 900);
+      const ramp = (repetition: number, router: RouterId, held: [rate: number, cpu: number][], failedAt: number) => ({
+        repetition,
+        router,
+        steps: [...held.map(([rate, cpu]) => result(rate, cpu, 90)), failed(failedAt)],
+        heldRate: held.at(-1)![0],
+        ceilingReached: false,
+        stopReason: 'guardian p99 900 ms ≥ 150 ms',
+      });
+      r.saturation!.runs = [1, 2].flatMap((n) => [
+        ramp(
+          n,
+          'a',
+          [
+            [100, 2 * n],
+            [200, 1.5],
+          ],
+          400,
+        ),
+        ramp(n, 'b', [[100, 5]], 200),
+        ramp(n, 'c', [[100, 6 + n]], 200),
+      ]);
+      return r;
+    };
+
+    it('gives each router’s cost at the rates it held, never at the step that failed, and pairs the ratios', () => {
+      const pinned = summarize(withRamps()).pinned!;
+      expect(pinned.cpuMsPerRequest.a).toEqual({ 100: { median: 3, min: 2, max: 4, n: 2 }, 200: { median: 1.5, min: 1.5, max: 1.5, n: 2 } });
+      // (b) failed at 200 req/s with 9 ms: not a cost of holding that rate.
+      expect(pinned.cpuMsPerRequest.b).toEqual({ 100: { median: 5, min: 5, max: 5, n: 2 } });
+      // At 100 req/s: a/c = 2/7 and 4/8, paired by repetition; at 200 only (a) held: no ratio.
+      expect(pinned.ratios).toEqual([
+        {
+          rate: 100,
+          aOverB: { median: expect.closeTo(0.6), min: 0.4, max: 0.8, n: 2 },
+          aOverC: { median: expect.closeTo((2 / 7 + 0.5) / 2), min: 2 / 7, max: 0.5, n: 2 },
+        },
+      ]);
+    });
+
+    it('writes the table and the ratios under the saturation figures', () => {
+      const r = withRamps();
+      const md = markdown(r, summarize(r));
+      expect(md).toContain('| router | 100 req/s | 200 req/s |');
+      expect(md).toContain('| (a) hub router (auth, authz, audit) | 3 (2–4) | 1.5 |');
+      expect(md).toContain('| (b) gateway runtime, bare | 5 | – |');
+      expect(md).toContain('Ratios at the rates both routers held, paired by repetition: at 100 req/s: a/b 0.6 (0.4–0.8), a/c 0.39 (0.29–0.5).');
+    });
+
+    it('is absent without pinning', () => {
+      const r = withRamps();
+      r.saturation!.pinning = { skipped: 'only 1 CPU available to the benchmark' };
+      expect(summarize(r).pinned).toBeUndefined();
+      expect(markdown(r, summarize(r))).not.toContain('at each rate held on one core');
+    });
+
+    it('says what the same work costs this machine at two rates, when the check ran', () => {
+      const r = withRamps();
+      expect(markdown(r, summarize(r))).not.toContain('machine-check');
+      r.machine.rateDependence = {
+        cpu: 1,
+        workingSetMb: 64,
+        steps: [
+          { rate: 60, cpuMsPerOp: 2.4 },
+          { rate: 400, cpuMsPerOp: 1.2 },
+        ],
+      };
+      expect(markdown(r, summarize(r))).toContain('cost 2.4 ms of CPU at 60 per second and 1.2 ms at 400 per second (×2)');
+    });
+  });
+
   describe('(a) with its response cache off', () => {
     /** (a)'s runs without its cache at `cpu` ms per request, guardian p50 and p95 as given. */
     const withUncached = (cpu: number, p50 = 55, p95 = 70) => {

@@ -5,6 +5,7 @@
  */
 import type { AafImportFigures } from './aaf-import.ts';
 import type { LoadResult } from './load.ts';
+import type { RateDependence } from './machine-check.ts';
 import { formatSpread, round, spread, type Spread } from './stats.ts';
 import type { OperationKind } from './workload.ts';
 
@@ -54,7 +55,13 @@ export type Pinning = { routerCpus: number[]; otherCpus: number[] } | { skipped:
 export interface BenchReport {
   date: string;
   quick: boolean;
-  machine: { cores: number; node: string; loadAverageAtStart: number[] };
+  machine: {
+    cores: number;
+    node: string;
+    loadAverageAtStart: number[];
+    /** The same work's CPU at the fixed rate and at the ramp's top rate, on the routers' core (bench/machine-check.ts). */
+    rateDependence?: RateDependence;
+  };
   upstreamLatencyMs: number;
   repetitions: number;
   routerStartToReadyMs: number;
@@ -119,6 +126,11 @@ export interface Summary {
   routers: Record<RouterId, RouterSummary>;
   /** CPU per request of (a) over (b) and over (c), paired within each repetition. */
   ratios: { aOverB?: Spread; aOverC?: Spread };
+  /**
+   * On one core (the ramp): each router's CPU per request at each rate it held, and a/b, a/c at
+   * each rate both routers held, paired by repetition.
+   */
+  pinned?: { cpuMsPerRequest: Record<RouterId, Record<number, Spread>>; ratios: { rate: number; aOverB?: Spread; aOverC?: Spread }[] };
   cacheHitRatePercent?: Spread;
   responseCacheHitRatePercent?: Spread;
   upstreamCallsPerOperation: Partial<Record<OperationKind, Spread>>;
@@ -224,6 +236,7 @@ export function summarize(report: BenchReport): Summary {
   return {
     routers,
     ratios,
+    ...(report.saturation && !('skipped' in report.saturation.pinning) ? { pinned: pinnedFigures(report.saturation.runs) } : {}),
     cacheHitRatePercent: spread(defined(fixed.map((r) => r.cacheHitRatePercent))),
     responseCacheHitRatePercent: spread(defined(fixed.map((r) => r.responseCacheHitRatePercent))),
     upstreamCallsPerOperation,
@@ -231,6 +244,46 @@ export function summarize(report: BenchReport): Summary {
     uncached,
     targets,
   };
+}
+
+/** The steps of a ramp that held: all but the last when the ramp stopped on it. */
+const heldSteps = (run: RampRun) => (run.ceilingReached ? run.steps : run.steps.slice(0, -1));
+
+function pinnedFigures(runs: RampRun[]): NonNullable<Summary['pinned']> {
+  const cpuAt = (repetition: number, id: RouterId, rate: number) =>
+    runs
+      .filter((r) => r.repetition === repetition && r.router === id)
+      .flatMap(heldSteps)
+      .find((step) => step.rate === rate)?.router?.cpuMsPerRequest;
+  const rates = [...new Set(runs.flatMap((r) => heldSteps(r).map((step) => step.rate)))].sort((x, y) => x - y);
+  const repetitions = [...new Set(runs.map((r) => r.repetition))];
+  const cpuMsPerRequest = Object.fromEntries(
+    ROUTER_IDS.map((id) => [
+      id,
+      Object.fromEntries(
+        rates.flatMap((rate) => {
+          const figure = spread(defined(repetitions.map((n) => cpuAt(n, id, rate))));
+          return figure ? [[rate, figure]] : [];
+        }),
+      ),
+    ]),
+  ) as Record<RouterId, Record<number, Spread>>;
+  const ratioAt = (rate: number, over: RouterId) =>
+    spread(
+      defined(
+        repetitions.map((n) => {
+          const a = cpuAt(n, 'a', rate);
+          const other = cpuAt(n, over, rate);
+          return a !== undefined && other !== undefined ? a / other : undefined;
+        }),
+      ),
+    );
+  const ratios = rates.flatMap((rate) => {
+    const aOverB = ratioAt(rate, 'b');
+    const aOverC = ratioAt(rate, 'c');
+    return aOverB || aOverC ? [{ rate, aOverB, aOverC }] : [];
+  });
+  return { cpuMsPerRequest, ratios };
 }
 
 function aloneOf(r: RouterSummary): AloneSummary {
@@ -345,6 +398,7 @@ export function markdown(report: BenchReport, summary: Summary): string {
     })(),
     `Ratios of CPU per request, paired by repetition: a/b = ${formatSpread(summary.ratios.aOverB, 2)}, a/c = ${formatSpread(summary.ratios.aOverC, 2)}.`,
     '',
+    ...rateDependenceNote(report),
     ...saturationSection(report, summary),
     '## Upstream calls and cache',
     '',
@@ -471,7 +525,40 @@ function saturationSection(report: BenchReport, summary: Summary): string[] {
     '| --- | --- | --- |',
     ...ROUTER_IDS.map((id) => `| ${ROUTERS[id]} | ${held(id)} | ${stops(id)} |`),
     '',
+    ...pinnedCpuTable(s.rates, summary),
     '![Latency (p50, p99 of the whole mix) against offered rate, per router](latest.svg)',
     '',
+  ];
+}
+
+/** What the same work cost this machine at the fixed rate and at the ramp's top (bench/machine-check.ts). */
+function rateDependenceNote(report: BenchReport): string[] {
+  const steps = report.machine.rateDependence?.steps;
+  if (!steps || steps.length < 2) return [];
+  const [low, high] = [steps[0]!, steps.at(-1)!];
+  const where = report.machine.rateDependence!.cpu === undefined ? 'a core shared with the rest' : `CPU ${report.machine.rateDependence!.cpu}, alone`;
+  return [
+    `On this machine the same piece of work (reads over a ${report.machine.rateDependence!.workingSetMb} MB working set, bench/machine-check.ts, on ${where}) cost ${low.cpuMsPerOp} ms of CPU at ${low.rate} per second and ${high.cpuMsPerOp} ms at ${high.rate} per second (×${round(low.cpuMsPerOp / high.cpuMsPerOp, 1)}): a process idle between requests finds its caches cold at each one. Every router's CPU per request falls as its rate rises; the ratios compare routers at the same rate, and a deployment's cost at its own rate is in the pinned steps below.`,
+    '',
+  ];
+}
+
+/** Each router's CPU per request at each rate it held on one core, and the ratios where both held. */
+function pinnedCpuTable(rates: number[], summary: Summary): string[] {
+  const pinned = summary.pinned;
+  if (!pinned) return [];
+  const shown = rates.filter((rate) => ROUTER_IDS.some((id) => pinned.cpuMsPerRequest[id][rate]));
+  if (!shown.length) return [];
+  const ratio = (label: string, s?: Spread) => (s ? `${label} ${formatSpread(s, 2)}` : undefined);
+  // pinnedFigures keeps only the rates with a ratio.
+  const ratios = pinned.ratios.map((r) => `at ${r.rate} req/s: ${[ratio('a/b', r.aOverB), ratio('a/c', r.aOverC)].filter(Boolean).join(', ')}`);
+  return [
+    'Router CPU ms per request at each rate held on one core (median, with the range, of the repetitions that held it; – where none did): the cost at a given rate, on a core of its own.',
+    '',
+    `| router | ${shown.map((rate) => `${rate} req/s`).join(' | ')} |`,
+    `| --- | ${shown.map(() => '---').join(' | ')} |`,
+    ...ROUTER_IDS.map((id) => `| ${ROUTERS[id]} | ${shown.map((rate) => formatSpread(pinned.cpuMsPerRequest[id][rate], 2)).join(' | ')} |`),
+    '',
+    ...(ratios.length ? [`Ratios at the rates both routers held, paired by repetition: ${ratios.join('; ')}.`, ''] : []),
   ];
 }

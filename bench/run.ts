@@ -36,6 +36,7 @@ import type { BenchPeople } from './people.ts';
 import { arrivalsIn, highestRateHeld, parseRates, whyNotHeld } from './arrival.ts';
 import { renderLatencyChart } from './chart.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
+import { measureRateDependence } from './machine-check.ts';
 import { allowedCpus, findProcess, pinProcesses, processTree, readCommandLine } from './proc.ts';
 import {
   markdown,
@@ -318,6 +319,15 @@ function responseCacheLookupsIn(page: string): { hit: number; miss: number; bypa
 async function main() {
   // Other work on the machine shows here first (the CPU figure does not depend on it; the ramp does).
   const loadAverageAtStart = loadavg();
+  // Before anything else runs: what the same work costs this machine at the fixed rate and at the ramp's top.
+  const routerCore = allowedCpus()?.at(-1);
+  const rateDependence = await measureRateDependence([CONFIG.rate, Math.max(CONFIG.rate, ...CONFIG.ramp.filter((r) => r <= 400))], routerCore).catch(
+    (error: unknown) => {
+      console.error(`bench: machine check failed (${error instanceof Error ? error.message : String(error)}); going on without it`);
+      return undefined;
+    },
+  );
+  if (rateDependence) console.error(`bench: the same work costs ${rateDependence.steps.map((s) => `${s.cpuMsPerOp} ms at ${s.rate}/s`).join(', ')}`);
   const setup = await startSetup({ dataDir, routerIds: ROUTER_IDS });
   const { withUsers, routerPid } = setup;
 
@@ -488,7 +498,7 @@ async function main() {
   const report: BenchReport = {
     date: new Date().toISOString(),
     quick: QUICK,
-    machine: { cores: cpus().length, node: process.version, loadAverageAtStart },
+    machine: { cores: cpus().length, node: process.version, loadAverageAtStart, ...(rateDependence ? { rateDependence } : {}) },
     upstreamLatencyMs: CONFIG.latencyMs,
     repetitions: CONFIG.repetitions,
     routerStartToReadyMs: setup.startToReadyMs,
