@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { aafDocument, addRequestXml, modifyRequestXml } from '../connectors/directory/aaf/write.ts';
 import { createLogger } from '../lib/logger.ts';
 import { openTestDatabase } from '../test/helpers/database.ts';
@@ -244,41 +244,43 @@ describe('a person announced, and the listener', () => {
   });
 
   it('a connection that silently stops carrying bytes counts as lost within its heartbeat, and listens again once the path is back', async () => {
-    // A relay to PostgreSQL that can drop every byte without closing or erroring (a firewall's idle
-    // timeout, a partition): only the listener goes through it.
-    let blackhole = false;
-    const sockets: net.Socket[] = [];
-    const target = new URL(database.config.url);
-    const relay = net.createServer((socket) => {
-      const upstream = net.connect(Number(target.port), target.hostname);
-      sockets.push(socket, upstream);
-      socket.on('data', (bytes) => void (blackhole || upstream.write(bytes)));
-      upstream.on('data', (bytes) => void (blackhole || socket.write(bytes)));
-      socket.on('error', () => undefined);
-      upstream.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const viaRelay = new URL(database.config.url);
-    viaRelay.hostname = '127.0.0.1';
-    viaRelay.port = String((relay.address() as net.AddressInfo).port);
-    const relayed = await AnswerChanges.start({ ...database, config: { ...database.config, url: viaRelay.toString(), connectTimeoutMs: 1000 } }, log, {
+    const relay = await silenceableRelay(database);
+    const relayed = await AnswerChanges.start({ ...database, config: { ...database.config, url: relay.url, connectTimeoutMs: 1000 } }, log, {
       heartbeatMs: 300,
     });
     const heard: AnswerChange[] = [];
     relayed.onChange((change) => heard.push(change));
     try {
       expect(relayed.listening).toBe(true);
-      blackhole = true;
+      relay.blackhole = true;
       // The directory changes while the path is dead: that notification is lost, and the listener says so.
       await announceChangeAbout(database, 'pupil-2');
       await until(async () => !relayed.listening, 3000);
       expect(heard).toContainEqual(ALL);
-      blackhole = false;
+      relay.blackhole = false;
       await until(async () => relayed.listening, 10_000);
       expect(await heardDuring(() => relayed.announce('p4'), relayed)).toEqual([{ kind: 'person', personId: 'p4' }]);
     } finally {
       await relayed.close();
-      for (const socket of sockets) socket.destroy();
+      relay.close();
+    }
+  });
+
+  it('a wall clock stepped back does not hide a connection that went silent', async () => {
+    const relay = await silenceableRelay(database);
+    const relayed = await AnswerChanges.start({ ...database, config: { ...database.config, url: relay.url, connectTimeoutMs: 1000 } }, log, {
+      heartbeatMs: 300,
+    });
+    // NTP steps the clock back a minute just as the path dies: measured on the wall clock, no
+    // heartbeat would be overdue for a minute more.
+    const stepped = Date.now() - 60_000;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => stepped);
+    try {
+      relay.blackhole = true;
+      await until(async () => !relayed.listening, 3000);
+    } finally {
+      clock.mockRestore();
+      await relayed.close();
       relay.close();
     }
   });
@@ -333,3 +335,32 @@ describe('the migration', () => {
     expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-up')])))).toEqual([DIRECTORY]);
   });
 });
+
+/**
+ * A relay to PostgreSQL that can drop every byte without closing or erroring (a firewall's idle
+ * timeout, a partition): only what connects to `url` goes through it.
+ */
+async function silenceableRelay(database: HubDatabase): Promise<{ url: string; blackhole: boolean; close(): void }> {
+  const sockets: net.Socket[] = [];
+  const target = new URL(database.config.url);
+  const state = { blackhole: false };
+  const server = net.createServer((socket) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.push(socket, upstream);
+    socket.on('data', (bytes) => void (state.blackhole || upstream.write(bytes)));
+    upstream.on('data', (bytes) => void (state.blackhole || socket.write(bytes)));
+    socket.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(database.config.url);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as net.AddressInfo).port);
+  return Object.assign(state, {
+    url: url.toString(),
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  });
+}

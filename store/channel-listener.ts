@@ -14,10 +14,11 @@ export const DEFAULT_HEARTBEAT_MS = 5000;
 /**
  * The longest a listener with the default heartbeat may go on saying `listening` after its
  * connection silently stopped carrying notifications: a heartbeat echoed just before, the next one
- * sent half a period later and found missing a whole period after that (1.5 periods), with a margin
- * for timers and for a notification's own delivery.
+ * sent half a period later and found missing at the check a whole period after that (1.5 periods),
+ * or at the check after it when that one comes a hair early (timers round their delays: 2 periods),
+ * with half a period of margin for a busy event loop and a notification's own delivery.
  */
-export const LONGEST_UNNOTICED_SILENCE_MS = 2 * DEFAULT_HEARTBEAT_MS;
+export const LONGEST_UNNOTICED_SILENCE_MS = 2.5 * DEFAULT_HEARTBEAT_MS;
 /**
  * The payloads of heartbeats. Each connection sends its heartbeats on a channel of its own
  * (`HEARTBEAT_CHANNEL_PREFIX` and a random suffix): on the shared channel every listener of every
@@ -83,8 +84,10 @@ export function listenTo(
       connectionString: database.config.url,
       connectionTimeoutMillis: database.config.connectTimeoutMs,
       application_name: 'ent-hub-listener',
-      // The kernel's probes too, for a peer that vanished (the heartbeat below catches the rest).
+      // The kernel's probes too, for a peer that vanished (the heartbeat below catches the rest),
+      // starting after 10 s of silence rather than the system's default of two hours.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     client = next;
     const heartbeatChannel = `${HEARTBEAT_CHANNEL_PREFIX}${randomBytes(8).toString('hex')}`;
@@ -118,11 +121,12 @@ export function listenTo(
     heartbeat = setInterval(() => {
       if (client !== next) return;
       if (awaited) {
-        // Not echoed within a whole period: the connection carries nothing any more.
-        if (Date.now() - awaited.sentAt >= heartbeatMs) lost(new Error(`no heartbeat echoed within ${heartbeatMs} ms`));
+        // Not echoed within a whole period: the connection carries nothing any more. Timed on the
+        // monotonic clock: a step of the wall clock neither hides a dead connection nor kills a live one.
+        if (performance.now() - awaited.sentAt >= heartbeatMs) lost(new Error(`no heartbeat echoed within ${heartbeatMs} ms`));
         return;
       }
-      awaited = { token: `${HEARTBEAT_PREFIX}${randomUUID()}`, sentAt: Date.now() };
+      awaited = { token: `${HEARTBEAT_PREFIX}${randomUUID()}`, sentAt: performance.now() };
       next.query('SELECT pg_notify($1, $2)', [heartbeatChannel, awaited.token]).catch(lost);
     }, heartbeatMs / 2);
     heartbeat.unref();

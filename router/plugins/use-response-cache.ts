@@ -86,7 +86,8 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
   if (!Number.isSafeInteger(options.maxAgeMs) || options.maxAgeMs < 1) throw new RangeError(`maxAgeMs must be a positive integer, not ${options.maxAgeMs}`);
   if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 1024)
     throw new RangeError(`maxBytes must be an integer of at least 1024, not ${options.maxBytes}`);
-  const now = options.now ?? Date.now;
+  // Durations only (max-ages, the settle window): the monotonic clock, which a step of the wall clock does not move.
+  const now = options.now ?? (() => performance.now());
   const directorySettleMs = options.directorySettleMs ?? LONGEST_UNNOTICED_SILENCE_MS;
   if (!Number.isFinite(directorySettleMs) || directorySettleMs < 0)
     throw new RangeError(`directorySettleMs must be a non-negative number, not ${directorySettleMs}`);
@@ -112,6 +113,10 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
   const flushPerson = (personId: string) => void flushedAt.set(personId, ++changes);
   // An answer whose execution started at `startedAt` may be served while no flush came after it.
   const isFresh = (startedAt: number, personId: string) => options.changes.listening && startedAt >= flushOf(personId);
+  // And kept only if no flush about the viewer's children came after it either: a guardian not yet
+  // remembered as theirs (their first answer on this instance) is not reached by those flushes.
+  const isFreshToKeep = (startedAt: number, viewer: Viewer, personId: string) =>
+    isFresh(startedAt, personId) && (viewer.children ?? []).every((child) => startedAt >= flushOf(child));
 
   const answers = new LRUCache<string, CachedAnswer>({
     maxSize: options.maxBytes,
@@ -260,7 +265,7 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
             stored.inc({ outcome });
             return result;
           }
-          if (!isFresh(startedAt, personId)) {
+          if (!isFreshToKeep(startedAt, viewer, personId)) {
             stored.inc({ outcome: 'stale' });
             return result;
           }
