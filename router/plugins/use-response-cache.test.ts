@@ -32,6 +32,8 @@ const libraryTypeDefs = parse(/* GraphQL */ `
     slowReader(id: ID!, ms: Int!): Reader
     whoami: String
     broken: String
+    "A string of that many bytes, then the tag."
+    padded(bytes: Int!, tag: String!): String
   }
   type Mutation {
     lend(reader: ID! @auditSubject, book: String!): Boolean @authenticated
@@ -81,7 +83,7 @@ class ChangeFeed implements AnswerChangeFeed {
 const SETTLE_MS = 300;
 const settled = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 20));
 const hints = { library: 60, shelf: 60 };
-const reads = { reader: 0, shelf: 0, broken: 0, whoami: 0 };
+const reads = { reader: 0, shelf: 0, broken: 0, whoami: 0, padded: 0 };
 const loans = new Map<string, string[]>([['r1', ['Les Misérables']]]);
 const journal: AuditEvent[] = [];
 const feed = new ChangeFeed();
@@ -115,6 +117,11 @@ beforeAll(async () => {
             reads.whoami++;
             hint(info, hints.library);
             return ctx.viewer.personId ?? null;
+          },
+          padded: (_: unknown, { bytes, tag }: { bytes: number; tag: string }, __: unknown, info: GraphQLResolveInfo) => {
+            reads.padded++;
+            hint(info, hints.library);
+            return 'x'.repeat(bytes) + tag;
           },
           broken: (_: unknown, __: unknown, ___: unknown, info: GraphQLResolveInfo) => {
             reads.broken++;
@@ -166,7 +173,8 @@ beforeAll(async () => {
   const config = routerConfigFromEnv({ ROUTER_METRICS_PORT: '0', HUB_VIEWER_CONTEXT_SECRET: TEST_VIEWER_SECRET, ROUTER_AUDIT_DIR: join(dir, 'audit') });
   const store: AuditStore = { append: async (events) => void journal.push(...events), about: async () => [] };
   router = await startRouter(
-    { ...config, responseCache: { ...config.responseCache, directorySettleMs: SETTLE_MS }, port: 0, supergraphPath },
+    // 1 MB of answers: a person's share is then one largest answer (512 KB), half of it.
+    { ...config, responseCache: { ...config.responseCache, maxBytes: 1024 * 1024, directorySettleMs: SETTLE_MS }, port: 0, supergraphPath },
     createLogger('router'),
     { auditStore: store, answerChanges: feed },
   );
@@ -310,6 +318,23 @@ describe('the response cache', () => {
     // Served once, never kept: her next read asks the subgraph; that one is kept.
     expect((await readsOf('eve', 1, SLOW, { id: 'r1' })).reader).toBe(1);
     expect((await readsOf('eve', 1, SLOW, { id: 'r1' })).reader).toBe(0);
+  });
+
+  it('one person asking many different questions keeps a share of the cache, and pushes out nobody else’s answers', async () => {
+    expect((await readsOf('bob', 1)).reader).toBe(1);
+    const PADDED = 'query Padded($tag: String!) { padded(bytes: 100000, tag: $tag) }';
+    // Two megabytes of different answers, in a cache of one.
+    for (let tag = 0; tag < 20; tag++) await ask('ada', PADDED, { tag: String(tag) });
+    const readsFor = async (tag: number) => {
+      const before = reads.padded;
+      await ask('ada', PADDED, { tag: String(tag) });
+      return reads.padded - before;
+    };
+    // Her first answers are kept, up to her share; the later ones are served, not kept.
+    expect(await readsFor(0)).toBe(0);
+    expect(await readsFor(19)).toBe(1);
+    // Bob's answer, the oldest in the cache, is still there.
+    expect((await readsOf('bob', 1)).reader).toBe(0);
   });
 
   it('forgets everything when the data changes, and serves nothing while it is not told of changes', async () => {

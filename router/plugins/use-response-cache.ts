@@ -60,6 +60,11 @@ const ENTRY_OVERHEAD_BYTES = 512;
 const MAX_CHILDREN_REMEMBERED = 32;
 /** An answer bigger than this is not kept (a huge answer would push out hundreds of small ones). */
 const MAX_ANSWER_BYTES = 512 * 1024;
+/**
+ * No person's answers hold more than this share of the cache (or one answer of the largest kept):
+ * one person asking many different questions then pushes out nobody else's answers.
+ */
+const PEOPLE_SHARING_THE_CACHE = 32;
 
 /**
  * A per-viewer cache of query answers that stands in for the plan's execution only: everything
@@ -118,10 +123,21 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
   const isFreshToKeep = (startedAt: number, viewer: Viewer, personId: string) =>
     isFresh(startedAt, personId) && (viewer.children ?? []).every((child) => startedAt >= flushOf(child));
 
+  // The JSON and the key, and what each entry costs beyond them (objects, the LRU's slots).
+  const entrySize = (answer: CachedAnswer, key: string) => answer.json.length + key.length + ENTRY_OVERHEAD_BYTES;
+  // Bytes of answers held per person (only people who have some), for their share.
+  const bytesByPerson = new Map<string, number>();
+  const personShare = Math.max(MAX_ANSWER_BYTES + ENTRY_OVERHEAD_BYTES, Math.floor(options.maxBytes / PEOPLE_SHARING_THE_CACHE));
+  const account = (personId: string, bytes: number) => {
+    const total = (bytesByPerson.get(personId) ?? 0) + bytes;
+    if (total > 0) bytesByPerson.set(personId, total);
+    else bytesByPerson.delete(personId);
+  };
   const answers = new LRUCache<string, CachedAnswer>({
     maxSize: options.maxBytes,
-    // The JSON and the key, and what each entry costs beyond them (objects, the LRU's slots).
-    sizeCalculation: (answer, key) => answer.json.length + key.length + ENTRY_OVERHEAD_BYTES,
+    sizeCalculation: entrySize,
+    // Replaced, pushed out, expired or cleared: no longer the person's.
+    dispose: (answer, key) => account(answer.personId, -entrySize(answer, key)),
     ttlAutopurge: false,
     perf: { now },
   });
@@ -172,7 +188,7 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
   });
   const stored = new Counter({
     name: 'hub_router_response_cache_stores_total',
-    help: 'Answers after a miss: kept, or not and why (a subgraph promised nothing, errors, too big, stale before done, the directory changed moments ago).',
+    help: 'Answers after a miss: kept, or not and why (a subgraph promised nothing, errors, too big, the person’s share full, stale before done, the directory changed moments ago).',
     labelNames: ['outcome'],
     registers: [options.metrics],
   });
@@ -282,7 +298,16 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
             stored.inc({ outcome: 'not_cacheable' });
             return result;
           }
-          answers.set(key, { json, personId, startedAt }, { ttl: Math.max(1, allowance.expiresAt! - now()) });
+          const entry: CachedAnswer = { json, personId, startedAt };
+          const size = entrySize(entry, key);
+          if ((bytesByPerson.get(personId) ?? 0) + size > personShare) {
+            // Their older answers stay until they age out; this one is served, not kept.
+            stored.inc({ outcome: 'share_full' });
+            return result;
+          }
+          answers.set(key, entry, { ttl: Math.max(1, allowance.expiresAt! - now()) });
+          // Not held when bigger than the whole cache (the LRU then keeps nothing, and says nothing).
+          if (answers.peek(key) === entry) account(personId, size);
           stored.inc({ outcome: 'kept' });
           return result;
         });
