@@ -134,19 +134,20 @@ describe('answer changes from the vie scolaire outbox', () => {
     verified: true,
   });
 
-  it('a submission, its failed forwarding and its settling each say `outbox`; the forwarding loop claiming it says nothing', async () => {
+  it('a submission, its failed forwarding and its settling each name its pupil; the forwarding loop claiming it says nothing', async () => {
     const store = new PostgresOutboxStore(database);
     const item = submission();
-    expect(await heardDuring(() => store.insert(item, undefined))).toEqual([OUTBOX]);
+    const A1: AnswerChange = { kind: 'person', personId: 'a1' };
+    expect(await heardDuring(() => store.insert(item, undefined))).toEqual([A1]);
     // Every instance claims due items every second: bookkeeping no answer shows.
     let claimed: OutboxItem[] = [];
     expect(await heardDuring(async () => (claimed = await store.claim('instance-1', 10, 60_000)))).toEqual([]);
     expect(claimed.map((c) => c.id)).toEqual([item.id]);
     expect(await heardDuring(() => store.claim('instance-1', 10, 60_000))).toEqual([]);
     // A failed attempt changes the item's updatedAt, which a justification shows.
-    expect(await heardDuring(() => store.retryLater('instance-1', claimed[0]!, 'unavailable', 0))).toEqual([OUTBOX]);
+    expect(await heardDuring(() => store.retryLater('instance-1', claimed[0]!, 'unavailable', 0))).toEqual([A1]);
     claimed = await store.claim('instance-1', 10, 60_000);
-    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'SENT', verified: true, followUpMs: 0 }))).toEqual([OUTBOX]);
+    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'SENT', verified: true, followUpMs: 0 }))).toEqual([A1]);
     // The school has not decided yet: the follow-up of every tick reschedules, and says nothing.
     for (let i = 0; i < 3; i++) {
       claimed = await store.claim('instance-1', 10, 60_000);
@@ -155,9 +156,23 @@ describe('answer changes from the vie scolaire outbox', () => {
     }
     // Its decision changes what the guardian sees.
     claimed = await store.claim('instance-1', 10, 60_000);
-    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'ACCEPTED', verified: true, followUpMs: 0 }))).toEqual([OUTBOX]);
+    expect(await heardDuring(() => store.settle('instance-1', claimed[0]!, { state: 'ACCEPTED', verified: true, followUpMs: 0 }))).toEqual([A1]);
     // A purge with nothing past its retention deletes no row.
     expect(await heardDuring(() => store.prune(86_400_000))).toEqual([]);
+  });
+
+  it('a statement about many pupils at once (the purge) says `outbox` once; one about a few names each', async () => {
+    const insertFor = (pupils: string[]) =>
+      sql`INSERT INTO vie_scolaire_outbox (id, kind, uai, pupil_id, target_id, submitted_by, verified, state)
+        SELECT gen_random_uuid(), 'homework', '0750001A', p, 'homework-1', 'guardian-1', true, 'PENDING' FROM unnest(${pupils}::text[]) p`.execute(database.db);
+    const named = (await heardDuring(() => insertFor(['b1', 'b2', 'b2', 'b3']))).map((change) => (change.kind === 'person' ? change.personId : change.kind));
+    expect(named.sort()).toEqual(['b1', 'b2', 'b3']);
+    const many = Array.from({ length: 51 }, (_, i) => `c${i}`);
+    expect(await heardDuring(() => insertFor(many))).toEqual([OUTBOX]);
+    expect(await heardDuring(() => sql`DELETE FROM vie_scolaire_outbox WHERE pupil_id = ANY(${many}::text[])`.execute(database.db))).toEqual([OUTBOX]);
+    expect(await heardDuring(() => sql`DELETE FROM vie_scolaire_outbox WHERE pupil_id = 'b2'`.execute(database.db))).toEqual([
+      { kind: 'person', personId: 'b2' },
+    ]);
   });
 
   it('a calendar feed created or revoked by the retention says nothing: no answer kept reads it', async () => {
@@ -321,8 +336,14 @@ describe('the migration', () => {
       )
     ).rows.map((r) => r.name);
 
-  it('down removes every trigger and the function; up puts them back', async () => {
+  it('down removes every trigger and the functions; up puts them back', async () => {
     expect(await triggers()).toHaveLength(Object.keys(ANSWER_TABLES).length * 4);
+    // 0017 down: the outbox says `outbox` again, as 0016 made it.
+    expect((await migratorOf(database.db).migrateDown()).error).toBeUndefined();
+    expect(await triggers()).toHaveLength(Object.keys(ANSWER_TABLES).length * 4);
+    const outboxRow = sql`INSERT INTO vie_scolaire_outbox (id, kind, uai, pupil_id, target_id, submitted_by, verified, state)
+      VALUES (gen_random_uuid(), 'homework', '0750001A', 'd1', 'homework-1', 'guardian-1', true, 'PENDING')`;
+    expect(await heardDuring(() => outboxRow.execute(database.db))).toEqual([OUTBOX]);
     // 0016 down: the triggers say `all` again, as 0015 made them.
     expect((await migratorOf(database.db).migrateDown()).error).toBeUndefined();
     expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-0016-down')])))).toEqual([ALL]);
@@ -330,9 +351,10 @@ describe('the migration', () => {
     expect((await migratorOf(database.db).migrateDown()).error).toBeUndefined();
     expect(await triggers()).toEqual([]);
     expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-down')])))).toEqual([]);
-    expect(await migrateToLatest(database, log)).toEqual(['0015-answer-changes', '0016-answer-change-kinds']);
+    expect(await migrateToLatest(database, log)).toEqual(['0015-answer-changes', '0016-answer-change-kinds', '0017-outbox-changes-by-pupil']);
     expect(await triggers()).toHaveLength(Object.keys(ANSWER_TABLES).length * 4);
     expect(await heardDuring(() => importAafIntoDatabase(database, delta([pupil('after-up')])))).toEqual([DIRECTORY]);
+    expect(await heardDuring(() => outboxRow.execute(database.db))).toEqual([{ kind: 'person', personId: 'd1' }]);
   });
 });
 

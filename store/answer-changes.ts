@@ -5,22 +5,24 @@ import { listenTo, type ChannelListener, type ListenOptions } from './channel-li
 import type { HubDatabase } from './database.ts';
 import { ALL_ANSWERS_CHANGED, ANSWER_CHANGES_CHANNEL } from './migrations/0015-answer-changes.ts';
 import { DIRECTORY_CHANGED, OUTBOX_CHANGED } from './migrations/0016-answer-change-kinds.ts';
+import { LONGEST_PERSON_ID_NOTIFIED, PERSON_CHANGED_PREFIX } from './migrations/0017-outbox-changes-by-pupil.ts';
 
 /**
  * What may have made cached answers stale:
  * - `all`: anything (changes may have been missed, or a payload was not understood);
  * - `directory`: the imported directory changed (an import, whoever ran it): every answer, and every
  *   directory record a process keeps;
- * - `outbox`: the vie scolaire outbox changed (a submission, its forwarding): every answer, not the
- *   directory's records;
- * - `person`: one person's own write: their answers only.
+ * - `outbox`: the vie scolaire outbox changed for many pupils at once (the retention's purge) or
+ *   was truncated: every answer, not the directory's records;
+ * - `person`: what is about one person changed (their own write; a submission of the outbox about a
+ *   pupil, or its forwarding: migration 0017): their answers and their guardians'.
  */
 export type AnswerChange = { kind: 'all' } | { kind: 'directory' } | { kind: 'outbox' } | { kind: 'person'; personId: string };
 
 /** The longest person id a change names: a payload stays small, whatever a caller passes. */
-export const MAX_ANSWER_PERSON_ID_LENGTH = 128;
+export const MAX_ANSWER_PERSON_ID_LENGTH = LONGEST_PERSON_ID_NOTIFIED;
 
-const PERSON_PREFIX = 'person:';
+const PERSON_PREFIX = PERSON_CHANGED_PREFIX;
 const ALL: AnswerChange = Object.freeze({ kind: 'all' });
 /** The payloads of migration 0016's triggers, by what they say. */
 const TABLE_CHANGES: ReadonlyMap<string, AnswerChange> = new Map<string, AnswerChange>([
@@ -56,9 +58,10 @@ async function notify(database: HubDatabase, payload: string): Promise<void> {
 
 /**
  * The database's word on what changed for cached answers, on every instance: the triggers of
- * migrations 0015 and 0016 say `directory` or `outbox` when those tables change (whoever wrote),
- * and an instance announces a person's own write (`person:<id>`) so that every instance forgets
- * that person's answers. One LISTEN connection per process.
+ * migrations 0015 to 0017 say `directory` when the directory changes and name the pupils
+ * (`person:<id>`) whose outbox rows changed (whoever wrote), and an instance announces a person's
+ * own write (`person:<id>`) so that every instance forgets that person's answers. One LISTEN
+ * connection per process.
  *
  * A cache may only trust itself while `listening` is true: when the connection is lost (or made
  * again), changes may have been missed, and every listener hears `all`.

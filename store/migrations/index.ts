@@ -15,6 +15,7 @@ import * as notificationFreshReads from './0013-notification-fresh-reads.ts';
 import * as attachmentObjects from './0014-attachment-objects.ts';
 import * as answerChanges from './0015-answer-changes.ts';
 import * as answerChangeKinds from './0016-answer-change-kinds.ts';
+import * as outboxChangesByPupil from './0017-outbox-changes-by-pupil.ts';
 
 /**
  * Every migration, listed by name in order. Listed rather than read from the folder, so that a
@@ -38,6 +39,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014-attachment-objects': attachmentObjects,
   '0015-answer-changes': answerChanges,
   '0016-answer-change-kinds': answerChangeKinds,
+  '0017-outbox-changes-by-pupil': outboxChangesByPupil,
 };
 
 export const listedMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };
