@@ -337,6 +337,18 @@ describe('the response cache', () => {
     expect((await readsOf('bob', 1)).reader).toBe(0);
   });
 
+  it('a person’s answers that aged out no longer count in their share', async () => {
+    hints.library = 1;
+    const PADDED = 'query Padded($tag: String!) { padded(bytes: 100000, tag: $tag) }';
+    for (let tag = 0; tag < 8; tag++) await ask('ada', PADDED, { tag: `aged-${tag}` });
+    // Her share is full of answers kept for a second; once they are past it, a new one is kept.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await ask('ada', PADDED, { tag: 'after' });
+    const before = reads.padded;
+    await ask('ada', PADDED, { tag: 'after' });
+    expect(reads.padded - before).toBe(0);
+  });
+
   it('forgets everything when the data changes, and serves nothing while it is not told of changes', async () => {
     await readsOf('ada', 1);
     feed.emit({ kind: 'outbox' });

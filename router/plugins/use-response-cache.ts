@@ -133,6 +133,16 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
     if (total > 0) bytesByPerson.set(personId, total);
     else bytesByPerson.delete(personId);
   };
+  // Answers past their age still count until the LRU meets them again: when a person's share looks
+  // full, those are swept first, at most once a second (a sweep reads every entry).
+  let sweptAt = Number.NEGATIVE_INFINITY;
+  const shareHolds = (personId: string, size: number) => {
+    if ((bytesByPerson.get(personId) ?? 0) + size <= personShare) return true;
+    if (now() - sweptAt < 1000) return false;
+    sweptAt = now();
+    answers.purgeStale();
+    return (bytesByPerson.get(personId) ?? 0) + size <= personShare;
+  };
   const answers = new LRUCache<string, CachedAnswer>({
     maxSize: options.maxBytes,
     sizeCalculation: entrySize,
@@ -300,7 +310,7 @@ export function useResponseCache(options: ResponseCacheOptions): GatewayPlugin<V
           }
           const entry: CachedAnswer = { json, personId, startedAt };
           const size = entrySize(entry, key);
-          if ((bytesByPerson.get(personId) ?? 0) + size > personShare) {
+          if (!shareHolds(personId, size)) {
             // Their older answers stay until they age out; this one is served, not kept.
             stored.inc({ outcome: 'share_full' });
             return result;
