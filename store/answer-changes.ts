@@ -22,7 +22,6 @@ export type AnswerChange = { kind: 'all' } | { kind: 'directory' } | { kind: 'ou
 /** The longest person id a change names: a payload stays small, whatever a caller passes. */
 export const MAX_ANSWER_PERSON_ID_LENGTH = LONGEST_PERSON_ID_NOTIFIED;
 
-const PERSON_PREFIX = PERSON_CHANGED_PREFIX;
 const ALL: AnswerChange = Object.freeze({ kind: 'all' });
 /** The payloads of migration 0016's triggers, by what they say. */
 const TABLE_CHANGES: ReadonlyMap<string, AnswerChange> = new Map<string, AnswerChange>([
@@ -49,7 +48,7 @@ const validPersonId = (id: string) => id.length > 0 && id.length <= MAX_ANSWER_P
  */
 export function announceChangeAbout(database: HubDatabase, personId: string): Promise<void> {
   if (!validPersonId(personId)) throw new InvalidAnswerPersonIdError(personId.length);
-  return notify(database, PERSON_PREFIX + personId);
+  return notify(database, PERSON_CHANGED_PREFIX + personId);
 }
 
 async function notify(database: HubDatabase, payload: string): Promise<void> {
@@ -127,8 +126,8 @@ export class AnswerChanges {
     if (payload === ALL_ANSWERS_CHANGED) return ALL;
     const tableChange = TABLE_CHANGES.get(payload);
     if (tableChange) return tableChange;
-    if (payload.startsWith(PERSON_PREFIX)) {
-      const personId = payload.slice(PERSON_PREFIX.length);
+    if (payload.startsWith(PERSON_CHANGED_PREFIX)) {
+      const personId = payload.slice(PERSON_CHANGED_PREFIX.length);
       if (validPersonId(personId)) return { kind: 'person', personId };
     }
     this.#log.debug({ channel: ANSWER_CHANGES_CHANNEL, length: payload.length }, 'answer change not understood: forgetting every answer');
